@@ -1,0 +1,59 @@
+"""Typed domain errors.
+
+Every refusal in bankcore is a ``DomainError`` carrying a stable ``ErrorCode``; the API
+layer maps it to a ``userErrors`` entry, the CLI to a message and an exit status. Codes
+are part of the public contract: add new ones, never rename.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    # input
+    INVALID_AMOUNT = "INVALID_AMOUNT"
+    UNSUPPORTED_CURRENCY = "UNSUPPORTED_CURRENCY"
+    CURRENCY_MISMATCH = "CURRENCY_MISMATCH"
+    INVALID_PAN = "INVALID_PAN"
+    INVALID_AADHAAR = "INVALID_AADHAAR"
+    INVALID_MOBILE = "INVALID_MOBILE"
+    INVALID_EMAIL = "INVALID_EMAIL"
+    INVALID_DATE = "INVALID_DATE"
+    INVALID_INPUT = "INVALID_INPUT"
+    INVALID_ACCOUNT_NUMBER = "INVALID_ACCOUNT_NUMBER"
+    # lookups
+    NOT_FOUND = "NOT_FOUND"
+    # ledger rules
+    UNBALANCED_ENTRY = "UNBALANCED_ENTRY"
+    TOO_FEW_POSTINGS = "TOO_FEW_POSTINGS"
+    NON_POSITIVE_AMOUNT = "NON_POSITIVE_AMOUNT"
+    INSUFFICIENT_FUNDS = "INSUFFICIENT_FUNDS"
+    ACCOUNT_NOT_ACTIVE = "ACCOUNT_NOT_ACTIVE"
+    SAME_ACCOUNT = "SAME_ACCOUNT"
+    ALREADY_REVERSED = "ALREADY_REVERSED"
+    CANNOT_REVERSE_REVERSAL = "CANNOT_REVERSE_REVERSAL"
+    IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT"
+    NOT_POSTABLE = "NOT_POSTABLE"
+    # members and accounts
+    DUPLICATE_MEMBER = "DUPLICATE_MEMBER"
+    KYC_INCOMPLETE = "KYC_INCOMPLETE"
+    PRODUCT_INACTIVE = "PRODUCT_INACTIVE"
+    HOLDER_REQUIRED = "HOLDER_REQUIRED"
+
+
+class DomainError(Exception):
+    """A business rule refused the request.
+
+    ``code`` is machine-readable, ``message`` is for a person, ``field`` names the
+    input at fault when there is one (as GraphQL ``userErrors.field`` will).
+    """
+
+    def __init__(self, code: ErrorCode, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+    def __repr__(self) -> str:
+        return f"DomainError({self.code!s}, {self.message!r}, field={self.field!r})"

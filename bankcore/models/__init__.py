@@ -1,0 +1,40 @@
+"""Tortoise models of the bank: one module per domain concept.
+
+Every model is exported here because Tortoise discovers an app's models from one module
+(``bankcore.models``). Foreign keys use RESTRICT: a bank never deletes a parent row and
+silently takes its ledger history with it.
+"""
+
+from bankcore.models.account import Account, AccountHolder, AccountStatus, HolderRole, StatementFrequency
+from bankcore.models.branch import Branch
+from bankcore.models.ledger import EntryType, JournalEntry, LedgerAccount, LedgerKind, Posting, Side
+from bankcore.models.loan import Loan, LoanStatus
+from bankcore.models.member import Gender, KycDocument, KycDocumentType, KycStatus, Member
+from bankcore.models.product import Product, ProductKind
+from bankcore.models.records import Card, StandingOrder
+
+__all__ = [
+    "Account",
+    "AccountHolder",
+    "AccountStatus",
+    "Branch",
+    "Card",
+    "EntryType",
+    "Gender",
+    "HolderRole",
+    "JournalEntry",
+    "KycDocument",
+    "KycDocumentType",
+    "KycStatus",
+    "LedgerAccount",
+    "LedgerKind",
+    "Loan",
+    "LoanStatus",
+    "Member",
+    "Posting",
+    "Product",
+    "ProductKind",
+    "Side",
+    "StandingOrder",
+    "StatementFrequency",
+]
