@@ -1,0 +1,102 @@
+"""The chart of accounts: GL accounts, per currency, that every posting rolls up to.
+
+Codes follow the usual five classes (1 assets, 2 liabilities, 3 equity, 4 income,
+5 expenses). Each currency has its own set, coded ``<base>-<currency>`` (``2100-INR``),
+because a ledger account holds one currency and debits must equal credits per currency.
+Members' accounts are sub-ledger accounts under a control account (``2100`` savings,
+``2200`` current deposits, ``1300`` loans and advances).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tortoise.transactions import in_transaction
+
+from bankcore.models import LedgerAccount, LedgerKind
+from bankcore.money import currency_exponent
+
+# Codes the services refer to by name.
+ASSETS = "1000"
+CASH = "1100"
+CLEARING = "1200"
+LOANS = "1300"
+LIABILITIES = "2000"
+SAVINGS_DEPOSITS = "2100"
+CURRENT_DEPOSITS = "2200"
+EQUITY = "3000"
+SHARE_CAPITAL = "3100"
+RESERVES = "3200"
+INCOME = "4000"
+LOAN_INTEREST_INCOME = "4100"
+FEE_INCOME = "4200"
+PENAL_INTEREST_INCOME = "4300"
+EXPENSES = "5000"
+DEPOSIT_INTEREST_EXPENSE = "5100"
+
+
+@dataclass(frozen=True, slots=True)
+class GlSpec:
+    code: str
+    name: str
+    kind: LedgerKind
+    parent: str | None
+    is_control: bool
+
+
+STANDARD_CHART: tuple[GlSpec, ...] = (
+    GlSpec(ASSETS, "Assets", LedgerKind.ASSET, None, True),
+    GlSpec(CASH, "Cash in hand", LedgerKind.ASSET, ASSETS, False),
+    GlSpec(CLEARING, "Clearing and settlement with other banks", LedgerKind.ASSET, ASSETS, False),
+    GlSpec(LOANS, "Loans and advances", LedgerKind.ASSET, ASSETS, True),
+    GlSpec(LIABILITIES, "Liabilities", LedgerKind.LIABILITY, None, True),
+    GlSpec(SAVINGS_DEPOSITS, "Savings deposits", LedgerKind.LIABILITY, LIABILITIES, True),
+    GlSpec(CURRENT_DEPOSITS, "Current deposits", LedgerKind.LIABILITY, LIABILITIES, True),
+    GlSpec(EQUITY, "Equity", LedgerKind.EQUITY, None, True),
+    GlSpec(SHARE_CAPITAL, "Share capital", LedgerKind.EQUITY, EQUITY, False),
+    GlSpec(RESERVES, "Reserves and surplus", LedgerKind.EQUITY, EQUITY, False),
+    GlSpec(INCOME, "Income", LedgerKind.INCOME, None, True),
+    GlSpec(LOAN_INTEREST_INCOME, "Interest income on loans", LedgerKind.INCOME, INCOME, False),
+    GlSpec(FEE_INCOME, "Fees and service charges", LedgerKind.INCOME, INCOME, False),
+    GlSpec(PENAL_INTEREST_INCOME, "Penal interest and charges", LedgerKind.INCOME, INCOME, False),
+    GlSpec(EXPENSES, "Expenses", LedgerKind.EXPENSE, None, True),
+    GlSpec(DEPOSIT_INTEREST_EXPENSE, "Interest paid on deposits", LedgerKind.EXPENSE, EXPENSES, False),
+)
+
+
+def gl_code(base: str, currency: str) -> str:
+    """The ledger code of GL account ``base`` in ``currency``, e.g. ``gl_code(CASH, "INR") == "1100-INR"``."""
+    return f"{base}-{currency}"
+
+
+async def ensure_chart(*, currency: str) -> dict[str, LedgerAccount]:
+    """Create the standard chart of accounts for ``currency`` if missing; idempotent.
+
+    Returns the GL accounts keyed by base code (``"1100"``). Raises
+    ``DomainError(UNSUPPORTED_CURRENCY)`` for an unknown currency.
+    """
+    currency_exponent(currency)
+    codes = [gl_code(spec.code, currency) for spec in STANDARD_CHART]
+    existing = {a.code: a for a in await LedgerAccount.filter(code__in=codes)}
+    if len(existing) == len(codes):
+        return {spec.code: existing[gl_code(spec.code, currency)] for spec in STANDARD_CHART}
+    async with in_transaction():
+        accounts: dict[str, LedgerAccount] = {}
+        for spec in STANDARD_CHART:  # parents come before children in STANDARD_CHART
+            code = gl_code(spec.code, currency)
+            account = existing.get(code)
+            if account is None:
+                account, _ = await LedgerAccount.get_or_create(
+                    code=code,
+                    defaults={
+                        "name": f"{spec.name} ({currency})",
+                        "kind": spec.kind,
+                        "currency": currency,
+                        "parent": accounts[spec.parent] if spec.parent else None,
+                        "is_control": spec.is_control,
+                        "tracks_balance": False,
+                        "floor_minor": None,
+                    },
+                )
+            accounts[spec.code] = account
+    return accounts

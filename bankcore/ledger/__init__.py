@@ -1,0 +1,1 @@
+"""The double-entry ledger: entry drafts, posting under locks, batch writing, events."""
