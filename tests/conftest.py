@@ -1,0 +1,96 @@
+"""Database fixtures shared by the service tests.
+
+One test database per pytest process, chosen by ``COOPBANK_TEST_DATABASE``:
+``sqlite`` (default: a temporary file) or ``postgres`` (a fresh database on
+``COOPBANK_TEST_PG`` / 127.0.0.1:5432, created here and dropped at the end). The schema
+comes from the real migrations, so every run also tests them. Tables are emptied before
+each test that asks for ``db``. Pure tests don't ask for it and need no database.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from tortoise import Tortoise
+from tortoise.connection import get_connection
+
+from bankcore.db import migrate_database, tortoise_config
+
+BACKEND = os.environ.get("COOPBANK_TEST_DATABASE", "sqlite")
+PG_SERVER = os.environ.get("COOPBANK_TEST_PG", "postgres://postgres@127.0.0.1:5432")
+BERKA_DIR = Path(os.environ.get("BERKA_DIR", Path(__file__).resolve().parents[2] / "shared" / "data" / "berka"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if BACKEND == "postgres":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (COOPBANK_TEST_DATABASE=postgres)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+async def _pg_admin(sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_SERVER.replace("postgres://", "postgresql://", 1) + "/postgres")
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def database_url() -> AsyncIterator[str]:
+    """URL of this process's migrated test database."""
+    if BACKEND == "postgres":
+        name = f"coopbank_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        await _pg_admin(f'CREATE DATABASE "{name}"')
+        url = f"{PG_SERVER}/{name}"
+        try:
+            await migrate_database(url)
+            yield url
+        finally:
+            await Tortoise.close_connections()
+            await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite://{tmp}/test.sqlite3"
+            await migrate_database(url)
+            yield url
+            await Tortoise.close_connections()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def _tortoise(database_url: str) -> AsyncIterator[str]:
+    await Tortoise.init(config=tortoise_config(database_url))
+    yield database_url
+    await Tortoise.close_connections()
+
+
+async def truncate_all() -> None:
+    """Empty every bank table (not the migration history)."""
+    conn = get_connection("default")
+    tables = [m._meta.db_table for m in Tortoise.apps.get_models_iterable()]
+    if conn.capabilities.dialect == "postgres":
+        # TRUNCATE is not UPDATE/DELETE, so the append-only triggers let it through: tests only.
+        await conn.execute_script(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    else:
+        await conn.execute_script("PRAGMA foreign_keys = OFF")
+        for table in tables:
+            await conn.execute_script(f'DELETE FROM "{table}"')
+        await conn.execute_script("DELETE FROM sqlite_sequence")
+        await conn.execute_script("PRAGMA foreign_keys = ON")
+
+
+@pytest_asyncio.fixture
+async def db(_tortoise: str) -> AsyncIterator[str]:
+    """An empty, migrated bank database; yields its URL."""
+    await truncate_all()
+    yield _tortoise
