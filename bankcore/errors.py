@@ -40,6 +40,9 @@ class ErrorCode(StrEnum):
     KYC_INCOMPLETE = "KYC_INCOMPLETE"
     PRODUCT_INACTIVE = "PRODUCT_INACTIVE"
     HOLDER_REQUIRED = "HOLDER_REQUIRED"
+    # banking maths (loans, deposits, interest, classification)
+    INVALID_RATE = "INVALID_RATE"
+    INVALID_TENURE = "INVALID_TENURE"
 
 
 class DomainError(Exception):
