@@ -21,6 +21,8 @@ from tortoise import Tortoise
 from tortoise.connection import get_connection
 
 from bankcore.db import migrate_database, tortoise_config
+from bankcore.ledger.posting import forget_cached_facts
+from bankcore.services._lookup import forget_cached_gl_ids
 
 BACKEND = os.environ.get("COOPBANK_TEST_DATABASE", "sqlite")
 PG_SERVER = os.environ.get("COOPBANK_TEST_PG", "postgres://postgres@127.0.0.1:5432")
@@ -93,4 +95,7 @@ async def truncate_all() -> None:
 async def db(_tortoise: str) -> AsyncIterator[str]:
     """An empty, migrated bank database; yields its URL."""
     await truncate_all()
+    # Ids restart after truncation: drop what the services cached about the old rows.
+    forget_cached_facts()
+    forget_cached_gl_ids()
     yield _tortoise

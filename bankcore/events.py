@@ -1,0 +1,92 @@
+"""Ledger events and the in-process broker that fans them out after commit.
+
+The ledger publishes ``EntryPosted`` and ``BalanceChanged`` only after its transaction
+commits, so a subscriber never sees money that was rolled back. Across several
+instances the same events will travel through PostgreSQL ``LISTEN/NOTIFY``: the ledger
+transaction calls ``pg_notify`` (sent only on commit) and one listener connection per
+process calls ``broker.publish`` locally; the payloads are ids and small numbers for that
+reason (NOTIFY payloads are capped at 8000 bytes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import date
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryPosted:
+    """A journal entry was committed; ``ledger_account_ids`` are the accounts it touched."""
+
+    entry_id: int
+    entry_type: str
+    value_date: date
+    ledger_account_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceChanged:
+    """A tracked account's balance is now ``balance_minor`` (natural sign, minor units)."""
+
+    ledger_account_id: int
+    entry_id: int
+    balance_minor: int
+    currency: str
+
+
+Event = EntryPosted | BalanceChanged
+
+
+def event_topics(event: Event) -> tuple[str, ...]:
+    """Topics an event is delivered on: ``ledger`` (everything) and ``account:<ledger id>``."""
+    if isinstance(event, EntryPosted):
+        return ("ledger", *(f"account:{i}" for i in event.ledger_account_ids))
+    return ("ledger", f"account:{event.ledger_account_id}")
+
+
+class EventBroker:
+    """Fan-out of events to asyncio queues, per topic.
+
+    A slow subscriber must not stall postings: each queue is bounded and, when full, the
+    oldest event is dropped for that subscriber (balances are state, the next event
+    supersedes it) and the drop is logged.
+    """
+
+    def __init__(self, queue_size: int = 1000) -> None:
+        self._queue_size = queue_size
+        self._subscribers: dict[str, set[asyncio.Queue[Event]]] = {}
+
+    def publish(self, event: Event) -> None:
+        for topic in event_topics(event):
+            for queue in self._subscribers.get(topic, ()):
+                if queue.full():
+                    queue.get_nowait()
+                    log.warning("event subscriber on %s is slow; dropped its oldest event", topic)
+                queue.put_nowait(event)
+
+    @asynccontextmanager
+    async def subscribe(self, topic: str) -> AsyncIterator[asyncio.Queue[Event]]:
+        """Subscribe to ``topic`` for the duration of the ``async with`` block."""
+        queue: asyncio.Queue[Event] = asyncio.Queue(self._queue_size)
+        self._subscribers.setdefault(topic, set()).add(queue)
+        try:
+            yield queue
+        finally:
+            subscribers = self._subscribers.get(topic)
+            if subscribers is not None:
+                subscribers.discard(queue)
+                if not subscribers:
+                    del self._subscribers[topic]
+
+    def subscriber_count(self, topic: str) -> int:
+        return len(self._subscribers.get(topic, ()))
+
+
+# The process's broker. Services publish here; the API layer subscribes here.
+broker = EventBroker()

@@ -1,0 +1,286 @@
+"""Posting a journal entry: the one place where money moves.
+
+``post_entry`` validates a draft, then in one transaction:
+
+1. locks the members' accounts it touches (``tracks_balance``) with ``SELECT ... FOR
+   UPDATE`` in ascending id order, so two transfers over the same pair of accounts queue
+   instead of deadlocking; GL accounts are not locked (they have no floor and would
+   become the hot row every transaction waits on);
+2. looks up the idempotency key (after the lock, so a concurrent first attempt on the same
+   account has either committed, and is found, or not started);
+3. checks account status and floors against the locked balances;
+4. inserts the entry and its postings and writes the new cached balances.
+
+After commit it publishes ``EntryPosted`` and ``BalanceChanged``. The rules follow
+ARCHITECTURE.md §3 and TigerBeetle's transfer reference (idempotent ids, balance limits
+checked against locked state, immutable history corrected by reversals).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from bankcore.errors import DomainError, ErrorCode
+from bankcore.events import BalanceChanged, EntryPosted, broker
+from bankcore.ledger.entry import EntryDraft, PostingDraft, validate_entry
+from bankcore.ledger.sql import fetch, is_postgres, placeholders
+from bankcore.models import AccountStatus, EntryType, JournalEntry, LedgerAccount, LedgerKind, Posting, Side
+
+# Statuses that refuse every posting, and those that refuse only money going out.
+_CLOSED_TO_ALL = {AccountStatus.PENDING.value, AccountStatus.CLOSED.value}
+_CLOSED_TO_OUTFLOW = {AccountStatus.FROZEN.value, AccountStatus.DORMANT.value}
+
+
+@dataclass(frozen=True, slots=True)
+class PostedEntry:
+    """The result of a posting: the entry as written and the new balances it left.
+
+    ``replayed`` is true when an idempotency key matched an earlier identical request and
+    this is that request's original entry (nothing new was written).
+    """
+
+    entry_id: int
+    entry_type: EntryType
+    value_date: date
+    posted_at: datetime
+    narration: str
+    postings: tuple[PostingDraft, ...]
+    balances_minor: dict[int, int]
+    replayed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _AccountFacts:
+    """What never changes about a ledger account, cached per process."""
+
+    currency: str
+    debit_normal: bool
+    is_control: bool
+    tracks_balance: bool
+    code: str
+
+
+_facts_cache: dict[int, _AccountFacts] = {}
+
+
+async def _account_facts(ids: set[int]) -> dict[int, _AccountFacts]:
+    missing = [i for i in ids if i not in _facts_cache]
+    if missing:
+        rows = await LedgerAccount.filter(id__in=missing).only(
+            "id", "currency", "kind", "is_control", "tracks_balance", "code"
+        )
+        for row in rows:
+            _facts_cache[row.id] = _AccountFacts(
+                currency=row.currency,
+                debit_normal=LedgerKind(row.kind).debit_normal,
+                is_control=row.is_control,
+                tracks_balance=row.tracks_balance,
+                code=row.code,
+            )
+    unknown = [i for i in ids if i not in _facts_cache]
+    if unknown:
+        raise DomainError(ErrorCode.NOT_FOUND, f"ledger account {unknown[0]} does not exist")
+    return {i: _facts_cache[i] for i in ids}
+
+
+def _deltas(postings: tuple[PostingDraft, ...], facts: dict[int, _AccountFacts]) -> dict[int, int]:
+    """Change of each account's balance in its natural sign."""
+    deltas: dict[int, int] = defaultdict(int)
+    for p in postings:
+        debit_normal = facts[p.ledger_account_id].debit_normal
+        grows = (p.side is Side.DEBIT) == debit_normal
+        deltas[p.ledger_account_id] += p.amount_minor if grows else -p.amount_minor
+    return dict(deltas)
+
+
+async def _lock_tracked(conn: BaseDBAsyncClient, ids: list[int]) -> dict[int, dict]:
+    """Lock the tracked accounts in id order; return balance, floor and account status."""
+    if not ids:
+        return {}
+    marks = ", ".join(placeholders(conn, len(ids)))
+    lock = " FOR UPDATE OF la" if is_postgres(conn) else ""
+    rows = await fetch(
+        conn,
+        "SELECT la.id, la.balance_minor, la.floor_minor, a.status "
+        "FROM ledger_account la LEFT JOIN account a ON a.ledger_account_id = la.id "
+        f"WHERE la.id IN ({marks}) ORDER BY la.id{lock}",
+        list(ids),
+    )
+    return {row["id"]: row for row in rows}
+
+
+async def _write_balances(conn: BaseDBAsyncClient, balances: dict[int, int]) -> None:
+    if not balances:
+        return
+    ids = sorted(balances)
+    if is_postgres(conn):
+        # One round trip for any number of accounts.
+        await conn.execute_query(
+            "UPDATE ledger_account AS la SET balance_minor = v.balance "
+            "FROM unnest($1::bigint[], $2::bigint[]) AS v(id, balance) WHERE la.id = v.id",
+            [ids, [balances[i] for i in ids]],
+        )
+    else:
+        for i in ids:
+            await conn.execute_query("UPDATE ledger_account SET balance_minor = ? WHERE id = ?", [balances[i], i])
+
+
+async def _replay(draft: EntryDraft, existing: JournalEntry) -> PostedEntry:
+    if existing.request_fingerprint != draft.request_fingerprint:
+        raise DomainError(
+            ErrorCode.IDEMPOTENCY_CONFLICT,
+            "this idempotency key was already used for a different request",
+            field="idempotency_key",
+        )
+    postings = await Posting.filter(entry_id=existing.id).order_by("id")
+    facts = await _account_facts({p.ledger_account_id for p in postings})
+    tracked = [p.ledger_account_id for p in postings if facts[p.ledger_account_id].tracks_balance]
+    current = dict(await LedgerAccount.filter(id__in=tracked).values_list("id", "balance_minor")) if tracked else {}
+    return PostedEntry(
+        entry_id=existing.id,
+        entry_type=EntryType(existing.entry_type),
+        value_date=existing.value_date,
+        posted_at=existing.posted_at,
+        narration=existing.narration,
+        postings=tuple(
+            PostingDraft(p.ledger_account_id, Side(p.side), p.amount_minor, p.currency) for p in postings
+        ),
+        balances_minor=current,
+        replayed=True,
+    )
+
+
+async def post_entry(draft: EntryDraft) -> PostedEntry:
+    """Post ``draft`` atomically, enforcing balance, currency, status and floors.
+
+    Raises ``DomainError`` with: the codes of ``validate_entry``; ``NOT_FOUND`` (unknown
+    ledger account); ``NOT_POSTABLE`` (a control account); ``CURRENCY_MISMATCH`` (a
+    posting's currency differs from its account's); ``ACCOUNT_NOT_ACTIVE`` (pending or
+    closed account, or money leaving a frozen or dormant one); ``INSUFFICIENT_FUNDS`` (an
+    account would go below its floor); ``IDEMPOTENCY_CONFLICT`` (key reused for another
+    request); ``ALREADY_REVERSED`` (``reverses_id`` already reversed).
+
+    With an idempotency key, a repeat of the same request returns the original entry with
+    ``replayed=True`` and writes nothing.
+    """
+    validate_entry(draft)
+    ids = {p.ledger_account_id for p in draft.postings}
+    facts = await _account_facts(ids)
+    for p in draft.postings:
+        fact = facts[p.ledger_account_id]
+        if fact.is_control:
+            raise DomainError(ErrorCode.NOT_POSTABLE, f"{fact.code} is a control account and takes no postings")
+        if fact.currency != p.currency:
+            raise DomainError(
+                ErrorCode.CURRENCY_MISMATCH, f"account {fact.code} is in {fact.currency}, not {p.currency}"
+            )
+    deltas = _deltas(draft.postings, facts)
+    tracked = sorted(i for i in ids if facts[i].tracks_balance)
+    posted_at = datetime.now(UTC)
+
+    try:
+        async with in_transaction() as conn:
+            locked = await _lock_tracked(conn, tracked)
+            if draft.idempotency_key is not None:
+                existing = await JournalEntry.get_or_none(idempotency_key=draft.idempotency_key).using_db(conn)
+                if existing is not None:
+                    return await _replay(draft, existing)
+            new_balances: dict[int, int] = {}
+            for account_id in tracked:
+                row = locked[account_id]
+                delta = deltas.get(account_id, 0)
+                status = row["status"]
+                if status in _CLOSED_TO_ALL or (delta < 0 and status in _CLOSED_TO_OUTFLOW):
+                    raise DomainError(
+                        ErrorCode.ACCOUNT_NOT_ACTIVE,
+                        f"account {facts[account_id].code} is {status}",
+                        field="account_number",
+                    )
+                balance = row["balance_minor"] + delta
+                floor = row["floor_minor"]
+                if delta < 0 and floor is not None and balance < floor:
+                    raise DomainError(
+                        ErrorCode.INSUFFICIENT_FUNDS,
+                        f"account {facts[account_id].code} has insufficient funds",
+                        field="amount",
+                    )
+                new_balances[account_id] = balance
+            entry = await JournalEntry.create(
+                entry_type=draft.entry_type,
+                value_date=draft.value_date,
+                posted_at=posted_at,
+                narration=draft.narration,
+                initiator=draft.initiator,
+                idempotency_key=draft.idempotency_key,
+                request_fingerprint=draft.request_fingerprint,
+                reverses_id=draft.reverses_id,
+                source_ref=draft.source_ref,
+                using_db=conn,
+            )
+            await Posting.bulk_create(
+                [
+                    Posting(
+                        entry_id=entry.id,
+                        ledger_account_id=p.ledger_account_id,
+                        side=p.side,
+                        amount_minor=p.amount_minor,
+                        currency=p.currency,
+                        value_date=draft.value_date,
+                    )
+                    for p in draft.postings
+                ],
+                using_db=conn,
+            )
+            await _write_balances(conn, new_balances)
+    except IntegrityError:
+        # A concurrent request with the same key, or a second reversal, won the race.
+        if draft.idempotency_key is not None:
+            existing = await JournalEntry.get_or_none(idempotency_key=draft.idempotency_key)
+            if existing is not None:
+                return await _replay(draft, existing)
+        if draft.reverses_id is not None and await JournalEntry.exists(reverses_id=draft.reverses_id):
+            raise DomainError(ErrorCode.ALREADY_REVERSED, "this entry has already been reversed") from None
+        raise
+
+    posted = PostedEntry(
+        entry_id=entry.id,
+        entry_type=draft.entry_type,
+        value_date=draft.value_date,
+        posted_at=posted_at,
+        narration=draft.narration,
+        postings=draft.postings,
+        balances_minor=new_balances,
+    )
+    _publish(posted, facts)
+    return posted
+
+
+def _publish(posted: PostedEntry, facts: dict[int, _AccountFacts]) -> None:
+    broker.publish(
+        EntryPosted(
+            entry_id=posted.entry_id,
+            entry_type=posted.entry_type.value,
+            value_date=posted.value_date,
+            ledger_account_ids=tuple(sorted({p.ledger_account_id for p in posted.postings})),
+        )
+    )
+    for account_id, balance in posted.balances_minor.items():
+        broker.publish(
+            BalanceChanged(
+                ledger_account_id=account_id,
+                entry_id=posted.entry_id,
+                balance_minor=balance,
+                currency=facts[account_id].currency,
+            )
+        )
+
+
+def forget_cached_facts() -> None:
+    """Drop the per-process cache of ledger-account facts (tests empty the database)."""
+    _facts_cache.clear()

@@ -1,0 +1,175 @@
+"""Opening accounts and changing their status."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from tortoise.exceptions import IntegrityError
+from tortoise.functions import Max
+from tortoise.transactions import in_transaction
+
+from bankcore.chart import ensure_chart
+from bankcore.errors import DomainError, ErrorCode
+from bankcore.models import (
+    Account,
+    AccountHolder,
+    AccountStatus,
+    Branch,
+    HolderRole,
+    KycStatus,
+    LedgerAccount,
+    LedgerKind,
+    Member,
+    Product,
+    ProductKind,
+)
+from bankcore.numbering import account_number as make_account_number
+
+# Which transitions staff may make; closing is final.
+_ALLOWED: dict[AccountStatus, set[AccountStatus]] = {
+    AccountStatus.PENDING: {AccountStatus.ACTIVE, AccountStatus.CLOSED},
+    AccountStatus.ACTIVE: {AccountStatus.DORMANT, AccountStatus.FROZEN, AccountStatus.CLOSED},
+    AccountStatus.DORMANT: {AccountStatus.ACTIVE, AccountStatus.FROZEN, AccountStatus.CLOSED},
+    AccountStatus.FROZEN: {AccountStatus.ACTIVE, AccountStatus.DORMANT},
+    AccountStatus.CLOSED: set(),
+}
+
+
+async def _next_serial(branch_code: str) -> int:
+    prefix = f"{int(branch_code):03d}"
+    row = await Account.filter(number__startswith=prefix).annotate(top=Max("number")).first().values("top")
+    top = row["top"] if row else None
+    return int(top[3:-1]) + 1 if top else 1
+
+
+async def open_account(
+    *,
+    product_code: str,
+    holders: Sequence[tuple[str, HolderRole]],
+    branch_code: str | None = None,
+    opened_on: date | None = None,
+) -> Account:
+    """Open an account under ``product_code`` for ``holders`` (member number, role) pairs.
+
+    At least one holder must be an ``OWNER``. The account is ``active`` when every owner's
+    KYC is verified, else ``pending`` until it is. Its sub-ledger account rolls up to the
+    product's control account, with the product's floor (minimum balance less overdraft).
+    The branch defaults to the first owner's.
+
+    Raises ``DomainError``: ``NOT_FOUND`` (product, member, branch), ``PRODUCT_INACTIVE``,
+    ``HOLDER_REQUIRED`` (no owner), ``INVALID_INPUT`` (a member listed twice in one role).
+    """
+    product = await Product.get_or_none(code=product_code).select_related("control_account")
+    if product is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"no product {product_code}", field="product_code")
+    if not product.active:
+        raise DomainError(ErrorCode.PRODUCT_INACTIVE, f"product {product_code} is not open for new accounts")
+    if not any(role is HolderRole.OWNER for _, role in holders):
+        raise DomainError(ErrorCode.HOLDER_REQUIRED, "an account needs an owner", field="holders")
+    if len(set(holders)) != len(holders):
+        raise DomainError(ErrorCode.INVALID_INPUT, "a member is listed twice in the same role", field="holders")
+    numbers = {number for number, _ in holders}
+    members = {m.member_number: m for m in await Member.filter(member_number__in=numbers).select_related("branch")}
+    for number in numbers:
+        if number not in members:
+            raise DomainError(ErrorCode.NOT_FOUND, f"no member {number}", field="holders")
+    first_owner = members[next(n for n, r in holders if r is HolderRole.OWNER)]
+    if branch_code is None:
+        branch = first_owner.branch
+    else:
+        branch = await Branch.get_or_none(code=branch_code)
+        if branch is None:
+            raise DomainError(ErrorCode.NOT_FOUND, f"no branch {branch_code}", field="branch_code")
+    owners_verified = all(
+        members[n].kyc_status == KycStatus.VERIFIED for n, r in holders if r is HolderRole.OWNER
+    )
+    await ensure_chart(currency=product.currency)
+    kind = LedgerKind.ASSET if product.kind == ProductKind.LOAN else LedgerKind.LIABILITY
+    for _ in range(5):
+        try:
+            async with in_transaction():
+                number = make_account_number(branch_code=branch.code, serial=await _next_serial(branch.code))
+                ledger = await LedgerAccount.create(
+                    code=number,
+                    name=f"{product.name} {number}",
+                    kind=kind,
+                    currency=product.currency,
+                    parent=product.control_account,
+                    tracks_balance=True,
+                    floor_minor=None if product.kind == ProductKind.LOAN else product.floor_minor,
+                )
+                account = await Account.create(
+                    number=number,
+                    ledger_account=ledger,
+                    product=product,
+                    branch=branch,
+                    status=AccountStatus.ACTIVE if owners_verified else AccountStatus.PENDING,
+                    opened_on=opened_on or date.today(),
+                )
+                await AccountHolder.bulk_create(
+                    [AccountHolder(account=account, member=members[n], role=r) for n, r in holders]
+                )
+                return account
+        except IntegrityError:
+            continue  # a concurrent opening took the serial
+    raise DomainError(ErrorCode.INVALID_INPUT, "account could not be opened, try again")
+
+
+async def change_account_status(*, account_number: str, status: AccountStatus) -> Account:
+    """Move an account to ``status`` (freeze, unfreeze, mark dormant, close).
+
+    Locks the account's ledger row so the change is ordered against postings. Closing
+    needs a zero balance. Raises ``DomainError``: ``NOT_FOUND``, ``INVALID_INPUT``
+    (transition not allowed, or closing with money in it).
+    """
+    from bankcore.services._lookup import get_account
+
+    account = await get_account(account_number)
+    async with in_transaction():
+        ledger = await LedgerAccount.filter(id=account.ledger_account_id).select_for_update().first()
+        current = AccountStatus(account.status)
+        if status not in _ALLOWED[current]:
+            raise DomainError(ErrorCode.INVALID_INPUT, f"cannot change a {current} account to {status}", field="status")
+        if status is AccountStatus.CLOSED and ledger.balance_minor != 0:
+            raise DomainError(ErrorCode.INVALID_INPUT, "only an account with zero balance can be closed", field="status")
+        account.status = status
+        if status is AccountStatus.CLOSED:
+            account.closed_on = date.today()
+        await account.save(update_fields=["status", "closed_on"])
+    return account
+
+
+async def create_product(
+    *,
+    code: str,
+    name: str,
+    kind: ProductKind,
+    currency: str,
+    interest_rate_bps: int = 0,
+    min_balance_minor: int = 0,
+    overdraft_limit_minor: int = 0,
+) -> Product:
+    """Create a savings, current or loan product rolling up to its standard control account.
+
+    Raises ``DomainError(INVALID_INPUT)`` for negative limits or a rate outside 0-10000 bps,
+    ``UNSUPPORTED_CURRENCY``.
+    """
+    from bankcore.chart import CURRENT_DEPOSITS, LOANS, SAVINGS_DEPOSITS
+
+    if min_balance_minor < 0 or overdraft_limit_minor < 0:
+        raise DomainError(ErrorCode.INVALID_INPUT, "limits cannot be negative")
+    if not 0 <= interest_rate_bps <= 10_000:
+        raise DomainError(ErrorCode.INVALID_INPUT, "rate must be 0-100%", field="interest_rate_bps")
+    chart = await ensure_chart(currency=currency)
+    control = {ProductKind.SAVINGS: SAVINGS_DEPOSITS, ProductKind.CURRENT: CURRENT_DEPOSITS, ProductKind.LOAN: LOANS}[kind]
+    return await Product.create(
+        code=code,
+        name=name,
+        kind=kind,
+        currency=currency,
+        interest_rate_bps=interest_rate_bps,
+        min_balance_minor=min_balance_minor,
+        overdraft_limit_minor=overdraft_limit_minor,
+        control_account=chart[control],
+    )

@@ -1,0 +1,143 @@
+"""Registering members and their KYC."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+from datetime import date
+
+from stdnum.exceptions import ValidationError
+from stdnum.in_ import aadhaar as aadhaar_number
+from tortoise.exceptions import IntegrityError
+from tortoise.functions import Max
+from tortoise.transactions import in_transaction
+
+from bankcore.errors import DomainError, ErrorCode
+from bankcore.models import Account, AccountStatus, Branch, Gender, KycStatus, Member
+from bankcore.numbering import member_number as make_member_number
+
+# Income Tax Department PAN format: 5 letters, 4 digits, 1 letter.
+PAN_RE = re.compile(r"^[A-Z]{5}[0-9]{4}[A-Z]$")
+# Indian mobile numbers (TRAI numbering plan): 10 digits starting 6-9, stored as +91XXXXXXXXXX.
+MOBILE_RE = re.compile(r"^(?:\+91|91|0)?([6-9][0-9]{9})$")
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+# Development fallback only; production sets COOPBANK_PII_KEY.
+_DEV_PII_KEY = b"coopbank-development-pii-key"
+
+
+def normalise_pan(pan: str) -> str:
+    """Upper-case ``pan`` and check it against ``[A-Z]{5}[0-9]{4}[A-Z]``; raises ``INVALID_PAN``."""
+    value = pan.strip().upper()
+    if not PAN_RE.match(value):
+        raise DomainError(ErrorCode.INVALID_PAN, "PAN must look like ABCDE1234F", field="pan")
+    return value
+
+
+def normalise_mobile(mobile: str) -> str:
+    """Return ``+91`` and the 10 digits of an Indian mobile number; raises ``INVALID_MOBILE``."""
+    match = MOBILE_RE.match(re.sub(r"[\s-]", "", mobile))
+    if not match:
+        raise DomainError(ErrorCode.INVALID_MOBILE, "mobile must be a 10-digit Indian number", field="mobile")
+    return "+91" + match.group(1)
+
+
+def aadhaar_digest(aadhaar: str) -> tuple[str, str]:
+    """Validate an Aadhaar number (12 digits, Verhoeff check) and return (keyed hash, last four).
+
+    The number itself is never stored: the HMAC-SHA256 under ``COOPBANK_PII_KEY`` lets the
+    bank refuse a second member with the same Aadhaar, and the last four digits are all
+    that can be shown (UIDAI's masked-Aadhaar practice). Raises ``INVALID_AADHAAR``.
+    """
+    try:
+        digits = aadhaar_number.validate(aadhaar)
+    except ValidationError:
+        raise DomainError(ErrorCode.INVALID_AADHAAR, "Aadhaar must be 12 valid digits", field="aadhaar") from None
+    key = os.environ.get("COOPBANK_PII_KEY", "").encode() or _DEV_PII_KEY
+    return hmac.new(key, digits.encode(), hashlib.sha256).hexdigest(), digits[-4:]
+
+
+async def _next_member_serial() -> int:
+    result = await Member.annotate(top=Max("member_number")).first().values("top")
+    top = result["top"] if result else None
+    return int(top[:-1]) + 1 if top else 1
+
+
+async def register_member(
+    *,
+    full_name: str,
+    branch_code: str,
+    date_of_birth: date | None = None,
+    gender: Gender | None = None,
+    mobile: str | None = None,
+    email: str | None = None,
+    address: str | None = None,
+    pan: str | None = None,
+    aadhaar: str | None = None,
+) -> Member:
+    """Register a member with KYC status ``pending`` and a new Luhn-checked member number.
+
+    Raises ``DomainError``: ``INVALID_INPUT`` (name), ``INVALID_DATE`` (birth date in the
+    future), ``INVALID_PAN``, ``INVALID_AADHAAR``, ``INVALID_MOBILE``, ``INVALID_EMAIL``,
+    ``NOT_FOUND`` (branch), ``DUPLICATE_MEMBER`` (PAN, Aadhaar or mobile already
+    registered).
+    """
+    name = " ".join(full_name.split())
+    if not 1 <= len(name) <= 200:
+        raise DomainError(ErrorCode.INVALID_INPUT, "full name must be 1-200 characters", field="full_name")
+    if date_of_birth is not None and date_of_birth > date.today():
+        raise DomainError(ErrorCode.INVALID_DATE, "date of birth is in the future", field="date_of_birth")
+    fields: dict[str, object] = {
+        "full_name": name,
+        "date_of_birth": date_of_birth,
+        "gender": gender,
+        "address": address.strip() if address else None,
+        "pan": normalise_pan(pan) if pan else None,
+        "mobile": normalise_mobile(mobile) if mobile else None,
+    }
+    if email:
+        email = email.strip()
+        if len(email) > 254 or not EMAIL_RE.match(email):
+            raise DomainError(ErrorCode.INVALID_EMAIL, "e-mail address is not valid", field="email")
+        fields["email"] = email
+    if aadhaar:
+        fields["aadhaar_hash"], fields["aadhaar_last4"] = aadhaar_digest(aadhaar)
+    branch = await Branch.get_or_none(code=branch_code)
+    if branch is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"no branch {branch_code}", field="branch_code")
+    for key, label in (("pan", "PAN"), ("aadhaar_hash", "Aadhaar"), ("mobile", "mobile number")):
+        if fields.get(key) and await Member.exists(**{key: fields[key]}):
+            raise DomainError(ErrorCode.DUPLICATE_MEMBER, f"a member with this {label} exists", field=key)
+    # Serials come from max + 1; a concurrent registration may take the same one, so retry.
+    for _ in range(5):
+        try:
+            async with in_transaction():
+                return await Member.create(
+                    member_number=make_member_number(serial=await _next_member_serial()), branch=branch, **fields
+                )
+        except IntegrityError:
+            continue
+    raise DomainError(ErrorCode.DUPLICATE_MEMBER, "member could not be registered, try again")
+
+
+async def verify_kyc(*, member_number: str) -> Member:
+    """Mark the member's KYC verified and activate their accounts that were pending on it.
+
+    Raises ``DomainError(NOT_FOUND)``. (Maker-checker approval is enforced by the API layer.)
+    """
+    async with in_transaction():
+        member = await Member.get_or_none(member_number=member_number).select_for_update()
+        if member is None:
+            raise DomainError(ErrorCode.NOT_FOUND, f"no member {member_number}", field="member_number")
+        member.kyc_status = KycStatus.VERIFIED
+        await member.save(update_fields=["kyc_status", "updated_at"])
+        pending = await Account.filter(holders__member_id=member.id, status=AccountStatus.PENDING).distinct()
+        for account in pending:
+            owners_pending = await Member.filter(
+                holdings__account_id=account.id, holdings__role="owner"
+            ).exclude(kyc_status=KycStatus.VERIFIED).exists()
+            if not owners_pending:
+                account.status = AccountStatus.ACTIVE
+                await account.save(update_fields=["status"])
+    return member

@@ -1,0 +1,195 @@
+"""Cash deposits and withdrawals, internal transfers, and reversals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bankcore.chart import CASH
+from bankcore.errors import DomainError, ErrorCode
+from bankcore.ledger.entry import EntryDraft, credit, debit, request_fingerprint
+from bankcore.ledger.posting import PostedEntry, post_entry
+from bankcore.models import EntryType, JournalEntry, Posting, Side
+from bankcore.money import Money
+from bankcore.services._lookup import get_account, gl_account_id
+
+MAX_KEY_LENGTH = 100
+
+
+def _check_amount(amount: Money, currency: str) -> None:
+    if amount.amount_minor <= 0:
+        raise DomainError(ErrorCode.INVALID_AMOUNT, "amount must be greater than zero", field="amount")
+    if amount.currency != currency:
+        raise DomainError(
+            ErrorCode.CURRENCY_MISMATCH, f"account is in {currency}, amount in {amount.currency}", field="amount"
+        )
+
+
+def _check_key(key: str | None) -> None:
+    if key is not None and not (1 <= len(key) <= MAX_KEY_LENGTH and key.isprintable()):
+        raise DomainError(ErrorCode.INVALID_INPUT, "idempotency key must be 1-100 printable characters", field="idempotency_key")
+
+
+def _narration(text: str | None, default: str) -> str:
+    text = " ".join((text or "").split())
+    if len(text) > 255:
+        raise DomainError(ErrorCode.INVALID_INPUT, "narration is longer than 255 characters", field="narration")
+    return text or default
+
+
+async def deposit_cash(
+    *,
+    account_number: str,
+    amount: Money,
+    initiator: str,
+    narration: str | None = None,
+    value_date: date | None = None,
+    idempotency_key: str | None = None,
+) -> PostedEntry:
+    """Cash paid in at the counter: Dr cash in hand, Cr the member's account.
+
+    ``amount`` must be positive and in the account's currency. Raises ``DomainError``
+    (``INVALID_AMOUNT``, ``CURRENCY_MISMATCH``, ``NOT_FOUND``, ``ACCOUNT_NOT_ACTIVE``,
+    ``IDEMPOTENCY_CONFLICT`` and the rest of ``post_entry``'s codes).
+    """
+    _check_key(idempotency_key)
+    account = await get_account(account_number)
+    currency = account.ledger_account.currency
+    _check_amount(amount, currency)
+    cash = await gl_account_id(CASH, currency)
+    draft = EntryDraft(
+        entry_type=EntryType.CASH_DEPOSIT,
+        value_date=value_date or date.today(),
+        narration=_narration(narration, "Cash deposit"),
+        initiator=initiator,
+        postings=(debit(cash, amount.amount_minor, currency), credit(account.ledger_account_id, amount.amount_minor, currency)),
+        idempotency_key=idempotency_key,
+        request_fingerprint=request_fingerprint(
+            {"op": "deposit_cash", "account": account.number, "amount": amount.amount_minor, "currency": currency}
+        ),
+    )
+    return await post_entry(draft)
+
+
+async def withdraw_cash(
+    *,
+    account_number: str,
+    amount: Money,
+    initiator: str,
+    narration: str | None = None,
+    value_date: date | None = None,
+    idempotency_key: str | None = None,
+) -> PostedEntry:
+    """Cash paid out at the counter: Dr the member's account, Cr cash in hand.
+
+    Refused with ``INSUFFICIENT_FUNDS`` if it would take the account below its floor;
+    other codes as ``deposit_cash``.
+    """
+    _check_key(idempotency_key)
+    account = await get_account(account_number)
+    currency = account.ledger_account.currency
+    _check_amount(amount, currency)
+    cash = await gl_account_id(CASH, currency)
+    draft = EntryDraft(
+        entry_type=EntryType.CASH_WITHDRAWAL,
+        value_date=value_date or date.today(),
+        narration=_narration(narration, "Cash withdrawal"),
+        initiator=initiator,
+        postings=(debit(account.ledger_account_id, amount.amount_minor, currency), credit(cash, amount.amount_minor, currency)),
+        idempotency_key=idempotency_key,
+        request_fingerprint=request_fingerprint(
+            {"op": "withdraw_cash", "account": account.number, "amount": amount.amount_minor, "currency": currency}
+        ),
+    )
+    return await post_entry(draft)
+
+
+async def transfer_funds(
+    *,
+    from_account_number: str,
+    to_account_number: str,
+    amount: Money,
+    initiator: str,
+    narration: str | None = None,
+    value_date: date | None = None,
+    idempotency_key: str | None = None,
+) -> PostedEntry:
+    """Move ``amount`` between two accounts of the bank: Dr payer, Cr payee.
+
+    Raises ``DomainError``: ``SAME_ACCOUNT``, ``CURRENCY_MISMATCH`` (accounts or amount
+    in different currencies), ``INSUFFICIENT_FUNDS``, ``ACCOUNT_NOT_ACTIVE``,
+    ``NOT_FOUND``, ``INVALID_ACCOUNT_NUMBER``, ``IDEMPOTENCY_CONFLICT``.
+    """
+    _check_key(idempotency_key)
+    payer = await get_account(from_account_number, field="from_account_number")
+    payee = await get_account(to_account_number, field="to_account_number")
+    if payer.id == payee.id:
+        raise DomainError(ErrorCode.SAME_ACCOUNT, "cannot transfer to the same account", field="to_account_number")
+    currency = payer.ledger_account.currency
+    if payee.ledger_account.currency != currency:
+        raise DomainError(ErrorCode.CURRENCY_MISMATCH, "accounts are in different currencies", field="to_account_number")
+    _check_amount(amount, currency)
+    draft = EntryDraft(
+        entry_type=EntryType.TRANSFER,
+        value_date=value_date or date.today(),
+        narration=_narration(narration, f"Transfer {payer.number} to {payee.number}"),
+        initiator=initiator,
+        postings=(
+            debit(payer.ledger_account_id, amount.amount_minor, currency),
+            credit(payee.ledger_account_id, amount.amount_minor, currency),
+        ),
+        idempotency_key=idempotency_key,
+        request_fingerprint=request_fingerprint(
+            {
+                "op": "transfer_funds",
+                "from": payer.number,
+                "to": payee.number,
+                "amount": amount.amount_minor,
+                "currency": currency,
+            }
+        ),
+    )
+    return await post_entry(draft)
+
+
+async def reverse_entry(
+    *,
+    entry_id: int,
+    reason: str,
+    initiator: str,
+    value_date: date | None = None,
+    idempotency_key: str | None = None,
+) -> PostedEntry:
+    """Post the mirror image of entry ``entry_id`` (every debit a credit and back).
+
+    The original stays as it was (the ledger is append-only); the reversal points at it
+    and an entry can be reversed once. Floors still apply: reversing a deposit whose money
+    was already withdrawn is refused with ``INSUFFICIENT_FUNDS``.
+    Raises ``DomainError``: ``NOT_FOUND``, ``ALREADY_REVERSED``,
+    ``CANNOT_REVERSE_REVERSAL``, ``INVALID_INPUT`` (empty reason).
+    """
+    _check_key(idempotency_key)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise DomainError(ErrorCode.INVALID_INPUT, "a reversal needs a reason", field="reason")
+    original = await JournalEntry.get_or_none(id=entry_id)
+    if original is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"no journal entry {entry_id}", field="entry_id")
+    if original.reverses_id is not None:
+        raise DomainError(ErrorCode.CANNOT_REVERSE_REVERSAL, "a reversal cannot itself be reversed", field="entry_id")
+    if await JournalEntry.exists(reverses_id=entry_id):
+        raise DomainError(ErrorCode.ALREADY_REVERSED, "this entry has already been reversed", field="entry_id")
+    legs = await Posting.filter(entry_id=entry_id).order_by("id")
+    draft = EntryDraft(
+        entry_type=EntryType.REVERSAL,
+        value_date=value_date or date.today(),
+        narration=_narration(f"Reversal of entry {entry_id}: {reason}", "Reversal"),
+        initiator=initiator,
+        postings=tuple(
+            (credit if Side(p.side) is Side.DEBIT else debit)(p.ledger_account_id, p.amount_minor, p.currency)
+            for p in legs
+        ),
+        idempotency_key=idempotency_key,
+        request_fingerprint=request_fingerprint({"op": "reverse_entry", "entry": entry_id, "reason": reason}),
+        reverses_id=entry_id,
+    )
+    return await post_entry(draft)

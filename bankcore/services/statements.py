@@ -1,0 +1,177 @@
+"""Account balance and account statement (read side)."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import date
+
+from tortoise.connection import get_connection
+
+from bankcore.errors import DomainError, ErrorCode
+from bankcore.ledger.sql import fetch, placeholders
+from bankcore.models import LedgerKind
+from bankcore.money import Money
+from bankcore.services._lookup import get_account
+
+MAX_PAGE_SIZE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class AccountBalance:
+    """``ledger`` is the booked balance; ``available`` what may still be drawn above the floor."""
+
+    account_number: str
+    ledger: Money
+    available: Money
+
+
+@dataclass(frozen=True, slots=True)
+class StatementLine:
+    posting_id: int
+    entry_id: int
+    value_date: date
+    narration: str
+    entry_type: str
+    debit: Money | None
+    credit: Money | None
+    running_balance: Money
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """Lines with ``from_date <= value_date <= to_date`` (both inclusive), oldest first.
+
+    ``opening_balance`` is the balance at the start of ``from_date``, ``closing_balance``
+    at the end of ``to_date``, whatever page this is; ``next_cursor`` is None on the last page.
+    """
+
+    account_number: str
+    currency: str
+    from_date: date
+    to_date: date
+    opening_balance: Money
+    closing_balance: Money
+    lines: tuple[StatementLine, ...]
+    next_cursor: str | None
+
+
+async def account_balance(*, account_number: str) -> AccountBalance:
+    """The account's ledger and available balance. Raises ``NOT_FOUND``, ``INVALID_ACCOUNT_NUMBER``."""
+    account = await get_account(account_number)
+    ledger = account.ledger_account
+    available = ledger.balance_minor - ledger.floor_minor if ledger.floor_minor is not None else ledger.balance_minor
+    return AccountBalance(
+        account_number=account.number,
+        ledger=Money(ledger.balance_minor, ledger.currency),
+        available=Money(max(available, 0), ledger.currency),
+    )
+
+
+def _encode_cursor(value_date: date, posting_id: int) -> str:
+    return base64.urlsafe_b64encode(f"{value_date.isoformat()}|{posting_id}".encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[date, int]:
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        day, posting_id = text.split("|")
+        return date.fromisoformat(day), int(posting_id)
+    except (ValueError, UnicodeError):
+        raise DomainError(ErrorCode.INVALID_INPUT, "cursor is not valid", field="after") from None
+
+
+async def account_statement(
+    *,
+    account_number: str,
+    from_date: date,
+    to_date: date,
+    after: str | None = None,
+    limit: int = 100,
+) -> Statement:
+    """Statement of an account between two value dates (inclusive), keyset-paginated.
+
+    Lines are ordered by value date, then posting order. Pass the previous page's
+    ``next_cursor`` as ``after`` for the next page; each line carries the running balance.
+    Raises ``DomainError``: ``NOT_FOUND``, ``INVALID_DATE`` (from after to),
+    ``INVALID_INPUT`` (limit outside 1-500 or a bad cursor).
+    """
+    if from_date > to_date:
+        raise DomainError(ErrorCode.INVALID_DATE, "from date is after to date", field="from_date")
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"limit must be 1-{MAX_PAGE_SIZE}", field="limit")
+    account = await get_account(account_number)
+    ledger = account.ledger_account
+    sign = "CASE p.side WHEN 'D' THEN p.amount_minor ELSE -p.amount_minor END"
+    if not LedgerKind(ledger.kind).debit_normal:
+        sign = f"-({sign})"
+    conn = get_connection("default")
+    m = placeholders(conn, 4)
+
+    async def balance_before(day: date, posting_id: int | None) -> int:
+        # (value_date, id) < (day, id): row-value comparison, on both PostgreSQL and SQLite.
+        if posting_id is None:
+            where, params = f"p.value_date < {m[1]}", [ledger.id, day]
+        else:
+            where = f"(p.value_date < {m[1]} OR (p.value_date = {m[2]} AND p.id <= {m[3]}))"
+            params = [ledger.id, day, day, posting_id]
+        rows = await fetch(
+            conn,
+            f"SELECT COALESCE(SUM({sign}), 0) AS total FROM posting p WHERE p.ledger_account_id = {m[0]} AND {where}",
+            params,
+        )
+        return int(rows[0]["total"])
+
+    opening = await balance_before(from_date, None)
+    closing = await balance_before(date.fromordinal(to_date.toordinal() + 1), None)
+    if after:
+        cursor_day, cursor_id = _decode_cursor(after)
+        start = await balance_before(cursor_day, cursor_id)
+        keyset = f"AND (p.value_date > {m[1]} OR (p.value_date = {m[2]} AND p.id > {m[3]}))"
+        params: list[object] = [ledger.id, cursor_day, cursor_day, cursor_id]
+    else:
+        start, keyset, params = opening, f"AND p.value_date >= {m[1]}", [ledger.id, from_date]
+    q = placeholders(conn, 2, start=len(params) + 1)
+    rows = await fetch(
+        conn,
+        "SELECT p.id, p.entry_id, p.value_date, p.side, p.amount_minor, e.narration, e.entry_type "
+        "FROM posting p JOIN journal_entry e ON e.id = p.entry_id "
+        f"WHERE p.ledger_account_id = {m[0]} {keyset} AND p.value_date <= {q[0]} "
+        f"ORDER BY p.value_date, p.id LIMIT {q[1]}",
+        [*params, to_date, limit + 1],
+    )
+    currency = ledger.currency
+    lines: list[StatementLine] = []
+    running = start
+    for row in rows[:limit]:
+        value_date = row["value_date"]
+        if isinstance(value_date, str):  # SQLite hands dates back as text
+            value_date = date.fromisoformat(value_date)
+        amount = Money(int(row["amount_minor"]), currency)
+        is_debit = row["side"] == "D"
+        running += (amount.amount_minor if is_debit else -amount.amount_minor) * (
+            1 if LedgerKind(ledger.kind).debit_normal else -1
+        )
+        lines.append(
+            StatementLine(
+                posting_id=row["id"],
+                entry_id=row["entry_id"],
+                value_date=value_date,
+                narration=row["narration"],
+                entry_type=row["entry_type"],
+                debit=amount if is_debit else None,
+                credit=None if is_debit else amount,
+                running_balance=Money(running, currency),
+            )
+        )
+    next_cursor = _encode_cursor(lines[-1].value_date, lines[-1].posting_id) if len(rows) > limit else None
+    return Statement(
+        account_number=account.number,
+        currency=currency,
+        from_date=from_date,
+        to_date=to_date,
+        opening_balance=Money(opening, currency),
+        closing_balance=Money(closing, currency),
+        lines=tuple(lines),
+        next_cursor=next_cursor,
+    )
