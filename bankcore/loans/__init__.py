@@ -1,0 +1,1 @@
+"""Loan maths: EMI, repayment schedules, repayment allocation, penal charges. Pure."""
