@@ -1,0 +1,1 @@
+"""Deposit maths: fixed (term) and recurring deposits, premature closure, TDS. Pure."""
