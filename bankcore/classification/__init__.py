@@ -1,0 +1,1 @@
+"""Asset classification (SMA / NPA) and provisioning for loans. Pure."""
