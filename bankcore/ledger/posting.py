@@ -131,6 +131,31 @@ async def _write_balances(conn: BaseDBAsyncClient, balances: dict[int, int]) -> 
             await conn.execute_query("UPDATE ledger_account SET balance_minor = ? WHERE id = ?", [balances[i], i])
 
 
+async def _insert_entry(conn: BaseDBAsyncClient, draft: EntryDraft, posted_at: datetime) -> int:
+    """Insert the entry and its postings; two statements, whatever the number of legs."""
+    m = placeholders(conn, 9)
+    rows = await fetch(
+        conn,
+        "INSERT INTO journal_entry (entry_type, value_date, posted_at, narration, initiator, idempotency_key, "
+        f"request_fingerprint, reverses_id, source_ref) VALUES ({', '.join(m)}) RETURNING id",
+        [draft.entry_type.value, draft.value_date, posted_at, draft.narration, draft.initiator,
+         draft.idempotency_key, draft.request_fingerprint, draft.reverses_id, draft.source_ref],
+    )
+    entry_id = rows[0]["id"]
+    values: list[object] = []
+    groups = []
+    for i, p in enumerate(draft.postings):
+        marks = placeholders(conn, 6, start=6 * i + 1)
+        groups.append(f"({', '.join(marks)})")
+        values += [entry_id, p.ledger_account_id, p.side.value, p.amount_minor, p.currency, draft.value_date]
+    await conn.execute_query(
+        "INSERT INTO posting (entry_id, ledger_account_id, side, amount_minor, currency, value_date) "
+        f"VALUES {', '.join(groups)}",
+        values,
+    )
+    return entry_id
+
+
 async def _replay(draft: EntryDraft, existing: JournalEntry) -> PostedEntry:
     if existing.request_fingerprint != draft.request_fingerprint:
         raise DomainError(
@@ -188,8 +213,9 @@ async def post_entry(draft: EntryDraft) -> PostedEntry:
         async with in_transaction() as conn:
             locked = await _lock_tracked(conn, tracked)
             if draft.idempotency_key is not None:
-                existing = await JournalEntry.get_or_none(idempotency_key=draft.idempotency_key).using_db(conn)
-                if existing is not None:
+                mark = placeholders(conn, 1)[0]
+                if await fetch(conn, f"SELECT id FROM journal_entry WHERE idempotency_key = {mark}", [draft.idempotency_key]):
+                    existing = await JournalEntry.get(idempotency_key=draft.idempotency_key).using_db(conn)
                     return await _replay(draft, existing)
             new_balances: dict[int, int] = {}
             for account_id in tracked:
@@ -211,32 +237,7 @@ async def post_entry(draft: EntryDraft) -> PostedEntry:
                         field="amount",
                     )
                 new_balances[account_id] = balance
-            entry = await JournalEntry.create(
-                entry_type=draft.entry_type,
-                value_date=draft.value_date,
-                posted_at=posted_at,
-                narration=draft.narration,
-                initiator=draft.initiator,
-                idempotency_key=draft.idempotency_key,
-                request_fingerprint=draft.request_fingerprint,
-                reverses_id=draft.reverses_id,
-                source_ref=draft.source_ref,
-                using_db=conn,
-            )
-            await Posting.bulk_create(
-                [
-                    Posting(
-                        entry_id=entry.id,
-                        ledger_account_id=p.ledger_account_id,
-                        side=p.side,
-                        amount_minor=p.amount_minor,
-                        currency=p.currency,
-                        value_date=draft.value_date,
-                    )
-                    for p in draft.postings
-                ],
-                using_db=conn,
-            )
+            entry_id = await _insert_entry(conn, draft, posted_at)
             await _write_balances(conn, new_balances)
     except IntegrityError:
         # A concurrent request with the same key, or a second reversal, won the race.
@@ -249,7 +250,7 @@ async def post_entry(draft: EntryDraft) -> PostedEntry:
         raise
 
     posted = PostedEntry(
-        entry_id=entry.id,
+        entry_id=entry_id,
         entry_type=draft.entry_type,
         value_date=draft.value_date,
         posted_at=posted_at,

@@ -125,9 +125,10 @@ async def change_account_status(*, account_number: str, status: AccountStatus) -
     """
     from bankcore.services._lookup import get_account
 
-    account = await get_account(account_number)
+    ref = await get_account(account_number)
     async with in_transaction():
-        ledger = await LedgerAccount.filter(id=account.ledger_account_id).select_for_update().first()
+        ledger = await LedgerAccount.filter(id=ref.ledger_account_id).select_for_update().first()
+        account = await Account.get(id=ref.id)
         current = AccountStatus(account.status)
         if status not in _ALLOWED[current]:
             raise DomainError(ErrorCode.INVALID_INPUT, f"cannot change a {current} account to {status}", field="status")

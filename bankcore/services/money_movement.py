@@ -10,7 +10,7 @@ from bankcore.ledger.entry import EntryDraft, credit, debit, request_fingerprint
 from bankcore.ledger.posting import PostedEntry, post_entry
 from bankcore.models import EntryType, JournalEntry, Posting, Side
 from bankcore.money import Money
-from bankcore.services._lookup import get_account, gl_account_id
+from bankcore.services._lookup import get_account, get_accounts, gl_account_id
 
 MAX_KEY_LENGTH = 100
 
@@ -53,7 +53,7 @@ async def deposit_cash(
     """
     _check_key(idempotency_key)
     account = await get_account(account_number)
-    currency = account.ledger_account.currency
+    currency = account.currency
     _check_amount(amount, currency)
     cash = await gl_account_id(CASH, currency)
     draft = EntryDraft(
@@ -86,7 +86,7 @@ async def withdraw_cash(
     """
     _check_key(idempotency_key)
     account = await get_account(account_number)
-    currency = account.ledger_account.currency
+    currency = account.currency
     _check_amount(amount, currency)
     cash = await gl_account_id(CASH, currency)
     draft = EntryDraft(
@@ -120,12 +120,12 @@ async def transfer_funds(
     ``NOT_FOUND``, ``INVALID_ACCOUNT_NUMBER``, ``IDEMPOTENCY_CONFLICT``.
     """
     _check_key(idempotency_key)
-    payer = await get_account(from_account_number, field="from_account_number")
-    payee = await get_account(to_account_number, field="to_account_number")
+    found = await get_accounts({"from_account_number": from_account_number, "to_account_number": to_account_number})
+    payer, payee = found["from_account_number"], found["to_account_number"]
     if payer.id == payee.id:
         raise DomainError(ErrorCode.SAME_ACCOUNT, "cannot transfer to the same account", field="to_account_number")
-    currency = payer.ledger_account.currency
-    if payee.ledger_account.currency != currency:
+    currency = payer.currency
+    if payee.currency != currency:
         raise DomainError(ErrorCode.CURRENCY_MISMATCH, "accounts are in different currencies", field="to_account_number")
     _check_amount(amount, currency)
     draft = EntryDraft(

@@ -59,12 +59,12 @@ class Statement:
 async def account_balance(*, account_number: str) -> AccountBalance:
     """The account's ledger and available balance. Raises ``NOT_FOUND``, ``INVALID_ACCOUNT_NUMBER``."""
     account = await get_account(account_number)
-    ledger = account.ledger_account
-    available = ledger.balance_minor - ledger.floor_minor if ledger.floor_minor is not None else ledger.balance_minor
+    floor = account.floor_minor
+    available = account.balance_minor - floor if floor is not None else account.balance_minor
     return AccountBalance(
         account_number=account.number,
-        ledger=Money(ledger.balance_minor, ledger.currency),
-        available=Money(max(available, 0), ledger.currency),
+        ledger=Money(account.balance_minor, account.currency),
+        available=Money(max(available, 0), account.currency),
     )
 
 
@@ -101,9 +101,8 @@ async def account_statement(
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise DomainError(ErrorCode.INVALID_INPUT, f"limit must be 1-{MAX_PAGE_SIZE}", field="limit")
     account = await get_account(account_number)
-    ledger = account.ledger_account
     sign = "CASE p.side WHEN 'D' THEN p.amount_minor ELSE -p.amount_minor END"
-    if not LedgerKind(ledger.kind).debit_normal:
+    if not LedgerKind(account.kind).debit_normal:
         sign = f"-({sign})"
     conn = get_connection("default")
     m = placeholders(conn, 4)
@@ -111,10 +110,10 @@ async def account_statement(
     async def balance_before(day: date, posting_id: int | None) -> int:
         # (value_date, id) < (day, id): row-value comparison, on both PostgreSQL and SQLite.
         if posting_id is None:
-            where, params = f"p.value_date < {m[1]}", [ledger.id, day]
+            where, params = f"p.value_date < {m[1]}", [account.ledger_account_id, day]
         else:
             where = f"(p.value_date < {m[1]} OR (p.value_date = {m[2]} AND p.id <= {m[3]}))"
-            params = [ledger.id, day, day, posting_id]
+            params = [account.ledger_account_id, day, day, posting_id]
         rows = await fetch(
             conn,
             f"SELECT COALESCE(SUM({sign}), 0) AS total FROM posting p WHERE p.ledger_account_id = {m[0]} AND {where}",
@@ -128,9 +127,9 @@ async def account_statement(
         cursor_day, cursor_id = _decode_cursor(after)
         start = await balance_before(cursor_day, cursor_id)
         keyset = f"AND (p.value_date > {m[1]} OR (p.value_date = {m[2]} AND p.id > {m[3]}))"
-        params: list[object] = [ledger.id, cursor_day, cursor_day, cursor_id]
+        params: list[object] = [account.ledger_account_id, cursor_day, cursor_day, cursor_id]
     else:
-        start, keyset, params = opening, f"AND p.value_date >= {m[1]}", [ledger.id, from_date]
+        start, keyset, params = opening, f"AND p.value_date >= {m[1]}", [account.ledger_account_id, from_date]
     q = placeholders(conn, 2, start=len(params) + 1)
     rows = await fetch(
         conn,
@@ -140,7 +139,7 @@ async def account_statement(
         f"ORDER BY p.value_date, p.id LIMIT {q[1]}",
         [*params, to_date, limit + 1],
     )
-    currency = ledger.currency
+    currency = account.currency
     lines: list[StatementLine] = []
     running = start
     for row in rows[:limit]:
@@ -150,7 +149,7 @@ async def account_statement(
         amount = Money(int(row["amount_minor"]), currency)
         is_debit = row["side"] == "D"
         running += (amount.amount_minor if is_debit else -amount.amount_minor) * (
-            1 if LedgerKind(ledger.kind).debit_normal else -1
+            1 if LedgerKind(account.kind).debit_normal else -1
         )
         lines.append(
             StatementLine(
