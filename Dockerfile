@@ -1,0 +1,22 @@
+# coopbank server image: runs migrations, then serves the web app and /graphql.
+# DATABASE_URL must point at PostgreSQL, e.g. postgres://bank:secret@db:5432/coopbank
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1
+
+RUN useradd --create-home --uid 10001 coopbank
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bankcore ./bankcore
+COPY graphql_api ./graphql_api
+COPY ui ./ui
+COPY migrations ./migrations
+COPY coopbank ./coopbank
+RUN pip install .
+
+USER coopbank
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8080/healthz').status == 200 else 1)"
+CMD ["sh", "-c", "coopbank migrate && exec coopbank serve --host 0.0.0.0 --port 8080"]
