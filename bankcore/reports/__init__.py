@@ -1,0 +1,1 @@
+"""Reports computed from the ledger: trial balance, chart of accounts with balances."""
