@@ -43,6 +43,22 @@ class ErrorCode(StrEnum):
     # banking maths (loans, deposits, interest, classification)
     INVALID_RATE = "INVALID_RATE"
     INVALID_TENURE = "INVALID_TENURE"
+    # identity and sessions (bankcore/identity)
+    # Bad username, password, member login, partner client id or secret: one code for all,
+    # so an answer never tells whether the account exists (ARCHITECTURE.md 4).
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    # Only ever answered to someone who already passed the password step (see lockout.py).
+    ACCOUNT_LOCKED = "ACCOUNT_LOCKED"
+    CODE_INVALID = "CODE_INVALID"
+    CHALLENGE_EXPIRED = "CHALLENGE_EXPIRED"
+    SESSION_EXPIRED = "SESSION_EXPIRED"
+    WEAK_PASSWORD = "WEAK_PASSWORD"
+    INVALID_SCOPE = "INVALID_SCOPE"
+    REFRESH_REUSED = "REFRESH_REUSED"
+    RATE_LIMITED = "RATE_LIMITED"
+    DUPLICATE_USERNAME = "DUPLICATE_USERNAME"
+    ADMIN_EXISTS = "ADMIN_EXISTS"
+    SECOND_FACTOR_UNAVAILABLE = "SECOND_FACTOR_UNAVAILABLE"
 
 
 class DomainError(Exception):

@@ -40,11 +40,31 @@ class BalanceChanged:
     currency: str
 
 
-Event = EntryPosted | BalanceChanged
+@dataclass(frozen=True, slots=True)
+class SessionRevoked:
+    """A session ended before its time (sign-out, admin revocation, refresh-token reuse).
+
+    Open WebSockets authenticated by that session close on it. ``principal_kind`` is
+    ``staff``, ``member`` or ``partner``; ``reason`` is short text for the log, never a secret.
+    """
+
+    session_id: int
+    principal_kind: str = ""
+    principal_id: int = 0
+    reason: str = ""
+
+
+Event = EntryPosted | BalanceChanged | SessionRevoked
 
 
 def event_topics(event: Event) -> tuple[str, ...]:
-    """Topics an event is delivered on: ``ledger`` (everything) and ``account:<ledger id>``."""
+    """Topics an event is delivered on.
+
+    Ledger events: ``ledger`` (everything) and ``account:<ledger id>``. Session events:
+    ``sessions`` (everything) and ``session:<session id>`` (for one connection to wait on).
+    """
+    if isinstance(event, SessionRevoked):
+        return ("sessions", f"session:{event.session_id}")
     if isinstance(event, EntryPosted):
         return ("ledger", *(f"account:{i}" for i in event.ledger_account_ids))
     return ("ledger", f"account:{event.ledger_account_id}")

@@ -6,10 +6,24 @@ silently takes its ledger history with it.
 """
 
 from bankcore.models.account import Account, AccountHolder, AccountStatus, HolderRole, StatementFrequency
+from bankcore.models.audit import AuditLog, AuditOutcome
 from bankcore.models.branch import Branch
+from bankcore.models.identity import (
+    ApiClient,
+    AuthSession,
+    MemberCredential,
+    OneTimeCode,
+    PrincipalKind,
+    RefreshToken,
+    SecondFactor,
+    SignInChallenge,
+    StaffRole,
+    StaffUser,
+)
 from bankcore.models.ledger import EntryType, JournalEntry, LedgerAccount, LedgerKind, Posting, Side
 from bankcore.models.loan import Loan, LoanStatus
 from bankcore.models.member import Gender, KycDocument, KycDocumentType, KycStatus, Member
+from bankcore.models.notification import NotificationChannel, NotificationOutbox
 from bankcore.models.product import Product, ProductKind
 from bankcore.models.records import Card, StandingOrder
 
@@ -17,6 +31,10 @@ __all__ = [
     "Account",
     "AccountHolder",
     "AccountStatus",
+    "ApiClient",
+    "AuditLog",
+    "AuditOutcome",
+    "AuthSession",
     "Branch",
     "Card",
     "EntryType",
@@ -31,10 +49,20 @@ __all__ = [
     "Loan",
     "LoanStatus",
     "Member",
+    "MemberCredential",
+    "NotificationChannel",
+    "NotificationOutbox",
+    "OneTimeCode",
     "Posting",
+    "PrincipalKind",
     "Product",
     "ProductKind",
+    "RefreshToken",
+    "SecondFactor",
     "Side",
+    "SignInChallenge",
+    "StaffRole",
+    "StaffUser",
     "StandingOrder",
     "StatementFrequency",
 ]
