@@ -29,8 +29,12 @@ from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
 
-
-from bankcore.classification.overdue import Demand, Repayment, first_day_reaching, overdue_state
+from bankcore.classification.overdue import (
+    Demand,
+    Repayment,
+    first_day_reaching,
+    overdue_state,
+)
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.loans.dates import add_months
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
+from itertools import pairwise
 
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.interest.daycount import DayCount, days_in_year, each_day
@@ -121,7 +122,7 @@ def credit_periods(start: date, end: date, frequency: CreditFrequency | str) -> 
 
 def _balance_on(points: Sequence[EndOfDayBalance], opening_balance_minor: int):
     ordered = sorted(points, key=lambda p: p.on)
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in pairwise(ordered):
         if a.on == b.on:
             raise DomainError(ErrorCode.INVALID_INPUT, f"two end-of-day balances for {a.on}", field="balances")
     index = 0

@@ -41,9 +41,19 @@ from enum import StrEnum
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.interest.daycount import DayCount, year_fraction
 from bankcore.interest.rates import BPS_PER_UNIT, check_rate_bps
-from bankcore.interest.rounding import SCHEDULE_ROUNDING, SHARE_ROUNDING, round_minor, working_context
+from bankcore.interest.rounding import (
+    SCHEDULE_ROUNDING,
+    SHARE_ROUNDING,
+    round_minor,
+    working_context,
+)
 from bankcore.loans.dates import add_months, clamp_day
-from bankcore.loans.emi import check_principal_minor, check_tenure_months, emi_minor, monthly_rate
+from bankcore.loans.emi import (
+    check_principal_minor,
+    check_tenure_months,
+    emi_minor,
+    monthly_rate,
+)
 
 
 class ScheduleMethod(StrEnum):

@@ -18,7 +18,12 @@ import io
 import sys
 from datetime import date
 
-from bankcore.deposits.term import Compounding, DepositMaturity, fd_maturity, rd_maturity
+from bankcore.deposits.term import (
+    Compounding,
+    DepositMaturity,
+    fd_maturity,
+    rd_maturity,
+)
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.interest.rates import format_rate_percent, parse_rate_percent
 from bankcore.loans.schedule import LoanTerms, Schedule, ScheduleMethod, build_schedule
@@ -163,9 +168,10 @@ def _emi_csv(schedule: Schedule) -> str:
 
 def _emi_table(schedule: Schedule, terms: LoanTerms) -> str:
     label = {"reducing": "EMI", "flat": "instalment (flat rate)", "equal-principal": "principal per instalment"}
+    rate = format_rate_percent(terms.annual_rate_bps)
     lines = [
-        f"loan            {_plain(terms.principal_minor)} at {format_rate_percent(terms.annual_rate_bps)} % a year, "
-        f"{terms.tenure_months} months, {schedule.method.value}",
+        f"loan            {_plain(terms.principal_minor)} at {rate} % a year, "
+        + f"{terms.tenure_months} months, {schedule.method.value}",
         f"{label[schedule.method.value]:<16}{_plain(schedule.emi_minor)}",
     ]
     if schedule.broken_period_days:

@@ -16,7 +16,12 @@ from bankcore.classification.npa import (
     npa_age_class,
     sma_band,
 )
-from bankcore.classification.overdue import Demand, Repayment, days_past_due, overdue_state
+from bankcore.classification.overdue import (
+    Demand,
+    Repayment,
+    days_past_due,
+    overdue_state,
+)
 from bankcore.classification.provisioning import (
     UCB_DEFAULT_RATES,
     ProvisioningRates,

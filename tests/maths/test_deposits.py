@@ -8,8 +8,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bankcore.deposits.tds import TDS_194A_BANKS_FY2019_20, TDS_194A_BANKS_FY2025_26, TdsRule, tds_on_interest
-from bankcore.deposits.term import Compounding, RateSlab, fd_maturity, premature_closure, rd_maturity
+from bankcore.deposits.tds import (
+    TDS_194A_BANKS_FY2019_20,
+    TDS_194A_BANKS_FY2025_26,
+    TdsRule,
+    tds_on_interest,
+)
+from bankcore.deposits.term import (
+    Compounding,
+    RateSlab,
+    fd_maturity,
+    premature_closure,
+    rd_maturity,
+)
 from bankcore.errors import DomainError, ErrorCode
 
 START = date(2026, 1, 1)

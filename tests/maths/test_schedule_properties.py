@@ -7,7 +7,15 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bankcore.loans.schedule import LoanTerms, PrepaymentMode, Schedule, ScheduleMethod, build_schedule, prepay, reschedule
+from bankcore.loans.schedule import (
+    LoanTerms,
+    PrepaymentMode,
+    Schedule,
+    ScheduleMethod,
+    build_schedule,
+    prepay,
+    reschedule,
+)
 
 PROFILE = settings(max_examples=200, deadline=None)
 
