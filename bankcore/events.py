@@ -83,26 +83,32 @@ class EventBroker:
         self._subscribers: dict[str, set[asyncio.Queue[Event]]] = {}
 
     def publish(self, event: Event) -> None:
+        delivered: set[int] = set()  # a queue on two of the event's topics gets it once
         for topic in event_topics(event):
             for queue in self._subscribers.get(topic, ()):
+                if id(queue) in delivered:
+                    continue
+                delivered.add(id(queue))
                 if queue.full():
                     queue.get_nowait()
                     log.warning("event subscriber on %s is slow; dropped its oldest event", topic)
                 queue.put_nowait(event)
 
     @asynccontextmanager
-    async def subscribe(self, topic: str) -> AsyncIterator[asyncio.Queue[Event]]:
-        """Subscribe to ``topic`` for the duration of the ``async with`` block."""
+    async def subscribe(self, *topics: str) -> AsyncIterator[asyncio.Queue[Event]]:
+        """One queue receiving every event on any of ``topics``, for the ``async with`` block."""
         queue: asyncio.Queue[Event] = asyncio.Queue(self._queue_size)
-        self._subscribers.setdefault(topic, set()).add(queue)
+        for topic in topics:
+            self._subscribers.setdefault(topic, set()).add(queue)
         try:
             yield queue
         finally:
-            subscribers = self._subscribers.get(topic)
-            if subscribers is not None:
-                subscribers.discard(queue)
-                if not subscribers:
-                    del self._subscribers[topic]
+            for topic in topics:
+                subscribers = self._subscribers.get(topic)
+                if subscribers is not None:
+                    subscribers.discard(queue)
+                    if not subscribers:
+                        del self._subscribers[topic]
 
     def subscriber_count(self, topic: str) -> int:
         return len(self._subscribers.get(topic, ()))

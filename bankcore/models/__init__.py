@@ -7,6 +7,7 @@ silently takes its ledger history with it.
 
 from bankcore.models.account import Account, AccountHolder, AccountStatus, HolderRole, StatementFrequency
 from bankcore.models.audit import AuditLog, AuditOutcome
+from bankcore.models.approval import ApprovalKind, ApprovalRequest, ApprovalStatus
 from bankcore.models.branch import Branch
 from bankcore.models.identity import (
     ApiClient,
@@ -28,6 +29,9 @@ from bankcore.models.product import Product, ProductKind
 from bankcore.models.records import Card, StandingOrder
 
 __all__ = [
+    "ApprovalKind",
+    "ApprovalRequest",
+    "ApprovalStatus",
     "Account",
     "AccountHolder",
     "AccountStatus",

@@ -48,6 +48,8 @@ class Member(Model):
     aadhaar_last4 = fields.CharField(max_length=4, null=True)
     aadhaar_hash = fields.CharField(max_length=64, null=True, unique=True)
     source_ref = fields.CharField(max_length=60, unique=True, null=True)
+    registered_by = fields.CharField(max_length=100, null=True, description="Staff actor who registered the member (the KYC maker)")
+    kyc_verified_by = fields.CharField(max_length=100, null=True, description="Staff actor who approved KYC (the checker)")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -75,13 +75,14 @@ async def register_member(
     address: str | None = None,
     pan: str | None = None,
     aadhaar: str | None = None,
+    registered_by: str | None = None,
 ) -> Member:
     """Register a member with KYC status ``pending`` and a new Luhn-checked member number.
 
     Raises ``DomainError``: ``INVALID_INPUT`` (name), ``INVALID_DATE`` (birth date in the
     future), ``INVALID_PAN``, ``INVALID_AADHAAR``, ``INVALID_MOBILE``, ``INVALID_EMAIL``,
     ``NOT_FOUND`` (branch), ``DUPLICATE_MEMBER`` (PAN, Aadhaar or mobile already
-    registered).
+    registered). ``registered_by`` names the staff actor, who may not approve the KYC.
     """
     name = " ".join(full_name.split())
     if not 1 <= len(name) <= 200:
@@ -95,6 +96,7 @@ async def register_member(
         "address": address.strip() if address else None,
         "pan": normalise_pan(pan) if pan else None,
         "mobile": normalise_mobile(mobile) if mobile else None,
+        "registered_by": registered_by,
     }
     if email:
         email = email.strip()
@@ -121,17 +123,24 @@ async def register_member(
     raise DomainError(ErrorCode.DUPLICATE_MEMBER, "member could not be registered, try again")
 
 
-async def verify_kyc(*, member_number: str) -> Member:
+async def verify_kyc(*, member_number: str, checker: str | None = None) -> Member:
     """Mark the member's KYC verified and activate their accounts that were pending on it.
 
-    Raises ``DomainError(NOT_FOUND)``. (Maker-checker approval is enforced by the API layer.)
+    Maker-checker: ``checker`` (the approving staff actor) must differ from the staff user
+    who registered the member. Raises ``DomainError``: ``NOT_FOUND``,
+    ``APPROVAL_SAME_USER``, ``INVALID_INPUT`` (already verified).
     """
     async with in_transaction():
         member = await Member.get_or_none(member_number=member_number).select_for_update()
         if member is None:
             raise DomainError(ErrorCode.NOT_FOUND, f"no member {member_number}", field="member_number")
+        if member.kyc_status == KycStatus.VERIFIED:
+            raise DomainError(ErrorCode.INVALID_INPUT, "KYC is already verified", field="member_number")
+        if checker is not None and member.registered_by == checker:
+            raise DomainError(ErrorCode.APPROVAL_SAME_USER, "KYC must be approved by someone other than who registered the member")
         member.kyc_status = KycStatus.VERIFIED
-        await member.save(update_fields=["kyc_status", "updated_at"])
+        member.kyc_verified_by = checker
+        await member.save(update_fields=["kyc_status", "kyc_verified_by", "updated_at"])
         pending = await Account.filter(holders__member_id=member.id, status=AccountStatus.PENDING).distinct()
         for account in pending:
             owners_pending = await Member.filter(
@@ -140,4 +149,38 @@ async def verify_kyc(*, member_number: str) -> Member:
             if not owners_pending:
                 account.status = AccountStatus.ACTIVE
                 await account.save(update_fields=["status"])
+    return member
+
+
+async def update_contact_details(
+    *, member_number: str, mobile: str | None = None, email: str | None = None, address: str | None = None
+) -> Member:
+    """Change a member's mobile, e-mail or address; ``None`` leaves a field unchanged.
+
+    Raises ``DomainError``: ``NOT_FOUND``, ``INVALID_MOBILE``, ``INVALID_EMAIL``,
+    ``INVALID_INPUT`` (address over 500 characters), ``DUPLICATE_MEMBER`` (mobile in use).
+    """
+    changes: dict[str, str] = {}
+    if mobile is not None:
+        changes["mobile"] = normalise_mobile(mobile)
+    if email is not None:
+        email = email.strip()
+        if len(email) > 254 or not EMAIL_RE.match(email):
+            raise DomainError(ErrorCode.INVALID_EMAIL, "e-mail address is not valid", field="email")
+        changes["email"] = email
+    if address is not None:
+        address = " ".join(address.split())
+        if not 1 <= len(address) <= 500:
+            raise DomainError(ErrorCode.INVALID_INPUT, "address must be 1-500 characters", field="address")
+        changes["address"] = address
+    async with in_transaction():
+        member = await Member.get_or_none(member_number=member_number).select_for_update()
+        if member is None:
+            raise DomainError(ErrorCode.NOT_FOUND, f"no member {member_number}", field="member_number")
+        if "mobile" in changes and await Member.exists(mobile=changes["mobile"]) and member.mobile != changes["mobile"]:
+            raise DomainError(ErrorCode.DUPLICATE_MEMBER, "this mobile number belongs to another member", field="mobile")
+        for key, value in changes.items():
+            setattr(member, key, value)
+        if changes:
+            await member.save(update_fields=[*changes, "updated_at"])
     return member

@@ -1,0 +1,73 @@
+"""The request context: who is asking, and per-request caches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+
+class Role(StrEnum):
+    """Who a request acts as. Staff roles come from the staff user; the rest from the principal kind."""
+
+    ANONYMOUS = "anonymous"
+    MEMBER = "member"
+    PARTNER = "partner"
+    ADMIN = "admin"
+    MANAGER = "manager"
+    ACCOUNTANT = "accountant"
+    CLERK = "clerk"
+    CASHIER = "cashier"
+    AUDITOR = "auditor"
+
+
+STAFF_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.ACCOUNTANT, Role.CLERK, Role.CASHIER, Role.AUDITOR})
+
+
+class PrincipalLike(Protocol):
+    """What the API needs of an authenticated principal (``bankcore.identity.Principal``)."""
+
+    kind: str  # "staff" | "member" | "partner"
+    id: int
+    role: str | None
+    member_id: int | None
+    scopes: frozenset[str] | tuple[str, ...]
+    session_id: int | None
+
+
+@dataclass
+class Context:
+    """``info.context`` of every operation, over HTTP, WebSocket or in-process."""
+
+    principal: PrincipalLike | None = None
+    request: Any = None
+    response: Any = None
+    connection_params: dict[str, Any] | None = None
+    access_token: str | None = None
+    # Account ids the principal may see, computed once per request for members and partners.
+    _visible_account_ids: set[int] | None = field(default=None, repr=False)
+
+    @property
+    def role(self) -> Role:
+        p = self.principal
+        if p is None:
+            return Role.ANONYMOUS
+        if p.kind == "member":
+            return Role.MEMBER
+        if p.kind == "partner":
+            return Role.PARTNER
+        return Role(p.role)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def scopes(self) -> frozenset[str]:
+        return frozenset(self.principal.scopes) if self.principal is not None and self.principal.scopes else frozenset()
+
+    @property
+    def actor(self) -> str:
+        """How the ledger and audit log name the principal: ``staff:12``, ``member:7``, ``partner:3``."""
+        p = self.principal
+        return "anonymous" if p is None else f"{p.kind}:{p.id}"

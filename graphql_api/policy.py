@@ -1,0 +1,101 @@
+"""Who may call which root field: one table, checked by a permission class on every field.
+
+Object-level scoping (a member sees only the accounts they hold) is applied inside the
+resolvers through ``graphql_api.scope``; this table decides only whether a role may ask
+at all. A partner additionally needs the scope named in ``PARTNER_SCOPES``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.permission import BasePermission
+from strawberry.types import Info
+
+from graphql_api.context import STAFF_ROLES, Context, Role
+
+A = Role
+EVERYONE = frozenset(Role)
+SIGNED_IN = frozenset(Role) - {Role.ANONYMOUS}
+STAFF = STAFF_ROLES
+BACK_OFFICE = frozenset({A.ADMIN, A.MANAGER, A.ACCOUNTANT, A.AUDITOR})
+
+POLICY: dict[str, frozenset[Role]] = {
+    # queries
+    "me": SIGNED_IN,
+    "node": SIGNED_IN,
+    "members": STAFF,
+    "member": STAFF | {A.MEMBER},
+    "accounts": STAFF | {A.MEMBER, A.PARTNER},
+    "account": STAFF | {A.MEMBER, A.PARTNER},
+    "journalEntries": BACK_OFFICE | {A.PARTNER},
+    "ledgerAccounts": BACK_OFFICE,
+    "trialBalance": BACK_OFFICE,
+    "branches": SIGNED_IN,
+    "products": SIGNED_IN,
+    "auditEvents": frozenset({A.ADMIN, A.AUDITOR}),
+    "staffUsers": frozenset({A.ADMIN, A.AUDITOR}),
+    "apiClients": frozenset({A.ADMIN, A.AUDITOR}),
+    "pendingApprovals": frozenset({A.ADMIN, A.MANAGER, A.ACCOUNTANT, A.AUDITOR}),
+    # mutations
+    "signInWithPassword": EVERYONE,
+    "signInWithCode": EVERYONE,
+    "refreshSession": EVERYONE,
+    "issueClientToken": EVERYONE,
+    "signOut": SIGNED_IN,
+    "enrolTotp": STAFF - {A.AUDITOR} | {A.MEMBER},
+    "registerMember": frozenset({A.ADMIN, A.MANAGER, A.CLERK}),
+    "updateMember": frozenset({A.ADMIN, A.MANAGER, A.CLERK, A.MEMBER}),
+    "approveKyc": frozenset({A.ADMIN, A.MANAGER}),
+    "openAccount": frozenset({A.ADMIN, A.MANAGER, A.CLERK}),
+    "depositCash": frozenset({A.MANAGER, A.CASHIER}),
+    "withdrawCash": frozenset({A.MANAGER, A.CASHIER}),
+    "transferFunds": frozenset({A.MANAGER, A.CASHIER, A.MEMBER, A.PARTNER}),
+    "requestReversal": frozenset({A.ADMIN, A.MANAGER, A.ACCOUNTANT}),
+    "approveReversal": frozenset({A.ADMIN, A.MANAGER, A.ACCOUNTANT}),
+    "createStaffUser": frozenset({A.ADMIN}),
+    "createApiClient": frozenset({A.ADMIN}),
+    "revokeSession": frozenset({A.ADMIN}),
+    # subscriptions
+    "balanceChanged": SIGNED_IN,
+    "entryPosted": SIGNED_IN,
+}
+
+PARTNER_SCOPES: dict[str, str] = {
+    "me": "accounts:read",
+    "node": "accounts:read",
+    "accounts": "accounts:read",
+    "account": "accounts:read",
+    "balanceChanged": "accounts:read",
+    "journalEntries": "entries:read",
+    "entryPosted": "entries:read",
+    "transferFunds": "transfers:write",
+    "signOut": "accounts:read",
+    "branches": "accounts:read",
+    "products": "accounts:read",
+}
+
+
+def allowed(context: Context, field_name: str) -> bool:
+    """Whether the principal of ``context`` may call root field ``field_name``."""
+    role = context.role
+    if role not in POLICY.get(field_name, frozenset()):
+        return False
+    if role is Role.PARTNER:
+        needed = PARTNER_SCOPES.get(field_name)
+        return needed is not None and needed in context.scopes
+    return True
+
+
+class Forbidden(Exception):
+    """Raised (as a GraphQL error with code FORBIDDEN) when a role may not call a field."""
+
+
+class RootFieldPolicy(BasePermission):
+    """Checks ``POLICY`` for the root field being resolved."""
+
+    message = "You are not allowed to do this."
+    error_extensions = {"code": "FORBIDDEN"}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return allowed(info.context, info.field_name)

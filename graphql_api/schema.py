@@ -1,0 +1,60 @@
+"""The schema: Query, Mutation, Subscription and the extensions that harden it."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.types.execution import ExecutionContext
+
+from strawberry.schema.config import StrawberryConfig
+
+from graphql_api.extensions import IntrospectionForStaffOnly, ReadOnlyForAuditors, is_expected
+from graphql_api.mutations_root import Mutation
+from graphql_api.queries import Query
+from graphql_api.scalars import SCALAR_MAP
+from graphql_api.subscriptions import Subscription
+
+log = logging.getLogger("graphql_api")
+
+MAX_DEPTH = 10
+MAX_ALIASES = 15
+MAX_TOKENS = 2000
+SDL_PATH = Path(__file__).with_name("schema.graphql")
+
+
+class BankSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        # Refusals are normal traffic: log them quietly; only the unexpected at ERROR.
+        for error in errors:
+            if is_expected(error):
+                log.info("refused: %s", error.message)
+            else:
+                log.error("unexpected error", exc_info=error.original_error or error)
+
+
+schema = BankSchema(
+    query=Query,
+    mutation=Mutation,
+    subscription=Subscription,
+    config=StrawberryConfig(scalar_map=SCALAR_MAP),
+    extensions=[
+        # Classes or factories, never instances: instances are shared across requests.
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        IntrospectionForStaffOnly,
+        ReadOnlyForAuditors,
+        lambda: MaskErrors(should_mask_error=lambda e: not is_expected(e)),
+    ],
+)
+
+
+def export_sdl() -> str:
+    """The schema in SDL, as kept in graphql_api/schema.graphql."""
+    return schema.as_str() + "\n"

@@ -1,0 +1,123 @@
+"""Account type with balances, holders and statement."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import strawberry
+from strawberry import relay
+
+from bankcore.models import Account, AccountHolder, Branch, Product
+from bankcore.services.statements import account_statement
+from graphql_api.scope import can_see_account
+from graphql_api.types.bank import BranchType, ProductType
+from graphql_api.types.enums import AccountStatusEnum, EntryTypeEnum, HolderRoleEnum
+from graphql_api.types.money import MoneyType
+
+
+@strawberry.type(name="AccountHolder", description="A member's relation to an account.")
+class AccountHolderType:
+    role: HolderRoleEnum = strawberry.field(description="Owner, joint holder, nominee or mandate holder.")
+    member_number: str = strawberry.field(description="The holder's member number.")
+    full_name: str = strawberry.field(description="The holder's name.")
+
+
+@strawberry.type(name="StatementLine", description="One posting on the account, with the balance after it.")
+class StatementLineType:
+    entry_id: strawberry.ID = strawberry.field(description="Journal entry id.")
+    value_date: date = strawberry.field(description="Value date.")
+    narration: str = strawberry.field(description="What the entry was for.")
+    entry_type: EntryTypeEnum = strawberry.field(description="Business event.")
+    debit: MoneyType | None = strawberry.field(description="Amount debited (money out of a deposit account).")
+    credit: MoneyType | None = strawberry.field(description="Amount credited (money into a deposit account).")
+    running_balance: MoneyType = strawberry.field(description="Balance after this line.")
+
+
+@strawberry.type(name="Statement", description="Account statement for a date range (inclusive), one page of lines.")
+class StatementType:
+    from_date: date = strawberry.field(description="First value date, inclusive.")
+    to_date: date = strawberry.field(description="Last value date, inclusive.")
+    opening_balance: MoneyType = strawberry.field(description="Balance at the start of fromDate.")
+    closing_balance: MoneyType = strawberry.field(description="Balance at the end of toDate.")
+    lines: list[StatementLineType] = strawberry.field(description="Lines of this page, oldest first.")
+    next_cursor: str | None = strawberry.field(description="Pass as `after` for the next page; null on the last page.")
+
+
+@strawberry.type(name="Account", description="A member's deposit or loan account.")
+class AccountType(relay.Node):
+    @classmethod
+    def resolve_id(cls, root: AccountType, *, info: strawberry.Info) -> str:
+        return root.number
+
+    number: str = strawberry.field(description="12-digit account number with a Luhn check digit.")
+    status: AccountStatusEnum = strawberry.field(description="Lifecycle state.")
+    opened_on: date = strawberry.field(description="Date opened.")
+    balance: MoneyType = strawberry.field(description="Ledger (booked) balance: credits minus debits for deposits.")
+    available_balance: MoneyType = strawberry.field(description="What can still be drawn: balance above the floor (minimum balance or overdraft).")
+    _model: strawberry.Private[Account]
+
+    @classmethod
+    def from_model(cls, a: Account) -> AccountType:
+        ledger = a.ledger_account
+        floor = ledger.floor_minor
+        available = ledger.balance_minor - floor if floor is not None else ledger.balance_minor
+        return cls(
+            number=a.number,
+            status=a.status,
+            opened_on=a.opened_on,
+            balance=MoneyType.minor(ledger.balance_minor, ledger.currency),
+            available_balance=MoneyType.minor(max(available, 0), ledger.currency),
+            _model=a,
+        )
+
+    @strawberry.field(description="Currency of the account.")
+    def currency(self) -> str:
+        return self._model.ledger_account.currency
+
+    @strawberry.field(description="Product the account was opened under.")
+    async def product(self) -> ProductType:
+        return ProductType.from_model(await Product.get(id=self._model.product_id))
+
+    @strawberry.field(description="Branch that keeps the account.")
+    async def branch(self) -> BranchType:
+        return BranchType.from_model(await Branch.get(id=self._model.branch_id))
+
+    @strawberry.field(description="Members related to the account.")
+    async def holders(self) -> list[AccountHolderType]:
+        rows = await AccountHolder.filter(account_id=self._model.id).select_related("member").order_by("id")
+        return [AccountHolderType(role=h.role, member_number=h.member.member_number, full_name=h.member.full_name) for h in rows]
+
+    @strawberry.field(description="Statement between two value dates (inclusive), keyset-paginated: `first` lines (1-500) after the cursor `after`.")
+    async def statement(self, from_date: date, to_date: date, first: int = 100, after: str | None = None) -> StatementType:
+        s = await account_statement(account_number=self._model.number, from_date=from_date, to_date=to_date, after=after, limit=first)
+        return StatementType(
+            from_date=s.from_date,
+            to_date=s.to_date,
+            opening_balance=MoneyType.of(s.opening_balance),
+            closing_balance=MoneyType.of(s.closing_balance),
+            lines=[
+                StatementLineType(
+                    entry_id=strawberry.ID(str(line.entry_id)),
+                    value_date=line.value_date,
+                    narration=line.narration,
+                    entry_type=line.entry_type,
+                    debit=MoneyType.of(line.debit) if line.debit else None,
+                    credit=MoneyType.of(line.credit) if line.credit else None,
+                    running_balance=MoneyType.of(line.running_balance),
+                )
+                for line in s.lines
+            ],
+            next_cursor=s.next_cursor,
+        )
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
+        ids = list(node_ids)
+        rows = {a.number: a for a in await Account.filter(number__in=ids).select_related("ledger_account")}
+        result = []
+        for i in ids:
+            account = rows.get(i)
+            result.append(cls.from_model(account) if account and await can_see_account(info.context, account.id) else None)
+        return result
+

@@ -1,0 +1,93 @@
+"""Member type."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import relay
+
+from bankcore.models import Account, Branch, Member
+from graphql_api.scope import can_see_member, sees_full_identifiers, visible_account_ids
+from graphql_api.types.bank import BranchType
+from graphql_api.types.enums import GenderEnum, KycStatusEnum
+
+if TYPE_CHECKING:
+    from graphql_api.types.account import AccountType
+
+
+def mask_pan(pan: str | None) -> str | None:
+    return f"XXXXX{pan[5:9]}X" if pan else None
+
+
+def mask_mobile(mobile: str | None) -> str | None:
+    return f"{mobile[:3]}XXXXXX{mobile[-4:]}" if mobile else None
+
+
+@strawberry.type(name="Member", description="A member of the co-operative bank.")
+class MemberType(relay.Node):
+    @classmethod
+    def resolve_id(cls, root: MemberType, *, info: strawberry.Info) -> str:
+        return root.member_number
+
+    member_number: str = strawberry.field(description="Member number (8 digits, Luhn check digit).")
+    full_name: str = strawberry.field(description="Full name.")
+    date_of_birth: date | None = strawberry.field(description="Date of birth.")
+    gender: GenderEnum | None = strawberry.field(description="Gender.")
+    email: str | None = strawberry.field(description="E-mail address.")
+    address: str | None = strawberry.field(description="Postal address.")
+    kyc_status: KycStatusEnum = strawberry.field(description="KYC verification state.")
+    aadhaar_masked: str | None = strawberry.field(description="Aadhaar as XXXX XXXX 1234: the full number is never stored.")
+    _model: strawberry.Private[Member]
+    _full_ids: strawberry.Private[bool]
+
+    @classmethod
+    def from_model(cls, m: Member, *, full_identifiers: bool) -> MemberType:
+        return cls(
+            member_number=m.member_number,
+            full_name=m.full_name,
+            date_of_birth=m.date_of_birth,
+            gender=m.gender,
+            email=m.email,
+            address=m.address,
+            kyc_status=m.kyc_status,
+            aadhaar_masked=m.aadhaar_masked,
+            _model=m,
+            _full_ids=full_identifiers,
+        )
+
+    @strawberry.field(description="PAN: in full for admin, manager and clerk, else masked as XXXXX1234X.")
+    def pan(self) -> str | None:
+        return self._model.pan if self._full_ids else mask_pan(self._model.pan)
+
+    @strawberry.field(description="Mobile number (E.164): in full for admin, manager, clerk and the member, else masked.")
+    def mobile(self) -> str | None:
+        return self._model.mobile if self._full_ids else mask_mobile(self._model.mobile)
+
+    @strawberry.field(description="Home branch.")
+    async def branch(self) -> BranchType:
+        return BranchType.from_model(await Branch.get(id=self._model.branch_id))
+
+    @strawberry.field(description="Accounts this member holds that the caller may see, by account number.")
+    async def accounts(self, info: strawberry.Info) -> list[Annotated[AccountType, strawberry.lazy("graphql_api.types.account")]]:
+        from graphql_api.types.account import AccountType
+
+        query = Account.filter(holders__member_id=self._model.id).distinct().select_related("ledger_account")
+        visible = await visible_account_ids(info.context)
+        if visible is not None:
+            query = query.filter(id__in=visible)
+        return [AccountType.from_model(a) for a in await query.order_by("number")]
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
+        ids = list(node_ids)
+        rows = {m.member_number: m for m in await Member.filter(member_number__in=ids)}
+        ctx = info.context
+        return [
+            cls.from_model(rows[i], full_identifiers=sees_full_identifiers(ctx) or ctx.principal.member_id == rows[i].id)
+            if i in rows and can_see_member(ctx, rows[i].id)
+            else None
+            for i in ids
+        ]
