@@ -1,0 +1,65 @@
+"""Account lockout: 10 failed sign-in steps lock the account for 30 minutes (ARCHITECTURE.md 4).
+
+Failures are counted per principal (a staff user or a member's credential), for wrong
+passwords and wrong second-factor codes alike. While locked, no password is checked: the
+sign-in answers ``INVALID_CREDENTIALS``, exactly as for an unknown user, so the lock
+tells an attacker nothing about whether the account exists or which password is right.
+(Answering ``ACCOUNT_LOCKED`` to a correct password during the lock would turn the lock
+into a password oracle.) ``ACCOUNT_LOCKED`` is answered only in the second step, to a
+caller who has just proved the password, when the account is or becomes locked. The
+lock is written to the audit log, where staff can see and lift it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from bankcore.models import MemberCredential, StaffUser
+
+MAX_FAILED_ATTEMPTS = 10
+LOCKOUT_S = 30 * 60
+
+Lockable = type[StaffUser] | type[MemberCredential]
+
+
+def is_locked(locked_until: datetime | None, now: datetime) -> bool:
+    """True while ``now`` is before ``locked_until``."""
+    return locked_until is not None and now < locked_until
+
+
+async def record_failure(model: Lockable, row_id: int, *, now: datetime) -> bool:
+    """Count a failed step for row ``row_id`` of ``model``; return True if the account is now locked.
+
+    The tenth failure sets ``locked_until = now + LOCKOUT_S`` and restarts the count; a
+    lock that has run out restarts the count too. Failures during a lock are not counted
+    (they would let an attacker extend the lock forever). The row is locked for the update
+    so concurrent failures are all counted.
+    """
+    async with in_transaction():
+        row = await model.filter(id=row_id).select_for_update().first()
+        if row is None:
+            return False
+        if is_locked(row.locked_until, now):
+            return True
+        if row.locked_until is not None:
+            row.locked_until = None
+            row.failed_attempts = 0
+        row.failed_attempts += 1
+        locked = row.failed_attempts >= MAX_FAILED_ATTEMPTS
+        if locked:
+            row.locked_until = now + timedelta(seconds=LOCKOUT_S)
+            row.failed_attempts = 0
+        await row.save(update_fields=["failed_attempts", "locked_until"])
+        return locked
+
+
+async def record_success(model: Lockable, row_id: int, *, now: datetime) -> None:
+    """A completed sign-in: clear the failure count and note the time."""
+    await model.filter(id=row_id).update(failed_attempts=0, locked_until=None, last_sign_in_at=now)
+
+
+async def unlock(model: Lockable, row_id: int) -> None:
+    """Lift a lock early (staff action) and clear the failure count."""
+    await model.filter(id=row_id).update(failed_attempts=0, locked_until=None)
