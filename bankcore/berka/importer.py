@@ -50,7 +50,7 @@ from bankcore.models import (
     ProductKind,
     StatementFrequency,
 )
-from bankcore.money import Money
+from bankcore.money import Money, currency_exponent
 from bankcore.numbering import account_number, member_number
 
 INITIATOR = "system:import-berka"
@@ -160,6 +160,7 @@ async def import_berka(
     unsupported currency. Differences between the ledger and the data's own balances
     are reported in ``ImportReport.reconciliation``, not raised.
     """
+    currency_exponent(currency)  # refuse an unknown currency before reading anything
     started = time.perf_counter()
     data = read_all(path, currency)
     if progress is not None:

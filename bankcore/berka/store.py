@@ -82,6 +82,10 @@ async def insert_missing(
     for start in range(0, len(rows), chunk_size):
         chunk = rows[start : start + chunk_size]
         async with in_transaction() as tx:
+            if _is_pg(tx):
+                # Key lookups must use the unique index even when the planner's statistics
+                # are stale (see bankcore.ledger.bulk).
+                await tx.execute_script("SET LOCAL enable_seqscan = off")
             present = await existing_keys(tx, table, key, [r[key_index] for r in chunk])
             todo = [r for r in chunk if r[key_index] not in present]
             if not todo:

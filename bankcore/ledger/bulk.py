@@ -122,6 +122,11 @@ async def _existing_refs(conn: BaseDBAsyncClient, postgres: bool, refs: list[str
 
 async def _write_chunk_pg(conn: BaseDBAsyncClient, chunk: list[EntryDraft], facts: _Facts) -> int:
     raw = conn._connection  # type: ignore[attr-defined]  # the asyncpg connection of this transaction
+    # Every lookup below is a handful of keys against a unique index. With stale planner
+    # statistics (a table just truncated, or grown by this very import faster than
+    # autovacuum analyses it) PostgreSQL picks a sequential scan per chunk instead, and
+    # the import slows quadratically (measured: 0.03 s -> 3.7 s per 10k-entry chunk).
+    await raw.execute("SET LOCAL enable_seqscan = off")
     tracked = sorted({p.ledger_account_id for d in chunk for p in d.postings} & facts.tracked)
     if tracked:
         await raw.fetch(
