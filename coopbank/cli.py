@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ["migrate", "import_berka", "verify", "balances", "calc"]
+COMMANDS = ["migrate", "import_berka", "verify", "balances", "calc", "create_admin", "serve"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,6 +5,15 @@ from __future__ import annotations
 import strawberry
 
 from graphql_api.mutations.approve_kyc import approve_kyc
+from graphql_api.mutations.create_api_client import create_api_client
+from graphql_api.mutations.create_staff_user import create_staff_user
+from graphql_api.mutations.enrol_totp import enrol_totp
+from graphql_api.mutations.issue_client_token import issue_client_token
+from graphql_api.mutations.refresh_session import refresh_session
+from graphql_api.mutations.revoke_session import revoke_session
+from graphql_api.mutations.sign_in_with_code import sign_in_with_code
+from graphql_api.mutations.sign_in_with_password import sign_in_with_password
+from graphql_api.mutations.sign_out import sign_out
 from graphql_api.mutations.approve_reversal import approve_reversal
 from graphql_api.mutations.deposit_cash import deposit_cash
 from graphql_api.mutations.open_account import open_account
@@ -20,6 +29,15 @@ GUARD = [RootFieldPolicy]
 
 @strawberry.type
 class Mutation:
+    sign_in_with_password = strawberry.mutation(resolver=sign_in_with_password, permission_classes=GUARD, description="Sign-in step one: login and password; answers a challenge for the one-time code. Rate limited; one answer for every wrong login or password.")
+    sign_in_with_code = strawberry.mutation(resolver=sign_in_with_code, permission_classes=GUARD, description="Sign-in step two: the challenge token and the TOTP or sent code; answers the session tokens.")
+    refresh_session = strawberry.mutation(resolver=refresh_session, permission_classes=GUARD, description="Trade a refresh token (once) for new session tokens.")
+    issue_client_token = strawberry.mutation(resolver=issue_client_token, permission_classes=GUARD, description="Partner apps: client id and secret for a 15-minute bearer token with some or all of the client's scopes.")
+    sign_out = strawberry.mutation(resolver=sign_out, permission_classes=GUARD, description="End the caller's session now.")
+    enrol_totp = strawberry.mutation(resolver=enrol_totp, permission_classes=GUARD, description="Set up or replace the caller's authenticator app (an admin may pass staffUserId).")
+    create_staff_user = strawberry.mutation(resolver=create_staff_user, permission_classes=GUARD, description="Admin: create a staff user with a role.")
+    create_api_client = strawberry.mutation(resolver=create_api_client, permission_classes=GUARD, description="Admin: register a partner application and its scopes.")
+    revoke_session = strawberry.mutation(resolver=revoke_session, permission_classes=GUARD, description="Admin: end a session now.")
     register_member = strawberry.mutation(resolver=register_member, permission_classes=GUARD, description="Register a member (KYC pending). Clerk, manager, admin.")
     update_member = strawberry.mutation(resolver=update_member, permission_classes=GUARD, description="Change a member's contact details; a member may change their own.")
     approve_kyc = strawberry.mutation(resolver=approve_kyc, permission_classes=GUARD, description="Checker step: verify a member's KYC; must not be the staff user who registered them.")

@@ -34,6 +34,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "branches": SIGNED_IN,
     "products": SIGNED_IN,
     "auditEvents": frozenset({A.ADMIN, A.AUDITOR}),
+    "auditChainStatus": frozenset({A.ADMIN, A.AUDITOR}),
     "staffUsers": frozenset({A.ADMIN, A.AUDITOR}),
     "apiClients": frozenset({A.ADMIN, A.AUDITOR}),
     "pendingApprovals": frozenset({A.ADMIN, A.MANAGER, A.ACCOUNTANT, A.AUDITOR}),

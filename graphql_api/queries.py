@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+import json
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import strawberry
 from strawberry import relay
 from tortoise.expressions import Q
 
-from bankcore.models import Account, Branch, EntryType, JournalEntry, Member, Posting, Product
+from bankcore.audit import query_audit, verify_audit_chain
+from bankcore.models import Account, ApiClient, Branch, EntryType, JournalEntry, Member, Posting, Product, StaffUser
+from bankcore.models.approval import ApprovalRequest, ApprovalStatus
 from bankcore.reports.trial_balance import chart_balances, trial_balance
 from graphql_api.context import Context
 from graphql_api.pagination import decode_cursor, encode_cursor, page_size
 from graphql_api.policy import RootFieldPolicy
 from graphql_api.scope import can_see_member, sees_full_identifiers, visible_account_ids
 from graphql_api.types.account import AccountType
+from graphql_api.types.approval import ApprovalRequestType
 from graphql_api.types.bank import BranchType, ProductType
+from graphql_api.types.identity import ApiClientType, AuditEventType, StaffUserType
 from graphql_api.types.enums import EntryTypeEnum
 from graphql_api.types.ledger import JournalEntryType, LedgerAccountType, TrialBalanceType
 from graphql_api.types.member import MemberType
@@ -39,6 +44,12 @@ def build_connection(rows: Sequence[Any], limit: int, kind: str, key: Callable[[
             end_cursor=edges[-1].cursor if edges else None,
         ),
     )
+
+
+@strawberry.type(name="AuditChainStatus", description="Result of checking the audit log's hash chain.")
+class AuditChainStatus:
+    intact: bool = strawberry.field(description="Every row's hash matches its content and the previous row's hash.")
+    problems: list[str] = strawberry.field(description="The first broken links found, if any.")
 
 
 @strawberry.type(name="StaffIdentity", description="The signed-in staff user.")
@@ -182,3 +193,53 @@ class Query:
     @strawberry.field(description="Products offered (active ones first).", permission_classes=GUARD)
     async def products(self) -> list[ProductType]:
         return [ProductType.from_model(p) for p in await Product.all().order_by("-active", "code")]
+
+    @strawberry.field(description="The audit trail, newest first, filtered by actor, action, outcome and time (from inclusive, to exclusive).", permission_classes=GUARD)
+    async def audit_events(
+        self,
+        actor: str | None = None,
+        action: str | None = None,
+        outcome: str | None = None,
+        occurred_from: datetime | None = None,
+        occurred_to: datetime | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[AuditEventType]:
+        limit = page_size(first)
+        cursor = decode_cursor("audit", after)
+        page = await query_audit(
+            actor=actor[:120] if actor else None, action=action[:60] if action else None, outcome=outcome,
+            occurred_from=occurred_from, occurred_to=occurred_to,
+            before_id=int(cursor) if cursor and cursor.isdigit() else None, limit=limit,
+        )
+        nodes = [
+            AuditEventType(
+                id=strawberry.ID(str(e.id)), occurred_at=e.occurred_at, actor=e.actor, action=e.action, outcome=str(e.outcome),
+                object_type=e.object_type, object_id=e.object_id,
+                details=json.dumps(e.details, sort_keys=True) if e.details is not None else None, hash=e.hash,
+            )
+            for e in page.entries
+        ]
+        padded = nodes + ([None] if page.next_before_id is not None else [])
+        return build_connection(padded, limit, "audit", lambda n: n.id, lambda n: n)
+
+    @strawberry.field(description="Whether the audit log's hash chain is intact; lists broken links.", permission_classes=GUARD)
+    async def audit_chain_status(self) -> AuditChainStatus:
+        problems = await verify_audit_chain()
+        return AuditChainStatus(intact=not problems, problems=problems[:50])
+
+    @strawberry.field(description="Staff users and their roles.", permission_classes=GUARD)
+    async def staff_users(self) -> list[StaffUserType]:
+        return [StaffUserType.of(u) for u in await StaffUser.all().order_by("username")]
+
+    @strawberry.field(description="Partner API clients.", permission_classes=GUARD)
+    async def api_clients(self) -> list[ApiClientType]:
+        clients = await ApiClient.all().order_by("client_id")
+        member_ids = {getattr(c, "member_id", None) for c in clients} - {None}
+        numbers = dict(await Member.filter(id__in=member_ids).values_list("id", "member_number")) if member_ids else {}
+        return [ApiClientType.of(c, numbers.get(getattr(c, "member_id", None))) for c in clients]
+
+    @strawberry.field(description="Maker-checker requests awaiting a decision, oldest first.", permission_classes=GUARD)
+    async def pending_approvals(self) -> list[ApprovalRequestType]:
+        rows = await ApprovalRequest.filter(status=ApprovalStatus.PENDING).order_by("id").limit(200)
+        return [ApprovalRequestType.from_model(r) for r in rows]

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import strawberry
+
+from bankcore.identity.members_portal import complete_member_sign_in
+from bankcore.identity.staff import complete_staff_sign_in
+from graphql_api.context import Context
+from graphql_api.errors import UserError
+from graphql_api.mutations._base import run
+from graphql_api.types.identity import PrincipalKindInput, SessionTokensType
+
+
+@strawberry.type(description="Result of signInWithCode and refreshSession.")
+class SessionPayload:
+    session: SessionTokensType | None = strawberry.field(default=None, description="The new session tokens.")
+    user_errors: list[UserError] = strawberry.field(default_factory=list, description="Why it was refused (CODE_INVALID, CHALLENGE_EXPIRED, REFRESH_REUSED ...).")
+
+
+async def sign_in_with_code(
+    info: strawberry.Info[Context, None], kind: PrincipalKindInput, challenge_token: str, code: str
+) -> SessionPayload:
+    async def act() -> SessionPayload:
+        token, otp = challenge_token.strip()[:200], code.strip()[:12]
+        if kind is PrincipalKindInput.STAFF:
+            issued = await complete_staff_sign_in(challenge_token=token, code=otp)
+        else:
+            issued = await complete_member_sign_in(challenge_token=token, code=otp)
+        return SessionPayload(session=SessionTokensType.of(issued))
+
+    return await run(SessionPayload, act)
