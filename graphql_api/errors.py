@@ -6,7 +6,8 @@ from enum import Enum
 
 import strawberry
 
-from bankcore.errors import DomainError, ErrorCode as DomainCode
+from bankcore.errors import DomainError
+from bankcore.errors import ErrorCode as DomainCode
 
 # The API's codes are the domain's, plus what only the API layer decides.
 _API_ONLY = {"FORBIDDEN": "FORBIDDEN"}

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from graphql import GraphQLError, OperationDefinitionNode
 from graphql import OperationType as GraphQLOperationType
-from graphql.validation import ValidationRule
-from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import AddValidationRules
+from graphql.validation import NoSchemaIntrospectionCustomRule, ValidationRule
+from strawberry.extensions import AddValidationRules, SchemaExtension
 
+from bankcore.audit import append_audit
 from bankcore.errors import DomainError
 from graphql_api.context import Context, Role
 
@@ -65,3 +65,77 @@ class IntrospectionForStaffOnly(AddValidationRules):
             yield
             return
         yield from super().on_operation()
+
+
+# Mutations whose service already writes its own audit row (sign-in, tokens, staff users).
+SELF_AUDITED = frozenset(
+    {"signInWithPassword", "signInWithCode", "refreshSession", "issueClientToken", "signOut",
+     "revokeSession", "createStaffUser", "createApiClient", "enrolTotp"}
+)
+
+
+def _root_fields(execution_context) -> list[tuple[str, str]]:  # noqa: ANN001
+    """(response key, field name) of each root field of the executed operation."""
+    document = execution_context.graphql_document
+    if document is None:
+        return []
+    wanted = execution_context.operation_name
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode) and (wanted is None or (definition.name and definition.name.value == wanted)):
+            fields = []
+            for selection in definition.selection_set.selections:
+                name = getattr(selection, "name", None)
+                if name is not None:
+                    alias = getattr(selection, "alias", None)
+                    fields.append(((alias or name).value, name.value))
+            return fields
+    return []
+
+
+def _operation_kind(execution_context) -> str | None:  # noqa: ANN001
+    document = execution_context.graphql_document
+    if document is None:
+        return None
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            return definition.operation.value
+    return None
+
+
+class AuditTrail(SchemaExtension):
+    """Appends every mutation (ok / failed / denied) and every denial to the hash-chained audit log.
+
+    Runs after the operation, from its result: a payload with userErrors is ``failed``, a
+    FORBIDDEN error ``denied``. Sign-in and token mutations are audited by their services.
+    """
+
+    async def on_operation(self) -> AsyncIterator[None]:
+        yield
+        ctx = self.execution_context.context
+        if not isinstance(ctx, Context):
+            return
+        kind = _operation_kind(self.execution_context)
+        result = self.execution_context.result
+        if kind is None or kind == "subscription":
+            return
+        errors = list(getattr(result, "errors", None) or []) + list(self.execution_context.pre_execution_errors or [])
+        data = (getattr(result, "data", None) or {}) if result is not None else {}
+        for key, name in _root_fields(self.execution_context):
+            denied = any(
+                (e.extensions or {}).get("code") == "FORBIDDEN" and (not e.path or e.path[0] == key) for e in errors
+            )
+            if kind != "mutation" and not denied:
+                continue
+            if kind == "mutation" and name in SELF_AUDITED and not denied:
+                continue
+            payload = data.get(key) if isinstance(data, dict) else None
+            user_errors = payload.get("userErrors") if isinstance(payload, dict) else None
+            if denied:
+                outcome, details = "denied", {"operation": kind}
+            elif user_errors:
+                outcome, details = "failed", {"codes": sorted({str(u.get("code")) for u in user_errors})}
+            elif payload is None:
+                outcome, details = "failed", {"error": "request error"}
+            else:
+                outcome, details = "ok", None
+            await append_audit(actor=ctx.actor, action=f"graphql.{name}", outcome=outcome, details=details)

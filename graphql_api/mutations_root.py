@@ -5,20 +5,20 @@ from __future__ import annotations
 import strawberry
 
 from graphql_api.mutations.approve_kyc import approve_kyc
+from graphql_api.mutations.approve_reversal import approve_reversal
 from graphql_api.mutations.create_api_client import create_api_client
 from graphql_api.mutations.create_staff_user import create_staff_user
+from graphql_api.mutations.deposit_cash import deposit_cash
 from graphql_api.mutations.enrol_totp import enrol_totp
 from graphql_api.mutations.issue_client_token import issue_client_token
+from graphql_api.mutations.open_account import open_account
 from graphql_api.mutations.refresh_session import refresh_session
+from graphql_api.mutations.register_member import register_member
+from graphql_api.mutations.request_reversal import request_reversal
 from graphql_api.mutations.revoke_session import revoke_session
 from graphql_api.mutations.sign_in_with_code import sign_in_with_code
 from graphql_api.mutations.sign_in_with_password import sign_in_with_password
 from graphql_api.mutations.sign_out import sign_out
-from graphql_api.mutations.approve_reversal import approve_reversal
-from graphql_api.mutations.deposit_cash import deposit_cash
-from graphql_api.mutations.open_account import open_account
-from graphql_api.mutations.register_member import register_member
-from graphql_api.mutations.request_reversal import request_reversal
 from graphql_api.mutations.transfer_funds import transfer_funds
 from graphql_api.mutations.update_member import update_member
 from graphql_api.mutations.withdraw_cash import withdraw_cash

@@ -80,9 +80,10 @@ PARTNER_SCOPES: dict[str, str] = {
 def allowed(context: Context, field_name: str) -> bool:
     """Whether the principal of ``context`` may call root field ``field_name``."""
     role = context.role
-    if role not in POLICY.get(field_name, frozenset()):
+    roles = POLICY.get(field_name, frozenset())
+    if role not in roles:
         return False
-    if role is Role.PARTNER:
+    if role is Role.PARTNER and Role.ANONYMOUS not in roles:  # public fields need no scope
         needed = PARTNER_SCOPES.get(field_name)
         return needed is not None and needed in context.scopes
     return True

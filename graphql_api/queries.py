@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 import json
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -22,8 +22,8 @@ from graphql_api.scope import can_see_member, sees_full_identifiers, visible_acc
 from graphql_api.types.account import AccountType
 from graphql_api.types.approval import ApprovalRequestType
 from graphql_api.types.bank import BranchType, ProductType
-from graphql_api.types.identity import ApiClientType, AuditEventType, StaffUserType
 from graphql_api.types.enums import EntryTypeEnum
+from graphql_api.types.identity import ApiClientType, AuditEventType, StaffUserType
 from graphql_api.types.ledger import JournalEntryType, LedgerAccountType, TrialBalanceType
 from graphql_api.types.member import MemberType
 

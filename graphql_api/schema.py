@@ -8,11 +8,10 @@ from pathlib import Path
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types.execution import ExecutionContext
 
-from strawberry.schema.config import StrawberryConfig
-
-from graphql_api.extensions import IntrospectionForStaffOnly, ReadOnlyForAuditors, is_expected
+from graphql_api.extensions import AuditTrail, IntrospectionForStaffOnly, ReadOnlyForAuditors, is_expected
 from graphql_api.mutations_root import Mutation
 from graphql_api.queries import Query
 from graphql_api.scalars import SCALAR_MAP
@@ -51,6 +50,7 @@ schema = BankSchema(
         IntrospectionForStaffOnly,
         ReadOnlyForAuditors,
         lambda: MaskErrors(should_mask_error=lambda e: not is_expected(e)),
+        AuditTrail,
     ],
 )
 

@@ -7,6 +7,7 @@ from bankcore.identity.staff import complete_staff_sign_in
 from graphql_api.context import Context
 from graphql_api.errors import UserError
 from graphql_api.mutations._base import run
+from graphql_api.ratelimit import check_sign_in
 from graphql_api.types.identity import PrincipalKindInput, SessionTokensType
 
 
@@ -21,6 +22,7 @@ async def sign_in_with_code(
 ) -> SessionPayload:
     async def act() -> SessionPayload:
         token, otp = challenge_token.strip()[:200], code.strip()[:12]
+        await check_sign_in(info.context, kind="code", key=token)
         if kind is PrincipalKindInput.STAFF:
             issued = await complete_staff_sign_in(challenge_token=token, code=otp)
         else:

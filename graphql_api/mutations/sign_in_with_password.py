@@ -9,6 +9,7 @@ from bankcore.identity.staff import begin_staff_sign_in
 from graphql_api.context import Context
 from graphql_api.errors import UserError
 from graphql_api.mutations._base import run
+from graphql_api.ratelimit import check_sign_in
 from graphql_api.types.identity import PrincipalKindInput
 
 
@@ -29,6 +30,7 @@ async def sign_in_with_password(
     async def act() -> SignInChallengePayload:
         # Cap what reaches hashing and the log: a 1 MB password is not a password.
         name, secret = login.strip()[:100], password[:200]
+        await check_sign_in(info.context, kind="password", key=f"{kind.value}:{name}")
         if kind is PrincipalKindInput.STAFF:
             issued = await begin_staff_sign_in(username=name, password=secret)
         else:
