@@ -116,3 +116,35 @@ class EventBroker:
 
 # The process's broker. Services publish here; the API layer subscribes here.
 broker = EventBroker()
+
+
+# --- carrying ledger events between processes over PostgreSQL LISTEN/NOTIFY ----------------
+
+LEDGER_CHANNEL = "coopbank_ledger"
+
+
+def encode_ledger_events(
+    *, entry_id: int, entry_type: str, value_date: date, ledger_account_ids: tuple[int, ...],
+    balances: dict[int, tuple[int, str]],
+) -> str:
+    """The NOTIFY payload of one posted entry: ids and numbers only (NOTIFY caps at 8000 bytes)."""
+    import json
+
+    return json.dumps(
+        {"e": entry_id, "t": entry_type, "d": value_date.isoformat(), "a": list(ledger_account_ids),
+         "b": [[i, b, c] for i, (b, c) in sorted(balances.items())]},
+        separators=(",", ":"),
+    )
+
+
+def decode_ledger_events(payload: str) -> list[Event]:
+    """The events an ``encode_ledger_events`` payload stands for, in publishing order."""
+    import json
+
+    data = json.loads(payload)
+    events: list[Event] = [
+        EntryPosted(entry_id=data["e"], entry_type=data["t"], value_date=date.fromisoformat(data["d"]),
+                    ledger_account_ids=tuple(data["a"]))
+    ]
+    events += [BalanceChanged(ledger_account_id=i, entry_id=data["e"], balance_minor=b, currency=c) for i, b, c in data["b"]]
+    return events

@@ -13,7 +13,8 @@ from starlette.responses import JSONResponse
 from tortoise.connection import get_connection
 from tortoise.contrib.fastapi import register_tortoise
 
-from bankcore.db import tortoise_config
+from bankcore.db import database_url, tortoise_config
+from bankcore.events_relay import PgEventRelay
 from graphql_api.http import BankGraphQL
 from graphql_api.schema import schema
 
@@ -29,6 +30,25 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
+_relay: PgEventRelay | None = None
+
+
+async def _start_event_relay() -> None:
+    """On PostgreSQL, receive every instance's ledger events (LISTEN/NOTIFY)."""
+    global _relay
+    url = database_url()
+    if url.startswith(("postgres://", "postgresql://")) and _relay is None:
+        _relay = PgEventRelay(url.split("?")[0])
+        await _relay.start()
+
+
+async def _stop_event_relay() -> None:
+    global _relay
+    if _relay is not None:
+        await _relay.stop()
+        _relay = None
+
+
 def wire() -> None:
     """Mount /graphql and /healthz and register the database on NiceGUI's app (once)."""
     global _wired
@@ -40,6 +60,8 @@ def wire() -> None:
     app.router.add_websocket_route("/graphql", view)
     app.add_route("/healthz", healthz, methods=["GET"])
     register_tortoise(app, config=tortoise_config())
+    app.on_startup(_start_event_relay)
+    app.on_shutdown(_stop_event_relay)
     try:  # the web app's pages, when present
         import ui.pages  # noqa: F401
     except ImportError:

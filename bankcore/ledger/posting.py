@@ -27,7 +27,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from bankcore.errors import DomainError, ErrorCode
-from bankcore.events import BalanceChanged, EntryPosted, broker
+from bankcore.events import LEDGER_CHANNEL, BalanceChanged, EntryPosted, broker, encode_ledger_events
+from bankcore.events_relay import relay_active
 from bankcore.ledger.entry import EntryDraft, PostingDraft, validate_entry
 from bankcore.ledger.sql import fetch, is_postgres, placeholders
 from bankcore.models import AccountStatus, EntryType, JournalEntry, LedgerAccount, LedgerKind, Posting, Side
@@ -115,16 +116,16 @@ async def _lock_tracked(conn: BaseDBAsyncClient, ids: list[int]) -> dict[int, di
     return {row["id"]: row for row in rows}
 
 
-async def _write_balances(conn: BaseDBAsyncClient, balances: dict[int, int]) -> None:
-    if not balances:
-        return
+async def _write_balances(conn: BaseDBAsyncClient, balances: dict[int, int], notify_payload: str) -> None:
     ids = sorted(balances)
     if is_postgres(conn):
-        # One round trip for any number of accounts.
+        # One round trip: the balance update and the NOTIFY (sent by PostgreSQL on commit
+        # only) that carries the entry to the other instances' relays.
         await conn.execute_query(
-            "UPDATE ledger_account AS la SET balance_minor = v.balance "
-            "FROM unnest($1::bigint[], $2::bigint[]) AS v(id, balance) WHERE la.id = v.id",
-            [ids, [balances[i] for i in ids]],
+            "WITH updated AS (UPDATE ledger_account AS la SET balance_minor = v.balance "
+            "FROM unnest($1::bigint[], $2::bigint[]) AS v(id, balance) WHERE la.id = v.id RETURNING 1) "
+            "SELECT pg_notify($3, $4)",
+            [ids, [balances[i] for i in ids], LEDGER_CHANNEL, notify_payload],
         )
     else:
         for i in ids:
@@ -238,7 +239,14 @@ async def post_entry(draft: EntryDraft) -> PostedEntry:
                     )
                 new_balances[account_id] = balance
             entry_id = await _insert_entry(conn, draft, posted_at)
-            await _write_balances(conn, new_balances)
+            payload = encode_ledger_events(
+                entry_id=entry_id,
+                entry_type=draft.entry_type.value,
+                value_date=draft.value_date,
+                ledger_account_ids=tuple(sorted(ids)),
+                balances={i: (b, facts[i].currency) for i, b in new_balances.items()},
+            )
+            await _write_balances(conn, new_balances, payload)
     except IntegrityError:
         # A concurrent request with the same key, or a second reversal, won the race.
         if draft.idempotency_key is not None:
@@ -258,7 +266,8 @@ async def post_entry(draft: EntryDraft) -> PostedEntry:
         postings=draft.postings,
         balances_minor=new_balances,
     )
-    _publish(posted, facts)
+    if not relay_active():  # with a relay, the NOTIFY comes back to this process too
+        _publish(posted, facts)
     return posted
 
 

@@ -1,0 +1,98 @@
+"""Starting real `coopbank serve` processes on the test database, and talking to them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import websockets
+
+from bankcore.identity.clock import utcnow
+from bankcore.identity.sessions import open_session
+from bankcore.models import PrincipalKind, StaffRole, StaffUser
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(database_url: str) -> Iterator[str]:
+    """Run `coopbank serve` on a free port against ``database_url``; yields its base URL."""
+    port = free_port()
+    # Without PYTEST_CURRENT_TEST, or NiceGUI thinks it runs inside pytest and picks its own port.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env.update(DATABASE_URL=database_url, COOPBANK_STORAGE_SECRET="test")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "coopbank.cli", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read().decode() if proc.stdout else ""
+                raise RuntimeError(f"server did not start:\n{out[-3000:]}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+async def staff_token(role: str = "cashier", username: str | None = None) -> str:
+    """A live session for a new staff user (sign-in itself is tested elsewhere)."""
+    user = await StaffUser.create(
+        username=username or f"{role}-{time.monotonic_ns()}", full_name=f"Test {role}", role=StaffRole(role),
+        password_hash="not-used", active=True,
+    )
+    issued = await open_session(kind=PrincipalKind.STAFF, principal_id=user.id, now=utcnow())
+    return issued.token
+
+
+async def post(base: str, token: str | None, query: str, **variables: Any) -> dict:
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    async with httpx.AsyncClient() as client:
+        response = await client.post(f"{base}/graphql", json={"query": query, "variables": variables}, headers=headers)
+    return response.json()
+
+
+@contextlib.asynccontextmanager
+async def ws(base: str) -> AsyncIterator[websockets.ClientConnection]:
+    url = base.replace("http://", "ws://") + "/graphql"
+    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as conn:
+        yield conn
+
+
+async def init(conn: websockets.ClientConnection, token: str | None) -> dict:
+    payload = {"authorization": f"Bearer {token}"} if token else {}
+    await conn.send(json.dumps({"type": "connection_init", "payload": payload}))
+    return json.loads(await asyncio.wait_for(conn.recv(), 10))
+
+
+async def subscribe(conn: websockets.ClientConnection, op_id: str, query: str, **variables: Any) -> None:
+    await conn.send(json.dumps({"id": op_id, "type": "subscribe", "payload": {"query": query, "variables": variables}}))
+
+
+async def receive(conn: websockets.ClientConnection, timeout_s: float = 10) -> dict:
+    return json.loads(await asyncio.wait_for(conn.recv(), timeout_s))
