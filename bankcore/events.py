@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -81,8 +81,16 @@ class EventBroker:
     def __init__(self, queue_size: int = 1000) -> None:
         self._queue_size = queue_size
         self._subscribers: dict[str, set[asyncio.Queue[Event]]] = {}
+        self._listeners: dict[str, list[Callable[[Event], None]]] = {}
+
+    def add_listener(self, topic: str, listener: Callable[[Event], None]) -> None:
+        """Call ``listener(event)`` synchronously for every event on ``topic`` (for caches to invalidate)."""
+        self._listeners.setdefault(topic, []).append(listener)
 
     def publish(self, event: Event) -> None:
+        for topic in event_topics(event):
+            for listener in self._listeners.get(topic, ()):
+                listener(event)
         delivered: set[int] = set()  # a queue on two of the event's topics gets it once
         for topic in event_topics(event):
             for queue in self._subscribers.get(topic, ()):

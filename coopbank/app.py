@@ -10,9 +10,12 @@ from __future__ import annotations
 from nicegui import app
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise.connection import get_connection
 from tortoise.contrib.fastapi import register_tortoise
 
+from bankcore.audit_batch import audit_writer
 from bankcore.db import database_url, tortoise_config
 from bankcore.events_relay import PgEventRelay
 from graphql_api.http import BankGraphQL
@@ -44,21 +47,44 @@ async def _start_event_relay() -> None:
 
 async def _stop_event_relay() -> None:
     global _relay
+    await audit_writer.stop()
     if _relay is not None:
         await _relay.stop()
         _relay = None
 
 
+class ApiShortcut:
+    """ASGI middleware, outermost: /graphql and /healthz go straight to their handlers.
+
+    They need none of the web app's middleware (sessions storage, gzip, request
+    tracking: BaseHTTPMiddleware alone costs a task per request), and the API is the
+    busiest path of the process.
+    """
+
+    def __init__(self, asgi_app: ASGIApp) -> None:
+        self.app = asgi_app
+        self.graphql = BankGraphQL(schema)
+        self.health = Route("/healthz", healthz, methods=["GET"])
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            path = scope.get("path", "")
+            if path == "/graphql":
+                await self.graphql(scope, receive, send)
+                return
+            if path == "/healthz" and scope["type"] == "http":
+                await self.health.handle(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def wire() -> None:
-    """Mount /graphql and /healthz and register the database on NiceGUI's app (once)."""
+    """Put /graphql and /healthz in front of NiceGUI's app and register the database (once)."""
     global _wired
     if _wired:
         return
     _wired = True
-    view = BankGraphQL(schema)
-    app.add_route("/graphql", view, methods=["GET", "POST"])
-    app.router.add_websocket_route("/graphql", view)
-    app.add_route("/healthz", healthz, methods=["GET"])
+    app.add_middleware(ApiShortcut)
     register_tortoise(app, config=tortoise_config())
     app.on_startup(_start_event_relay)
     app.on_shutdown(_stop_event_relay)

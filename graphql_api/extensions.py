@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 from graphql import GraphQLError, OperationDefinitionNode
 from graphql import OperationType as GraphQLOperationType
 from graphql.validation import NoSchemaIntrospectionCustomRule, ValidationRule
 from strawberry.extensions import AddValidationRules, SchemaExtension
 
-from bankcore.audit import append_audit
+from bankcore.audit_batch import audit_writer
 from bankcore.errors import DomainError
 from graphql_api.context import Context, Role
 
@@ -107,9 +107,10 @@ class AuditTrail(SchemaExtension):
 
     Runs after the operation, from its result: a payload with userErrors is ``failed``, a
     FORBIDDEN error ``denied``. Sign-in and token mutations are audited by their services.
+    Rows go through the batching ``audit_writer`` so requests do not queue on the chain lock.
     """
 
-    async def on_operation(self) -> AsyncIterator[None]:
+    def on_operation(self) -> Iterator[None]:
         yield
         ctx = self.execution_context.context
         if not isinstance(ctx, Context):
@@ -138,4 +139,4 @@ class AuditTrail(SchemaExtension):
                 outcome, details = "failed", {"error": "request error"}
             else:
                 outcome, details = "ok", None
-            await append_audit(actor=ctx.actor, action=f"graphql.{name}", outcome=outcome, details=details)
+            audit_writer.submit(actor=ctx.actor, action=f"graphql.{name}", outcome=outcome, details=details)

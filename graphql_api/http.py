@@ -24,7 +24,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from bankcore.identity.sessions import authenticate
+from graphql_api.auth_cache import principal_for
 from graphql_api.context import Context
 
 TOKEN_COOKIE = "coopbank_token"
@@ -70,14 +70,14 @@ class BankGraphQL(GraphQL):
         token = None
         if isinstance(request, Request):
             token = bearer(request.headers.get("authorization")) or request.cookies.get(TOKEN_COOKIE)
-        principal = await authenticate(token) if token else None
+        principal = await principal_for(token)
         return Context(principal=principal, request=request, response=response, access_token=token if principal else None)
 
     async def on_ws_connect(self, context: Context) -> Any:
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
         raw = params.get("authorization") or params.get("Authorization")
         token = bearer(raw) if isinstance(raw, str) else None
-        principal = await authenticate(token) if token else None
+        principal = await principal_for(token)
         if principal is None:
             raise ConnectionRejectionError({"reason": "sign in first"})
         context.principal = principal

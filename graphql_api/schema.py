@@ -7,7 +7,15 @@ from pathlib import Path
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.execution import ExecutionContext
 
@@ -35,6 +43,21 @@ class BankSchema(strawberry.Schema):
                 log.error("unexpected error", exc_info=error.original_error or error)
 
 
+# The depth and alias limiters build a validation-rule class when constructed; a new class
+# per request would defeat ValidationCache (rules are part of its key), so build them once.
+_LIMIT_RULES = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+]
+
+
+class DocumentLimits(AddValidationRules):
+    """Depth and alias limits, with rule classes shared by every request."""
+
+    def __init__(self) -> None:
+        super().__init__(_LIMIT_RULES)
+
+
 schema = BankSchema(
     query=Query,
     mutation=Mutation,
@@ -44,8 +67,7 @@ schema = BankSchema(
         # Classes or factories, never instances: instances are shared across requests.
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        DocumentLimits,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         IntrospectionForStaffOnly,
         ReadOnlyForAuditors,

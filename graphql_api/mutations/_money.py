@@ -13,15 +13,24 @@ from graphql_api.types.ledger import JournalEntryType
 
 @strawberry.type(description="Result of a money-moving mutation.")
 class MoneyMovementPayload:
-    entry: JournalEntryType | None = strawberry.field(default=None, description="The journal entry posted (or the original one, on a retry with the same idempotency key).")
-    account: AccountType | None = strawberry.field(default=None, description="The account acted on, with its new balance.")
     replayed: bool = strawberry.field(default=False, description="True when this was a retry and nothing new was posted.")
     user_errors: list[UserError] = strawberry.field(default_factory=list, description="Why it was refused; empty on success.")
+    # Read from the database only when the client selects them.
+    _entry_id: strawberry.Private[int | None] = None
+    _account_number: strawberry.Private[str | None] = None
+
+    @strawberry.field(description="The journal entry posted (or the original one, on a retry with the same idempotency key).")
+    async def entry(self) -> JournalEntryType | None:
+        if self._entry_id is None:
+            return None
+        return JournalEntryType.from_model(await JournalEntry.get(id=self._entry_id))
+
+    @strawberry.field(description="The account acted on, with its balance after the entry.")
+    async def account(self) -> AccountType | None:
+        if self._account_number is None:
+            return None
+        return AccountType.from_model(await Account.get(number=self._account_number).select_related("ledger_account"))
 
 
 async def movement_payload(posted: PostedEntry, account_number: str) -> MoneyMovementPayload:
-    entry = await JournalEntry.get(id=posted.entry_id)
-    account = await Account.get(number=account_number).select_related("ledger_account")
-    return MoneyMovementPayload(
-        entry=JournalEntryType.from_model(entry), account=AccountType.from_model(account), replayed=posted.replayed
-    )
+    return MoneyMovementPayload(replayed=posted.replayed, _entry_id=posted.entry_id, _account_number=account_number)

@@ -1,6 +1,7 @@
 """Every mutation, failure and denial lands in the hash-chained audit log."""
 
 from bankcore.audit import verify_audit_chain
+from bankcore.audit_batch import audit_writer
 from bankcore.models import AuditLog
 from tests.api.helpers import gql, staff
 from tests.api.test_money_operations import DEPOSIT
@@ -22,6 +23,7 @@ async def test_mutations_and_denials_are_audited(db: str) -> None:
     await gql(staff("auditor", id=9), DEPOSIT, **deposit("10", "d"))
     await gql(staff("clerk", id=8), "{ auditEvents { edges { node { id } } } }")
     # then
+    await audit_writer.flush()
     rows = await AuditLog.filter(action__startswith="graphql.").order_by("id").values_list("actor", "action", "outcome")
     assert rows == [
         ("staff:7", "graphql.depositCash", "ok"),
