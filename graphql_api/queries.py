@@ -73,7 +73,7 @@ def _member_type(ctx: Context, m: Member) -> MemberType:
 
 
 @strawberry.type
-class Query:
+class CoreQuery:
     @strawberry.field(description="The caller's identity and role.", permission_classes=GUARD)
     async def me(self, info: strawberry.Info[Context, None]) -> MeType:
         ctx = info.context

@@ -21,7 +21,8 @@ from strawberry.types.execution import ExecutionContext
 
 from graphql_api.extensions import AuditTrail, IntrospectionForStaffOnly, ReadOnlyForAuditors, is_expected
 from graphql_api.mutations_root import Mutation
-from graphql_api.queries import Query
+from graphql_api.queries import CoreQuery
+from graphql_api.queries_dashboards import DashboardQuery
 from graphql_api.scalars import SCALAR_MAP
 from graphql_api.subscriptions import Subscription
 
@@ -56,6 +57,11 @@ class DocumentLimits(AddValidationRules):
 
     def __init__(self) -> None:
         super().__init__(_LIMIT_RULES)
+
+
+@strawberry.type
+class Query(CoreQuery, DashboardQuery):
+    """The query root."""
 
 
 schema = BankSchema(
