@@ -361,6 +361,19 @@ async def import_berka_data(
     )
     stages.results.append(StageResult("journal entries", total, written, time.perf_counter() - entries_started))
 
+    conn = get_connection("default")
+    if conn.capabilities.dialect == "postgres" and (written or any(r.inserted for r in stages.results)):
+        # A bulk load leaves the planner's statistics behind the tables (autovacuum has
+        # not caught up): without this, set-based checks right after an import (the
+        # reconciliation below, ``coopbank verify``) pick nested loops over millions of rows.
+        analyze_started = time.perf_counter()
+        await conn.execute_script(
+            "ANALYZE branch, member, ledger_account, account, account_holder, loan, standing_order, card, "
+            "journal_entry, posting"
+        )
+        stages.results.append(StageResult("analyze", 0, 0, time.perf_counter() - analyze_started))
+        stages.report("analyze", 0, 0, analyze_started, 0, True)
+
     recon_started = time.perf_counter()
     reconciliation = await _reconcile(orders, loan_expected)
     stages.results.append(StageResult("reconciliation", reconciliation.accounts, 0, time.perf_counter() - recon_started))

@@ -55,7 +55,7 @@ def test_rounding_step_of_ten_minor_units_is_allowed_and_reported() -> None:
 
 
 def test_exact_chain_is_preferred_over_one_with_rounding() -> None:
-    # 1, 2, 3 chains with one 0.10 step (1000 -> 1020 -> 1030 (-10) -> 1020);
+    # 1, 2, 3 chains with two 0.10 steps (1000 -> 1020 -> 1030 (-10) -> 1010 (-10));
     # 1, 3, 2 chains exactly (1000 -> 1020 -> 1010 -> 1030): that one wins.
     rows = [tx(1, 20, 1020), tx(2, 20, 1030), tx(3, -10, 1010)]
     ordered, chained = resolve_day(rows, 1000)

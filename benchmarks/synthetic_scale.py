@@ -1,0 +1,175 @@
+"""Benchmark: the Berka shapes scaled to 100,000 accounts and 1,000,000 transactions.
+
+A generator draws every record from the real files' own distributions with a fixed seed
+(district and statement frequency of accounts; share of accounts with a second holder,
+a loan, standing orders and cards; the transaction rows' type/operation/k_symbol/amount
+mix), builds each account's balance chain exactly, and feeds it to the same importer
+and batch ledger path as the real data (``import_berka_data``) on a fresh PostgreSQL
+database. Then it runs ``bankcore.verify.verify_ledger()`` over the result. Prints
+elapsed times; not a test.
+
+    python benchmarks/synthetic_scale.py [--accounts 100000] [--transactions 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from bankcore.berka.importer import ProgressEvent, import_berka_data
+from bankcore.berka.parse import (
+    BerkaAccount,
+    BerkaCard,
+    BerkaData,
+    BerkaLoan,
+    Client,
+    Disposition,
+    Order,
+    Transaction,
+    read_all,
+)
+from bankcore.db import migrate_database, open_database
+from bankcore.models import HolderRole
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "berka"
+PG_SERVER = os.environ.get("COOPBANK_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
+FIRST_DAY = date(1993, 1, 1)
+DAYS = 424  # 1993-01-01 .. 1994-02-28, the span of the real subset
+
+
+def generate(real: BerkaData, *, accounts: int, transactions: int, seed: int = 1999) -> BerkaData:
+    """Scale ``real`` to ``accounts`` accounts and ``transactions`` transaction rows."""
+    rng = random.Random(seed)
+    scale = accounts / len(real.accounts)
+    districts = [a.district_id for a in real.accounts]
+    frequencies = [a.frequency for a in real.accounts]
+    clients_real = list(real.clients)
+
+    new_accounts: list[BerkaAccount] = []
+    clients: list[Client] = []
+    dispositions: list[Disposition] = []
+    for account_id in range(1, accounts + 1):
+        new_accounts.append(BerkaAccount(account_id, rng.choice(districts), rng.choice(frequencies), FIRST_DAY))
+    # One owner per account, and a mandate holder on the real share of accounts.
+    disponent_share = sum(d.role is HolderRole.MANDATE_HOLDER for d in real.dispositions) / len(real.accounts)
+    owner_disp: dict[int, int] = {}
+    for account in new_accounts:
+        holders = [HolderRole.OWNER] + ([HolderRole.MANDATE_HOLDER] if rng.random() < disponent_share else [])
+        for role in holders:
+            template = rng.choice(clients_real)
+            client_id = len(clients) + 1
+            clients.append(Client(client_id, template.date_of_birth, template.gender, account.district_id))
+            disp_id = len(dispositions) + 1
+            dispositions.append(Disposition(disp_id, client_id, account.account_id, role))
+            if role is HolderRole.OWNER:
+                owner_disp[account.account_id] = disp_id
+
+    loans = [
+        BerkaLoan(i + 1, account_id, template.granted_on, template.amount_minor, template.duration_months,
+                  template.instalment_minor, template.status)
+        for i, (account_id, template) in enumerate(
+            zip(rng.sample(range(1, accounts + 1), round(len(real.loans) * scale)),
+                (rng.choice(real.loans) for _ in range(round(len(real.loans) * scale))), strict=True)
+        )
+    ]
+    orders = [
+        Order(i + 1, rng.randint(1, accounts), t.bank_to, t.account_to, t.amount_minor, t.k_symbol)
+        for i, t in enumerate(rng.choice(real.orders) for _ in range(round(len(real.orders) * scale)))
+    ]
+    card_accounts = rng.sample(range(1, accounts + 1), round(len(real.cards) * scale))
+    cards = [
+        BerkaCard(i + 1, owner_disp[account_id], t.card_type, t.issued_on)
+        for i, (account_id, t) in enumerate(zip(card_accounts, (rng.choice(real.cards) for _ in card_accounts),
+                                                strict=True))
+    ]
+
+    # Transactions: each account gets its share, on sorted random days; rows are drawn
+    # from the real mix and the balance column is built as an exact chain.
+    templates = real.transactions
+    per_account = [transactions // accounts] * accounts
+    for i in rng.sample(range(accounts), transactions % accounts):
+        per_account[i] += 1
+    rows: list[Transaction] = []
+    trans_id = 0
+    for account_id, count in enumerate(per_account, start=1):
+        balance = 0
+        for offset in sorted(rng.randrange(DAYS) for _ in range(count)):
+            t = templates[rng.randrange(len(templates))]
+            balance += t.signed_minor
+            trans_id += 1
+            rows.append(Transaction(trans_id, account_id, FIRST_DAY + timedelta(days=offset), t.type, t.operation,
+                                    t.amount_minor, balance, t.k_symbol, t.bank, t.account))
+    rows.sort(key=lambda r: r.on)  # the real file is sorted by date
+    return BerkaData(real.districts, tuple(clients), tuple(new_accounts), tuple(dispositions), tuple(loans),
+                     tuple(orders), tuple(cards), tuple(rows))
+
+
+async def _pg_admin(sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_SERVER + "/postgres")
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def _progress(event: ProgressEvent) -> None:
+    if event.final or event.stage == "journal entries":
+        print(f"  {event.stage:<24} {event.done:>10,}/{event.total:<10,} {event.elapsed_s:7.2f}s "
+              f"{event.rows_per_s:>10,.0f} rows/s", flush=True)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=100_000)
+    parser.add_argument("--transactions", type=int, default=1_000_000)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--seed", type=int, default=1999)
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    data = generate(read_all(args.data), accounts=args.accounts, transactions=args.transactions, seed=args.seed)
+    print(f"generated {len(data.accounts):,} accounts, {len(data.clients):,} clients, {len(data.loans):,} loans, "
+          f"{len(data.orders):,} orders, {len(data.cards):,} cards, {len(data.transactions):,} transactions "
+          f"in {time.perf_counter() - started:.1f}s", flush=True)
+
+    name = f"coopbank_bench_{os.getpid()}"
+    await _pg_admin(f'CREATE DATABASE "{name}"')
+    url = f"{PG_SERVER.replace('postgresql://', 'postgres://', 1)}/{name}"
+    try:
+        await migrate_database(url)
+        async with open_database(url):
+            from bankcore.verify import verify_ledger
+
+            started = time.perf_counter()
+            report = await import_berka_data(data, progress=_progress)
+            elapsed = time.perf_counter() - started
+            entries = report.stage("journal entries")
+            rec = report.reconciliation
+            print(f"import: {elapsed:.1f}s total; {entries.rows:,} journal entries ({entries.inserted:,} new) in "
+                  f"{entries.seconds:.1f}s = {entries.rows / entries.seconds:,.0f} entries/s "
+                  f"({2 * entries.rows / entries.seconds:,.0f} postings/s)")
+            print(f"reconciliation: {rec.accounts:,} accounts, {len(rec.differences)} differ, "
+                  f"{len(rec.cache_faults)} cache faults")
+            started = time.perf_counter()
+            verified = await verify_ledger()
+            print(f"verify_ledger: {time.perf_counter() - started:.1f}s over {verified.entries:,} entries, "
+                  f"{verified.postings:,} postings, {verified.tracked_accounts:,} accounts: "
+                  f"{'OK' if verified.ok else 'PROBLEMS: ' + '; '.join(verified.problems[:5])}")
+    finally:
+        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    try:
+        import uvloop
+
+        uvloop.run(main())
+    except ImportError:  # pragma: no cover
+        asyncio.run(main())
