@@ -94,6 +94,9 @@ async def truncate_all() -> None:
 @pytest_asyncio.fixture
 async def db(_tortoise: str) -> AsyncIterator[str]:
     """An empty, migrated bank database; yields its URL."""
+    from bankcore.audit_batch import audit_writer
+
+    await audit_writer.flush()  # rows queued by the previous test belong to its database state
     await truncate_all()
     # Ids restart after truncation: drop what the services cached about the old rows.
     forget_cached_facts()

@@ -1,0 +1,49 @@
+"""Schemathesis in GraphQL mode against the real server: generated operations never get a 500."""
+
+from __future__ import annotations
+
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis.graphql import nodes
+
+from graphql_api.schema import SDL_PATH
+from tests.ledger.factory import make_account, small_bank
+from tests.live.server import serve, staff_token
+
+EXAMPLES_PER_OPERATION = 4
+
+# Decimal is a string scalar: give it both well-formed amounts and hostile text.
+schemathesis.graphql.scalar(
+    "Decimal",
+    st.one_of(
+        st.decimals(allow_nan=True, allow_infinity=True).map(str),
+        st.text(max_size=50),
+    ).map(nodes.String),
+)
+
+
+async def test_generated_operations_never_fail_with_a_server_error(db: str) -> None:
+    await small_bank()
+    await make_account("SB0", deposit="100.00")
+    tokens = {"admin": await staff_token("admin"), "cashier": await staff_token("cashier")}
+    schema = schemathesis.graphql.from_file(SDL_PATH.read_text())
+    failures: list[str] = []
+    calls: list[int] = []
+    with serve(db) as base:
+        for result in schema.get_all_operations():
+            operation = result.ok()
+
+            @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
+                      suppress_health_check=list(HealthCheck))
+            @given(case=operation.as_strategy())
+            def check(case: schemathesis.Case) -> None:
+                for role, token in tokens.items():
+                    response = case.call(base_url=f"{base}/graphql", headers={"authorization": f"Bearer {token}"})
+                    calls.append(response.status_code)
+                    if response.status_code >= 500:
+                        failures.append(f"{role} {operation.label}: {response.status_code} {case.body!r:.300}")
+
+            check()
+    assert len(calls) >= 100, "too few generated operations ran"
+    assert not failures, "\n".join(failures[:20])
