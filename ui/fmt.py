@@ -1,0 +1,87 @@
+"""How the UI shows money and dates: from the API's decimal strings, never through float.
+
+INR uses Indian digit grouping (₹1,23,456.78: thousands, then pairs); other currencies
+group by thousands and carry their ISO code (``CZK 1,234.50``). Dates are DD-MM-YYYY.
+The formatter is ours, not babel's, so the output does not change with babel's CLDR data
+and the UI needs no extra dependency (the tests compare it with babel when installed).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+SYMBOLS = {"INR": "₹", "EUR": "€", "USD": "$", "GBP": "£"}
+# Minor-unit places per currency; the API already sends exactly this many.
+PLACES = {"JPY": 0, "KWD": 3, "BHD": 3, "OMR": 3}
+
+
+def _group(digits: str, indian: bool) -> str:
+    if len(digits) <= 3:
+        return digits
+    head, tail = digits[:-3], digits[-3:]
+    step = 2 if indian else 3
+    groups = []
+    while head:
+        groups.insert(0, head[-step:])
+        head = head[:-step]
+    return ",".join([*groups, tail])
+
+
+def money(amount: str | Decimal | None, currency: str, *, sign: bool = False) -> str:
+    """``"123456.78", "INR"`` -> ``₹1,23,456.78``; ``"-5446.6", "CZK"`` -> ``-CZK 5,446.60``.
+
+    ``sign=True`` writes a leading + on positive amounts (for credits in a list).
+    """
+    if amount is None:
+        return "—"
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation:
+        return str(amount)
+    places = PLACES.get(currency, 2)
+    quantised = value.quantize(Decimal(1).scaleb(-places)) if places else value.quantize(Decimal(1))
+    negative = quantised < 0
+    whole, _, fraction = f"{abs(quantised):f}".partition(".")
+    text = _group(whole, indian=currency == "INR") + (f".{fraction}" if places else "")
+    symbol = SYMBOLS.get(currency)
+    body = f"{symbol}{text}" if symbol else f"{currency} {text}"
+    if negative:
+        return f"-{body}"
+    return f"+{body}" if sign and quantised > 0 else body
+
+
+def money_of(m: dict | None, *, sign: bool = False) -> str:
+    """A GraphQL ``Money`` object (``{"amount": "...", "currency": "INR"}``) as text."""
+    if not m:
+        return "—"
+    return money(m["amount"], m["currency"], sign=sign)
+
+
+def day(value: str | date | datetime | None) -> str:
+    """ISO date (or datetime) -> DD-MM-YYYY."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    return value.strftime("%d-%m-%Y")
+
+
+def moment(value: str | datetime | None) -> str:
+    """ISO datetime -> DD-MM-YYYY HH:MM (as given, UTC from the API)."""
+    if not value:
+        return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.strftime("%d-%m-%Y %H:%M")
+
+
+def parse_amount(text: str | None, places: int = 2) -> Decimal | None:
+    """A positive amount typed by a person (``1,500.5`` -> ``1500.50``), or None if it is not one."""
+    cleaned = (text or "").replace(",", "").replace("₹", "").strip()
+    if not cleaned or not all(c.isdigit() or c == "." for c in cleaned) or cleaned.count(".") > 1:
+        return None
+    value = Decimal(cleaned)
+    if value <= 0 or -value.as_tuple().exponent > places:
+        return None
+    return value.quantize(Decimal(1).scaleb(-places))

@@ -1,0 +1,207 @@
+"""The shared page frame: who is signed in, the header, navigation per role, sign-out,
+idle expiry, and the loading / empty / error states every page uses.
+
+Navigation is derived from the API's policy table: a staff page lists the root fields it
+cannot work without, and appears only for roles the policy allows them. A page opened by
+URL anyway shows the refusal instead of its content (and the API would refuse too).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import app, ui
+
+from ui.api import Api, ApiError, SignedOut
+from ui.session import token_of
+
+BANK_NAME = "coopbank"
+DEFAULT_IDLE_S = 15 * 60  # staff default (ARCHITECTURE §4); the sign-in answer gives the real one
+MEMBER = "member"
+STAFF = "staff"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    path: str
+    label: str
+    icon: str
+    needs: tuple[str, ...] = ()  # root fields; the item shows only if the role may call them all
+
+
+MEMBER_NAV = (
+    NavItem("/member", "Accounts", "account_balance_wallet"),
+    NavItem("/member/transfer", "Transfer", "swap_horiz", ("transferFunds",)),
+    NavItem("/member/statements", "Statements", "receipt_long"),
+    NavItem("/member/loans", "Loans", "request_quote"),
+    NavItem("/member/deposits", "Deposits", "savings"),
+    NavItem("/member/profile", "Profile", "person"),
+)
+
+STAFF_NAV = (
+    NavItem("/staff/cashier", "Counter", "point_of_sale", ("depositCash", "withdrawCash", "cashTotals")),
+    NavItem("/staff/clerk", "Members", "person_add", ("registerMember", "openAccount", "members")),
+    NavItem("/staff/approvals", "Approvals", "fact_check", ("pendingApprovals", "approveReversal")),
+    NavItem("/staff/branch", "Branch overview", "insights", ("branchOverview",)),
+    NavItem("/staff/books", "Books", "menu_book", ("ledgerAccounts", "trialBalance", "journalEntries")),
+    NavItem("/staff/admin", "Administration", "admin_panel_settings", ("staffUsers", "createStaffUser")),
+    NavItem("/staff/audit", "Audit trail", "policy", ("auditEvents", "auditChainStatus")),
+)
+
+
+def may_all(api: Api, needs: tuple[str, ...]) -> bool:
+    return all(api.may(f) for f in needs)
+
+
+def home_of(api: Api) -> str:
+    """Where a signed-in user starts: members their accounts, staff their first page."""
+    if api.kind == "member":
+        return "/member"
+    for item in STAFF_NAV:
+        if may_all(api, item.needs):
+            return item.path
+    return "/staff/audit"
+
+
+async def signed_in(request: Request) -> Api | None:
+    """The user behind the request's session cookie, or None (not signed in, or no longer)."""
+    return await Api.for_token(token_of(request))
+
+
+def to_sign_in(reason: str = "expired") -> RedirectResponse:
+    return RedirectResponse(f"/session/end?reason={reason}", status_code=303)
+
+
+def leave(reason: str = "expired") -> None:
+    """From an event handler: drop the cookie and land on sign-in."""
+    ui.navigate.to(f"/session/end?reason={reason}")
+
+
+async def sign_out(api: Api) -> None:
+    try:
+        await api.run("mutation SignOut { signOut { signedOut } }")
+    except (SignedOut, ApiError):
+        pass  # gone already: the cookie is dropped next either way
+    leave("signed-out")
+
+
+def shell(api: Api, title: str, *, audience: str, needs: tuple[str, ...] = ()) -> bool:
+    """Draw header and navigation; False (after drawing the refusal) when this user may not use the page."""
+    ui.page_title(f"{title} · {BANK_NAME}")
+    ui.colors(primary="#1f5f8b", secondary="#2e7d32", accent="#f9a825")
+    nav = MEMBER_NAV if api.kind == "member" else STAFF_NAV
+    visible = [item for item in nav if may_all(api, item.needs)]
+    with ui.header(elevated=True).classes("items-center gap-1 px-2 py-1"):
+        ui.button(icon="menu", on_click=lambda: drawer.toggle()).props("flat round dense color=white").mark("menu")
+        ui.label(BANK_NAME).classes("text-lg font-semibold tracking-wide")
+        ui.space()
+        ui.label(_who(api)).classes("text-sm opacity-90 hidden sm:block").mark("who")
+        ui.button(icon="logout", on_click=lambda: sign_out(api)).props("flat round dense color=white").tooltip(
+            "Sign out").mark("sign-out")
+    with ui.left_drawer(value=None).props("width=230 breakpoint=1023").classes("bg-slate-50") as drawer:
+        ui.label(_who(api)).classes("text-xs text-slate-500 px-2 pt-2")
+        with ui.list().classes("w-full"):
+            for item in visible:
+                with ui.item(on_click=lambda p=item.path: ui.navigate.to(p)).classes("rounded").mark(f"nav {item.path}"):
+                    with ui.item_section().props("avatar"):
+                        ui.icon(item.icon, color="primary")
+                    with ui.item_section():
+                        ui.item_label(item.label)
+            if api.kind == "staff":
+                with ui.item(on_click=lambda: ui.navigate.to("/graphql", new_tab=True)).mark("graphiql"):
+                    with ui.item_section().props("avatar"):
+                        ui.icon("code", color="primary")
+                    with ui.item_section():
+                        ui.item_label("GraphiQL explorer")
+    _idle_watch(api)
+    ui.label(title).classes("text-xl font-semibold text-slate-800 px-1")
+    wrong_audience = (audience == MEMBER) != (api.kind == "member")
+    if wrong_audience or not may_all(api, needs):
+        refusal("This page is not available for your role.")
+        return False
+    return True
+
+
+def _who(api: Api) -> str:
+    return "Member" if api.kind == "member" else f"Staff · {api.role.value}"
+
+
+def _idle_watch(api: Api) -> None:
+    idle_s = int(app.storage.user.get("idle_s", DEFAULT_IDLE_S)) if _has_user_storage() else DEFAULT_IDLE_S
+
+    def check() -> None:
+        if time.monotonic() - api.last_activity > idle_s:
+            leave("idle")
+
+    ui.timer(30, check)
+
+
+def _has_user_storage() -> bool:
+    try:
+        app.storage.user  # noqa: B018 - raises without a storage secret or request
+    except (RuntimeError, AssertionError):
+        return False
+    return True
+
+
+def body() -> ui.column:
+    """The page's content column: full width on a phone, centred and bounded on a desktop."""
+    return ui.column().classes("w-full max-w-screen-lg mx-auto gap-4 p-2 sm:p-4")
+
+
+def loading() -> ui.row:
+    with ui.row().classes("items-center gap-2 text-slate-500") as row:
+        ui.spinner(size="md")
+        ui.label("Loading…")
+    return row
+
+
+def empty(text: str) -> None:
+    with ui.row().classes("items-center gap-2 text-slate-500 p-4").mark("empty"):
+        ui.icon("inbox")
+        ui.label(text)
+
+
+def error(text: str) -> None:
+    with ui.row().classes("items-center gap-2 text-red-700 p-2").mark("error"):
+        ui.icon("error_outline")
+        ui.label(text)
+
+
+def refusal(text: str) -> None:
+    with ui.card().classes("w-full bg-amber-50").mark("refusal"):
+        with ui.row().classes("items-center gap-2"):
+            ui.icon("block", color="orange")
+            ui.label(text).classes("text-amber-900")
+
+
+async def call(api: Api, document: str, on_error: Callable[[str], None] | None = None, **variables) -> dict | None:
+    """Run an operation for a page; a dead session leaves for sign-in, a refusal is shown."""
+    try:
+        return await api.run(document, **variables)
+    except SignedOut:
+        leave("expired")
+    except ApiError as exc:
+        (on_error or error)(exc.for_person())
+    return None
+
+
+async def section(api: Api, container: ui.element, draw: Callable[[], Awaitable[None]]) -> None:
+    """Replace ``container``'s content: a spinner while ``draw`` runs, then its result or an error."""
+    container.clear()
+    with container:
+        spinner = loading()
+    try:
+        with container:
+            await draw()
+    except SignedOut:
+        leave("expired")
+    except ApiError as exc:
+        with container:
+            error(exc.for_person())
+    finally:
+        spinner.delete()

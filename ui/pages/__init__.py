@@ -1,0 +1,8 @@
+"""Every page of the web app. Importing this package registers them (NiceGUI's ``@ui.page``)
+and the session cookie routes; ``coopbank.app.wire()`` imports it."""
+
+from ui.session import register_routes
+
+register_routes()
+
+from ui.pages import signin  # noqa: E402,F401
