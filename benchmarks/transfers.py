@@ -6,7 +6,7 @@ idempotency key, check status and floor, insert the journal entry and two postin
 write both cached balances. Both run N concurrent tasks on a pool of the same size, on
 uvloop, against the same fresh database. Prints transfers/s for each and the ratio.
 
-    python benchmarks/transfers.py [--transfers 4000] [--concurrency 8] [--accounts 200]
+    python -m benchmarks.transfers [--transfers 4000] [--concurrency 8] [--accounts 200]
 
 Creates and drops its own database on $COOPBANK_BENCH_PG (default postgres://postgres@127.0.0.1:5432).
 """
@@ -26,6 +26,7 @@ import uvloop
 from tortoise import Tortoise
 
 from bankcore.db import DEFAULT_PG_POOL_MAX, migrate_database, tortoise_config
+from bankcore.events import LEDGER_CHANNEL, encode_ledger_events
 from bankcore.models import Branch, HolderRole, ProductKind
 from bankcore.money import Money
 from bankcore.services.accounts import create_product, open_account
@@ -109,10 +110,17 @@ def raw_transfer_factory(pool: asyncpg.Pool):
                     "VALUES ($1, $2, 'D', $4, 'INR', $5), ($1, $3, 'C', $4, 'INR', $5)",
                     entry_id, debit_id, credit_id, amount_minor, today,
                 )
+                # Same statement as the service: balances and the cross-instance NOTIFY.
+                payload = encode_ledger_events(
+                    entry_id=entry_id, entry_type="transfer", value_date=today,
+                    ledger_account_ids=tuple(sorted((debit_id, credit_id))),
+                    balances={debit_id: (new_debit, "INR"), credit_id: (new_credit, "INR")},
+                )
                 await conn.execute(
-                    "UPDATE ledger_account AS la SET balance_minor = v.balance "
-                    "FROM unnest($1::bigint[], $2::bigint[]) AS v(id, balance) WHERE la.id = v.id",
-                    [debit_id, credit_id], [new_debit, new_credit],
+                    "WITH updated AS (UPDATE ledger_account AS la SET balance_minor = v.balance "
+                    "FROM unnest($1::bigint[], $2::bigint[]) AS v(id, balance) WHERE la.id = v.id RETURNING 1) "
+                    "SELECT pg_notify($3, $4)",
+                    [debit_id, credit_id], [new_debit, new_credit], LEDGER_CHANNEL, payload,
                 )
 
     return raw_transfer
