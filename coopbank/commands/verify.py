@@ -3,6 +3,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bankcore.audit import verify_audit_chain
 from bankcore.db import open_database
 from bankcore.verify import VerifyReport, verify_ledger
 from coopbank.commands._run import run_async
@@ -11,22 +12,28 @@ from coopbank.commands._run import run_async
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "verify",
-        help="Recompute every balance from postings and check the ledger; exit 1 naming what is wrong.",
+        help="Recompute every balance from postings, check the ledger and the audit hash chain; exit 1 naming what is wrong.",
     )
     parser.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    async def main() -> VerifyReport:
+    async def main() -> tuple[VerifyReport, list[str]]:
         async with open_database():
-            return await verify_ledger()
+            return await verify_ledger(), await verify_audit_chain()
 
-    report = run_async(main)
+    report, audit_problems = run_async(main)
     print(f"checked {report.entries} entries, {report.postings} postings, {report.tracked_accounts} member accounts")
     if report.ok:
         print("ledger OK: every entry balances, every cached balance equals its postings, trial balance nets to zero")
-        return 0
-    for problem in report.problems:
-        print(f"PROBLEM {problem}", file=sys.stderr)
-    print(f"ledger NOT OK: {len(report.problems)} problem(s)", file=sys.stderr)
-    return 1
+    else:
+        for problem in report.problems:
+            print(f"PROBLEM {problem}", file=sys.stderr)
+        print(f"ledger NOT OK: {len(report.problems)} problem(s)", file=sys.stderr)
+    if audit_problems:
+        for problem in audit_problems[:50]:
+            print(f"PROBLEM audit log: {problem}", file=sys.stderr)
+        print(f"audit log NOT OK: {len(audit_problems)} broken link(s)", file=sys.stderr)
+    else:
+        print("audit log OK: the hash chain is unbroken")
+    return 0 if report.ok and not audit_problems else 1
