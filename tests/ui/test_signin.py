@@ -24,11 +24,11 @@ async def test_member_signs_in_with_a_sent_code_and_lands_on_accounts(user: User
     user.find(marker="login").type(number)
     user.find(marker="password").type("correct horse battery")
     user.find(marker="continue").click()
-    await user.should_see("We sent a code to")
+    await user.should_see("We sent a code to", retries=30)
     user.find(marker="code").type(codes.last_code())
     user.find(marker="sign-in").click()
     # then
-    await user.should_see("My accounts")
+    await user.should_see("My accounts", retries=30)
 
 
 async def test_wrong_password_says_so_and_stays(user: User) -> None:
@@ -37,7 +37,7 @@ async def test_wrong_password_says_so_and_stays(user: User) -> None:
     user.find(marker="login").type("12345678")
     user.find(marker="password").type("not the password")
     user.find(marker="continue").click()
-    await user.should_see("wrong member number, mobile or password")
+    await user.should_see("wrong member number, mobile or password", retries=30)
 
 
 async def test_staff_signs_in_with_authenticator_code(user: User) -> None:
@@ -51,11 +51,11 @@ async def test_staff_signs_in_with_authenticator_code(user: User) -> None:
     user.find(marker="login").type("ravi")
     user.find(marker="password").type("counter staff pass 9")
     user.find(marker="continue").click()
-    await user.should_see("authenticator app")
+    await user.should_see("authenticator app", retries=30)
     user.find(marker="code").type(code_at(created.totp.secret, time_step(utcnow())))
     user.find(marker="sign-in").click()
     # then
-    await user.should_see("Counter")
+    await user.should_see("Counter", retries=30)
 
 
 async def test_anyone_not_signed_in_lands_on_sign_in(user: User) -> None:

@@ -6,3 +6,4 @@ from ui.session import register_routes
 register_routes()
 
 from ui.pages import signin  # noqa: E402,F401
+from ui.pages import member  # noqa: E402,F401

@@ -1,0 +1,139 @@
+"""The member portal, page by page, through NiceGUI's User fixture."""
+
+from __future__ import annotations
+
+import asyncio
+
+from nicegui.testing import User
+
+from bankcore.models import Member, PrincipalKind
+from bankcore.services.money_movement import deposit_cash
+from tests.ledger.factory import inr, make_account, make_member, small_bank
+from tests.ui.conftest import sign_in_as
+
+
+async def _member_with_account(name: str = "Asha Rao", deposit: str = "123456.78") -> tuple[int, str, str]:
+    number = await make_member(name)
+    account = await make_account("SB0", owner=number, deposit=deposit)
+    member = await Member.get(member_number=number)
+    return member.id, number, account
+
+
+async def test_dashboard_shows_each_account_with_indian_grouping(user: User) -> None:
+    await small_bank()
+    member_id, _, account = await _member_with_account()
+    await sign_in_as(user, PrincipalKind.MEMBER, member_id)
+    await user.open("/member")
+    await user.should_see("₹1,23,456.78")
+    await user.should_see(marker=f"balance {account}")
+
+
+async def test_balance_updates_live_after_a_deposit_elsewhere(user: User) -> None:
+    await small_bank()
+    member_id, _, account = await _member_with_account(deposit="100.00")
+    await sign_in_as(user, PrincipalKind.MEMBER, member_id)
+    await user.open("/member")
+    await user.should_see("₹100.00")
+    # when: a cashier's deposit, posted by the service (another session, no reload here)
+    await deposit_cash(account_number=account, amount=inr("50.00"), initiator="staff:1")
+    # then
+    for _ in range(20):
+        await asyncio.sleep(0.05)
+        if user.find(marker=f"balance {account}").elements.pop().text == "₹150.00":
+            break
+    await user.should_see("₹150.00")
+
+
+async def test_account_page_lists_transactions_with_running_balance(user: User) -> None:
+    await small_bank()
+    member_id, _, account = await _member_with_account(deposit="1000.00")
+    await deposit_cash(account_number=account, amount=inr("250.00"), initiator="test")
+    await sign_in_as(user, PrincipalKind.MEMBER, member_id)
+    await user.open(f"/member/accounts/{account}")
+    await user.should_see("₹1,250.00")
+    await user.should_see(marker="lines")
+    table = user.find(marker="lines").elements.pop()
+    assert [r["balance"] for r in table.rows] == ["₹1,000.00", "₹1,250.00"]
+
+
+async def test_a_member_cannot_open_another_members_account_by_url(user: User) -> None:
+    await small_bank()
+    member_id, _, _ = await _member_with_account("Asha Rao")
+    _, _, other_account = await _member_with_account("Ravi Iyer")
+    await sign_in_as(user, PrincipalKind.MEMBER, member_id)
+    await user.open(f"/member/accounts/{other_account}")
+    await user.should_see("No such account among yours.")
+    await user.should_not_see(marker="lines")
+
+
+async def test_transfer_to_another_member_with_confirmation(user: User) -> None:
+    await small_bank()
+    member_id, _, account = await _member_with_account(deposit="1000.00")
+    _, _, other = await _member_with_account("Ravi Iyer", deposit="10.00")
+    await sign_in_as(user, PrincipalKind.MEMBER, member_id)
+    await user.open("/member/transfer")
+    user.find(marker="to").type(other)
+    user.find(marker="amount").type("250.50")
+    user.find(marker="review").click()
+    await user.should_see(marker="confirm-card")
+    await user.should_see("₹250.50")
+    user.find(marker="confirm").click()
+    await user.should_see("New balance ₹749.50")
+
+
+async def test_transfer_above_the_available_balance_says_what_to_do(user: User) -> None:
+    await small_bank()
+    member_id, _, _ = await _member_with_account(deposit="100.00")
+    _, _, other = await _member_with_account("Ravi Iyer")
+    await sign_in_as(user, PrincipalKind.MEMBER, member_id)
+    await user.open("/member/transfer")
+    user.find(marker="to").type(other)
+    user.find(marker="amount").type("5000")
+    user.find(marker="review").click()
+    await user.should_see("You can transfer at most ₹100.00")
+
+
+async def test_statement_downloads_as_pdf_and_csv(user: User) -> None:
+    await small_bank()
+    member_id, _, account = await _member_with_account(deposit="500.00")
+    await sign_in_as(user, PrincipalKind.MEMBER, member_id)
+    await user.open(f"/member/statements?account={account}")
+    user.find(marker="pdf").click()
+    pdf = await user.download.next(timeout=5)
+    assert pdf.content.startswith(b"%PDF")
+    user.find(marker="csv").click()
+    csv = (await user.download.next(timeout=5)).content.decode()
+    assert "closing_balance,500.00" in csv
+
+
+async def test_profile_changes_contact_details(user: User) -> None:
+    await small_bank()
+    member_id, number, _ = await _member_with_account()
+    await sign_in_as(user, PrincipalKind.MEMBER, member_id)
+    await user.open("/member/profile")
+    await user.should_see(number)
+    user.find(marker="email").type("asha@example.in")
+    user.find(marker="save").click()
+    await user.should_see("Saved.")
+    assert (await Member.get(id=member_id)).email == "asha@example.in"
+
+
+async def test_loans_and_deposits_have_empty_states(user: User) -> None:
+    await small_bank()
+    member_id, _, _ = await _member_with_account()
+    await sign_in_as(user, PrincipalKind.MEMBER, member_id)
+    await user.open("/member/loans")
+    await user.should_see("You have no loans with us")
+    await user.open("/member/deposits")
+    await user.should_see("Fixed and recurring deposits")
+
+
+async def test_sign_out_lands_on_sign_in_and_the_session_is_gone(user: User) -> None:
+    await small_bank()
+    member_id, _, _ = await _member_with_account()
+    await sign_in_as(user, PrincipalKind.MEMBER, member_id)
+    await user.open("/member")
+    user.find(marker="sign-out").click()
+    await user.should_see("You have signed out.")
+    await user.open("/member")
+    await user.should_see("Member number or mobile")

@@ -1,0 +1,4 @@
+"""The member portal: accounts with live balances, account history, transfers,
+statements, profile, and places for loans and deposits."""
+
+from ui.pages.member import account, dashboard, products, profile, statements, transfer  # noqa: F401

@@ -1,0 +1,161 @@
+"""One account: balance, and its transactions for a period with running balance, paged."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from ui import fmt, frame
+from ui.api import Api
+from ui.live import follow_balance
+
+ACCOUNT_HISTORY = """
+query AccountHistory($number: String!, $fromDate: Date!, $toDate: Date!, $first: Int!, $after: String) {
+  account(number: $number) {
+    number status currency openedOn
+    balance { amount currency }
+    availableBalance { amount currency }
+    product { name kind }
+    statement(fromDate: $fromDate, toDate: $toDate, first: $first, after: $after) {
+      openingBalance { amount currency }
+      closingBalance { amount currency }
+      nextCursor
+      lines {
+        entryId valueDate narration entryType
+        debit { amount currency } credit { amount currency } runningBalance { amount currency }
+      }
+    }
+  }
+}"""
+
+PAGE_SIZE = 25
+COLUMNS = [
+    {"name": "date", "label": "Date", "field": "date", "align": "left"},
+    {"name": "narration", "label": "Details", "field": "narration", "align": "left", "classes": "whitespace-normal"},
+    {"name": "debit", "label": "Debit", "field": "debit", "align": "right"},
+    {"name": "credit", "label": "Credit", "field": "credit", "align": "right"},
+    {"name": "balance", "label": "Balance", "field": "balance", "align": "right"},
+]
+
+
+@ui.page("/member/accounts/{number}")
+async def account_page(request: Request, number: str) -> RedirectResponse | None:
+    api = await frame.signed_in(request)
+    if api is None:
+        return frame.to_sign_in()
+    if frame.shell(api, "Account", audience=frame.MEMBER):
+        with frame.body():
+            await AccountView(api, number).draw()
+    return None
+
+
+def default_period(today: date | None = None) -> tuple[date, date]:
+    """The last twelve months, ending today."""
+    today = today or date.today()
+    return today - timedelta(days=365), today
+
+
+class AccountView:
+    def __init__(self, api: Api, number: str) -> None:
+        self.api = api
+        self.number = number.replace(" ", "")[:20]
+        self.cursors: list[str | None] = [None]  # cursor of each page shown so far, for "previous"
+
+    async def draw(self) -> None:
+        start, end = default_period()
+        self.head = ui.column().classes("w-full gap-1")
+        with ui.row().classes("w-full items-end gap-2"):
+            self.from_input = ui.input("From", value=start.isoformat()).props("type=date outlined dense").mark("from")
+            self.to_input = ui.input("To", value=end.isoformat()).props("type=date outlined dense").mark("to")
+            ui.button("Show", icon="filter_alt", on_click=self.filter).props("unelevated").mark("show")
+        self.summary = ui.row().classes("w-full gap-4 text-sm text-slate-600")
+        self.table_box = ui.column().classes("w-full")
+        with ui.row().classes("w-full justify-between"):
+            self.prev_button = ui.button("Previous", icon="chevron_left", on_click=self.previous).props("flat").mark("prev")
+            self.next_button = ui.button("Next", icon="chevron_right", on_click=self.next).props("flat").mark("next")
+        await self.load()
+
+    async def filter(self) -> None:
+        self.cursors = [None]
+        await self.load()
+
+    async def next(self) -> None:
+        if self.next_cursor:
+            self.cursors.append(self.next_cursor)
+            await self.load()
+
+    async def previous(self) -> None:
+        if len(self.cursors) > 1:
+            self.cursors.pop()
+            await self.load()
+
+    def _period(self) -> tuple[date, date] | None:
+        try:
+            start, end = date.fromisoformat(self.from_input.value), date.fromisoformat(self.to_input.value)
+        except (TypeError, ValueError):
+            return None
+        return (start, end) if start <= end else None
+
+    async def load(self) -> None:
+        period = self._period()
+        self.table_box.clear()
+        if period is None:
+            with self.table_box:
+                frame.error("Choose a From date on or before the To date.")
+            return
+        with self.table_box:
+            spinner = frame.loading()
+        data = await frame.call(self.api, ACCOUNT_HISTORY, number=self.number, fromDate=period[0].isoformat(),
+                                toDate=period[1].isoformat(), first=PAGE_SIZE, after=self.cursors[-1])
+        spinner.delete()
+        account = (data or {}).get("account")
+        if data is not None and account is None:
+            with self.table_box:
+                frame.refusal("No such account among yours.")
+            self.prev_button.set_visibility(False)
+            self.next_button.set_visibility(False)
+            return
+        if account is None:
+            return
+        self._draw_head(account)
+        statement = account["statement"]
+        self.next_cursor = statement["nextCursor"]
+        self.summary.clear()
+        with self.summary:
+            ui.label(f"Opening {fmt.money_of(statement['openingBalance'])}").mark("opening")
+            ui.label(f"Closing {fmt.money_of(statement['closingBalance'])}").mark("closing")
+        with self.table_box:
+            if not statement["lines"]:
+                frame.empty("No transactions in this period. Try an earlier From date.")
+            else:
+                rows = [
+                    {"id": f"{line['entryId']}-{i}", "date": fmt.day(line["valueDate"]), "narration": line["narration"],
+                     "debit": fmt.money_of(line["debit"]) if line["debit"] else "",
+                     "credit": fmt.money_of(line["credit"]) if line["credit"] else "",
+                     "balance": fmt.money_of(line["runningBalance"])}
+                    for i, line in enumerate(statement["lines"])
+                ]
+                ui.table(columns=COLUMNS, rows=rows, row_key="id").props("dense flat wrap-cells").classes(
+                    "w-full").mark("lines")
+        self.prev_button.set_visibility(len(self.cursors) > 1)
+        self.next_button.set_visibility(bool(self.next_cursor))
+
+    def _draw_head(self, account: dict) -> None:
+        self.head.clear()
+        with self.head:
+            ui.label(f"{account['product']['name']} · {account['number']}").classes("text-slate-600").mark("account-title")
+            self.balance = ui.label(fmt.money_of(account["balance"])).classes("text-2xl font-semibold").mark("balance")
+            ui.label(f"Available {fmt.money_of(account['availableBalance'])} · opened {fmt.day(account['openedOn'])}").classes(
+                "text-xs text-slate-500")
+            with ui.row().classes("gap-2"):
+                ui.button("Transfer", icon="swap_horiz",
+                          on_click=lambda: ui.navigate.to(f"/member/transfer?from={account['number']}")).props("outline dense")
+                ui.button("Statement", icon="download",
+                          on_click=lambda: ui.navigate.to(f"/member/statements?account={account['number']}")).props(
+                    "outline dense")
+        if not getattr(self, "_following", False):
+            self._following = True
+            follow_balance(self.api, account["number"], lambda m: setattr(self.balance, "text", fmt.money_of(m)))

@@ -1,0 +1,98 @@
+"""The member's particulars, contact details they may change, and nominees per account."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from ui import fmt, frame
+from ui.api import Api, user_errors
+
+MEMBER_PROFILE = """
+query MemberProfile {
+  me {
+    member {
+      memberNumber fullName dateOfBirth kycStatus aadhaarMasked pan mobile email address
+      branch { code name }
+      accounts { number product { name } holders { role memberNumber fullName } }
+    }
+  }
+}"""
+
+UPDATE_CONTACT = """
+mutation UpdateContact($input: UpdateMemberInput!) {
+  updateMember(input: $input) {
+    member { mobile email address }
+    userErrors { field code message }
+  }
+}"""
+
+
+@ui.page("/member/profile")
+async def profile_page(request: Request) -> RedirectResponse | None:
+    api = await frame.signed_in(request)
+    if api is None:
+        return frame.to_sign_in()
+    if frame.shell(api, "Profile", audience=frame.MEMBER):
+        with frame.body() as column:
+            await frame.section(api, column, lambda: draw(api))
+    return None
+
+
+async def draw(api: Api) -> None:
+    member = (await api.run(MEMBER_PROFILE))["me"]["member"]
+    with ui.card().classes("w-full max-w-xl"):
+        ui.label("About you").classes("font-medium")
+        with ui.grid(columns=2).classes("gap-x-4 gap-y-1 text-sm"):
+            for label, value in (
+                ("Name", member["fullName"]), ("Member number", member["memberNumber"]),
+                ("Date of birth", fmt.day(member["dateOfBirth"])), ("Branch", member["branch"]["name"]),
+                ("KYC", member["kycStatus"].lower()), ("Aadhaar", member["aadhaarMasked"] or "—"),
+                ("PAN", member["pan"] or "—"),
+            ):
+                ui.label(label).classes("text-slate-500")
+                ui.label(value).mark(f"profile {label}")
+    with ui.card().classes("w-full max-w-xl"):
+        ui.label("Contact details").classes("font-medium")
+        mobile = ui.input("Mobile", value=member["mobile"] or "").props("outlined inputmode=tel").classes("w-full").mark("mobile")
+        email = ui.input("E-mail", value=member["email"] or "").props("outlined inputmode=email").classes("w-full").mark("email")
+        address = ui.textarea("Address", value=member["address"] or "").props("outlined autogrow").classes("w-full").mark(
+            "address")
+        message = ui.label().classes("text-sm").mark("message")
+
+        async def save() -> None:
+            changes = {"memberNumber": member["memberNumber"]}
+            for key, field_, old in (("mobile", mobile, member["mobile"]), ("email", email, member["email"]),
+                                     ("address", address, member["address"])):
+                if (field_.value or "") != (old or ""):
+                    changes[key] = field_.value
+            if len(changes) == 1:
+                message.text = "Nothing changed."
+                return
+            data = await frame.call(api, UPDATE_CONTACT, input=changes,
+                                    on_error=lambda text: setattr(message, "text", text))
+            if data is None:
+                return
+            errors = user_errors(data["updateMember"])
+            if errors:
+                message.text = " ".join(errors)
+                message.classes(replace="text-sm text-red-700")
+                return
+            member.update(data["updateMember"]["member"])
+            message.text = "Saved."
+            message.classes(replace="text-sm text-green-800")
+
+        ui.button("Save", icon="save", on_click=save).mark("save")
+    with ui.card().classes("w-full max-w-xl"):
+        ui.label("Nominees").classes("font-medium")
+        any_nominee = False
+        for account in member["accounts"]:
+            nominees = [h for h in account["holders"] if h["role"] == "NOMINEE"]
+            for holder in nominees:
+                any_nominee = True
+                ui.label(f"{account['number']}: {holder['fullName']} ({holder['memberNumber']})").classes("text-sm")
+        if not any_nominee:
+            frame.empty("No nominee recorded on your accounts.")
+        ui.label("To add or change a nominee, bring the nominee's details to your branch.").classes(
+            "text-xs text-slate-500")

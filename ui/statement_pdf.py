@@ -1,0 +1,129 @@
+"""Account statements as PDF (fpdf2) and CSV, from the statement the API returned.
+
+The PDF embeds DejaVu Sans (shipped in ui/fonts) because fpdf2's core fonts cannot draw ₹.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from fpdf import FPDF
+
+from ui import fmt
+
+FONTS = Path(__file__).with_name("fonts")
+
+
+@dataclass(frozen=True)
+class StatementData:
+    bank: str
+    member_name: str
+    member_number: str
+    account_number: str
+    product: str
+    currency: str
+    from_date: date
+    to_date: date
+    opening: dict
+    closing: dict
+    lines: list[dict]
+
+
+class _Pdf(FPDF):
+    def __init__(self, data: StatementData) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.data = data
+        self.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+        self.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        self.set_auto_page_break(auto=True, margin=18)
+        self.alias_nb_pages()
+
+    def header(self) -> None:
+        self.set_font("DejaVu", "B", 14)
+        self.cell(0, 8, self.data.bank, new_x="LMARGIN", new_y="NEXT")
+        self.set_font("DejaVu", "", 9)
+        self.cell(0, 5, "Account statement", new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("DejaVu", "", 8)
+        self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="C")
+
+
+WIDTHS = (22, 70, 30, 30, 34)
+
+
+def statement_pdf(data: StatementData) -> bytes:
+    pdf = _Pdf(data)
+    pdf.add_page()
+    pdf.set_font("DejaVu", "", 10)
+    for label, value in (
+        ("Member", f"{data.member_name} ({data.member_number})"),
+        ("Account", f"{data.account_number} · {data.product} · {data.currency}"),
+        ("Period", f"{fmt.day(data.from_date)} to {fmt.day(data.to_date)}"),
+        ("Opening balance", fmt.money_of(data.opening)),
+        ("Closing balance", fmt.money_of(data.closing)),
+    ):
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.cell(40, 6, label)
+        pdf.set_font("DejaVu", "", 10)
+        pdf.cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    _table(pdf, data)
+    return bytes(pdf.output())
+
+
+def _table(pdf: _Pdf, data: StatementData) -> None:
+    def head() -> None:
+        pdf.set_font("DejaVu", "B", 8)
+        pdf.set_fill_color(230, 236, 242)
+        for width, text, align in zip(WIDTHS, ("Date", "Details", "Debit", "Credit", "Balance"), "LLRRR", strict=True):
+            pdf.cell(width, 6, text, border=1, align=align, fill=True)
+        pdf.ln()
+        pdf.set_font("DejaVu", "", 8)
+
+    head()
+    if not data.lines:
+        pdf.cell(sum(WIDTHS), 6, "No transactions in this period.", border=1, new_x="LMARGIN", new_y="NEXT")
+    for line in data.lines:
+        if pdf.will_page_break(6):
+            pdf.add_page()
+            head()
+        cells = (
+            fmt.day(line["valueDate"]),
+            _fit(pdf, line["narration"], WIDTHS[1] - 2),
+            fmt.money_of(line["debit"]) if line["debit"] else "",
+            fmt.money_of(line["credit"]) if line["credit"] else "",
+            fmt.money_of(line["runningBalance"]),
+        )
+        for width, text, align in zip(WIDTHS, cells, "LLRRR", strict=True):
+            pdf.cell(width, 6, text, border=1, align=align)
+        pdf.ln()
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def statement_csv(data: StatementData) -> bytes:
+    """CSV with plain decimal amounts (for spreadsheets), one row per line."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["account", data.account_number, "currency", data.currency,
+                     "from", data.from_date.isoformat(), "to", data.to_date.isoformat()])
+    writer.writerow(["opening_balance", data.opening["amount"], "closing_balance", data.closing["amount"]])
+    writer.writerow(["value_date", "entry_id", "narration", "debit", "credit", "balance"])
+    for line in data.lines:
+        writer.writerow([line["valueDate"], line["entryId"], line["narration"],
+                         (line["debit"] or {}).get("amount", ""), (line["credit"] or {}).get("amount", ""),
+                         line["runningBalance"]["amount"]])
+    return out.getvalue().encode()
