@@ -84,7 +84,11 @@ def wire() -> None:
     if _wired:
         return
     _wired = True
-    app.add_middleware(ApiShortcut)
+    # Outermost of all: NiceGUI adds its own middleware later (at ui.run), and
+    # add_middleware would put this inside them. Starlette builds the stack on the
+    # first request by calling build_middleware_stack, so wrap what it builds.
+    build_stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: ApiShortcut(build_stack())  # type: ignore[method-assign]
     register_tortoise(app, config=tortoise_config())
     app.on_startup(_start_event_relay)
     app.on_shutdown(_stop_event_relay)
