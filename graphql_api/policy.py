@@ -38,6 +38,10 @@ POLICY: dict[str, frozenset[Role]] = {
     "staffUsers": frozenset({A.ADMIN, A.AUDITOR}),
     "apiClients": frozenset({A.ADMIN, A.AUDITOR}),
     "pendingApprovals": frozenset({A.ADMIN, A.MANAGER, A.ACCOUNTANT, A.AUDITOR}),
+    # dashboards (graphql_api/queries_dashboards.py)
+    "cashTotals": frozenset({A.MANAGER, A.CASHIER}),
+    "branchOverview": BACK_OFFICE,
+    "ledgerVerification": BACK_OFFICE,
     # mutations
     "signInWithPassword": EVERYONE,
     "signInWithCode": EVERYONE,

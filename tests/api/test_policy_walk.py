@@ -51,6 +51,9 @@ EXPECTED: dict[str, set[str]] = {
     "staffUsers": {"admin", "auditor"},
     "apiClients": {"admin", "auditor"},
     "pendingApprovals": {"admin", "manager", "accountant", "auditor"},
+    "cashTotals": {"manager", "cashier"},
+    "branchOverview": BACK_OFFICE,
+    "ledgerVerification": BACK_OFFICE,
     # mutations: an auditor may never mutate
     "signInWithPassword": EVERYONE - {"auditor"},
     "signInWithCode": EVERYONE - {"auditor"},
