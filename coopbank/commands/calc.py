@@ -167,7 +167,7 @@ def _emi_csv(schedule: Schedule) -> str:
 
 
 def _emi_table(schedule: Schedule, terms: LoanTerms) -> str:
-    label = {"reducing": "EMI", "flat": "instalment (flat rate)", "equal-principal": "principal per instalment"}
+    label = {"reducing": "EMI", "flat": "instalment", "equal-principal": "principal/month"}
     rate = format_rate_percent(terms.annual_rate_bps)
     lines = [
         f"loan            {_plain(terms.principal_minor)} at {rate} % a year, "
