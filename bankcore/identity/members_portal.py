@@ -22,7 +22,11 @@ from bankcore.identity import challenges, lockout, totp
 from bankcore.identity.challenges import ChallengeIssued
 from bankcore.identity.clock import utcnow
 from bankcore.identity.notifications import deliver, enqueue_notification
-from bankcore.identity.passwords import check_password_policy, hash_password, verify_password
+from bankcore.identity.passwords import (
+    check_password_policy,
+    hash_password,
+    verify_password,
+)
 from bankcore.identity.sessions import IssuedSession, open_session, revoke_sessions_of
 from bankcore.models import (
     AuditOutcome,

@@ -70,7 +70,7 @@ async def deliver(message: NotificationOutbox, *, now: datetime | None = None) -
     message.attempts += 1
     try:
         await _provider.send(channel=NotificationChannel(message.channel), recipient=message.recipient, body=message.body)
-    except Exception:  # noqa: BLE001 - any gateway failure means "retry later"
+    except Exception:
         log.warning("notification %s via %s failed (attempt %d)", message.id, message.channel, message.attempts,
                     exc_info=True)
         await NotificationOutbox.filter(id=message.id).update(attempts=message.attempts)

@@ -115,7 +115,7 @@ async def issue_client_token(
             object_type="api_client", object_id=client.client_id,
             details={"reason": "scope not granted", "requested": sorted(wanted)}, now=now,
         )
-        raise DomainError(ErrorCode.INVALID_SCOPE, f"scope {sorted(wanted - allowed)[0]} is not granted", field="scopes")
+        raise DomainError(ErrorCode.INVALID_SCOPE, f"scope {min(wanted - allowed)} is not granted", field="scopes")
     session = await open_session(kind=PrincipalKind.PARTNER, principal_id=client.id, now=now, scopes=wanted,
                                  with_refresh=False)
     await append_audit(

@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from argon2 import Parameters, PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -63,7 +64,7 @@ def normalise_password(password: str) -> str:
 def _is_run_or_repeat(text: str) -> bool:
     if len(set(text)) <= 2:
         return True
-    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:])}
+    steps = {ord(b) - ord(a) for a, b in pairwise(text)}
     if steps in ({1}, {-1}):
         return True
     # A short unit repeated: "abcabcab", "12121212".

@@ -29,7 +29,14 @@ from bankcore.audit import append_audit
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.events import SessionRevoked, broker
 from bankcore.identity.clock import hash_token, new_token, utcnow
-from bankcore.models import AuditOutcome, AuthSession, PrincipalKind, RefreshToken, StaffRole, StaffUser
+from bankcore.models import (
+    AuditOutcome,
+    AuthSession,
+    PrincipalKind,
+    RefreshToken,
+    StaffRole,
+    StaffUser,
+)
 
 # ARCHITECTURE.md 4: staff idle 15 min, absolute 12 h. Members get the same: the portal
 # moves money, and a phone left unlocked is the member's shared-computer case.

@@ -22,9 +22,20 @@ from bankcore.errors import DomainError, ErrorCode
 from bankcore.identity import challenges, lockout, totp
 from bankcore.identity.challenges import ChallengeIssued
 from bankcore.identity.clock import utcnow
-from bankcore.identity.passwords import check_password_policy, hash_password, verify_password
+from bankcore.identity.passwords import (
+    check_password_policy,
+    hash_password,
+    verify_password,
+)
 from bankcore.identity.sessions import IssuedSession, open_session, revoke_sessions_of
-from bankcore.models import AuditOutcome, Branch, PrincipalKind, SecondFactor, StaffRole, StaffUser
+from bankcore.models import (
+    AuditOutcome,
+    Branch,
+    PrincipalKind,
+    SecondFactor,
+    StaffRole,
+    StaffUser,
+)
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")
 # At most this much of a typed username goes into the audit log of a failed sign-in.

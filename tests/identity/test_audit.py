@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from tortoise.connection import get_connection
@@ -32,7 +33,7 @@ def _is_postgres() -> bool:
 async def test_chain_links_and_verifies(db: str) -> None:
     rows = await _fill()
     assert rows[0].prev_hash == GENESIS_HASH
-    assert all(b.prev_hash == a.hash for a, b in zip(rows, rows[1:]))
+    assert all(b.prev_hash == a.hash for a, b in pairwise(rows))
     assert await verify_audit_chain() == []
 
 

@@ -41,7 +41,7 @@ async def test_sign_in_with_mobile_and_sms_code(db: str, sms) -> None:
     member = await _member()
     challenge = await begin_member_sign_in(login="+91 98123 45678", password=PASSWORD, now=T0)
     assert challenge.method is SecondFactor.CODE and challenge.sent_to.endswith("5678")
-    channel, recipient, body = sms.sent[-1]
+    channel, recipient, _ = sms.sent[-1]
     assert (channel, recipient) == ("sms", "+919812345678")
     session = await complete_member_sign_in(challenge_token=challenge.challenge_token, code=sms.last_code(), now=T0)
     principal = await authenticate(session.token, now=T0)

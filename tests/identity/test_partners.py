@@ -55,7 +55,7 @@ async def test_token_is_limited_to_requested_subset(db: str) -> None:
 
 async def test_scopes_beyond_the_grant_or_unknown_are_refused(db: str) -> None:
     new = await _client()
-    creds = dict(client_id=new.client.client_id, client_secret=new.client_secret, now=T0)
+    creds = {"client_id": new.client.client_id, "client_secret": new.client_secret, "now": T0}
     assert await _error(issue_client_token(**creds, scopes=["transfers:write"])) is ErrorCode.INVALID_SCOPE
     assert await _error(issue_client_token(**creds, scopes=["admin:everything"])) is ErrorCode.INVALID_SCOPE
     assert await _error(issue_client_token(**creds, scopes=[])) is ErrorCode.INVALID_SCOPE
