@@ -1,0 +1,4 @@
+"""The staff's workplace: one page per kind of work; the frame shows each role only the
+pages the API's policy lets it use."""
+
+from ui.pages.staff import admin, approvals, audit, books, branch, cashier, clerk  # noqa: F401

@@ -1,0 +1,171 @@
+"""Administration: staff users and roles, authenticator (TOTP) enrolment with its QR code,
+products, and partner API clients. Secrets the API returns are shown once, never stored."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from ui import fmt, frame
+from ui.api import Api, user_errors
+from ui.pages.staff.common import open_staff_page
+
+ADMIN_OVERVIEW = """
+query AdminOverview {
+  staffUsers { id username fullName role active totpEnrolled lockedUntil }
+  products { code name kind currency interestRatePercent minimumBalance { amount currency } overdraftLimit { amount currency } active }
+  apiClients { clientId name scopes active memberNumber }
+  branches { code name }
+}"""
+
+CREATE_STAFF_USER = """
+mutation CreateStaffUser($input: CreateStaffUserInput!) {
+  createStaffUser(input: $input) {
+    staffUser { id username role }
+    totp { secret provisioningUri qrDataUri }
+    userErrors { field code message }
+  }
+}"""
+
+ENROL_TOTP = """
+mutation EnrolTotp($staffUserId: ID) {
+  enrolTotp(staffUserId: $staffUserId) { enrolment { secret provisioningUri qrDataUri } userErrors { code message } }
+}"""
+
+CREATE_API_CLIENT = """
+mutation CreateApiClient($name: String!, $scopes: [String!]!, $memberNumber: String) {
+  createApiClient(name: $name, scopes: $scopes, memberNumber: $memberNumber) {
+    client { clientId name scopes } clientSecret userErrors { code message }
+  }
+}"""
+
+ROLES = ["cashier", "clerk", "manager", "accountant", "auditor", "admin"]
+SCOPES = ["accounts:read", "entries:read", "transfers:write"]
+
+
+@ui.page("/staff/admin")
+async def admin_page(request: Request) -> RedirectResponse | None:
+    api = await open_staff_page(request, "Administration", "/staff/admin")
+    if not isinstance(api, Api):
+        return api
+    with frame.body() as column:
+        await frame.section(api, column, lambda: draw(api))
+    return None
+
+
+async def draw(api: Api) -> None:
+    data = await api.run(ADMIN_OVERVIEW)
+    with ui.tabs().classes("w-full") as tabs:
+        staff_tab = ui.tab("Staff")
+        products_tab = ui.tab("Products").mark("tab-products")
+        clients_tab = ui.tab("API clients").mark("tab-clients")
+    with ui.tab_panels(tabs, value=staff_tab).classes("w-full"):
+        with ui.tab_panel(staff_tab):
+            staff_panel(api, data["staffUsers"], data["branches"])
+        with ui.tab_panel(products_tab):
+            products_panel(data["products"])
+        with ui.tab_panel(clients_tab):
+            clients_panel(api, data["apiClients"])
+
+
+def show_enrolment(enrolment: dict, who: str) -> None:
+    """The QR code and secret, in a dialog, once."""
+    with ui.dialog(value=True) as dialog, ui.card().classes("items-center").mark("enrolment"):
+        ui.label(f"Authenticator for {who}").classes("font-medium")
+        ui.image(enrolment["qrDataUri"]).classes("w-48 h-48").mark("qr")
+        ui.label(enrolment["secret"]).classes("font-mono text-sm select-all").mark("secret")
+        ui.label("Scan now: this is not shown again.").classes("text-xs text-slate-500")
+        ui.button("Done", on_click=dialog.close)
+
+
+def staff_panel(api: Api, users: list[dict], branches: list[dict]) -> None:
+    with ui.column().classes("w-full gap-1").mark("staff-users"):
+        for u in users:
+            with ui.row().classes("w-full items-center gap-2 border-b py-1"):
+                ui.label(f"{u['username']} · {u['fullName']}").classes("text-sm grow")
+                ui.badge(u["role"])
+                ui.label(("active" if u["active"] else "inactive") + (" · TOTP" if u["totpEnrolled"] else " · no TOTP")
+                         + (f" · locked until {fmt.moment(u['lockedUntil'])}" if u["lockedUntil"] else "")).classes(
+                    "text-xs text-slate-500")
+                if api.may("enrolTotp"):
+                    async def enrol(user_id: str = u["id"], name: str = u["username"]) -> None:
+                        result = await frame.call(api, ENROL_TOTP, staffUserId=user_id)
+                        if result and result["enrolTotp"]["enrolment"]:
+                            show_enrolment(result["enrolTotp"]["enrolment"], name)
+                        elif result:
+                            ui.notify(" ".join(user_errors(result["enrolTotp"])), type="warning")
+
+                    ui.button("New TOTP", on_click=enrol).props("dense flat").mark(f"enrol {u['username']}")
+    if not api.may("createStaffUser"):
+        return
+    with ui.card().classes("w-full max-w-xl"):
+        ui.label("Add a staff user").classes("font-medium")
+        username = ui.input("Username").props("outlined dense").classes("w-full").mark("new-username")
+        full_name = ui.input("Full name").props("outlined dense").classes("w-full").mark("new-fullname")
+        role = ui.select(ROLES, value="cashier", label="Role").props("outlined dense").classes("w-full").mark("new-role")
+        branch = ui.select({"": "None", **{b["code"]: f"{b['code']} {b['name']}" for b in branches[:500]}}, value="",
+                           label="Branch").props("outlined dense").classes("w-full")
+        password = ui.input("Initial password (8-64 characters)", password=True).props("outlined dense").classes(
+            "w-full").mark("new-password")
+        message = ui.label().classes("text-sm").mark("new-message")
+
+        async def create() -> None:
+            data = await frame.call(api, CREATE_STAFF_USER, input={
+                "username": (username.value or "").strip(), "fullName": (full_name.value or "").strip(),
+                "role": role.value, "password": password.value or "", "branchCode": branch.value or None,
+            }, on_error=lambda t: setattr(message, "text", t))
+            if data is None:
+                return
+            errors = user_errors(data["createStaffUser"])
+            if errors:
+                message.text = " ".join(errors)
+                return
+            password.value = ""
+            message.text = f"Created {data['createStaffUser']['staffUser']['username']}."
+            show_enrolment(data["createStaffUser"]["totp"], data["createStaffUser"]["staffUser"]["username"])
+
+        ui.button("Create", icon="person_add", on_click=create).mark("new-create")
+
+
+def products_panel(products: list[dict]) -> None:
+    if not products:
+        frame.empty("No products yet.")
+        return
+    rows = [{"code": p["code"], "name": p["name"], "kind": p["kind"].lower(), "currency": p["currency"],
+             "rate": f"{p['interestRatePercent']} %", "minimum": fmt.money_of(p["minimumBalance"]),
+             "overdraft": fmt.money_of(p["overdraftLimit"]), "active": "yes" if p["active"] else "no"} for p in products]
+    ui.table(columns=[{"name": k, "label": k.capitalize(), "field": k, "align": "left"} for k in rows[0]], rows=rows,
+             row_key="code").props("dense flat wrap-cells").classes("w-full").mark("products")
+
+
+def clients_panel(api: Api, clients: list[dict]) -> None:
+    if clients:
+        rows = [{"id": c["clientId"], "name": c["name"], "scopes": " ".join(c["scopes"]), "member": c["memberNumber"] or "",
+                 "active": "yes" if c["active"] else "no"} for c in clients]
+        ui.table(columns=[{"name": k, "label": k.capitalize(), "field": k, "align": "left"} for k in rows[0]], rows=rows,
+                 row_key="id").props("dense flat wrap-cells").classes("w-full").mark("clients")
+    else:
+        frame.empty("No partner applications yet.")
+    if not api.may("createApiClient"):
+        return
+    with ui.card().classes("w-full max-w-xl"):
+        ui.label("Register a partner application").classes("font-medium")
+        name = ui.input("Name").props("outlined dense").classes("w-full").mark("client-name")
+        scopes = ui.select(SCOPES, multiple=True, value=["accounts:read"], label="Scopes").props(
+            "outlined dense use-chips").classes("w-full")
+        member = ui.input("Acts for member number (optional)").props("outlined dense").classes("w-full")
+        message = ui.label().classes("text-sm font-mono").mark("client-message")
+
+        async def create() -> None:
+            data = await frame.call(api, CREATE_API_CLIENT, name=(name.value or "").strip(), scopes=scopes.value or [],
+                                    memberNumber=(member.value or "").strip() or None,
+                                    on_error=lambda t: setattr(message, "text", t))
+            if data is None:
+                return
+            payload = data["createApiClient"]
+            errors = user_errors(payload)
+            message.text = " ".join(errors) if errors else (
+                f"client id {payload['client']['clientId']} · secret {payload['clientSecret']} (shown once)")
+
+        ui.button("Register", on_click=create).mark("client-create")

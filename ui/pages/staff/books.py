@@ -1,0 +1,192 @@
+"""The books: chart of accounts with balances, the journal with filters, the trial balance
+as of a date, and a run of the ledger verification."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from ui import fmt, frame
+from ui.api import Api
+from ui.pages.staff.common import open_staff_page
+
+CHART_OF_ACCOUNTS = """
+query ChartOfAccounts($asOf: Date) {
+  ledgerAccounts(asOf: $asOf) { code name kind currency isControl parentCode balance { amount currency } }
+}"""
+
+TRIAL_BALANCE = """
+query TrialBalance($asOf: Date!, $currency: String!) {
+  trialBalance(asOf: $asOf, currency: $currency) {
+    asOf currency balanced totalDebit { amount currency } totalCredit { amount currency }
+    rows { code name kind debit { amount currency } credit { amount currency } }
+  }
+}"""
+
+JOURNAL = """
+query Journal($fromDate: Date, $toDate: Date, $accountNumber: String, $entryType: EntryType, $after: String) {
+  journalEntries(fromDate: $fromDate, toDate: $toDate, accountNumber: $accountNumber, entryType: $entryType,
+                 first: 25, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { entryId entryType valueDate narration initiator reversedByEntryId
+                   postings { ledgerAccountCode side amount { amount currency } } } }
+  }
+}"""
+
+LEDGER_VERIFICATION = """
+query LedgerVerification { ledgerVerification { ok entries postings trackedAccounts problems } }"""
+
+ENTRY_TYPES = ["CASH_DEPOSIT", "CASH_WITHDRAWAL", "TRANSFER", "REVERSAL", "INTEREST", "FEE", "LOAN_DISBURSAL",
+               "LOAN_REPAYMENT", "INWARD_TRANSFER", "OUTWARD_TRANSFER", "CARD_WITHDRAWAL", "PENAL_INTEREST", "ADJUSTMENT"]
+
+
+@ui.page("/staff/books")
+async def books_page(request: Request) -> RedirectResponse | None:
+    api = await open_staff_page(request, "Books", "/staff/books")
+    if not isinstance(api, Api):
+        return api
+    with frame.body():
+        with ui.tabs().classes("w-full") as tabs:
+            chart_tab = ui.tab("Chart of accounts")
+            tb_tab = ui.tab("Trial balance").mark("tab-tb")
+            journal_tab = ui.tab("Journal").mark("tab-journal")
+            verify_tab = ui.tab("Verify").mark("tab-verify")
+        with ui.tab_panels(tabs, value=chart_tab).classes("w-full"):
+            with ui.tab_panel(chart_tab):
+                await chart_panel(api)
+            with ui.tab_panel(tb_tab):
+                await trial_balance_panel(api)
+            with ui.tab_panel(journal_tab):
+                await Journal(api).draw()
+            with ui.tab_panel(verify_tab):
+                verify_panel(api)
+    return None
+
+
+def _columns(*spec: tuple[str, str, str]) -> list[dict]:
+    return [{"name": k, "label": label, "field": k, "align": align} for k, label, align in spec]
+
+
+async def chart_panel(api: Api) -> None:
+    with ui.row().classes("items-end gap-2"):
+        as_of = ui.input("As of", value=date.today().isoformat()).props("type=date outlined dense").mark("chart-asof")
+        ui.button("Show", on_click=lambda: load()).props("unelevated")
+    box = ui.column().classes("w-full")
+
+    async def load() -> None:
+        async def draw() -> None:
+            rows = (await api.run(CHART_OF_ACCOUNTS, asOf=as_of.value or None))["ledgerAccounts"]
+            if not rows:
+                frame.empty("No accounts in the chart yet.")
+                return
+            ui.table(columns=_columns(("code", "Code", "left"), ("name", "Name", "left"), ("kind", "Kind", "left"),
+                                      ("balance", "Balance", "right")),
+                     rows=[{"code": r["code"], "name": ("· " if r["parentCode"] else "") + r["name"], "kind": r["kind"].lower(),
+                            "balance": fmt.money_of(r["balance"])} for r in rows],
+                     row_key="code").props("dense flat").classes("w-full").mark("chart")
+        await frame.section(api, box, draw)
+
+    await load()
+
+
+async def trial_balance_panel(api: Api) -> None:
+    with ui.row().classes("items-end gap-2"):
+        as_of = ui.input("As of", value=date.today().isoformat()).props("type=date outlined dense").mark("tb-asof")
+        currency = ui.select(["INR", "CZK", "EUR", "USD"], value="INR", label="Currency").props("outlined dense").mark("tb-currency")
+        ui.button("Show", on_click=lambda: load()).props("unelevated").mark("tb-show")
+    box = ui.column().classes("w-full")
+
+    async def load() -> None:
+        async def draw() -> None:
+            tb = (await api.run(TRIAL_BALANCE, asOf=as_of.value or date.today().isoformat(), currency=currency.value))["trialBalance"]
+            rows = [{"code": r["code"], "name": r["name"], "debit": fmt.money_of(r["debit"]), "credit": fmt.money_of(r["credit"])}
+                    for r in tb["rows"]]
+            rows.append({"code": "", "name": "Total", "debit": fmt.money_of(tb["totalDebit"]),
+                         "credit": fmt.money_of(tb["totalCredit"])})
+            ui.table(columns=_columns(("code", "Code", "left"), ("name", "Name", "left"), ("debit", "Debit", "right"),
+                                      ("credit", "Credit", "right")), rows=rows, row_key="name").props("dense flat").classes(
+                "w-full").mark("tb")
+            ui.label("Balanced" if tb["balanced"] else "NOT BALANCED").classes(
+                "font-semibold " + ("text-green-800" if tb["balanced"] else "text-red-700")).mark("tb-status")
+        await frame.section(api, box, draw)
+
+    await load()
+
+
+class Journal:
+    def __init__(self, api: Api) -> None:
+        self.api = api
+        self.cursors: list[str | None] = [None]
+
+    async def draw(self) -> None:
+        with ui.row().classes("w-full items-end gap-2"):
+            self.from_input = ui.input("From").props("type=date outlined dense").mark("j-from")
+            self.to_input = ui.input("To").props("type=date outlined dense").mark("j-to")
+            self.account = ui.input("Account number").props("outlined dense").mark("j-account")
+            self.kind = ui.select({"": "Any type", **{t: t.lower().replace("_", " ") for t in ENTRY_TYPES}}, value="",
+                                  label="Type").props("outlined dense").classes("w-44")
+            ui.button("Filter", on_click=self.filter).props("unelevated").mark("j-filter")
+        self.box = ui.column().classes("w-full")
+        with ui.row():
+            self.prev = ui.button("Newer", on_click=self.previous).props("flat")
+            self.next = ui.button("Older", on_click=self.older).props("flat").mark("j-older")
+        await self.load()
+
+    async def filter(self) -> None:
+        self.cursors = [None]
+        await self.load()
+
+    async def older(self) -> None:
+        if self.end_cursor:
+            self.cursors.append(self.end_cursor)
+            await self.load()
+
+    async def previous(self) -> None:
+        if len(self.cursors) > 1:
+            self.cursors.pop()
+            await self.load()
+
+    async def load(self) -> None:
+        self.end_cursor = None
+
+        async def draw() -> None:
+            data = await self.api.run(JOURNAL, fromDate=self.from_input.value or None, toDate=self.to_input.value or None,
+                                      accountNumber=(self.account.value or "").strip() or None,
+                                      entryType=self.kind.value or None, after=self.cursors[-1])
+            page = data["journalEntries"]
+            self.end_cursor = page["pageInfo"]["endCursor"] if page["pageInfo"]["hasNextPage"] else None
+            if not page["edges"]:
+                frame.empty("No entries match.")
+                return
+            rows = []
+            for edge in page["edges"]:
+                e = edge["node"]
+                legs = "; ".join(f"{p['side'][0]} {p['ledgerAccountCode']} {fmt.money_of(p['amount'])}" for p in e["postings"])
+                rows.append({"id": e["entryId"], "date": fmt.day(e["valueDate"]), "type": e["entryType"].lower().replace("_", " "),
+                             "narration": e["narration"], "by": e["initiator"], "postings": legs})
+            ui.table(columns=_columns(("id", "Entry", "left"), ("date", "Date", "left"), ("type", "Type", "left"),
+                                      ("narration", "Narration", "left"), ("by", "By", "left"), ("postings", "Postings", "left")),
+                     rows=rows, row_key="id").props("dense flat wrap-cells").classes("w-full").mark("journal")
+
+        await frame.section(self.api, self.box, draw)
+        self.prev.set_visibility(len(self.cursors) > 1)
+        self.next.set_visibility(bool(self.end_cursor))
+
+
+def verify_panel(api: Api) -> None:
+    box = ui.column().classes("w-full")
+
+    async def run() -> None:
+        async def draw() -> None:
+            r = (await api.run(LEDGER_VERIFICATION))["ledgerVerification"]
+            ui.label(("Books verified: " if r["ok"] else "Problems found: ") +
+                     f"{r['entries']:,} entries, {r['postings']:,} postings, {r['trackedAccounts']:,} account balances").classes(
+                "font-semibold " + ("text-green-800" if r["ok"] else "text-red-700")).mark("verify-result")
+            for problem in r["problems"]:
+                ui.label(problem).classes("text-sm text-red-700 font-mono")
+        await frame.section(api, box, draw)
+
+    ui.button("Run verify", icon="rule", on_click=run).mark("verify")

@@ -1,0 +1,198 @@
+"""Member registration with KYC fields checked as they are typed, account opening, member search."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+from stdnum.in_ import aadhaar as aadhaar_number
+from stdnum.in_ import pan as pan_number
+
+from ui import fmt, frame
+from ui.api import Api, user_errors
+from ui.pages.staff.common import open_staff_page
+
+CLERK_SETUP = """
+query ClerkSetup { branches { code name } products { code name kind currency active } }"""
+
+MEMBER_SEARCH = """
+query MemberSearch($search: String, $after: String) {
+  members(search: $search, first: 20, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { memberNumber fullName kycStatus mobile branch { code } accounts { number status } } }
+  }
+}"""
+
+REGISTER_MEMBER = """
+mutation RegisterMember($input: RegisterMemberInput!) {
+  registerMember(input: $input) {
+    member { memberNumber fullName kycStatus }
+    userErrors { field code message }
+  }
+}"""
+
+OPEN_ACCOUNT = """
+mutation OpenAccount($input: OpenAccountInput!) {
+  openAccount(input: $input) {
+    account { number status product { name } }
+    userErrors { field code message }
+  }
+}"""
+
+MOBILE = re.compile(r"^(\+91)?[6-9]\d{9}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def valid_mobile(v: str | None) -> bool:
+    return not v or bool(MOBILE.match(v.replace(" ", "")))
+
+
+def valid_pan(v: str | None) -> bool:
+    return not v or pan_number.is_valid(v.strip().upper())
+
+
+def valid_aadhaar(v: str | None) -> bool:
+    return not v or aadhaar_number.is_valid(v.replace(" ", ""))
+
+
+def valid_email(v: str | None) -> bool:
+    return not v or bool(EMAIL.match(v.strip()))
+
+
+@ui.page("/staff/clerk")
+async def clerk_page(request: Request) -> RedirectResponse | None:
+    api = await open_staff_page(request, "Members", "/staff/clerk")
+    if not isinstance(api, Api):
+        return api
+    with frame.body():
+        setup = await frame.call(api, CLERK_SETUP)
+        if setup is None:
+            return None
+        with ui.tabs().classes("w-full") as tabs:
+            search_tab = ui.tab("Search")
+            register_tab = ui.tab("Register").mark("tab-register")
+            open_tab = ui.tab("Open account").mark("tab-open")
+        with ui.tab_panels(tabs, value=search_tab).classes("w-full"):
+            with ui.tab_panel(search_tab):
+                await MemberSearch(api).draw()
+            with ui.tab_panel(register_tab):
+                register_form(api, setup["branches"])
+            with ui.tab_panel(open_tab):
+                open_account_form(api, [p for p in setup["products"] if p["active"] and p["kind"] != "LOAN"])
+    return None
+
+
+class MemberSearch:
+    def __init__(self, api: Api) -> None:
+        self.api = api
+
+    async def draw(self) -> None:
+        with ui.row().classes("w-full items-end gap-2"):
+            self.term = ui.input("Name, member number or mobile").props("outlined dense").classes("grow").mark("member-search")
+            self.term.on("keydown.enter", self.run)
+            ui.button("Search", icon="search", on_click=self.run).mark("member-search-button")
+        self.box = ui.column().classes("w-full")
+
+    async def run(self) -> None:
+        self.box.clear()
+        data = await frame.call(self.api, MEMBER_SEARCH, search=(self.term.value or "").strip() or None)
+        if data is None:
+            return
+        rows = [
+            {"number": e["node"]["memberNumber"], "name": e["node"]["fullName"], "kyc": e["node"]["kycStatus"].lower(),
+             "mobile": e["node"]["mobile"] or "", "accounts": ", ".join(a["number"] for a in e["node"]["accounts"])}
+            for e in data["members"]["edges"]
+        ]
+        with self.box:
+            if not rows:
+                frame.empty("No member matches.")
+                return
+            ui.table(columns=[{"name": k, "label": label, "field": k, "align": "left"} for k, label in
+                              (("number", "Member"), ("name", "Name"), ("kyc", "KYC"), ("mobile", "Mobile"),
+                               ("accounts", "Accounts"))],
+                     rows=rows, row_key="number").props("dense flat wrap-cells").classes("w-full").mark("member-results")
+
+
+def register_form(api: Api, branches: list[dict]) -> None:
+    with ui.card().classes("w-full max-w-xl"):
+        name = ui.input("Full name", validation={"Required": lambda v: bool((v or "").strip())}).props(
+            "outlined dense").classes("w-full").mark("reg-name")
+        branch = ui.select({b["code"]: f"{b['code']} {b['name']}" for b in branches},
+                           value=branches[0]["code"] if branches else None, label="Branch").props(
+            "outlined dense use-input").classes("w-full").mark("reg-branch")
+        birth = ui.input("Date of birth").props("type=date outlined dense").mark("reg-dob")
+        gender = ui.select({"FEMALE": "Female", "MALE": "Male", "OTHER": "Other"}, label="Gender").props(
+            "outlined dense clearable").classes("w-40")
+        mobile = ui.input("Mobile", validation={"10 digits starting 6-9": valid_mobile}).props(
+            "outlined dense inputmode=tel").classes("w-full").mark("reg-mobile")
+        email = ui.input("E-mail", validation={"Not an e-mail address": valid_email}).props("outlined dense").classes(
+            "w-full").mark("reg-email")
+        address = ui.textarea("Address").props("outlined dense autogrow").classes("w-full")
+        pan = ui.input("PAN", validation={"Format ABCDE1234F": valid_pan}).props("outlined dense").classes(
+            "w-full").mark("reg-pan")
+        aadhaar = ui.input("Aadhaar", validation={"12 digits with a valid check digit": valid_aadhaar}).props(
+            "outlined dense inputmode=numeric").classes("w-full").mark("reg-aadhaar")
+        message = ui.label().classes("text-sm").mark("reg-message")
+
+        async def submit() -> None:
+            checks = [name.validate(), mobile.validate(), email.validate(), pan.validate(), aadhaar.validate()]
+            if not all(checks) or not (name.value or "").strip():
+                message.text = "Correct the fields marked in red."
+                return
+            if birth.value and date.fromisoformat(birth.value) > date.today():
+                message.text = "The date of birth cannot be in the future."
+                return
+            payload = {"fullName": name.value.strip(), "branchCode": branch.value, "dateOfBirth": birth.value or None,
+                       "gender": gender.value, "mobile": mobile.value or None, "email": email.value or None,
+                       "address": address.value or None, "pan": (pan.value or "").upper() or None,
+                       "aadhaar": (aadhaar.value or "").replace(" ", "") or None}
+            data = await frame.call(api, REGISTER_MEMBER, input=payload, on_error=lambda t: setattr(message, "text", t))
+            if data is None:
+                return
+            errors = user_errors(data["registerMember"])
+            if errors:
+                message.text = " ".join(errors)
+                message.classes(replace="text-sm text-red-700")
+                return
+            member = data["registerMember"]["member"]
+            message.text = f"Registered {member['fullName']}, member number {member['memberNumber']} (KYC pending approval)."
+            message.classes(replace="text-sm text-green-800")
+
+        ui.button("Register", icon="person_add", on_click=submit).mark("reg-submit")
+
+
+def open_account_form(api: Api, products: list[dict]) -> None:
+    with ui.card().classes("w-full max-w-xl"):
+        if not products:
+            frame.empty("No product is open for new accounts.")
+            return
+        product = ui.select({p["code"]: f"{p['name']} ({p['currency']})" for p in products}, value=products[0]["code"],
+                            label="Product").props("outlined dense").classes("w-full").mark("open-product")
+        owner = ui.input("Owner's member number").props("outlined dense inputmode=numeric").classes("w-full").mark("open-owner")
+        nominee = ui.input("Nominee's member number (optional)").props("outlined dense inputmode=numeric").classes("w-full")
+        message = ui.label().classes("text-sm").mark("open-message")
+
+        async def submit() -> None:
+            holders = [{"memberNumber": (owner.value or "").strip(), "role": "OWNER"}]
+            if (nominee.value or "").strip():
+                holders.append({"memberNumber": nominee.value.strip(), "role": "NOMINEE"})
+            data = await frame.call(api, OPEN_ACCOUNT, input={"productCode": product.value, "holders": holders},
+                                    on_error=lambda t: setattr(message, "text", t))
+            if data is None:
+                return
+            errors = user_errors(data["openAccount"])
+            if errors:
+                message.text = " ".join(errors)
+                message.classes(replace="text-sm text-red-700")
+                return
+            account = data["openAccount"]["account"]
+            message.text = f"Opened {account['product']['name']} {account['number']} ({account['status'].lower()})."
+            message.classes(replace="text-sm text-green-800")
+
+        ui.button("Open account", icon="add_card", on_click=submit).mark("open-submit")
+
+
+__all__ = ["fmt"]
