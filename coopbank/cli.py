@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ["migrate", "import_berka", "verify", "balances", "calc", "create_admin", "serve"]
+COMMANDS = ["migrate", "import_berka", "verify", "balances", "calc", "create_admin", "serve", "demo"]
 
 
 def build_parser() -> argparse.ArgumentParser:
