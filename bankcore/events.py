@@ -156,3 +156,19 @@ def decode_ledger_events(payload: str) -> list[Event]:
     ]
     events += [BalanceChanged(ledger_account_id=i, entry_id=data["e"], balance_minor=b, currency=c) for i, b, c in data["b"]]
     return events
+
+
+SESSIONS_CHANNEL = "coopbank_sessions"
+
+
+def encode_session_revoked(event: SessionRevoked) -> str:
+    import json
+
+    return json.dumps({"s": event.session_id, "k": event.principal_kind, "p": event.principal_id, "r": event.reason[:100]})
+
+
+def decode_session_revoked(payload: str) -> SessionRevoked:
+    import json
+
+    data = json.loads(payload)
+    return SessionRevoked(session_id=data["s"], principal_kind=data["k"], principal_id=data["p"], reason=data["r"])

@@ -17,7 +17,16 @@ import logging
 
 import asyncpg
 
-from bankcore.events import LEDGER_CHANNEL, EventBroker, broker, decode_ledger_events
+from bankcore.events import (
+    LEDGER_CHANNEL,
+    SESSIONS_CHANNEL,
+    EventBroker,
+    SessionRevoked,
+    broker,
+    decode_ledger_events,
+    decode_session_revoked,
+    encode_session_revoked,
+)
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +45,11 @@ class PgEventRelay:
     def connected(self) -> bool:
         return self._connected.is_set()
 
-    def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+    def _on_notify(self, _conn: object, _pid: int, channel: str, payload: str) -> None:
         try:
-            events = decode_ledger_events(payload)
+            events = [decode_session_revoked(payload)] if channel == SESSIONS_CHANNEL else decode_ledger_events(payload)
         except (ValueError, KeyError, TypeError):
-            log.warning("ignored a malformed ledger notification")
+            log.warning("ignored a malformed %s notification", channel)
             return
         for event in events:
             self._target.publish(event)
@@ -52,6 +61,7 @@ class PgEventRelay:
             try:
                 conn = await asyncpg.connect(self._dsn)
                 await conn.add_listener(LEDGER_CHANNEL, self._on_notify)
+                await conn.add_listener(SESSIONS_CHANNEL, self._on_notify)
                 self._connected.set()
                 delay_s = 0.5
                 while not conn.is_closed():
@@ -95,3 +105,12 @@ _active: PgEventRelay | None = None
 def relay_active() -> bool:
     """True when this process receives its ledger events through the relay (so must not publish them twice)."""
     return _active is not None
+
+
+async def notify_other_instances(event: SessionRevoked) -> None:
+    """On PostgreSQL, tell every instance's relay that a session ended (its WebSockets close there too)."""
+    from tortoise.connection import get_connection
+
+    conn = get_connection("default")
+    if conn.capabilities.dialect == "postgres":
+        await conn.execute_query("SELECT pg_notify($1, $2)", [SESSIONS_CHANNEL, encode_session_revoked(event)])

@@ -63,11 +63,16 @@ def validate_scopes(scopes: Iterable[str]) -> frozenset[str]:
     return wanted
 
 
-async def create_api_client(*, name: str, scopes: Iterable[str], created_by: int) -> NewApiClient:
+async def create_api_client(
+    *, name: str, scopes: Iterable[str], created_by: int, member_number: str | None = None
+) -> NewApiClient:
     """Register a partner application allowed ``scopes``; returns it with its secret (shown once).
 
-    ``created_by`` is the id of the staff user (an admin) doing it. Raises ``DomainError``:
-    ``INVALID_INPUT`` (name), ``INVALID_SCOPE``, ``NOT_FOUND`` (staff user).
+    ``created_by`` is the id of the staff user (an admin) doing it. ``member_number`` binds
+    the client to the member it acts for (their consent is the bank's business): it will
+    see and move only that member's money; a client bound to nobody sees no accounts.
+    Raises ``DomainError``: ``INVALID_INPUT`` (name), ``INVALID_SCOPE``, ``NOT_FOUND``
+    (staff user or member).
     """
     label = " ".join(name.split())
     if not 1 <= len(label) <= 100:
@@ -75,10 +80,18 @@ async def create_api_client(*, name: str, scopes: Iterable[str], created_by: int
     granted = validate_scopes(scopes)
     if not await StaffUser.filter(id=created_by).exists():
         raise DomainError(ErrorCode.NOT_FOUND, "no such staff user", field="created_by")
+    member_id = None
+    if member_number is not None:
+        from bankcore.models import Member
+
+        member = await Member.get_or_none(member_number=member_number).only("id")
+        if member is None:
+            raise DomainError(ErrorCode.NOT_FOUND, f"no member {member_number}", field="member_number")
+        member_id = member.id
     secret = secrets.token_urlsafe(32)
     client = await ApiClient.create(
         client_id=f"pc_{secrets.token_hex(8)}", secret_hash=hash_token(secret), name=label,
-        scopes=" ".join(sorted(granted)), created_by_id=created_by,
+        scopes=" ".join(sorted(granted)), created_by_id=created_by, member_id=member_id,
     )
     await append_audit(
         actor=f"staff:{created_by}", action="api_client.create", outcome=AuditOutcome.OK, object_type="api_client",

@@ -28,6 +28,7 @@ from tortoise.transactions import in_transaction
 from bankcore.audit import append_audit
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.events import SessionRevoked, broker
+from bankcore.events_relay import notify_other_instances, relay_active
 from bankcore.identity.clock import hash_token, new_token, utcnow
 from bankcore.models import (
     AuditOutcome,
@@ -56,7 +57,7 @@ class Principal:
     """Who is behind a request, as ``authenticate`` found it.
 
     ``id`` is the staff user id, member id or API client row id according to ``kind``.
-    ``role`` and ``branch_id`` are set for staff, ``member_id`` for members, ``scopes``
+    ``role`` and ``branch_id`` are set for staff, ``member_id`` for members (and for partners bound to a member), ``scopes``
     for partners (the subset granted to this token); ``client_id`` is the partner's public
     client id. ``session_id`` identifies the session (for revocation and WebSocket close).
     """
@@ -165,11 +166,11 @@ async def authenticate(token: str | None, *, now: datetime | None = None) -> Pri
         return Principal(kind, session.principal_id, session.id, member_id=session.principal_id)
     from bankcore.models import ApiClient
 
-    client = await ApiClient.get_or_none(id=session.principal_id).only("id", "client_id", "active")
+    client = await ApiClient.get_or_none(id=session.principal_id).only("id", "client_id", "active", "member_id")
     if client is None or not client.active:
         return None
     scopes = frozenset((session.scopes or "").split())
-    return Principal(kind, client.id, session.id, client_id=client.client_id, scopes=scopes)
+    return Principal(kind, client.id, session.id, client_id=client.client_id, scopes=scopes, member_id=client.member_id)
 
 
 async def refresh_session(*, refresh_token: str, now: datetime | None = None) -> IssuedSession:
@@ -245,7 +246,10 @@ async def revoke_session(*, session_id: int, reason: str, actor: str, now: datet
         actor=actor, action="session.revoke", outcome=AuditOutcome.OK, object_type="session", object_id=session_id,
         details={"reason": reason, "principal": f"{session.principal_kind}:{session.principal_id}"}, now=now,
     )
-    broker.publish(SessionRevoked(session_id, str(session.principal_kind), session.principal_id, reason))
+    event = SessionRevoked(session_id, str(session.principal_kind), session.principal_id, reason)
+    await notify_other_instances(event)
+    if not relay_active():  # with a relay, the notification comes back to this process too
+        broker.publish(event)
     return True
 
 

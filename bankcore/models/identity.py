@@ -110,11 +110,18 @@ class ApiClient(Model):
     created_by = fields.ForeignKeyField(
         "bankcore.StaffUser", related_name="api_clients", on_delete=fields.RESTRICT,
     )
+    member = fields.ForeignKeyField(
+        "bankcore.Member", related_name="api_clients", null=True, on_delete=fields.RESTRICT,
+        description="The member the partner acts for (it sees only their accounts), null for none",
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "api_client"
-        indexes = (Index(fields=("created_by_id",), name="api_client_created_by_idx"),)
+        indexes = (
+            Index(fields=("created_by_id",), name="api_client_created_by_idx"),
+            Index(fields=("member_id",), name="api_client_member_idx"),
+        )
 
 
 class AuthSession(Model):

@@ -80,3 +80,18 @@ async def test_http_hardening(db: str) -> None:
             assert (await client.post(f"{base}/graphql", json={"query": deep})).status_code == 200
             assert (await client.get(f"{base}/healthz")).json() == {"status": "ok"}
     await asyncio.sleep(0)
+
+
+@pytest.mark.postgres
+async def test_sign_out_on_one_instance_closes_subscriptions_on_another(db: str) -> None:
+    await small_bank()
+    number = await make_account("SB0")
+    token = await staff_token("cashier")
+    with serve(db) as first, serve(db) as second:
+        async with ws(first) as conn:
+            await init(conn, token)
+            await subscribe(conn, "b", BALANCE, n=number)
+            await receive(conn)
+            signed_out = await post(second, token, "mutation { signOut { signedOut } }")
+            assert signed_out["data"]["signOut"]["signedOut"] is True
+            assert (await receive(conn))["type"] == "complete"
