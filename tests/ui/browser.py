@@ -1,0 +1,66 @@
+"""Headless Chromium for the end-to-end tests and the screenshot script (selenium)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-dev-shm-usage", "--hide-scrollbars", "--lang=en-IN")
+
+
+def chromium_missing() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (pip install -e '.[dev]')"
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        return "chromium is not installed (apt-get install -y chromium)"
+    if not shutil.which("chromedriver"):
+        return "chromedriver is not installed (apt-get install -y chromium-driver)"
+    return None
+
+
+def chrome(width: int = 1280, height: int = 800, downloads: Path | None = None):  # noqa: ANN201
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or shutil.which("chromium-browser") or ""
+    for arg in CHROMIUM_ARGS:
+        options.add_argument(arg)
+    options.add_argument(f"--window-size={width},{height}")
+    if downloads is not None:
+        options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                                  "download.prompt_for_download": False})
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    if downloads is not None:
+        driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    driver.set_window_size(width, height)
+    return driver
+
+
+def field(driver, label: str):  # noqa: ANN001, ANN201
+    """The input of the Quasar field labelled ``label``."""
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.XPATH, f"//label[.//div[contains(@class,'q-field__label') and normalize-space()='{label}']]"
+                                         "//*[self::input or self::textarea]")
+
+
+def button(driver, text: str):  # noqa: ANN001, ANN201
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.XPATH, f"//button[.//span[normalize-space()='{text}']]")
+
+
+def wait_text(driver, text: str, timeout: float = 10.0) -> None:  # noqa: ANN001
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    # Vue re-renders replace elements under us: a stale or missing body just means "look again".
+    WebDriverWait(driver, timeout, poll_frequency=0.05,
+                  ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(
+        lambda d: text in d.find_element(By.TAG_NAME, "body").text)
