@@ -1,0 +1,60 @@
+"""Money and date formatting (pure)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ui import fmt
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        ("123456.78", "INR", "₹1,23,456.78"),
+        ("1234567890.5", "INR", "₹1,23,45,67,890.50"),
+        ("999.00", "INR", "₹999.00"),
+        ("1000", "INR", "₹1,000.00"),
+        ("-5446.60", "INR", "-₹5,446.60"),
+        ("0", "INR", "₹0.00"),
+        ("0.01", "INR", "₹0.01"),
+        ("-5446.6", "CZK", "-CZK 5,446.60"),
+        ("1234567.891", "KWD", "KWD 1,234,567.891"),
+        ("1234567", "JPY", "JPY 1,234,567"),
+        ("1234.5", "EUR", "€1,234.50"),
+    ],
+)
+def test_money(amount: str, currency: str, expected: str) -> None:
+    assert fmt.money(amount, currency) == expected
+
+
+def test_money_never_goes_through_float() -> None:
+    # 0.1 + 0.2 as floats is 0.30000000000000004; as decimal strings it stays exact
+    assert fmt.money(str(Decimal("0.1") + Decimal("0.2")), "INR") == "₹0.30"
+    assert fmt.money("99999999999999999.99", "INR") == "₹99,99,99,99,99,99,99,999.99"
+
+
+def test_money_sign_and_missing() -> None:
+    assert fmt.money("10", "INR", sign=True) == "+₹10.00"
+    assert fmt.money_of(None) == "—"
+    assert fmt.money_of({"amount": "5", "currency": "INR"}) == "₹5.00"
+
+
+def test_inr_agrees_with_babel_en_in() -> None:
+    babel_numbers = pytest.importorskip("babel.numbers")
+    for text in ("123456.78", "1234567890.50", "999.00", "100000.00"):
+        assert fmt.money(text, "INR") == babel_numbers.format_currency(Decimal(text), "INR", locale="en_IN")
+
+
+@pytest.mark.parametrize(("text", "expected"), [("1,500.5", Decimal("1500.50")), ("₹ 20", Decimal("20.00")),
+                                                ("0", None), ("-5", None), ("1.234", None), ("abc", None), ("", None),
+                                                ("1e3", None), ("1.2.3", None)])
+def test_parse_amount(text: str, expected: Decimal | None) -> None:
+    assert fmt.parse_amount(text) == expected
+
+
+def test_dates_are_dd_mm_yyyy() -> None:
+    assert fmt.day("2026-11-21") == "21-11-2026"
+    assert fmt.moment("2026-11-21T06:45:00+00:00") == "21-11-2026 06:45"
+    assert fmt.day(None) == "—"
