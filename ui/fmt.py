@@ -85,3 +85,11 @@ def parse_amount(text: str | None, places: int = 2) -> Decimal | None:
     if value <= 0 or -value.as_tuple().exponent > places:
         return None
     return value.quantize(Decimal(1).scaleb(-places))
+
+
+def parse_day(text: str | None) -> date | None:
+    """``21-11-2026`` (as typed or picked) -> a date; None when it is not a real DD-MM-YYYY date."""
+    try:
+        return datetime.strptime((text or "").strip(), "%d-%m-%Y").date()
+    except ValueError:
+        return None

@@ -11,11 +11,13 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import app, ui
 
+from ui import fmt
 from ui.api import Api, ApiError, SignedOut
 from ui.session import token_of
 
@@ -205,3 +207,16 @@ async def section(api: Api, container: ui.element, draw: Callable[[], Awaitable[
             error(exc.for_person())
     finally:
         spinner.delete()
+
+
+def date_input(label: str, value: date | None = None) -> ui.input:
+    """A DD-MM-YYYY field with a calendar (the browser's own date input follows the OS locale)."""
+    field = ui.input(label, value=value.strftime("%d-%m-%Y") if value else "",
+                     validation={"DD-MM-YYYY": lambda v: not v or fmt.parse_day(v) is not None}).props(
+        'outlined dense mask="##-##-####" inputmode=numeric').classes("w-40")
+    with field.add_slot("append"):
+        icon = ui.icon("event").classes("cursor-pointer")
+    with field, ui.menu().props("no-parent-event") as menu:
+        ui.date(mask="DD-MM-YYYY", on_change=menu.close).bind_value(field)
+    icon.on("click", menu.open)
+    return field

@@ -58,3 +58,12 @@ def test_dates_are_dd_mm_yyyy() -> None:
     assert fmt.day("2026-11-21") == "21-11-2026"
     assert fmt.moment("2026-11-21T06:45:00+00:00") == "21-11-2026 06:45"
     assert fmt.day(None) == "—"
+
+
+def test_parse_day_reads_dd_mm_yyyy_only() -> None:
+    from datetime import date
+
+    assert fmt.parse_day("21-11-2026") == date(2026, 11, 21)
+    assert fmt.parse_day("31-02-2026") is None
+    assert fmt.parse_day("2026-11-21") is None
+    assert fmt.parse_day("") is None

@@ -141,3 +141,20 @@ async def test_sign_out_lands_on_sign_in_and_the_session_is_gone(user: User) -> 
     await user.should_see("You have signed out.")
     await user.open("/member")
     await user.should_see("Member number or mobile")
+
+
+async def test_account_page_filters_by_dd_mm_yyyy_dates_and_refuses_a_reversed_period(user: User) -> None:
+    await small_bank()
+    member_id, _, account = await _member_with_account(deposit="1000.00")
+    await sign_in_as(user, PrincipalKind.MEMBER, member_id)
+    await user.open(f"/member/accounts/{account}")
+    await user.should_see(marker="lines")
+    user.find(marker="from").elements.pop().value = "01-01-2001"
+    user.find(marker="to").elements.pop().value = "31-12-2000"
+    user.find(marker="show").click()
+    await user.should_see("Choose a From date on or before the To date.")
+    user.find(marker="to").elements.pop().value = "31-12-2001"
+    user.find(marker="show").click()
+    await user.should_see("No transactions in this period.")
+    user.find(marker="since-opening").click()
+    await user.should_see(marker="lines")

@@ -68,9 +68,10 @@ class AccountView:
         start, end = default_period()
         self.head = ui.column().classes("w-full gap-1")
         with ui.row().classes("w-full items-end gap-2"):
-            self.from_input = ui.input("From", value=start.isoformat()).props("type=date outlined dense").mark("from")
-            self.to_input = ui.input("To", value=end.isoformat()).props("type=date outlined dense").mark("to")
+            self.from_input = frame.date_input("From", start).mark("from")
+            self.to_input = frame.date_input("To", end).mark("to")
             ui.button("Show", icon="filter_alt", on_click=self.filter).props("unelevated").mark("show")
+            self.since_opening = ui.button("Since opening", on_click=self.all_history).props("flat no-caps").mark("since-opening")
         self.summary = ui.row().classes("w-full gap-4 text-sm text-slate-600")
         self.table_box = ui.column().classes("w-full")
         with ui.row().classes("w-full justify-between"):
@@ -81,6 +82,12 @@ class AccountView:
     async def filter(self) -> None:
         self.cursors = [None]
         await self.load()
+
+    async def all_history(self) -> None:
+        if getattr(self, "opened_on", None):
+            self.from_input.value = fmt.day(self.opened_on)
+            self.to_input.value = fmt.day(date.today())
+            await self.filter()
 
     async def next(self) -> None:
         if self.next_cursor:
@@ -93,11 +100,8 @@ class AccountView:
             await self.load()
 
     def _period(self) -> tuple[date, date] | None:
-        try:
-            start, end = date.fromisoformat(self.from_input.value), date.fromisoformat(self.to_input.value)
-        except (TypeError, ValueError):
-            return None
-        return (start, end) if start <= end else None
+        start, end = fmt.parse_day(self.from_input.value), fmt.parse_day(self.to_input.value)
+        return (start, end) if start and end and start <= end else None
 
     async def load(self) -> None:
         period = self._period()
@@ -120,6 +124,7 @@ class AccountView:
             return
         if account is None:
             return
+        self.opened_on = account["openedOn"]
         self._draw_head(account)
         statement = account["statement"]
         self.next_cursor = statement["nextCursor"]

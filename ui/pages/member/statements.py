@@ -8,7 +8,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from ui import frame
+from ui import fmt, frame
 from ui.api import Api, ApiError, SignedOut
 from ui.statement_pdf import StatementData, statement_csv, statement_pdf
 
@@ -90,19 +90,15 @@ class StatementForm:
             self.account = ui.select(options, value=self.preselect if self.preselect in options else next(iter(options)),
                                      label="Account").props("outlined").classes("w-full").mark("account")
             with ui.row().classes("w-full gap-2"):
-                self.from_input = ui.input("From", value=(today - timedelta(days=90)).isoformat()).props(
-                    "type=date outlined dense").mark("from")
-                self.to_input = ui.input("To", value=today.isoformat()).props("type=date outlined dense").mark("to")
+                self.from_input = frame.date_input("From", today - timedelta(days=90)).mark("from")
+                self.to_input = frame.date_input("To", today).mark("to")
             with ui.row().classes("w-full gap-2"):
                 ui.button("PDF", icon="picture_as_pdf", on_click=lambda: self.download("pdf")).mark("pdf")
                 ui.button("CSV", icon="table_view", on_click=lambda: self.download("csv")).props("outline").mark("csv")
             self.message = ui.label().classes("text-sm").mark("message")
 
     async def download(self, kind: str) -> None:
-        try:
-            start, end = date.fromisoformat(self.from_input.value), date.fromisoformat(self.to_input.value)
-        except (TypeError, ValueError):
-            start = end = None
+        start, end = fmt.parse_day(self.from_input.value), fmt.parse_day(self.to_input.value)
         if start is None or end is None or start > end:
             self.message.text = "Choose a From date on or before the To date."
             return

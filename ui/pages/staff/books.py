@@ -72,13 +72,14 @@ def _columns(*spec: tuple[str, str, str]) -> list[dict]:
 
 async def chart_panel(api: Api) -> None:
     with ui.row().classes("items-end gap-2"):
-        as_of = ui.input("As of", value=date.today().isoformat()).props("type=date outlined dense").mark("chart-asof")
+        as_of = frame.date_input("As of", date.today()).mark("chart-asof")
         ui.button("Show", on_click=lambda: load()).props("unelevated")
     box = ui.column().classes("w-full")
 
     async def load() -> None:
         async def draw() -> None:
-            rows = (await api.run(CHART_OF_ACCOUNTS, asOf=as_of.value or None))["ledgerAccounts"]
+            day = fmt.parse_day(as_of.value)
+            rows = (await api.run(CHART_OF_ACCOUNTS, asOf=day.isoformat() if day else None))["ledgerAccounts"]
             if not rows:
                 frame.empty("No accounts in the chart yet.")
                 return
@@ -94,14 +95,15 @@ async def chart_panel(api: Api) -> None:
 
 async def trial_balance_panel(api: Api) -> None:
     with ui.row().classes("items-end gap-2"):
-        as_of = ui.input("As of", value=date.today().isoformat()).props("type=date outlined dense").mark("tb-asof")
+        as_of = frame.date_input("As of", date.today()).mark("tb-asof")
         currency = ui.select(["INR", "CZK", "EUR", "USD"], value="INR", label="Currency").props("outlined dense").mark("tb-currency")
         ui.button("Show", on_click=lambda: load()).props("unelevated").mark("tb-show")
     box = ui.column().classes("w-full")
 
     async def load() -> None:
         async def draw() -> None:
-            tb = (await api.run(TRIAL_BALANCE, asOf=as_of.value or date.today().isoformat(), currency=currency.value))["trialBalance"]
+            day = fmt.parse_day(as_of.value) or date.today()
+            tb = (await api.run(TRIAL_BALANCE, asOf=day.isoformat(), currency=currency.value))["trialBalance"]
             rows = [{"code": r["code"], "name": r["name"], "debit": fmt.money_of(r["debit"]), "credit": fmt.money_of(r["credit"])}
                     for r in tb["rows"]]
             rows.append({"code": "", "name": "Total", "debit": fmt.money_of(tb["totalDebit"]),
@@ -123,8 +125,8 @@ class Journal:
 
     async def draw(self) -> None:
         with ui.row().classes("w-full items-end gap-2"):
-            self.from_input = ui.input("From").props("type=date outlined dense").mark("j-from")
-            self.to_input = ui.input("To").props("type=date outlined dense").mark("j-to")
+            self.from_input = frame.date_input("From").mark("j-from")
+            self.to_input = frame.date_input("To").mark("j-to")
             self.account = ui.input("Account number").props("outlined dense").mark("j-account")
             self.kind = ui.select({"": "Any type", **{t: t.lower().replace("_", " ") for t in ENTRY_TYPES}}, value="",
                                   label="Type").props("outlined dense").classes("w-44")
@@ -153,7 +155,9 @@ class Journal:
         self.end_cursor = None
 
         async def draw() -> None:
-            data = await self.api.run(JOURNAL, fromDate=self.from_input.value or None, toDate=self.to_input.value or None,
+            start, end = fmt.parse_day(self.from_input.value), fmt.parse_day(self.to_input.value)
+            data = await self.api.run(JOURNAL, fromDate=start.isoformat() if start else None,
+                                      toDate=end.isoformat() if end else None,
                                       accountNumber=(self.account.value or "").strip() or None,
                                       entryType=self.kind.value or None, after=self.cursors[-1])
             page = data["journalEntries"]

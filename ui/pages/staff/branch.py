@@ -13,9 +13,9 @@ from ui.api import Api
 from ui.pages.staff.common import open_staff_page
 
 BRANCH_OVERVIEW = """
-query BranchOverview($branchCode: String, $days: Int!) {
+query BranchOverview($branchCode: String, $days: Int!, $toDate: Date) {
   branches { code name }
-  branchOverview(branchCode: $branchCode, days: $days) {
+  branchOverview(branchCode: $branchCode, days: $days, toDate: $toDate) {
     branchCode members membersKycPending lastActivity
     accountsByStatus { status count }
     deposits { amount currency }
@@ -44,13 +44,16 @@ class Overview:
                 "w-64").mark("branch")
             self.days = ui.select({30: "30 days", 90: "90 days", 365: "1 year"}, value=30, label="Period").props(
                 "outlined dense").classes("w-32")
-            ui.button("Show", on_click=self.load).props("unelevated")
+            self.to_date = frame.date_input("Up to (default: last activity)").classes("w-56").mark("to-date")
+            ui.button("Show", on_click=self.load).props("unelevated").mark("show")
         self.box = ui.column().classes("w-full gap-4")
         await self.load()
 
     async def load(self) -> None:
         self.box.clear()
-        data = await frame.call(self.api, BRANCH_OVERVIEW, branchCode=self.branch.value or None, days=self.days.value)
+        to_date = fmt.parse_day(self.to_date.value)
+        data = await frame.call(self.api, BRANCH_OVERVIEW, branchCode=self.branch.value or None, days=self.days.value,
+                                toDate=to_date.isoformat() if to_date else None)
         if data is None:
             return
         self.branch.options = {"": "All branches", **{b["code"]: f"{b['code']} {b['name']}" for b in data["branches"]}}
@@ -72,12 +75,12 @@ class Overview:
                 # ECharts needs numbers; major units rounded to whole units are plenty for a chart.
                 ui.echart({
                     "tooltip": {"trigger": "axis"},
-                    "grid": {"left": 60, "right": 50, "top": 30, "bottom": 40},
-                    "legend": {"data": [f"Amount ({currency})", "Entries"]},
+                    "grid": {"left": 70, "right": 50, "top": 40, "bottom": 30},
+                    "legend": {"top": 0, "data": [f"Amount ({currency})", "Entries"]},
                     "xAxis": {"type": "category", "data": [fmt.day(v["valueDate"])[:5] for v in days]},
                     "yAxis": [{"type": "value"}, {"type": "value"}],
                     "series": [
-                        {"name": f"Amount ({currency})", "type": "bar",
+                        {"name": f"Amount ({currency})", "type": "bar", "barMaxWidth": 28,
                          "data": [int(Decimal(v["amount"]["amount"])) for v in days]},
                         {"name": "Entries", "type": "line", "yAxisIndex": 1, "data": [v["entries"] for v in days]},
                     ],

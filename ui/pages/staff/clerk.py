@@ -123,7 +123,7 @@ def register_form(api: Api, branches: list[dict]) -> None:
         branch = ui.select({b["code"]: f"{b['code']} {b['name']}" for b in branches},
                            value=branches[0]["code"] if branches else None, label="Branch").props(
             "outlined dense use-input").classes("w-full").mark("reg-branch")
-        birth = ui.input("Date of birth").props("type=date outlined dense").mark("reg-dob")
+        birth = frame.date_input("Date of birth").mark("reg-dob")
         gender = ui.select({"FEMALE": "Female", "MALE": "Male", "OTHER": "Other"}, label="Gender").props(
             "outlined dense clearable").classes("w-40")
         mobile = ui.input("Mobile", validation={"10 digits starting 6-9": valid_mobile}).props(
@@ -142,10 +142,11 @@ def register_form(api: Api, branches: list[dict]) -> None:
             if not all(checks) or not (name.value or "").strip():
                 message.text = "Correct the fields marked in red."
                 return
-            if birth.value and date.fromisoformat(birth.value) > date.today():
-                message.text = "The date of birth cannot be in the future."
+            born = fmt.parse_day(birth.value)
+            if birth.value and (born is None or born > date.today()):
+                message.text = "Enter the date of birth as DD-MM-YYYY, not in the future."
                 return
-            payload = {"fullName": name.value.strip(), "branchCode": branch.value, "dateOfBirth": birth.value or None,
+            payload = {"fullName": name.value.strip(), "branchCode": branch.value, "dateOfBirth": born.isoformat() if born else None,
                        "gender": gender.value, "mobile": mobile.value or None, "email": email.value or None,
                        "address": address.value or None, "pan": (pan.value or "").upper() or None,
                        "aadhaar": (aadhaar.value or "").replace(" ", "") or None}
