@@ -51,23 +51,10 @@ async def deposit_cash(
     (``INVALID_AMOUNT``, ``CURRENCY_MISMATCH``, ``NOT_FOUND``, ``ACCOUNT_NOT_ACTIVE``,
     ``IDEMPOTENCY_CONFLICT`` and the rest of ``post_entry``'s codes).
     """
-    _check_key(idempotency_key)
-    account = await get_account(account_number)
-    currency = account.currency
-    _check_amount(amount, currency)
-    cash = await gl_account_id(CASH, currency)
-    draft = EntryDraft(
-        entry_type=EntryType.CASH_DEPOSIT,
-        value_date=value_date or date.today(),
-        narration=_narration(narration, "Cash deposit"),
-        initiator=initiator,
-        postings=(debit(cash, amount.amount_minor, currency), credit(account.ledger_account_id, amount.amount_minor, currency)),
-        idempotency_key=idempotency_key,
-        request_fingerprint=request_fingerprint(
-            {"op": "deposit_cash", "account": account.number, "amount": amount.amount_minor, "currency": currency}
-        ),
+    return await _cash_at_counter(
+        EntryType.CASH_DEPOSIT, account_number=account_number, amount=amount, initiator=initiator,
+        narration=narration, value_date=value_date, idempotency_key=idempotency_key,
     )
-    return await post_entry(draft)
 
 
 async def withdraw_cash(
@@ -84,20 +71,39 @@ async def withdraw_cash(
     Refused with ``INSUFFICIENT_FUNDS`` if it would take the account below its floor;
     other codes as ``deposit_cash``.
     """
+    return await _cash_at_counter(
+        EntryType.CASH_WITHDRAWAL, account_number=account_number, amount=amount, initiator=initiator,
+        narration=narration, value_date=value_date, idempotency_key=idempotency_key,
+    )
+
+
+async def _cash_at_counter(
+    entry_type: EntryType,
+    *,
+    account_number: str,
+    amount: Money,
+    initiator: str,
+    narration: str | None,
+    value_date: date | None,
+    idempotency_key: str | None,
+) -> PostedEntry:
+    """Cash in (Dr cash, Cr account) or out (Dr account, Cr cash) of a member's account."""
     _check_key(idempotency_key)
     account = await get_account(account_number)
     currency = account.currency
     _check_amount(amount, currency)
     cash = await gl_account_id(CASH, currency)
+    paid_in = entry_type is EntryType.CASH_DEPOSIT
+    debit_id, credit_id = (cash, account.ledger_account_id) if paid_in else (account.ledger_account_id, cash)
     draft = EntryDraft(
-        entry_type=EntryType.CASH_WITHDRAWAL,
+        entry_type=entry_type,
         value_date=value_date or date.today(),
-        narration=_narration(narration, "Cash withdrawal"),
+        narration=_narration(narration, "Cash deposit" if paid_in else "Cash withdrawal"),
         initiator=initiator,
-        postings=(debit(account.ledger_account_id, amount.amount_minor, currency), credit(cash, amount.amount_minor, currency)),
+        postings=(debit(debit_id, amount.amount_minor, currency), credit(credit_id, amount.amount_minor, currency)),
         idempotency_key=idempotency_key,
         request_fingerprint=request_fingerprint(
-            {"op": "withdraw_cash", "account": account.number, "amount": amount.amount_minor, "currency": currency}
+            {"op": entry_type.value, "account": account.number, "amount": amount.amount_minor, "currency": currency}
         ),
     )
     return await post_entry(draft)
