@@ -15,7 +15,7 @@ from tortoise.functions import Max
 from tortoise.transactions import in_transaction
 
 from bankcore.errors import DomainError, ErrorCode
-from bankcore.models import Account, AccountStatus, Branch, Gender, KycStatus, Member
+from bankcore.models import Account, AccountStatus, Branch, Gender, KycDocument, KycDocumentType, KycStatus, Member
 from bankcore.numbering import member_number as make_member_number
 
 # Income Tax Department PAN format: 5 letters, 4 digits, 1 letter.
@@ -184,3 +184,38 @@ async def update_contact_details(
         if changes:
             await member.save(update_fields=[*changes, "updated_at"])
     return member
+
+
+def mask_reference(reference: str) -> str:
+    """A document number with all but its last four characters masked, e.g. ``XXXXXXXX1234``."""
+    compact = "".join(reference.split())
+    return "X" * max(len(compact) - 4, 0) + compact[-4:]
+
+
+async def record_kyc_document(
+    *,
+    member_number: str,
+    doc_type: KycDocumentType,
+    reference: str,
+    issued_on: date | None = None,
+    expires_on: date | None = None,
+) -> KycDocument:
+    """Record that staff saw a KYC document; only its masked number is kept.
+
+    Raises ``DomainError``: ``NOT_FOUND`` (member), ``INVALID_INPUT`` (reference not 4-40
+    characters), ``INVALID_DATE`` (expiry before issue, or already expired).
+    """
+    compact = "".join(reference.split())
+    if not 4 <= len(compact) <= 40:
+        raise DomainError(ErrorCode.INVALID_INPUT, "document number must be 4-40 characters", field="reference")
+    if issued_on and expires_on and expires_on < issued_on:
+        raise DomainError(ErrorCode.INVALID_DATE, "expiry is before issue", field="expires_on")
+    if expires_on and expires_on < date.today():
+        raise DomainError(ErrorCode.INVALID_DATE, "the document has expired", field="expires_on")
+    member = await Member.get_or_none(member_number=member_number).only("id")
+    if member is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"no member {member_number}", field="member_number")
+    return await KycDocument.create(
+        member_id=member.id, doc_type=doc_type, reference_masked=mask_reference(compact),
+        issued_on=issued_on, expires_on=expires_on,
+    )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
-from bankcore.models import Account, Branch, Member
+from bankcore.models import Account, Branch, KycDocument, Member
 from graphql_api.scope import can_see_member, sees_full_identifiers, visible_account_ids
 from graphql_api.types.bank import BranchType
 from graphql_api.types.enums import GenderEnum, KycStatusEnum
@@ -24,6 +24,14 @@ def mask_pan(pan: str | None) -> str | None:
 
 def mask_mobile(mobile: str | None) -> str | None:
     return f"{mobile[:3]}XXXXXX{mobile[-4:]}" if mobile else None
+
+
+@strawberry.type(name="KycDocument", description="A KYC document a staff user has seen.")
+class KycDocumentType:
+    doc_type: str = strawberry.field(description="pan, aadhaar, passport, voter_id, driving_licence, utility_bill or photo.")
+    reference_masked: str = strawberry.field(description="Document number with all but the last four characters masked.")
+    issued_on: date | None = strawberry.field(description="Issue date.")
+    expires_on: date | None = strawberry.field(description="Expiry date.")
 
 
 @strawberry.type(name="Member", description="A member of the co-operative bank.")
@@ -65,6 +73,16 @@ class MemberType(relay.Node):
     @strawberry.field(description="Mobile number (E.164): in full for admin, manager, clerk and the member, else masked.")
     def mobile(self) -> str | None:
         return self._model.mobile if self._full_ids else mask_mobile(self._model.mobile)
+
+    @strawberry.field(description="KYC documents seen by staff, numbers masked to the last four characters. Staff only (empty for others).")
+    async def kyc_documents(self, info: strawberry.Info) -> list[KycDocumentType]:
+        if not info.context.is_staff:
+            return []
+        rows = await KycDocument.filter(member_id=self._model.id).order_by("id")
+        return [
+            KycDocumentType(doc_type=str(d.doc_type), reference_masked=d.reference_masked, issued_on=d.issued_on, expires_on=d.expires_on)
+            for d in rows
+        ]
 
     @strawberry.field(description="Home branch.")
     async def branch(self) -> BranchType:

@@ -229,3 +229,21 @@ async def test_postgres_refuses_update_and_delete_of_ledger_rows(db: str) -> Non
     with pytest.raises(BaseORMException):
         await conn.execute_script("INSERT INTO posting (entry_id, ledger_account_id, side, amount_minor, currency, value_date) "
                                   "SELECT entry_id, ledger_account_id, side, 0, currency, value_date FROM posting LIMIT 1")
+
+
+async def test_kyc_documents_keep_only_a_masked_number(db: str) -> None:
+    from datetime import timedelta
+
+    from bankcore.models import KycDocument, KycDocumentType
+    from bankcore.services.members import record_kyc_document
+
+    await small_bank()
+    number = await make_member("Anil")
+    doc = await record_kyc_document(member_number=number, doc_type=KycDocumentType.PASSPORT, reference="Z 1234 5678",
+                                    expires_on=date.today() + timedelta(days=400))
+    assert doc.reference_masked == "XXXXX5678"
+    stored = await KycDocument.get(id=doc.id).values()
+    assert "12345678" not in str(stored)
+    assert await code_of(record_kyc_document(member_number=number, doc_type=KycDocumentType.PASSPORT, reference="Z12345678",
+                                             expires_on=date.today() - timedelta(days=1))) is ErrorCode.INVALID_DATE
+    assert await code_of(record_kyc_document(member_number="00000000", doc_type=KycDocumentType.PAN, reference="ABCDE1234F")) is ErrorCode.NOT_FOUND
