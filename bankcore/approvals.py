@@ -48,6 +48,17 @@ async def request_reversal(*, entry_id: int, reason: str, maker: str) -> Approva
     )
 
 
+def _decidable(request: ApprovalRequest | None, request_id: int, checker: str) -> ApprovalRequest:
+    """The request, if it exists, is pending, and ``checker`` is not its maker."""
+    if request is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"no approval request {request_id}", field="request_id")
+    if request.status != ApprovalStatus.PENDING:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"request is already {request.status}", field="request_id")
+    if request.maker == checker:
+        raise DomainError(ErrorCode.APPROVAL_SAME_USER, "the checker must be a different user from the maker")
+    return request
+
+
 async def approve_request(*, request_id: int, checker: str) -> tuple[ApprovalRequest, PostedEntry]:
     """Approve and carry out a pending request in the checker's name.
 
@@ -57,13 +68,7 @@ async def approve_request(*, request_id: int, checker: str) -> tuple[ApprovalReq
     Raises ``DomainError``: ``NOT_FOUND``, ``APPROVAL_SAME_USER`` (the checker made the
     request), ``INVALID_INPUT`` (not pending), and whatever the operation raises.
     """
-    request = await ApprovalRequest.get_or_none(id=request_id)
-    if request is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no approval request {request_id}", field="request_id")
-    if request.status != ApprovalStatus.PENDING:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"request is already {request.status}", field="request_id")
-    if request.maker == checker:
-        raise DomainError(ErrorCode.APPROVAL_SAME_USER, "the checker must be a different user from the maker")
+    request = _decidable(await ApprovalRequest.get_or_none(id=request_id), request_id, checker)
     payload = json.loads(request.payload)
     posted = await reverse_entry(
         entry_id=payload["entry_id"],
@@ -84,13 +89,9 @@ async def approve_request(*, request_id: int, checker: str) -> tuple[ApprovalReq
 async def reject_request(*, request_id: int, checker: str) -> ApprovalRequest:
     """Reject a pending request. Raises ``NOT_FOUND``, ``APPROVAL_SAME_USER``, ``INVALID_INPUT``."""
     async with in_transaction():
-        request = await ApprovalRequest.get_or_none(id=request_id).select_for_update()
-        if request is None:
-            raise DomainError(ErrorCode.NOT_FOUND, f"no approval request {request_id}", field="request_id")
-        if request.status != ApprovalStatus.PENDING:
-            raise DomainError(ErrorCode.INVALID_INPUT, f"request is already {request.status}", field="request_id")
-        if request.maker == checker:
-            raise DomainError(ErrorCode.APPROVAL_SAME_USER, "the checker must be a different user from the maker")
+        request = _decidable(
+            await ApprovalRequest.get_or_none(id=request_id).select_for_update(), request_id, checker
+        )
         request.status = ApprovalStatus.REJECTED
         request.checker = checker
         request.decided_at = datetime.now(UTC)
