@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bankcore.models import Member
 from tests.api.helpers import gql, staff
 from tests.ledger.factory import make_account, small_bank
@@ -58,3 +60,21 @@ async def test_reversal_needs_a_second_staff_user(db: str) -> None:
     assert payload["entry"] == {"entryType": "REVERSAL", "reversesEntryId": entry_id}
     assert again.data["approveReversal"]["userErrors"][0]["code"] == "INVALID_INPUT"
     assert (await gql(staff("manager"), PENDING)).data["pendingApprovals"] == []
+
+
+async def test_a_rejected_request_posts_nothing_and_cannot_be_approved(db: str) -> None:
+    from bankcore.approvals import reject_request, request_reversal
+    from bankcore.errors import DomainError
+    from bankcore.models import JournalEntry
+
+    await small_bank()
+    await make_account("SB0", deposit="5.00")
+    entry = await JournalEntry.all().order_by("-id").first()
+    request = await request_reversal(entry_id=entry.id, reason="typo", maker="staff:1")
+    with pytest.raises(DomainError):
+        await reject_request(request_id=request.id, checker="staff:1")
+    rejected = await reject_request(request_id=request.id, checker="staff:2")
+    assert rejected.status == "rejected"
+    result = await gql(staff("manager", id=3), APPROVE, r=str(request.id))
+    assert result.data["approveReversal"]["userErrors"][0]["code"] == "INVALID_INPUT"
+    assert await JournalEntry.filter(reverses_id=entry.id).count() == 0
