@@ -41,18 +41,28 @@ def chrome(width: int = 1280, height: int = 800, downloads: Path | None = None):
     return driver
 
 
+def _find(driver, xpath: str, timeout: float = 10.0):  # noqa: ANN001, ANN201
+    """The visible element at ``xpath``, waiting for it: pages draw after their first request."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def visible(d):  # noqa: ANN001, ANN202
+        shown = [e for e in d.find_elements(By.XPATH, xpath) if e.is_displayed()]
+        return shown[0] if shown else False
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.05,
+                         ignored_exceptions=(StaleElementReferenceException,)).until(visible)
+
+
 def field(driver, label: str):  # noqa: ANN001, ANN201
     """The input of the Quasar field labelled ``label``."""
-    from selenium.webdriver.common.by import By
-
-    return driver.find_element(By.XPATH, f"//label[.//div[contains(@class,'q-field__label') and normalize-space()='{label}']]"
-                                         "//*[self::input or self::textarea]")
+    return _find(driver, f"//label[.//div[contains(@class,'q-field__label') and normalize-space()='{label}']]"
+                         "//*[self::input or self::textarea]")
 
 
 def button(driver, text: str):  # noqa: ANN001, ANN201
-    from selenium.webdriver.common.by import By
-
-    return driver.find_element(By.XPATH, f"//button[.//span[normalize-space()='{text}']]")
+    return _find(driver, f"//button[.//span[normalize-space()='{text}']]")
 
 
 def wait_text(driver, text: str, timeout: float = 10.0) -> None:  # noqa: ANN001

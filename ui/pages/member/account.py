@@ -32,12 +32,14 @@ query AccountHistory($number: String!, $fromDate: Date!, $toDate: Date!, $first:
 }"""
 
 PAGE_SIZE = 25
+# Four columns, one signed amount (+ in, - out): a debit and a credit column do not fit a
+# 360 px phone. The PDF statement keeps the banker's debit/credit columns.
 COLUMNS = [
-    {"name": "date", "label": "Date", "field": "date", "align": "left"},
-    {"name": "narration", "label": "Details", "field": "narration", "align": "left", "classes": "whitespace-normal"},
-    {"name": "debit", "label": "Debit", "field": "debit", "align": "right"},
-    {"name": "credit", "label": "Credit", "field": "credit", "align": "right"},
-    {"name": "balance", "label": "Balance", "field": "balance", "align": "right"},
+    {"name": "date", "label": "Date", "field": "date", "align": "left", "classes": "whitespace-nowrap gt-xs",
+     "headerClasses": "gt-xs"},
+    {"name": "narration", "label": "Details", "field": "narration", "align": "left", "classes": "whitespace-normal text-xs"},
+    {"name": "amount", "label": "Amount", "field": "amount", "align": "right", "classes": "whitespace-nowrap"},
+    {"name": "balance", "label": "Balance", "field": "balance", "align": "right", "classes": "whitespace-nowrap"},
 ]
 
 
@@ -138,13 +140,19 @@ class AccountView:
             else:
                 rows = [
                     {"id": f"{line['entryId']}-{i}", "date": fmt.day(line["valueDate"]), "narration": line["narration"],
-                     "debit": fmt.money_of(line["debit"]) if line["debit"] else "",
-                     "credit": fmt.money_of(line["credit"]) if line["credit"] else "",
+                     "amount": fmt.money_of(line["credit"], sign=True) if line["credit"] else f"-{fmt.money_of(line['debit'])}",
                      "balance": fmt.money_of(line["runningBalance"])}
                     for i, line in enumerate(statement["lines"])
                 ]
-                ui.table(columns=COLUMNS, rows=rows, row_key="id").props("dense flat wrap-cells").classes(
+                table = ui.table(columns=COLUMNS, rows=rows, row_key="id").props("dense flat").classes("text-sm").classes(
                     "w-full").mark("lines")
+                # On a phone the date column is hidden and the date goes above the details
+                # (a Vue template: {{ }} escapes, so narrations stay text).
+                table.add_slot("body-cell-narration", """
+                    <q-td :props="props" class="whitespace-normal">
+                      <div class="lt-sm text-xs text-grey-7">{{ props.row.date }}</div>
+                      <div>{{ props.value }}</div>
+                    </q-td>""")
         self.prev_button.set_visibility(len(self.cursors) > 1)
         self.next_button.set_visibility(bool(self.next_cursor))
 

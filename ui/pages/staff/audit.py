@@ -92,7 +92,10 @@ class AuditList:
                      "action": e["node"]["action"], "outcome": e["node"]["outcome"],
                      "object": f"{e['node']['objectType'] or ''} {e['node']['objectId'] or ''}".strip(),
                      "details": (e["node"]["details"] or "")[:200]} for e in page["edges"]]
-            ui.table(columns=[{"name": k, "label": k.capitalize(), "field": k, "align": "left"}
+            # On a phone only when, who, what and how: the rest is for wider screens (Quasar's gt-xs).
+            narrow = {"id", "object", "details"}
+            ui.table(columns=[{"name": k, "label": k.capitalize(), "field": k, "align": "left",
+                               **({"classes": "gt-xs", "headerClasses": "gt-xs"} if k in narrow else {})}
                               for k in ("id", "at", "actor", "action", "outcome", "object", "details")],
                      rows=rows, row_key="id").props("dense flat wrap-cells").classes("w-full").mark("audit")
 
