@@ -83,12 +83,13 @@ def leave(reason: str = "expired") -> None:
     ui.navigate.to(f"/session/end?reason={reason}")
 
 
-async def sign_out(api: Api) -> None:
+async def sign_out(api: Api, reason: str = "signed-out") -> None:
+    """End the session at the API too (not just drop the cookie), then land on sign-in."""
     try:
         await api.run("mutation SignOut { signOut { signedOut } }")
     except (SignedOut, ApiError):
-        pass  # gone already: the cookie is dropped next either way
-    leave("signed-out")
+        pass  # gone already (or refused, as for auditors): the cookie is dropped next either way
+    leave(reason)
 
 
 def shell(api: Api, title: str, *, audience: str, needs: tuple[str, ...] = ()) -> bool:
@@ -135,9 +136,9 @@ def _who(api: Api) -> str:
 def _idle_watch(api: Api) -> None:
     idle_s = int(app.storage.user.get("idle_s", DEFAULT_IDLE_S)) if _has_user_storage() else DEFAULT_IDLE_S
 
-    def check() -> None:
+    async def check() -> None:
         if time.monotonic() - api.last_activity > idle_s:
-            leave("idle")
+            await sign_out(api, "idle")
 
     ui.timer(30, check)
 

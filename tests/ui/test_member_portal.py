@@ -158,3 +158,20 @@ async def test_account_page_filters_by_dd_mm_yyyy_dates_and_refuses_a_reversed_p
     await user.should_see("No transactions in this period.")
     user.find(marker="since-opening").click()
     await user.should_see(marker="lines")
+
+
+async def test_an_idle_session_lands_on_sign_in(user: User, monkeypatch) -> None:  # noqa: ANN001
+    from nicegui import ui
+
+    from ui import frame
+
+    await small_bank()
+    member_id, _, _ = await _member_with_account()
+    await sign_in_as(user, PrincipalKind.MEMBER, member_id)
+    monkeypatch.setattr(frame, "DEFAULT_IDLE_S", -1)  # every moment counts as idle
+    await user.open("/member")
+    await user.should_see("My accounts")
+    timer = user.find(kind=ui.timer).elements.pop()
+    with user:
+        await timer.callback()
+    await user.should_see("You were signed out after a period of inactivity.", retries=10)

@@ -195,5 +195,3 @@ def open_account_form(api: Api, products: list[dict]) -> None:
 
         ui.button("Open account", icon="add_card", on_click=submit).mark("open-submit")
 
-
-__all__ = ["fmt"]
