@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
-from graphql import GraphQLError, OperationDefinitionNode
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode
 from graphql import OperationType as GraphQLOperationType
 from graphql.validation import NoSchemaIntrospectionCustomRule, ValidationRule
 from strawberry.extensions import AddValidationRules, SchemaExtension
@@ -30,14 +30,23 @@ def is_expected(error: GraphQLError) -> bool:
     return type(original).__name__ in {"PermissionDenied", "StrawberryGraphQLError"}
 
 
+# Ending one's own session changes nothing in the bank: auditors may sign out.
+AUDITOR_MUTATIONS = frozenset({"signOut"})
+
+
 class _NoMutations(ValidationRule):
     def enter_operation_definition(self, node: OperationDefinitionNode, *args: object) -> None:
-        if node.operation is GraphQLOperationType.MUTATION:
+        if node.operation is not GraphQLOperationType.MUTATION:
+            return
+        selections = node.selection_set.selections
+        # Only plain fields count: a fragment could be named signOut and hold anything.
+        allowed = selections and all(isinstance(s, FieldNode) and s.name.value in AUDITOR_MUTATIONS for s in selections)
+        if not allowed:
             self.report_error(GraphQLError("Auditors are read-only.", node, extensions={"code": "FORBIDDEN"}))
 
 
 class ReadOnlyForAuditors(AddValidationRules):
-    """Auditors may run every query and no mutation, over HTTP and WebSocket alike.
+    """Auditors may run every query and no mutation but signing out, over HTTP and WebSocket alike.
 
     A validation rule, so the whole operation is refused before any resolver runs.
     """

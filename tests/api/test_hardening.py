@@ -39,3 +39,16 @@ async def test_introspection_is_for_staff_only(db: str) -> None:
     assert (await gql(staff("auditor"), query)).data == {"__schema": {"queryType": {"name": "Query"}}}
     refused = await gql(member(1), query)
     assert refused.data is None and "introspection" in refused.errors[0].message.lower()
+
+
+async def test_auditors_may_sign_out_and_nothing_else(db: str) -> None:
+    deposit = 'depositCash(input: {accountNumber: "001000000018", amount: {amount: "1", currency: "INR"}, idempotencyKey: "x"}) { userErrors { code } }'
+    signed_out = await gql(staff("auditor"), "mutation { signOut { signedOut } }")
+    assert signed_out.errors is None
+    for document in (
+        f"mutation {{ signOut {{ signedOut }} {deposit} }}",
+        f"mutation {{ ...signOut }} fragment signOut on Mutation {{ {deposit} }}",
+        f"mutation {{ ... on Mutation {{ {deposit} }} }}",
+    ):
+        refused = await gql(staff("auditor"), document)
+        assert refused.errors and refused.errors[0].message == "Auditors are read-only.", document
