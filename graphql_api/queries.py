@@ -12,7 +12,7 @@ from strawberry import relay
 from tortoise.expressions import Q
 
 from bankcore.audit import query_audit, verify_audit_chain
-from bankcore.models import Account, ApiClient, Branch, EntryType, JournalEntry, Member, Posting, Product, StaffUser
+from bankcore.models import Account, ApiClient, Branch, EntryType, JournalEntry, KycStatus, Member, Posting, Product, StaffUser
 from bankcore.models.approval import ApprovalRequest, ApprovalStatus
 from bankcore.reports.trial_balance import chart_balances, trial_balance
 from graphql_api.context import Context
@@ -22,7 +22,7 @@ from graphql_api.scope import can_see_member, sees_full_identifiers, visible_acc
 from graphql_api.types.account import AccountType
 from graphql_api.types.approval import ApprovalRequestType
 from graphql_api.types.bank import BranchType, ProductType
-from graphql_api.types.enums import EntryTypeEnum
+from graphql_api.types.enums import EntryTypeEnum, KycStatusEnum
 from graphql_api.types.identity import ApiClientType, AuditEventType, StaffUserType
 from graphql_api.types.ledger import JournalEntryType, LedgerAccountType, TrialBalanceType
 from graphql_api.types.member import MemberType
@@ -96,12 +96,19 @@ class CoreQuery:
         nodes = await node_type.resolve_nodes(info=info, node_ids=[id.node_id], required=False)
         return list(nodes)[0] if nodes else None
 
-    @strawberry.field(description="Members, by member number; `search` matches name, member number or mobile. Staff only.", permission_classes=GUARD)
+    @strawberry.field(description="Members, by member number; `search` matches name, member number or mobile, `kycStatus` filters (PENDING: the KYC queue). Staff only.", permission_classes=GUARD)
     async def members(
-        self, info: strawberry.Info[Context, None], search: str | None = None, first: int | None = None, after: str | None = None
+        self,
+        info: strawberry.Info[Context, None],
+        search: str | None = None,
+        kyc_status: KycStatusEnum | None = None,
+        first: int | None = None,
+        after: str | None = None,
     ) -> relay.Connection[MemberType]:
         limit = page_size(first)
         query = Member.all()
+        if kyc_status is not None:
+            query = query.filter(kyc_status=KycStatus(kyc_status.value))
         if search:
             term = search.strip()[:100]
             query = query.filter(Q(full_name__icontains=term) | Q(member_number__startswith=term) | Q(mobile__contains=term))

@@ -26,6 +26,8 @@ async def test_kyc_is_approved_by_someone_other_than_the_registrar(db: str) -> N
     member = registered.data["registerMember"]["member"]
     assert member["kycStatus"] == "PENDING" and member["pan"] == "ABCPI1234K" and member["aadhaarMasked"] == "XXXX XXXX 2346"
     number = member["memberNumber"]
+    queue = await gql(staff("manager"), "{ members(kycStatus: PENDING) { edges { node { memberNumber } } } }")
+    assert [e["node"]["memberNumber"] for e in queue.data["members"]["edges"]] == [number]
     # when: a manager who is the registrar tries, then a different manager
     await Member.filter(member_number=number).update(registered_by="staff:6")
     same = await gql(staff("manager", id=6), APPROVE_KYC, n=number)
@@ -33,6 +35,8 @@ async def test_kyc_is_approved_by_someone_other_than_the_registrar(db: str) -> N
     # then
     assert same.data["approveKyc"]["userErrors"][0]["code"] == "APPROVAL_SAME_USER"
     assert other.data["approveKyc"]["member"]["kycStatus"] == "VERIFIED"
+    queue = await gql(staff("manager"), "{ members(kycStatus: PENDING) { edges { node { memberNumber } } } }")
+    assert queue.data["members"]["edges"] == []
     # masked for roles that do not work with KYC
     seen_by_cashier = await gql(staff("cashier"), f'{{ member(memberNumber: "{number}") {{ pan }} }}')
     assert seen_by_cashier.data["member"]["pan"] == "XXXXX1234X"

@@ -29,7 +29,7 @@ mutation RequestReversal($entryId: ID!, $reason: String!) {
 
 KYC_CANDIDATES = """
 query KycCandidates($search: String) {
-  members(search: $search, first: 25) { edges { node { memberNumber fullName kycStatus branch { code } } } }
+  members(search: $search, kycStatus: PENDING, first: 25) { edges { node { memberNumber fullName kycStatus branch { code } } } }
 }"""
 
 APPROVE_KYC = """
@@ -123,6 +123,7 @@ class KycApproval:
                 self.term.on("keydown.enter", self.search)
                 ui.button("Find", on_click=self.search).mark("kyc-find")
             self.box = ui.column().classes("w-full gap-1")
+        await self.search()  # the queue itself, before anyone types
 
     async def search(self) -> None:
         self.box.clear()
