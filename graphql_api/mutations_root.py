@@ -16,6 +16,7 @@ from graphql_api.mutations.refresh_session import refresh_session
 from graphql_api.mutations.register_member import register_member
 from graphql_api.mutations.request_reversal import request_reversal
 from graphql_api.mutations.revoke_session import revoke_session
+from graphql_api.mutations.set_nominee import set_nominee
 from graphql_api.mutations.sign_in_with_code import sign_in_with_code
 from graphql_api.mutations.sign_in_with_password import sign_in_with_password
 from graphql_api.mutations.sign_out import sign_out
@@ -41,6 +42,7 @@ class Mutation:
     register_member = strawberry.mutation(resolver=register_member, permission_classes=GUARD, description="Register a member (KYC pending). Clerk, manager, admin.")
     update_member = strawberry.mutation(resolver=update_member, permission_classes=GUARD, description="Change a member's contact details; a member may change their own.")
     approve_kyc = strawberry.mutation(resolver=approve_kyc, permission_classes=GUARD, description="Checker step: verify a member's KYC; must not be the staff user who registered them.")
+    set_nominee = strawberry.mutation(resolver=set_nominee, permission_classes=GUARD, description="Name (or, with no nomineeMemberNumber, remove) the member who is an account's nominee. Members for accounts they own or hold jointly; clerk, manager, admin for any.")
     open_account = strawberry.mutation(resolver=open_account, permission_classes=GUARD, description="Open an account under a product for one or more members.")
     deposit_cash = strawberry.mutation(resolver=deposit_cash, permission_classes=GUARD, description="Cash deposit at the counter (cashier, manager). Idempotent per key.")
     withdraw_cash = strawberry.mutation(resolver=withdraw_cash, permission_classes=GUARD, description="Cash withdrawal at the counter (cashier, manager). Idempotent per key.")

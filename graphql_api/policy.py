@@ -53,6 +53,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "updateMember": frozenset({A.ADMIN, A.MANAGER, A.CLERK, A.MEMBER}),
     "approveKyc": frozenset({A.ADMIN, A.MANAGER}),
     "openAccount": frozenset({A.ADMIN, A.MANAGER, A.CLERK}),
+    "setNominee": frozenset({A.ADMIN, A.MANAGER, A.CLERK, A.MEMBER}),
     "depositCash": frozenset({A.MANAGER, A.CASHIER}),
     "withdrawCash": frozenset({A.MANAGER, A.CASHIER}),
     "transferFunds": frozenset({A.MANAGER, A.CASHIER, A.MEMBER, A.PARTNER}),

@@ -174,3 +174,28 @@ async def create_product(
         overdraft_limit_minor=overdraft_limit_minor,
         control_account=chart[control],
     )
+
+
+async def set_nominee(*, account_number: str, nominee_member_number: str | None) -> Account:
+    """Name the member who is the account's nominee, replacing any before; None removes it.
+
+    The nominee must be a member and may not already operate the account (owner, joint or
+    mandate holder). Raises ``DomainError``: ``NOT_FOUND`` (account or member),
+    ``INVALID_INPUT`` (the nominee operates the account).
+    """
+    from bankcore.services._lookup import get_account
+
+    ref = await get_account(account_number)
+    nominee = None
+    if nominee_member_number is not None:
+        nominee = await Member.get_or_none(member_number=nominee_member_number.strip()).only("id")
+        if nominee is None:
+            raise DomainError(ErrorCode.NOT_FOUND, f"no member {nominee_member_number}", field="nominee_member_number")
+        operates = await AccountHolder.filter(account_id=ref.id, member_id=nominee.id).exclude(role=HolderRole.NOMINEE).exists()
+        if operates:
+            raise DomainError(ErrorCode.INVALID_INPUT, "a holder of the account cannot be its nominee", field="nominee_member_number")
+    async with in_transaction():
+        await AccountHolder.filter(account_id=ref.id, role=HolderRole.NOMINEE).delete()
+        if nominee is not None:
+            await AccountHolder.create(account_id=ref.id, member_id=nominee.id, role=HolderRole.NOMINEE)
+    return await Account.get(id=ref.id).select_related("ledger_account")

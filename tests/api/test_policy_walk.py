@@ -65,6 +65,7 @@ EXPECTED: dict[str, set[str]] = {
     "updateMember": {"admin", "manager", "clerk", "member"},
     "approveKyc": {"admin", "manager"},
     "openAccount": {"admin", "manager", "clerk"},
+    "setNominee": {"admin", "manager", "clerk", "member"},
     "depositCash": {"manager", "cashier"},
     "withdrawCash": {"manager", "cashier"},
     "transferFunds": {"manager", "cashier", "member", "partner"},

@@ -121,6 +121,21 @@ async def test_profile_changes_contact_details(user: User) -> None:
     assert (await Member.get(id=member_id)).email == "asha@example.in"
 
 
+async def test_profile_names_a_nominee(user: User) -> None:
+    await small_bank()
+    member_id, _, account = await _member_with_account()
+    nominee = await make_member("Ravi Rao")
+    await sign_in_as(user, PrincipalKind.MEMBER, member_id)
+    await user.open("/member/profile")
+    await user.should_see("No nominee yet.")
+    user.find(marker=f"nominee-input {account}").type(nominee)
+    user.find(marker=f"nominee-save {account}").click()
+    await user.should_see(f"Nominee: Ravi Rao ({nominee})", retries=10)
+    user.find(marker=f"nominee-input {account}").type("00000000")
+    user.find(marker=f"nominee-save {account}").click()
+    await user.should_see("no member 00000000", retries=10)
+
+
 async def test_loans_and_deposits_have_empty_states(user: User) -> None:
     await small_bank()
     member_id, _, _ = await _member_with_account()

@@ -20,6 +20,14 @@ query MemberProfile {
   }
 }"""
 
+SET_NOMINEE = """
+mutation SetNominee($accountNumber: String!, $nomineeMemberNumber: String) {
+  setNominee(accountNumber: $accountNumber, nomineeMemberNumber: $nomineeMemberNumber) {
+    account { holders { role memberNumber fullName } }
+    userErrors { field code message }
+  }
+}"""
+
 UPDATE_CONTACT = """
 mutation UpdateContact($input: UpdateMemberInput!) {
   updateMember(input: $input) {
@@ -86,13 +94,47 @@ async def draw(api: Api) -> None:
         ui.button("Save", icon="save", on_click=save).mark("save")
     with ui.card().classes("w-full max-w-xl"):
         ui.label("Nominees").classes("font-medium")
-        any_nominee = False
-        for account in member["accounts"]:
-            nominees = [h for h in account["holders"] if h["role"] == "NOMINEE"]
-            for holder in nominees:
-                any_nominee = True
-                ui.label(f"{account['number']}: {holder['fullName']} ({holder['memberNumber']})").classes("text-sm")
-        if not any_nominee:
-            frame.empty("No nominee recorded on your accounts.")
-        ui.label("To add or change a nominee, bring the nominee's details to your branch.").classes(
-            "text-xs text-slate-500")
+        ui.label("The member who receives the money if something happens to you. They must be a member "
+                 "of the bank; give their member number.").classes("text-xs text-slate-500")
+        owned = [a for a in member["accounts"]
+                 if any(h["role"] in ("OWNER", "JOINT") and h["memberNumber"] == member["memberNumber"] for h in a["holders"])]
+        if not owned:
+            frame.empty("You hold no account of your own to name a nominee for.")
+        for account in owned:
+            await nominee_row(api, account)
+
+
+async def nominee_row(api: Api, account: dict) -> None:
+    """One account: its nominee now, and a field to name or remove one."""
+    current = next((h for h in account["holders"] if h["role"] == "NOMINEE"), None)
+    with ui.column().classes("w-full gap-1 border-t pt-2"):
+        ui.label(f"{account['number']} · {account['product']['name']}").classes("text-sm font-medium")
+        shown = ui.label(f"Nominee: {current['fullName']} ({current['memberNumber']})" if current else "No nominee yet.").classes(
+            "text-sm").mark(f"nominee {account['number']}")
+        with ui.row().classes("w-full items-end gap-2"):
+            number = ui.input("Nominee's member number").props("outlined dense inputmode=numeric").classes("grow").mark(
+                f"nominee-input {account['number']}")
+            note = ui.label().classes("text-xs")
+
+            async def save(remove: bool = False) -> None:
+                wanted = None if remove else (number.value or "").strip()
+                if wanted == "":
+                    note.text = "Type the nominee's member number."
+                    return
+                data = await frame.call(api, SET_NOMINEE, accountNumber=account["number"], nomineeMemberNumber=wanted,
+                                        on_error=lambda text: setattr(note, "text", text))
+                if data is None:
+                    return
+                errors = user_errors(data["setNominee"])
+                if errors:
+                    note.text = " ".join(errors)
+                    return
+                holders = data["setNominee"]["account"]["holders"]
+                nominee = next((h for h in holders if h["role"] == "NOMINEE"), None)
+                shown.text = f"Nominee: {nominee['fullName']} ({nominee['memberNumber']})" if nominee else "No nominee yet."
+                note.text = "Saved."
+                number.value = ""
+
+            ui.button("Save", on_click=lambda: save()).props("dense").mark(f"nominee-save {account['number']}")
+            if current:
+                ui.button("Remove", on_click=lambda: save(remove=True)).props("dense flat").mark(f"nominee-remove {account['number']}")
