@@ -9,6 +9,7 @@ URL anyway shows the refusal instead of its content (and the API would refuse to
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
@@ -78,18 +79,30 @@ def to_sign_in(reason: str = "expired") -> RedirectResponse:
     return RedirectResponse(f"/session/end?reason={reason}", status_code=303)
 
 
+# Clients already on their way to sign-in: the first reason given is the one shown
+# (signing out ends the page's live subscription too, which would say "expired").
+_leaving: weakref.WeakSet = weakref.WeakSet()
+
+
 def leave(reason: str = "expired") -> None:
     """From an event handler: drop the cookie and land on sign-in."""
+    client = ui.context.client
+    if client in _leaving:
+        return
+    _leaving.add(client)
     ui.navigate.to(f"/session/end?reason={reason}")
 
 
 async def sign_out(api: Api, reason: str = "signed-out") -> None:
     """End the session at the API too (not just drop the cookie), then land on sign-in."""
+    # Claim the way out first: the revocation below also ends the page's live updates,
+    # whose handler would otherwise send the user off with "expired".
+    _leaving.add(ui.context.client)
     try:
         await api.run("mutation SignOut { signOut { signedOut } }")
     except (SignedOut, ApiError):
-        pass  # gone already (or refused, as for auditors): the cookie is dropped next either way
-    leave(reason)
+        pass  # gone already: the cookie is dropped by /session/end either way
+    ui.navigate.to(f"/session/end?reason={reason}")
 
 
 def shell(api: Api, title: str, *, audience: str, needs: tuple[str, ...] = ()) -> bool:
@@ -140,7 +153,7 @@ def _idle_watch(api: Api) -> None:
         if time.monotonic() - api.last_activity > idle_s:
             await sign_out(api, "idle")
 
-    ui.timer(30, check)
+    ui.timer(30, check).mark("idle-watch")
 
 
 def _has_user_storage() -> bool:
