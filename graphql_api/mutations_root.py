@@ -7,6 +7,7 @@ import strawberry
 from graphql_api.mutations.approve_kyc import approve_kyc
 from graphql_api.mutations.approve_reversal import approve_reversal
 from graphql_api.mutations.create_api_client import create_api_client
+from graphql_api.mutations.create_product import create_product
 from graphql_api.mutations.create_staff_user import create_staff_user
 from graphql_api.mutations.deposit_cash import deposit_cash
 from graphql_api.mutations.enrol_totp import enrol_totp
@@ -37,6 +38,7 @@ class Mutation:
     sign_out = strawberry.mutation(resolver=sign_out, permission_classes=GUARD, description="End the caller's session now.")
     enrol_totp = strawberry.mutation(resolver=enrol_totp, permission_classes=GUARD, description="Set up or replace the caller's authenticator app (an admin may pass staffUserId).")
     create_staff_user = strawberry.mutation(resolver=create_staff_user, permission_classes=GUARD, description="Admin: create a staff user with a role.")
+    create_product = strawberry.mutation(resolver=create_product, permission_classes=GUARD, description="Admin: create a savings, current or loan product with its rate and limits.")
     create_api_client = strawberry.mutation(resolver=create_api_client, permission_classes=GUARD, description="Admin: register a partner application and its scopes.")
     revoke_session = strawberry.mutation(resolver=revoke_session, permission_classes=GUARD, description="Admin: end a session now.")
     register_member = strawberry.mutation(resolver=register_member, permission_classes=GUARD, description="Register a member (KYC pending). Clerk, manager, admin.")

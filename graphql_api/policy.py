@@ -61,6 +61,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "approveReversal": frozenset({A.ADMIN, A.MANAGER, A.ACCOUNTANT}),
     "createStaffUser": frozenset({A.ADMIN}),
     "createApiClient": frozenset({A.ADMIN}),
+    "createProduct": frozenset({A.ADMIN}),
     "revokeSession": frozenset({A.ADMIN}),
     # subscriptions
     "balanceChanged": SIGNED_IN,

@@ -162,6 +162,8 @@ async def create_product(
         raise DomainError(ErrorCode.INVALID_INPUT, "limits cannot be negative")
     if not 0 <= interest_rate_bps <= 10_000:
         raise DomainError(ErrorCode.INVALID_INPUT, "rate must be 0-100%", field="interest_rate_bps")
+    if await Product.exists(code=code):
+        raise DomainError(ErrorCode.INVALID_INPUT, f"a product {code} exists already", field="code")
     chart = await ensure_chart(currency=currency)
     control = {ProductKind.SAVINGS: SAVINGS_DEPOSITS, ProductKind.CURRENT: CURRENT_DEPOSITS, ProductKind.LOAN: LOANS}[kind]
     return await Product.create(

@@ -32,3 +32,24 @@ async def test_owner_names_replaces_and_removes_a_nominee(db: str) -> None:
     assert not_mine.data["setNominee"]["userErrors"][0]["code"] == "NOT_FOUND"
     removed = await gql(staff("clerk"), SET, n=account, m=None)
     assert [h["role"] for h in removed.data["setNominee"]["account"]["holders"]] == ["OWNER"]
+
+
+CREATE_PRODUCT = """
+mutation P($input: CreateProductInput!) {
+  createProduct(input: $input) { product { code kind interestRatePercent minimumBalance { amount currency } } userErrors { field code } }
+}"""
+
+
+async def test_admin_creates_a_product_with_exact_rate_and_limits(db: str) -> None:
+    await small_bank()
+    made = await gql(staff("admin"), CREATE_PRODUCT, input={
+        "code": "sb-senior", "name": "Senior citizens' savings", "kind": "SAVINGS", "currency": "INR",
+        "interestRatePercent": "4.25", "minimumBalance": "1000.00"})
+    assert made.data["createProduct"]["product"] == {
+        "code": "SB-SENIOR", "kind": "SAVINGS", "interestRatePercent": "4.25", "minimumBalance": {"amount": "1000.00", "currency": "INR"}}
+    for bad, field in (({"interestRatePercent": "NaN"}, "interestRatePercent"), ({"minimumBalance": "1.005"}, "amount"),
+                       ({"code": "SB-SENIOR"}, "code"), ({"code": "x"}, "code")):
+        result = await gql(staff("admin"), CREATE_PRODUCT, input={
+            "code": "SB-2", "name": "Another", "kind": "SAVINGS", "currency": "INR", **bad})
+        errors = result.data["createProduct"]["userErrors"]
+        assert errors and errors[0]["field"] == field, (bad, errors)

@@ -73,6 +73,7 @@ EXPECTED: dict[str, set[str]] = {
     "approveReversal": {"admin", "manager", "accountant"},
     "createStaffUser": {"admin"},
     "createApiClient": {"admin"},
+    "createProduct": {"admin"},
     "revokeSession": {"admin"},
     # subscriptions
     "balanceChanged": SIGNED_IN,

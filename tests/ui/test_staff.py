@@ -125,6 +125,22 @@ async def test_admin_creates_a_staff_user_and_sees_the_qr_code(user: User) -> No
     assert await StaffUser.get_or_none(username="priya") is not None
 
 
+async def test_admin_creates_a_product(user: User) -> None:
+    from bankcore.models import Product
+
+    await small_bank()
+    await as_staff(user, "admin")
+    await user.open("/staff/admin")
+    await user.should_see(marker="product-code")
+    user.find(marker="product-code").type("RD1")
+    user.find(marker="product-name").type("Recurring savings")
+    user.find(marker="product-rate").clear()
+    user.find(marker="product-rate").type("6.75")
+    user.find(marker="product-create").click()
+    await user.should_see("Created RD1.", retries=20)
+    assert (await Product.get(code="RD1")).interest_rate_bps == 675
+
+
 async def test_auditor_sees_the_audit_trail_and_chain_but_no_counter(user: User) -> None:
     await small_bank()
     await make_account("SB0", deposit="10.00")

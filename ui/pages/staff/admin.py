@@ -44,6 +44,12 @@ ROLES = ["cashier", "clerk", "manager", "accountant", "auditor", "admin"]
 SCOPES = ["accounts:read", "entries:read", "transfers:write"]
 
 
+CREATE_PRODUCT = """
+mutation CreateProduct($input: CreateProductInput!) {
+  createProduct(input: $input) { product { code name } userErrors { field code message } }
+}"""
+
+
 @ui.page("/staff/admin")
 async def admin_page(request: Request) -> RedirectResponse | None:
     api = await open_staff_page(request, "Administration", "/staff/admin")
@@ -64,7 +70,7 @@ async def draw(api: Api) -> None:
         with ui.tab_panel(staff_tab):
             staff_panel(api, data["staffUsers"], data["branches"])
         with ui.tab_panel(products_tab):
-            products_panel(data["products"])
+            products_panel(api, data["products"])
         with ui.tab_panel(clients_tab):
             clients_panel(api, data["apiClients"])
 
@@ -128,15 +134,46 @@ def staff_panel(api: Api, users: list[dict], branches: list[dict]) -> None:
         ui.button("Create", icon="person_add", on_click=create).mark("new-create")
 
 
-def products_panel(products: list[dict]) -> None:
-    if not products:
+def products_panel(api: Api, products: list[dict]) -> None:
+    if products:
+        rows = [{"code": p["code"], "name": p["name"], "kind": p["kind"].lower(), "currency": p["currency"],
+                 "rate": f"{p['interestRatePercent']} %", "minimum": fmt.money_of(p["minimumBalance"]),
+                 "overdraft": fmt.money_of(p["overdraftLimit"]), "active": "yes" if p["active"] else "no"} for p in products]
+        ui.table(columns=[{"name": k, "label": k.capitalize(), "field": k, "align": "left"} for k in rows[0]], rows=rows,
+                 row_key="code").props("dense flat wrap-cells").classes("w-full").mark("products")
+    else:
         frame.empty("No products yet.")
+    if not api.may("createProduct"):
         return
-    rows = [{"code": p["code"], "name": p["name"], "kind": p["kind"].lower(), "currency": p["currency"],
-             "rate": f"{p['interestRatePercent']} %", "minimum": fmt.money_of(p["minimumBalance"]),
-             "overdraft": fmt.money_of(p["overdraftLimit"]), "active": "yes" if p["active"] else "no"} for p in products]
-    ui.table(columns=[{"name": k, "label": k.capitalize(), "field": k, "align": "left"} for k in rows[0]], rows=rows,
-             row_key="code").props("dense flat wrap-cells").classes("w-full").mark("products")
+    with ui.card().classes("w-full max-w-xl"):
+        ui.label("New product").classes("font-medium")
+        with ui.row().classes("w-full gap-2"):
+            code = ui.input("Code").props("outlined dense").classes("w-32").mark("product-code")
+            name = ui.input("Name").props("outlined dense").classes("grow").mark("product-name")
+        with ui.row().classes("w-full gap-2"):
+            kind = ui.select({"SAVINGS": "Savings", "CURRENT": "Current", "LOAN": "Loan"}, value="SAVINGS",
+                             label="Kind").props("outlined dense").classes("w-36")
+            currency = ui.input("Currency", value="INR").props("outlined dense").classes("w-24")
+            rate = ui.input("Rate % a year", value="0").props("outlined dense inputmode=decimal").classes("w-32").mark(
+                "product-rate")
+        with ui.row().classes("w-full gap-2"):
+            minimum = ui.input("Minimum balance", value="0").props("outlined dense inputmode=decimal").classes("grow")
+            overdraft = ui.input("Overdraft limit", value="0").props("outlined dense inputmode=decimal").classes("grow")
+        message = ui.label().classes("text-sm").mark("product-message")
+
+        async def create() -> None:
+            data = await frame.call(api, CREATE_PRODUCT, input={
+                "code": (code.value or "").strip(), "name": (name.value or "").strip(), "kind": kind.value,
+                "currency": (currency.value or "").strip(), "interestRatePercent": (rate.value or "0").strip(),
+                "minimumBalance": (minimum.value or "0").strip(), "overdraftLimit": (overdraft.value or "0").strip(),
+            }, on_error=lambda t: setattr(message, "text", t))
+            if data is None:
+                return
+            payload = data["createProduct"]
+            errors = user_errors(payload)
+            message.text = " ".join(errors) if errors else f"Created {payload['product']['code']}."
+
+        ui.button("Create product", on_click=create).mark("product-create")
 
 
 def clients_panel(api: Api, clients: list[dict]) -> None:
