@@ -176,7 +176,6 @@ async def test_account_page_filters_by_dd_mm_yyyy_dates_and_refuses_a_reversed_p
 
 
 async def test_an_idle_session_lands_on_sign_in(user: User, monkeypatch) -> None:  # noqa: ANN001
-    from nicegui import ui
 
     from ui import frame
 
