@@ -8,6 +8,7 @@ from nicegui import ui
 
 from ui import fmt, frame
 from ui.api import Api
+from ui.paging import CursorPages
 from ui.pages.staff.common import open_staff_page
 
 AUDIT_CHAIN = """
@@ -46,7 +47,7 @@ async def draw_chain(api: Api) -> None:
         ui.label(problem).classes("text-sm text-red-700 font-mono")
 
 
-class AuditList:
+class AuditList(CursorPages):
     def __init__(self, api: Api) -> None:
         self.api = api
         self.cursors: list[str | None] = [None]
@@ -64,20 +65,6 @@ class AuditList:
             self.prev = ui.button("Newer", on_click=self.previous).props("flat")
             self.next = ui.button("Older", on_click=self.older).props("flat")
         await self.load()
-
-    async def filter(self) -> None:
-        self.cursors = [None]
-        await self.load()
-
-    async def older(self) -> None:
-        if self.end_cursor:
-            self.cursors.append(self.end_cursor)
-            await self.load()
-
-    async def previous(self) -> None:
-        if len(self.cursors) > 1:
-            self.cursors.pop()
-            await self.load()
 
     async def load(self) -> None:
         async def draw() -> None:

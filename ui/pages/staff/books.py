@@ -11,6 +11,7 @@ from nicegui import ui
 
 from ui import fmt, frame
 from ui.api import Api
+from ui.paging import CursorPages
 from ui.pages.staff.common import open_staff_page
 
 CHART_OF_ACCOUNTS = """
@@ -118,7 +119,7 @@ async def trial_balance_panel(api: Api) -> None:
     await load()
 
 
-class Journal:
+class Journal(CursorPages):
     def __init__(self, api: Api) -> None:
         self.api = api
         self.cursors: list[str | None] = [None]
@@ -136,20 +137,6 @@ class Journal:
             self.prev = ui.button("Newer", on_click=self.previous).props("flat")
             self.next = ui.button("Older", on_click=self.older).props("flat").mark("j-older")
         await self.load()
-
-    async def filter(self) -> None:
-        self.cursors = [None]
-        await self.load()
-
-    async def older(self) -> None:
-        if self.end_cursor:
-            self.cursors.append(self.end_cursor)
-            await self.load()
-
-    async def previous(self) -> None:
-        if len(self.cursors) > 1:
-            self.cursors.pop()
-            await self.load()
 
     async def load(self) -> None:
         self.end_cursor = None
