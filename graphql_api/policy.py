@@ -95,10 +95,6 @@ def allowed(context: Context, field_name: str) -> bool:
     return True
 
 
-class Forbidden(Exception):
-    """Raised (as a GraphQL error with code FORBIDDEN) when a role may not call a field."""
-
-
 class RootFieldPolicy(BasePermission):
     """Checks ``POLICY`` for the root field being resolved."""
 

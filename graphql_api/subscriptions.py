@@ -7,7 +7,6 @@ session is signed out or revoked by an admin.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from datetime import date
 
 import strawberry
 
@@ -25,10 +24,6 @@ class BalanceUpdate:
     account_number: str = strawberry.field(description="The account.")
     balance: MoneyType = strawberry.field(description="Ledger balance after the entry.")
     entry_id: strawberry.ID = strawberry.field(description="The entry that changed it.")
-
-
-class SubscriptionEnded(Exception):
-    """The session behind a subscription ended."""
 
 
 async def _visible_account(info: strawberry.Info[Context, None], account_number: str) -> Account | None:
@@ -86,5 +81,3 @@ class Subscription:
                     entry = await JournalEntry.get(id=event.entry_id)
                     yield JournalEntryType.from_model(entry)
 
-
-__all__ = ["Subscription", "date"]
