@@ -63,3 +63,34 @@ async def record_success(model: Lockable, row_id: int, *, now: datetime) -> None
 async def unlock(model: Lockable, row_id: int) -> None:
     """Lift a lock early (staff action) and clear the failure count."""
     await model.filter(id=row_id).update(failed_attempts=0, locked_until=None)
+
+
+async def refuse_password(
+    model: Lockable, row: StaffUser | MemberCredential | None, password: str, *, now: datetime, missing: str
+) -> str | None:
+    """The password step shared by staff and members: why it fails (for the audit log), or None.
+
+    ``row`` is the credential found for the login (None: ``missing`` is the reason). An
+    inactive or locked row is refused without checking its password, but a hash is always
+    verified (a dummy one if need be) so every refusal takes as long as a wrong password.
+    A wrong password counts toward the lockout; a right one is rehashed if the stored
+    hash uses outdated argon2 parameters.
+    """
+    from bankcore.identity.passwords import hash_password, verify_password
+
+    if row is None:
+        reason: str | None = missing
+    elif not row.active:
+        reason = "inactive"
+    elif is_locked(row.locked_until, now):
+        reason = "locked"
+    else:
+        reason = None
+    check = await verify_password(row.password_hash if reason is None and row is not None else None, password)
+    if reason is None and not check.ok:
+        reason = "wrong password"
+        if await record_failure(model, row.id, now=now):
+            reason = "wrong password, account now locked"
+    if reason is None and check.needs_rehash:
+        await model.filter(id=row.id).update(password_hash=await hash_password(password))
+    return reason

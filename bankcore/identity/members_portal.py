@@ -25,7 +25,6 @@ from bankcore.identity.notifications import deliver, enqueue_notification
 from bankcore.identity.passwords import (
     check_password_policy,
     hash_password,
-    verify_password,
 )
 from bankcore.identity.sessions import IssuedSession, open_session, revoke_sessions_of
 from bankcore.models import (
@@ -155,18 +154,9 @@ async def begin_member_sign_in(*, login: str, password: str, now: datetime | Non
     now = now or utcnow()
     member = await _find_member(login)
     credential = await MemberCredential.get_or_none(member_id=member.id) if member else None
-    reason = None
-    if credential is None:
-        reason = "unknown login" if member is None else "no portal access"
-    elif not credential.active:
-        reason = "inactive"
-    elif lockout.is_locked(credential.locked_until, now):
-        reason = "locked"
-    check = await verify_password(credential.password_hash if reason is None and credential else None, password)
-    if reason is None and not check.ok:
-        reason = "wrong password"
-        if await lockout.record_failure(MemberCredential, credential.id, now=now):
-            reason = "wrong password, account now locked"
+    reason = await lockout.refuse_password(
+        MemberCredential, credential, password, now=now, missing="unknown login" if member is None else "no portal access"
+    )
     if reason is not None:
         await append_audit(
             actor="anonymous", action="member.sign_in", outcome=AuditOutcome.DENIED, object_type="member",
@@ -175,8 +165,6 @@ async def begin_member_sign_in(*, login: str, password: str, now: datetime | Non
         )
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "wrong member number, mobile or password")
     assert member is not None and credential is not None
-    if check.needs_rehash:
-        await MemberCredential.filter(id=credential.id).update(password_hash=await hash_password(password))
     method = SecondFactor.TOTP if credential.totp_secret else SecondFactor.CODE
     token, challenge = await challenges.issue_challenge(
         kind=PrincipalKind.MEMBER, principal_id=member.id, method=method, now=now

@@ -25,7 +25,6 @@ from bankcore.identity.clock import utcnow
 from bankcore.identity.passwords import (
     check_password_policy,
     hash_password,
-    verify_password,
 )
 from bankcore.identity.sessions import IssuedSession, open_session, revoke_sessions_of
 from bankcore.models import (
@@ -188,18 +187,7 @@ async def begin_staff_sign_in(*, username: str, password: str, now: datetime | N
     now = now or utcnow()
     name = normalise_username(username)
     user = await StaffUser.get_or_none(username=name)
-    reason = None
-    if user is None:
-        reason = "unknown user"
-    elif not user.active:
-        reason = "inactive"
-    elif lockout.is_locked(user.locked_until, now):
-        reason = "locked"
-    check = await verify_password(user.password_hash if reason is None and user else None, password)
-    if reason is None and not check.ok:
-        reason = "wrong password"
-        if await lockout.record_failure(StaffUser, user.id, now=now):
-            reason = "wrong password, account now locked"
+    reason = await lockout.refuse_password(StaffUser, user, password, now=now, missing="unknown user")
     if reason is not None:
         await append_audit(
             actor="anonymous", action="staff.sign_in", outcome=AuditOutcome.DENIED, object_type="staff_user",
@@ -208,8 +196,6 @@ async def begin_staff_sign_in(*, username: str, password: str, now: datetime | N
         )
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "wrong username or password")
     assert user is not None
-    if check.needs_rehash:
-        await StaffUser.filter(id=user.id).update(password_hash=await hash_password(password))
     if not user.totp_secret:
         raise DomainError(ErrorCode.SECOND_FACTOR_UNAVAILABLE, "no authenticator enrolled, ask an admin")
     token, challenge = await challenges.issue_challenge(
