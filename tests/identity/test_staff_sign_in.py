@@ -143,3 +143,18 @@ async def test_create_admin_refuses_a_second_admin_unless_forced(db: str) -> Non
                                                password=PASSWORD, actor="t")) is ErrorCode.DUPLICATE_USERNAME
     assert await _code_error(create_staff_user(username="new.clerk", full_name="X", role="clerk",
                                                password="password1", actor="t")) is ErrorCode.WEAK_PASSWORD
+
+
+async def test_a_hash_with_outdated_parameters_is_replaced_at_sign_in(db: str) -> None:
+    from argon2 import PasswordHasher
+
+    user, _ = await _teller()
+    old = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
+    await StaffUser.filter(id=user.id).update(password_hash=old)
+    await begin_staff_sign_in(username=user.username, password=PASSWORD, now=T0)
+    renewed = (await StaffUser.get(id=user.id)).password_hash
+    assert renewed != old and renewed.startswith("$argon2id$")
+    # a wrong password never rewrites the hash
+    with pytest.raises(DomainError):
+        await begin_staff_sign_in(username=user.username, password="wrong password here", now=T0)
+    assert (await StaffUser.get(id=user.id)).password_hash == renewed
