@@ -61,6 +61,11 @@ class ErrorCode(StrEnum):
     SECOND_FACTOR_UNAVAILABLE = "SECOND_FACTOR_UNAVAILABLE"
     # maker-checker
     APPROVAL_SAME_USER = "APPROVAL_SAME_USER"
+    # calendar and day-end (bankcore/calendar)
+    DAY_END_RUNNING = "DAY_END_RUNNING"
+    DAY_END_FAILED = "DAY_END_FAILED"
+    VALUE_DATE_IN_FUTURE = "VALUE_DATE_IN_FUTURE"
+    BACK_VALUE_NOT_PERMITTED = "BACK_VALUE_NOT_PERMITTED"
 
 
 class DomainError(Exception):

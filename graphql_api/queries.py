@@ -12,6 +12,7 @@ from strawberry import relay
 from tortoise.expressions import Q
 
 from bankcore.audit import query_audit, verify_audit_chain
+from bankcore.calendar.business_date import business_date
 from bankcore.models import Account, ApiClient, Branch, EntryType, JournalEntry, KycStatus, Member, Posting, Product, StaffUser
 from bankcore.models.approval import ApprovalRequest, ApprovalStatus
 from bankcore.reports.trial_balance import chart_balances, trial_balance
@@ -183,9 +184,9 @@ class CoreQuery:
         rows = await query.order_by("-id").limit(limit + 1)
         return build_connection(rows, limit, "entry", lambda e: e.id, JournalEntryType.from_model)
 
-    @strawberry.field(description="The chart of accounts (GL accounts) with balances at the end of `asOf` (default today).", permission_classes=GUARD)
+    @strawberry.field(description="The chart of accounts (GL accounts) with balances at the end of `asOf` (inclusive; default the business date).", permission_classes=GUARD)
     async def ledger_accounts(self, as_of: date | None = None, currency: str | None = None) -> list[LedgerAccountType]:
-        balances = await chart_balances(as_of=as_of or date.today(), currency=currency)
+        balances = await chart_balances(as_of=as_of or await business_date(), currency=currency)
         codes = {b.ledger_account_id: b.code for b in balances}
         return [LedgerAccountType.from_balance(b, codes.get(b.parent_id)) for b in balances]
 

@@ -7,6 +7,7 @@ from datetime import date
 
 import strawberry
 
+from bankcore.calendar.business_date import business_date
 from bankcore.reports.dashboards import branch_overview, cash_totals
 from bankcore.verify import verify_ledger
 from graphql_api.context import Context
@@ -78,7 +79,7 @@ class DashboardQuery:
         permission_classes=GUARD,
     )
     async def cash_totals(self, info: strawberry.Info[Context, None], date: date | None = None) -> list[CashTotalType]:
-        rows = await cash_totals(initiator=info.context.actor, on=date or _today())
+        rows = await cash_totals(initiator=info.context.actor, on=date or await business_date())
         return [
             CashTotalType(
                 currency=r.currency, deposits_count=r.deposits_count, deposits=MoneyType.minor(r.deposits_minor, r.currency),
@@ -107,7 +108,3 @@ class DashboardQuery:
             ],
             last_activity=o.last_activity,
         )
-
-
-def _today() -> date:
-    return date.today()

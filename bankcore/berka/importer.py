@@ -33,6 +33,7 @@ from typing import Any
 from tortoise.connection import get_connection
 
 from bankcore import chart
+from bankcore.calendar.business_date import set_business_date_at_least
 from bankcore.berka.mapping import Leg, classify, narration
 from bankcore.berka.ordering import AccountOrder, resolve_all
 from bankcore.berka.parse import BerkaData, BerkaFormatError, read_all
@@ -373,6 +374,10 @@ async def import_berka_data(
         )
         stages.results.append(StageResult("analyze", 0, 0, time.perf_counter() - analyze_started))
         stages.report("analyze", 0, 0, analyze_started, 0, True)
+
+    if data.transactions:
+        # The bank's calendar picks up where the data's history ends (never moving back).
+        await set_business_date_at_least(max(t.on for t in data.transactions))
 
     recon_started = time.perf_counter()
     reconciliation = await _reconcile(orders, loan_expected)

@@ -35,10 +35,16 @@ class PostingDraft:
 
 @dataclass(frozen=True, slots=True)
 class EntryDraft:
-    """A journal entry to be posted: a business event and two or more postings."""
+    """A journal entry to be posted: a business event and two or more postings.
+
+    ``value_date`` None means the bank's business date, read by ``post_entry`` inside its
+    transaction. A date before the business date is a back-value: services pass one only
+    when the caller may back-value (day-end steps for the date they close, imports). A
+    date after the business date is refused.
+    """
 
     entry_type: EntryType
-    value_date: date
+    value_date: date | None
     narration: str
     initiator: str
     postings: tuple[PostingDraft, ...]

@@ -26,6 +26,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from bankcore.calendar.business_date import business_date_for_posting
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.events import LEDGER_CHANNEL, BalanceChanged, EntryPosted, broker, encode_ledger_events
 from bankcore.events_relay import relay_active
@@ -132,14 +133,14 @@ async def _write_balances(conn: BaseDBAsyncClient, balances: dict[int, int], not
             await conn.execute_query("UPDATE ledger_account SET balance_minor = ? WHERE id = ?", [balances[i], i])
 
 
-async def _insert_entry(conn: BaseDBAsyncClient, draft: EntryDraft, posted_at: datetime) -> int:
+async def _insert_entry(conn: BaseDBAsyncClient, draft: EntryDraft, value_date: date, posted_at: datetime) -> int:
     """Insert the entry and its postings; two statements, whatever the number of legs."""
     m = placeholders(conn, 9)
     rows = await fetch(
         conn,
         "INSERT INTO journal_entry (entry_type, value_date, posted_at, narration, initiator, idempotency_key, "
         f"request_fingerprint, reverses_id, source_ref) VALUES ({', '.join(m)}) RETURNING id",
-        [draft.entry_type.value, draft.value_date, posted_at, draft.narration, draft.initiator,
+        [draft.entry_type.value, value_date, posted_at, draft.narration, draft.initiator,
          draft.idempotency_key, draft.request_fingerprint, draft.reverses_id, draft.source_ref],
     )
     entry_id = rows[0]["id"]
@@ -148,7 +149,7 @@ async def _insert_entry(conn: BaseDBAsyncClient, draft: EntryDraft, posted_at: d
     for i, p in enumerate(draft.postings):
         marks = placeholders(conn, 6, start=6 * i + 1)
         groups.append(f"({', '.join(marks)})")
-        values += [entry_id, p.ledger_account_id, p.side.value, p.amount_minor, p.currency, draft.value_date]
+        values += [entry_id, p.ledger_account_id, p.side.value, p.amount_minor, p.currency, value_date]
     await conn.execute_query(
         "INSERT INTO posting (entry_id, ledger_account_id, side, amount_minor, currency, value_date) "
         f"VALUES {', '.join(groups)}",
@@ -190,7 +191,12 @@ async def post_entry(draft: EntryDraft) -> PostedEntry:
     posting's currency differs from its account's); ``ACCOUNT_NOT_ACTIVE`` (pending or
     closed account, or money leaving a frozen or dormant one); ``INSUFFICIENT_FUNDS`` (an
     account would go below its floor); ``IDEMPOTENCY_CONFLICT`` (key reused for another
-    request); ``ALREADY_REVERSED`` (``reverses_id`` already reversed).
+    request); ``ALREADY_REVERSED`` (``reverses_id`` already reversed);
+    ``VALUE_DATE_IN_FUTURE`` (a value date after the business date).
+
+    The value date is ``draft.value_date`` or, when None, the bank's business date read
+    in the posting's transaction under the shared business-date lock (so day-end never
+    closes a date while a posting valued on it is in flight).
 
     With an idempotency key, a repeat of the same request returns the original entry with
     ``replayed=True`` and writes nothing.
@@ -212,6 +218,14 @@ async def post_entry(draft: EntryDraft) -> PostedEntry:
 
     try:
         async with in_transaction() as conn:
+            today = await business_date_for_posting(conn)
+            value_date = draft.value_date or today
+            if value_date > today:
+                raise DomainError(
+                    ErrorCode.VALUE_DATE_IN_FUTURE,
+                    f"value date {value_date.isoformat()} is after the business date {today.isoformat()}",
+                    field="value_date",
+                )
             locked = await _lock_tracked(conn, tracked)
             if draft.idempotency_key is not None:
                 mark = placeholders(conn, 1)[0]
@@ -238,11 +252,11 @@ async def post_entry(draft: EntryDraft) -> PostedEntry:
                         field="amount",
                     )
                 new_balances[account_id] = balance
-            entry_id = await _insert_entry(conn, draft, posted_at)
+            entry_id = await _insert_entry(conn, draft, value_date, posted_at)
             payload = encode_ledger_events(
                 entry_id=entry_id,
                 entry_type=draft.entry_type.value,
-                value_date=draft.value_date,
+                value_date=value_date,
                 ledger_account_ids=tuple(sorted(ids)),
                 balances={i: (b, facts[i].currency) for i, b in new_balances.items()},
             )
@@ -260,7 +274,7 @@ async def post_entry(draft: EntryDraft) -> PostedEntry:
     posted = PostedEntry(
         entry_id=entry_id,
         entry_type=draft.entry_type,
-        value_date=draft.value_date,
+        value_date=value_date,
         posted_at=posted_at,
         narration=draft.narration,
         postings=draft.postings,

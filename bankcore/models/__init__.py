@@ -9,6 +9,7 @@ from bankcore.models.account import Account, AccountHolder, AccountStatus, Holde
 from bankcore.models.audit import AuditLog, AuditOutcome
 from bankcore.models.approval import ApprovalKind, ApprovalRequest, ApprovalStatus
 from bankcore.models.branch import Branch
+from bankcore.models.calendar import BankCalendar, DayEndRun, DayEndStatus, DayEndStepRun
 from bankcore.models.identity import (
     ApiClient,
     AuthSession,
@@ -27,6 +28,7 @@ from bankcore.models.member import Gender, KycDocument, KycDocumentType, KycStat
 from bankcore.models.notification import NotificationChannel, NotificationOutbox
 from bankcore.models.product import Product, ProductKind
 from bankcore.models.records import Card, StandingOrder
+from bankcore.models.setting import BankSetting
 
 __all__ = [
     "ApprovalKind",
@@ -39,8 +41,13 @@ __all__ = [
     "AuditLog",
     "AuditOutcome",
     "AuthSession",
+    "BankCalendar",
+    "BankSetting",
     "Branch",
     "Card",
+    "DayEndRun",
+    "DayEndStatus",
+    "DayEndStepRun",
     "EntryType",
     "Gender",
     "HolderRole",

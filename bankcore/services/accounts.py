@@ -9,6 +9,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Max
 from tortoise.transactions import in_transaction
 
+from bankcore.calendar.business_date import business_date
 from bankcore.chart import ensure_chart
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.models import (
@@ -85,6 +86,7 @@ async def open_account(
         members[n].kyc_status == KycStatus.VERIFIED for n, r in holders if r is HolderRole.OWNER
     )
     await ensure_chart(currency=product.currency)
+    opened_on = opened_on or await business_date()
     kind = LedgerKind.ASSET if product.kind == ProductKind.LOAN else LedgerKind.LIABILITY
     for _ in range(5):
         try:
@@ -105,7 +107,7 @@ async def open_account(
                     product=product,
                     branch=branch,
                     status=AccountStatus.ACTIVE if owners_verified else AccountStatus.PENDING,
-                    opened_on=opened_on or date.today(),
+                    opened_on=opened_on,
                 )
                 await AccountHolder.bulk_create(
                     [AccountHolder(account=account, member=members[n], role=r) for n, r in holders]
@@ -136,7 +138,7 @@ async def change_account_status(*, account_number: str, status: AccountStatus) -
             raise DomainError(ErrorCode.INVALID_INPUT, "only an account with zero balance can be closed", field="status")
         account.status = status
         if status is AccountStatus.CLOSED:
-            account.closed_on = date.today()
+            account.closed_on = await business_date()
         await account.save(update_fields=["status", "closed_on"])
     return account
 

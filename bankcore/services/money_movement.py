@@ -97,7 +97,7 @@ async def _cash_at_counter(
     debit_id, credit_id = (cash, account.ledger_account_id) if paid_in else (account.ledger_account_id, cash)
     draft = EntryDraft(
         entry_type=entry_type,
-        value_date=value_date or date.today(),
+        value_date=value_date,
         narration=_narration(narration, "Cash deposit" if paid_in else "Cash withdrawal"),
         initiator=initiator,
         postings=(debit(debit_id, amount.amount_minor, currency), credit(credit_id, amount.amount_minor, currency)),
@@ -136,7 +136,7 @@ async def transfer_funds(
     _check_amount(amount, currency)
     draft = EntryDraft(
         entry_type=EntryType.TRANSFER,
-        value_date=value_date or date.today(),
+        value_date=value_date,
         narration=_narration(narration, f"Transfer {payer.number} to {payee.number}"),
         initiator=initiator,
         postings=(
@@ -187,7 +187,7 @@ async def reverse_entry(
     legs = await Posting.filter(entry_id=entry_id).order_by("id")
     draft = EntryDraft(
         entry_type=EntryType.REVERSAL,
-        value_date=value_date or date.today(),
+        value_date=value_date,
         narration=_narration(f"Reversal of entry {entry_id}: {reason}", "Reversal"),
         initiator=initiator,
         postings=tuple(
