@@ -54,7 +54,28 @@ class SessionRevoked:
     reason: str = ""
 
 
-Event = EntryPosted | BalanceChanged | SessionRevoked
+@dataclass(frozen=True, slots=True)
+class DayEndProgress:
+    """How the close of ``business_date`` is going, for the progress bar and the Day-end page.
+
+    ``status`` is ``started``, ``progress``, ``completed``, ``skipped`` (done before a
+    resume), ``failed`` (``message`` says why) or ``day_completed`` (the whole date).
+    ``step_index`` of ``step_count`` places the step in the day; ``done`` of ``total``
+    (None when unknown) is the step's own progress; ``rows`` what it wrote.
+    """
+
+    business_date: date
+    step: str
+    step_index: int
+    step_count: int
+    status: str
+    rows: int = 0
+    done: int = 0
+    total: int | None = None
+    message: str | None = None
+
+
+Event = EntryPosted | BalanceChanged | SessionRevoked | DayEndProgress
 
 
 def event_topics(event: Event) -> tuple[str, ...]:
@@ -62,9 +83,12 @@ def event_topics(event: Event) -> tuple[str, ...]:
 
     Ledger events: ``ledger`` (everything) and ``account:<ledger id>``. Session events:
     ``sessions`` (everything) and ``session:<session id>`` (for one connection to wait on).
+    Day-end progress: ``day_end``.
     """
     if isinstance(event, SessionRevoked):
         return ("sessions", f"session:{event.session_id}")
+    if isinstance(event, DayEndProgress):
+        return ("day_end",)
     if isinstance(event, EntryPosted):
         return ("ledger", *(f"account:{i}" for i in event.ledger_account_ids))
     return ("ledger", f"account:{event.ledger_account_id}")

@@ -10,7 +10,9 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ["migrate", "import_berka", "verify", "balances", "calc", "create_admin", "serve", "demo"]
+COMMANDS = [
+    "migrate", "import_berka", "verify", "balances", "calc", "create_admin", "serve", "demo", "business_date", "day_end",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,19 @@
+"""Which domains take part in the close of business.
+
+Each module named here registers its steps with ``bankcore.calendar.registry`` when
+imported; the runner loads this plan and so never imports a domain itself. Add your
+domain's ``day_end`` module here (the order of this list does not matter: steps carry
+their own positions).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+DAY_END_MODULES: tuple[str, ...] = ()
+
+
+def load_day_end_plan() -> None:
+    """Import every module of the plan (idempotent)."""
+    for name in DAY_END_MODULES:
+        importlib.import_module(name)
