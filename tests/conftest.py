@@ -23,6 +23,7 @@ from tortoise.connection import get_connection
 from bankcore.db import migrate_database, tortoise_config
 from bankcore.ledger.posting import forget_cached_facts
 from bankcore.services._lookup import forget_cached_gl_ids
+from bankcore.settings import forget_cached_settings
 
 BACKEND = os.environ.get("COOPBANK_TEST_DATABASE", "sqlite")
 PG_SERVER = os.environ.get("COOPBANK_TEST_PG", "postgres://postgres@127.0.0.1:5432")
@@ -101,4 +102,5 @@ async def db(_tortoise: str) -> AsyncIterator[str]:
     # Ids restart after truncation: drop what the services cached about the old rows.
     forget_cached_facts()
     forget_cached_gl_ids()
+    forget_cached_settings()
     yield _tortoise
