@@ -78,7 +78,7 @@ async def receive_webhook(body: bytes, *, signature: str | None, event_id: str |
         return WebhookResult(200, "duplicate", event_id)
     try:
         if kind in ("payment.captured", "order.paid"):
-            return await _captured(event_id, kind, payment_from(payload["payment"]["entity"]))
+            return await credit_captured_payment(payment_from(payload["payment"]["entity"]), event_id=event_id, kind=kind)
         if kind in ("payment.authorized", "payment.failed"):
             payment = payment_from(payload["payment"]["entity"])
             failed = kind == "payment.failed"
@@ -101,8 +101,10 @@ async def receive_webhook(body: bytes, *, signature: str | None, event_id: str |
     return await _record(event_id, kind, None, GatewayEventOutcome.IGNORED, "event not used by the bank")
 
 
-async def _record(event_id: str, kind: str, entity_id: str | None, outcome: GatewayEventOutcome,
+async def _record(event_id: str | None, kind: str, entity_id: str | None, outcome: GatewayEventOutcome,
                   detail: str | None, conn: BaseDBAsyncClient | None = None) -> WebhookResult:
+    if event_id is None:  # a status check, not a webhook: nothing to deduplicate
+        return WebhookResult(200, outcome.value, detail or "")
     try:
         await GatewayEvent.create(event_id=event_id, event_type=kind[:40], entity_id=entity_id and entity_id[:40],
                                   outcome=outcome, detail=detail and detail[:255], received_at=datetime.now(UTC),
@@ -112,8 +114,15 @@ async def _record(event_id: str, kind: str, entity_id: str | None, outcome: Gate
     return WebhookResult(200, outcome.value, detail or "")
 
 
-async def _captured(event_id: str, kind: str, payment: GatewayPayment) -> WebhookResult:
-    """Credit a captured payment to its order's account, once."""
+async def credit_captured_payment(payment: GatewayPayment, *, event_id: str | None = None,
+                                  kind: str = "status") -> WebhookResult:
+    """Credit a captured payment to its order's account, once (from a webhook with ``event_id``, or a status check).
+
+    Refused (recorded, nothing booked) for an unknown order, an amount or currency that
+    differs from the order's, or an order already paid by another payment.
+    """
+    if payment.status != "captured":
+        return await _record(event_id, kind, payment.id, GatewayEventOutcome.IGNORED, f"payment is {payment.status}")
     order = await PaymentOrder.get_or_none(gateway_order_id=payment.order_id) if payment.order_id else None
     if order is None:
         return await _record(event_id, kind, payment.id, GatewayEventOutcome.REFUSED, "unknown order")
@@ -136,9 +145,10 @@ async def _captured(event_id: str, kind: str, payment: GatewayPayment) -> Webhoo
         )
         if not _changed(changed):
             raise _AlreadyPaid()
-        await GatewayEvent.create(event_id=event_id, event_type=kind[:40], entity_id=payment.id[:40],
-                                  outcome=GatewayEventOutcome.APPLIED, detail=f"credited entry {entry_id}",
-                                  received_at=now, using_db=conn)
+        if event_id is not None:
+            await GatewayEvent.create(event_id=event_id, event_type=kind[:40], entity_id=payment.id[:40],
+                                      outcome=GatewayEventOutcome.APPLIED, detail=f"credited entry {entry_id}",
+                                      received_at=now, using_db=conn)
 
     try:
         posted = await book_inward_credit(order=order, payment_id=payment.id,
