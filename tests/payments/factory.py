@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from bankcore.models import Account, HolderRole, Loan, LoanStatus, Member, ProductKind
+from bankcore.models import Account, Branch, HolderRole, Loan, LoanStatus, Member, ProductKind
 from bankcore.services.accounts import create_product, open_account
 from tests.ledger.factory import make_account, make_member, small_bank
 
 
 async def member_with_savings(deposit: str = "1000.00", name: str = "Asha Rao") -> tuple[Member, str]:
-    await small_bank()
+    if not await Branch.exists(code="001"):
+        await small_bank()
     number = await make_member(name)
     account = await make_account("SB0", owner=number, deposit=deposit)
     return await Member.get(member_number=number), account
