@@ -110,6 +110,8 @@ class PaymentsQuery:
             money: Money | None = amount.to_money() if amount is not None else None
         except Exception:  # noqa: BLE001 - unknown, forbidden or a bad amount: no QR
             return None
+        if (await account.product).kind == "loan":
+            return None
         holder = await account.holders.filter(role="owner").select_related("member").first()
         vpa = account_vpa(account.number, await UPI_HANDLE.get())
         try:

@@ -11,6 +11,7 @@ from nicegui import ui
 from ui import fmt, frame
 from ui.api import Api
 from ui.live import follow_balance
+from ui.pages.member.pending import draw_pending_and_upi
 
 ACCOUNT_HISTORY = """
 query AccountHistory($number: String!, $fromDate: Date!, $toDate: Date!, $first: Int!, $after: String) {
@@ -169,6 +170,10 @@ class AccountView:
                 ui.button("Statement", icon="download",
                           on_click=lambda: ui.navigate.to(f"/member/statements?account={account['number']}")).props(
                     "outline dense")
+            self.payments = ui.column().classes("w-full gap-2")
+        # Payments: money held for pending payments, and the account's UPI QR (bankcore.payments).
+        background_payments = draw_pending_and_upi(self.api, account, self.payments)
+        ui.timer(0, background_payments, once=True)
         if not getattr(self, "_following", False):
             self._following = True
             follow_balance(self.api, account["number"], lambda m: setattr(self.balance, "text", fmt.money_of(m)))
