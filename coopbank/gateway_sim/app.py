@@ -11,7 +11,6 @@ import json
 import logging
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import httpx
 from starlette.applications import Starlette

@@ -157,9 +157,13 @@ async def test_concurrent_holds_transfers_posts_and_voids_keep_floors_and_totals
         placed.append((hold_id, ledger_ids[number], amount))
         await asyncio.sleep(0)
         if post:
-            results = await asyncio.gather(
+            posted, voided = await asyncio.gather(
                 post_entry(_post_draft(ledger_ids[number], gl, amount, hold_id)),
                 void_hold(hold_id=hold_id), return_exceptions=True)  # racing: exactly one wins
+            post_won = not isinstance(posted, BaseException)
+            assert post_won != (voided is not None), (posted, voided)
+            if not post_won:
+                assert isinstance(posted, DomainError) and posted.code is ErrorCode.HOLD_NOT_PENDING, posted
             return "raced"
         await void_hold(hold_id=hold_id)
         return "voided"

@@ -11,7 +11,7 @@ import pytest
 
 from bankcore.chart import GATEWAY_CHARGES, GATEWAY_SETTLEMENT, SUSPENSE, gl_code
 from bankcore.errors import DomainError, ErrorCode
-from bankcore.models import LedgerAccount, PaymentOrder, PaymentPurpose, Payout, PayoutMode, PayoutStatus, SuspenseItem
+from bankcore.models import PaymentOrder, PaymentPurpose, Payout, PayoutMode, PayoutStatus, SuspenseItem
 from bankcore.payments.orders import create_payment_order
 from bankcore.payments.payees import add_payee
 from bankcore.payments.payouts import dispatch_payout, submit_payout

@@ -10,11 +10,10 @@ from datetime import date
 from nicegui.testing import User
 
 from bankcore.models import Account, LedgerAccount, PaymentOrder, PaymentPurpose, Payout, PrincipalKind
-from bankcore.payments.orders import create_payment_order
 from bankcore.payments.payees import add_payee
 from bankcore.payments.settlement import SettlementLine, reconcile_settlement
 from tests.ledger.factory import inr
-from tests.payments.conftest import Sim, sim, sim_process, webhook_server  # noqa: F401 - fixtures
+from tests.payments.conftest import Sim
 from tests.payments.factory import member_with_savings
 from tests.ui.conftest import sign_in_as
 from tests.ui.test_staff import as_staff
@@ -48,7 +47,7 @@ async def test_add_money_creates_an_order_then_shows_pending_then_paid_live(user
             break
         await asyncio.sleep(0.05)
     assert order.amount_minor == 250_50 and order.purpose == PaymentPurpose.TOP_UP
-    assert went == [f"{sim.url}/checkout/{order.gateway_order_id}?callback_url=http%3A%2F%2Ftest%2Fmember%2Fpayment-return"]
+    assert went == [f"{sim.url}/checkout/{order.gateway_order_id}?callback_url=http%3A%2F%2Ftest%2Fmember%2Fpayment-callback"]
     # the member is back from the checkout: pending until the gateway says so
     await user.open(f"/member/add-money?order={order.id}")
     await user.should_see("Pending: waiting for the bank's confirmation")

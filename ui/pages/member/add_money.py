@@ -2,7 +2,8 @@
 
 The member picks the account and amount; ``createPaymentOrder`` opens the gateway order
 (idempotent per attempt) and the browser goes to the checkout (the simulator's hosted
-page, or Razorpay's checkout). The checkout comes back to ``/member/payment-return``;
+page, or Razorpay's checkout). The checkout posts back to ``/member/payment-callback``,
+which bounces to ``/member/payment-return`` (a GET on our own site, cookie included);
 the page then shows the order as pending until the gateway's confirmation credits it,
 live (``paymentUpdates``), and never credits anything itself.
 """
@@ -70,7 +71,7 @@ async def add_money_page(request: Request) -> RedirectResponse | None:
     return None
 
 
-@app.post("/member/payment-return")
+@app.post("/member/payment-callback")
 async def payment_return_post(request: Request) -> RedirectResponse:
     """The checkout posts its result here (Razorpay's redirect mode); bounce to a GET on our own site
     so the session cookie (SameSite) comes along."""
@@ -183,7 +184,7 @@ class AddMoneyForm:
         ui.navigate.to(self._checkout_url(payload["gatewayOrderId"]))
 
     def _checkout_url(self, gateway_order_id: str) -> str:
-        callback = f"{self.origin}/member/payment-return"
+        callback = f"{self.origin}/member/payment-callback"
         if self.gateway["kind"] == "sim" and self.gateway["checkoutBaseUrl"]:
             return f"{self.gateway['checkoutBaseUrl']}/checkout/{quote(gateway_order_id)}?callback_url={quote(callback, safe='')}"
         return f"/member/pay/{quote(gateway_order_id)}"
@@ -271,7 +272,7 @@ async def razorpay_checkout_page(request: Request, gateway_order_id: str) -> Red
         data = await frame.call(api, "query CheckoutKey { paymentGateway { keyId } }")
         if data is None:
             return None
-        callback = f"{str(request.base_url).rstrip('/')}/member/payment-return"
+        callback = f"{str(request.base_url).rstrip('/')}/member/payment-callback"
         options = {"key": data["paymentGateway"]["keyId"], "order_id": gateway_order_id[:40], "name": "coopbank",
                    "callback_url": callback, "redirect": True}
         import json
