@@ -60,7 +60,12 @@ class WebhookResult:
 async def receive_webhook(body: bytes, *, signature: str | None, event_id: str | None,
                           webhook_secret: str | None = None) -> WebhookResult:
     """Verify and apply one webhook delivery (see the module docstring)."""
-    secret = gateway_config().webhook_secret if webhook_secret is None else webhook_secret
+    if webhook_secret is None:
+        try:
+            webhook_secret = gateway_config().webhook_secret
+        except DomainError:  # a misconfigured gateway accepts nothing, and says so without a 500
+            return WebhookResult(503, "malformed", "payment gateway not configured")
+    secret = webhook_secret
     if len(body) > MAX_BODY_BYTES:
         return WebhookResult(413, "malformed", "body too large")
     if not valid_webhook_signature(body, signature, secret):
