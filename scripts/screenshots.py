@@ -64,13 +64,25 @@ class Demo:
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
         threading.Thread(target=self._read, daemon=True).start()
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 600  # the full Berka import on a busy 2-core machine
         while "NiceGUI ready" not in self.output and "Serving at" not in self.output:
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"demo did not start:\n{self.output[-3000:]}")
             time.sleep(0.2)
-        time.sleep(1.0)
         self.base = f"http://127.0.0.1:{self.port}"
+        import urllib.request
+
+        while True:  # "Serving at" is printed before the server (and the gateway simulator) is up
+            try:
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=1) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline + 60:
+                raise RuntimeError(f"demo did not serve:\n{self.output[-3000:]}")
+            time.sleep(0.3)
+        time.sleep(1.0)
 
     def _read(self) -> None:
         assert self.proc.stdout is not None

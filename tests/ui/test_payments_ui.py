@@ -111,3 +111,18 @@ async def test_accountant_sees_suspense_after_a_reconciliation(user: User) -> No
     assert [(r["reference"], r["amount"]) for r in rows] == [("pay_UNKNOWN000001 (payment)", "₹500.00")]
     ageing = {r["label"]: r for r in user.find(marker="ageing").elements.pop().rows}
     assert ageing["0-7 days"]["count"] == 1 and ageing["0-7 days"]["credits"] == "₹500.00"
+
+
+async def test_the_statement_pdf_carries_the_accounts_upi_qr(user: User) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    member, number = await member_with_savings("500.00")
+    await sign_in_as(user, PrincipalKind.MEMBER, member.id)
+    await user.open(f"/member/statements?account={number}")
+    await user.should_see(marker="pdf")
+    user.find(marker="pdf").click()
+    pdf = PdfReader(io.BytesIO((await user.download.next(timeout=5)).content))
+    assert len(pdf.pages[0].images) == 1  # the QR code
+    assert f"Pay in by UPI: {number}@coopbank" in pdf.pages[0].extract_text()
