@@ -75,13 +75,14 @@ async def webhook_server(_tortoise: str) -> AsyncIterator[str]:
 
 
 @pytest.fixture(scope="module")
-def sim_process(webhook_server: str) -> Iterator[Sim]:
+def sim_process(webhook_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sim]:
     """``coopbank gateway-sim`` in its own process, sending webhooks to ``webhook_server``."""
     port = free_port()
+    reports = tmp_path_factory.mktemp("settlements")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(COOPBANK_RAZORPAY_WEBHOOK_SECRET=WEBHOOK_SECRET)
     proc = subprocess.Popen([sys.executable, "-m", "coopbank.cli", "gateway-sim", "--port", str(port),
-                             "--webhook-url", webhook_server], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                             "--webhook-url", webhook_server, "--report-dir", str(reports)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while True:

@@ -140,6 +140,7 @@ class AddMoneyForm:
                 choices["LOAN_REPAYMENT"] = _("Pay an EMI")
             self.kind = ui.toggle(choices, value=self.purpose if self.purpose in choices else "TOP_UP",
                                   on_change=self._kind_changed).props("no-caps").mark("purpose")
+            self.kind.set_visibility(len(choices) > 1)  # one choice is no choice
             self.account = ui.select({}, label=_("Account")).props("outlined").classes("w-full").mark("account")
             self.amount = ui.input(_("Amount"), validation={_("Enter an amount like 1500.50"): lambda v: fmt.parse_amount(v) is not None}
                                    ).props("outlined inputmode=decimal").classes("w-full").mark("amount")

@@ -117,6 +117,7 @@ class SendMoney:
             self.source = ui.select(options, value=next(iter(options)), label=_("From"),
                                     on_change=self._load_payouts).props("outlined").classes("w-full").mark("from")
             self.payee = ui.select({}, label=_("To"), on_change=self._payee_changed).props("outlined").classes("w-full").mark("payee")
+            self.no_payees = ui.label(_("No saved payees yet: add one with New payee.")).classes("text-sm text-slate-500")
             self.mode = ui.toggle({"NEFT": "NEFT", "IMPS": "IMPS"}, value="IMPS").props("no-caps").mark("mode")
             self.amount = ui.input(_("Amount"), validation={_("Enter an amount like 1500.50"): lambda v: fmt.parse_amount(v) is not None}
                                    ).props("outlined inputmode=decimal").classes("w-full").mark("amount")
@@ -139,6 +140,7 @@ class SendMoney:
         if self.payee.value not in self.payee.options:
             self.payee.value = next(iter(self.payee.options), None)
         self.payee.update()
+        self.no_payees.set_visibility(not self.payees)
         self._payee_changed()
 
     def _payee_changed(self) -> None:
