@@ -112,6 +112,7 @@ class GatewayPayout:
     amount_minor: int
     utr: str | None = None
     failure_reason: str | None = None
+    reference_id: str | None = None  # ours: coopbank-<payout id>
 
 
 class PaymentGateway(Protocol):

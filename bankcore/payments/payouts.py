@@ -195,6 +195,10 @@ async def apply_gateway_payout(result: GatewayPayout, *, event_id: str | None = 
                                event_type: str = "status") -> tuple[GatewayEventOutcome, str | None]:
     """Apply the gateway's status of one payout (from a webhook, the create answer or a status check), once."""
     payout = await Payout.get_or_none(gateway_payout_id=result.id)
+    if payout is None and (result.reference_id or "").startswith("coopbank-") and result.reference_id[9:].isdigit():
+        # The webhook outran our record of the gateway's id (it comes right after the create answer).
+        await Payout.filter(id=int(result.reference_id[9:]), gateway_payout_id__isnull=True).update(gateway_payout_id=result.id)
+        payout = await Payout.get_or_none(gateway_payout_id=result.id)
     if payout is None:
         return await _note(event_id, event_type, result.id, GatewayEventOutcome.REFUSED, "unknown payout")
     if result.amount_minor != payout.amount_minor:

@@ -127,7 +127,7 @@ def payout_from(entity: dict) -> GatewayPayout:
     details = entity.get("status_details") or {}
     reason = details.get("description") or details.get("reason") if isinstance(details, dict) else None
     return GatewayPayout(id=entity["id"], status=entity["status"], amount_minor=int(entity["amount"]),
-                         utr=entity.get("utr"), failure_reason=reason)
+                         utr=entity.get("utr"), failure_reason=reason, reference_id=entity.get("reference_id"))
 
 
 def _error_text(response: httpx.Response) -> str:
