@@ -243,7 +243,8 @@ def _start_gateway_simulator(args: argparse.Namespace) -> None:
     os.environ.setdefault("COOPBANK_GATEWAY_SIM_URL", f"http://{args.host}:{args.sim_port}")
     webhook_url = f"http://{args.host}:{args.port}/webhooks/razorpay"
     proc = subprocess.Popen([sys.executable, "-m", "coopbank.cli", "gateway-sim", "--host", args.host,
-                             "--port", str(args.sim_port), "--webhook-url", webhook_url], env=os.environ.copy())
+                             "--port", str(args.sim_port), "--webhook-url", webhook_url,
+                             "--exit-with-parent", str(os.getpid())], env=os.environ.copy())
     atexit.register(proc.terminate)
     print(f"Payment gateway simulator at {os.environ['COOPBANK_GATEWAY_SIM_URL']} (test checkout, payouts, "
           f"settlement reports; webhooks to {webhook_url})", flush=True)

@@ -24,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--webhook-secret", default=None, help="default: COOPBANK_RAZORPAY_WEBHOOK_SECRET")
     parser.add_argument("--report-dir", type=Path, default=Path("settlements"),
                         help="where POST /sim/settlement/DAY.csv writes the day's settlement report")
+    parser.add_argument("--exit-with-parent", type=int, default=None, help=argparse.SUPPRESS)  # coopbank demo's pid
     parser.set_defaults(func=_run)
 
 
@@ -41,11 +42,26 @@ def build_simulator(*, webhook_url: str | None, webhook_secret: str | None = Non
                      webhook_secret=secret, webhook_url=webhook_url, report_dir=report_dir)
 
 
+def _exit_with(parent_pid: int) -> None:
+    """Stop when the process that started us is gone (the demo killed without a chance to clean up)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="exit with parent").start()
+
+
 def _run(args: argparse.Namespace) -> int:
     import uvicorn
 
     simulator = build_simulator(webhook_url=args.webhook_url, webhook_secret=args.webhook_secret,
                                 report_dir=args.report_dir)
     print(f"gateway simulator at http://{args.host}:{args.port} (webhooks to {args.webhook_url})", flush=True)
+    if args.exit_with_parent:
+        _exit_with(args.exit_with_parent)
     uvicorn.run(simulator.app, host=args.host, port=args.port, log_level="warning")
     return 0

@@ -40,7 +40,7 @@ def serve(database_url: str, *, port: int | None = None, extra_env: dict[str, st
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a busy 2-core machine can take a while
         while True:
             try:
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
@@ -48,6 +48,8 @@ def serve(database_url: str, *, port: int | None = None, extra_env: dict[str, st
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
+                # Stop it first: reading the output of a live process would wait for ever.
+                proc.kill()
                 out = proc.stdout.read().decode() if proc.stdout else ""
                 raise RuntimeError(f"server did not start:\n{out[-3000:]}")
             time.sleep(0.2)
