@@ -33,6 +33,10 @@ FEE_INCOME = "4200"
 PENAL_INTEREST_INCOME = "4300"
 EXPENSES = "5000"
 DEPOSIT_INTEREST_EXPENSE = "5100"
+# payments (bankcore/payments): the gateway's balance with us, its charges, and suspense
+GATEWAY_SETTLEMENT = "1250"
+SUSPENSE = "2900"
+GATEWAY_CHARGES = "5200"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,10 @@ STANDARD_CHART: tuple[GlSpec, ...] = (
     GlSpec(PENAL_INTEREST_INCOME, "Penal interest and charges", LedgerKind.INCOME, INCOME, False),
     GlSpec(EXPENSES, "Expenses", LedgerKind.EXPENSE, None, True),
     GlSpec(DEPOSIT_INTEREST_EXPENSE, "Interest paid on deposits", LedgerKind.EXPENSE, EXPENSES, False),
+    # payments
+    GlSpec(GATEWAY_SETTLEMENT, "Payment gateway settlement account", LedgerKind.ASSET, ASSETS, False),
+    GlSpec(SUSPENSE, "Suspense: unreconciled gateway items", LedgerKind.LIABILITY, LIABILITIES, False),
+    GlSpec(GATEWAY_CHARGES, "Payment gateway charges", LedgerKind.EXPENSE, EXPENSES, False),
 )
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import importlib
 
-DAY_END_MODULES: tuple[str, ...] = ()
+DAY_END_MODULES: tuple[str, ...] = (
+    "bankcore.payments.day_end",
+)
 
 
 def load_day_end_plan() -> None:

@@ -75,7 +75,32 @@ class DayEndProgress:
     message: str | None = None
 
 
-Event = EntryPosted | BalanceChanged | SessionRevoked | DayEndProgress
+@dataclass(frozen=True, slots=True)
+class HoldChanged:
+    """A hold on a tracked account was placed, posted, voided or expired (its available balance moved).
+
+    ``held_minor`` is the account's held total afterwards, when known. Published in this
+    process after commit (like the ledger's events).
+    """
+
+    ledger_account_id: int
+    hold_id: int
+    status: str
+    held_minor: int | None
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentUpdated:
+    """A gateway payment order or payout of an account changed status (``kind``: ``order`` or ``payout``)."""
+
+    ledger_account_id: int
+    kind: str
+    ref_id: int
+    status: str
+
+
+Event = EntryPosted | BalanceChanged | SessionRevoked | DayEndProgress | HoldChanged | PaymentUpdated
 
 
 def event_topics(event: Event) -> tuple[str, ...]:
@@ -91,6 +116,8 @@ def event_topics(event: Event) -> tuple[str, ...]:
         return ("day_end",)
     if isinstance(event, EntryPosted):
         return ("ledger", *(f"account:{i}" for i in event.ledger_account_ids))
+    if isinstance(event, (HoldChanged, PaymentUpdated)):
+        return ("payments", f"account:{event.ledger_account_id}")
     return ("ledger", f"account:{event.ledger_account_id}")
 
 

@@ -5,7 +5,8 @@ Checks (all set-based SQL, so they scale to millions of postings):
 * every tracked account's cached balance equals the sum of its postings;
 * every journal entry has at least two postings and balances per currency;
 * every posting is in its account's currency and none is on a control account;
-* the trial balance nets to zero per currency.
+* the trial balance nets to zero per currency;
+* every account's held total equals the sum of its pending holds (available = balance - held).
 """
 
 from __future__ import annotations
@@ -98,6 +99,16 @@ async def verify_ledger(*, max_listed: int = 50) -> VerifyReport:
         [],
     ):
         problems.append(f"trial balance in {row['currency']} does not net to zero: off by {row['net']}")
+
+    for row in await fetch(
+        conn,
+        "SELECT la.code, la.held_minor, COALESCE(h.held, 0) AS derived FROM ledger_account la "
+        "LEFT JOIN (SELECT ledger_account_id AS id, SUM(amount_minor) AS held FROM hold WHERE status = 'pending' "
+        "GROUP BY ledger_account_id) h ON h.id = la.id "
+        f"WHERE la.held_minor <> COALESCE(h.held, 0) OR la.held_minor < 0 ORDER BY la.code{limit}",
+        [],
+    ):
+        problems.append(f"account {row['code']}: held total {row['held_minor']} but pending holds sum to {int(row['derived'])}")
 
     return VerifyReport(
         entries=int(counts["entries"]),

@@ -7,6 +7,9 @@ with ``register_tortoise`` so its context is visible to every handler (STACK_NOT
 
 from __future__ import annotations
 
+import asyncio
+import os
+
 from nicegui import app
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -18,6 +21,7 @@ from tortoise.contrib.fastapi import register_tortoise
 from bankcore.audit_batch import audit_writer
 from bankcore.db import database_url, tortoise_config
 from bankcore.events_relay import PgEventRelay
+from coopbank.webhooks import razorpay_webhook
 from graphql_api.http import BankGraphQL
 from graphql_api.schema import schema
 
@@ -53,6 +57,25 @@ async def _stop_event_relay() -> None:
         _relay = None
 
 
+_poller: asyncio.Task | None = None
+
+
+async def _start_payout_polling() -> None:
+    """Status checks of payouts without a final word, every 15 s (see bankcore.payments.polling)."""
+    global _poller
+    from bankcore.payments.polling import run_periodically
+
+    if _poller is None and os.environ.get("COOPBANK_PAYOUT_POLLING", "on") != "off":
+        _poller = asyncio.get_running_loop().create_task(run_periodically(), name="payout status checks")
+
+
+async def _stop_payout_polling() -> None:
+    global _poller
+    if _poller is not None:
+        _poller.cancel()
+        _poller = None
+
+
 class ApiShortcut:
     """ASGI middleware, outermost: /graphql and /healthz go straight to their handlers.
 
@@ -65,6 +88,7 @@ class ApiShortcut:
         self.app = asgi_app
         self.graphql = BankGraphQL(schema)
         self.health = Route("/healthz", healthz, methods=["GET"])
+        self.razorpay = Route("/webhooks/razorpay", razorpay_webhook, methods=["POST"])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket"):
@@ -74,6 +98,9 @@ class ApiShortcut:
                 return
             if path == "/healthz" and scope["type"] == "http":
                 await self.health.handle(scope, receive, send)
+                return
+            if path == "/webhooks/razorpay" and scope["type"] == "http":
+                await self.razorpay.handle(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
@@ -92,6 +119,8 @@ def wire() -> None:
     register_tortoise(app, config=tortoise_config())
     app.on_startup(_start_event_relay)
     app.on_shutdown(_stop_event_relay)
+    app.on_startup(_start_payout_polling)
+    app.on_shutdown(_stop_payout_polling)
     try:  # the web app's pages, when present
         import ui.pages  # noqa: F401
     except ImportError:

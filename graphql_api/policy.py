@@ -83,6 +83,13 @@ PARTNER_SCOPES: dict[str, str] = {
 }
 
 
+# Domains keep their own rows (graphql_api/<domain>/policy.py).
+from graphql_api.payments.policy import PAYMENTS_PARTNER_SCOPES, PAYMENTS_POLICY  # noqa: E402
+
+POLICY.update(PAYMENTS_POLICY)
+PARTNER_SCOPES.update(PAYMENTS_PARTNER_SCOPES)
+
+
 def allowed(context: Context, field_name: str) -> bool:
     """Whether the principal of ``context`` may call root field ``field_name``."""
     role = context.role

@@ -24,7 +24,8 @@ from graphql_api.mutations_root import Mutation
 from graphql_api.queries import CoreQuery
 from graphql_api.queries_dashboards import DashboardQuery
 from graphql_api.scalars import SCALAR_MAP
-from graphql_api.subscriptions import Subscription
+from graphql_api.payments.schema import PaymentsQuery, PaymentsSubscription
+from graphql_api.subscriptions import Subscription as CoreSubscription
 
 log = logging.getLogger("graphql_api")
 
@@ -60,8 +61,13 @@ class DocumentLimits(AddValidationRules):
 
 
 @strawberry.type
-class Query(CoreQuery, DashboardQuery):
+class Query(CoreQuery, DashboardQuery, PaymentsQuery):
     """The query root."""
+
+
+@strawberry.type
+class Subscription(CoreSubscription, PaymentsSubscription):
+    """The subscription root."""
 
 
 schema = BankSchema(

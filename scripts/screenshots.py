@@ -56,18 +56,33 @@ class Demo:
             self.port = s.getsockname()[1]
         self.workdir = workdir
         self.output = ""
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            sim_port = s.getsockname()[1]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "coopbank.cli", "demo", "--port", str(self.port)], cwd=workdir,
+            [sys.executable, "-m", "coopbank.cli", "demo", "--port", str(self.port), "--sim-port", str(sim_port)], cwd=workdir,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
         threading.Thread(target=self._read, daemon=True).start()
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 600  # the full Berka import on a busy 2-core machine
         while "NiceGUI ready" not in self.output and "Serving at" not in self.output:
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"demo did not start:\n{self.output[-3000:]}")
             time.sleep(0.2)
-        time.sleep(1.0)
         self.base = f"http://127.0.0.1:{self.port}"
+        import urllib.request
+
+        while True:  # "Serving at" is printed before the server (and the gateway simulator) is up
+            try:
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=1) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline + 60:
+                raise RuntimeError(f"demo did not serve:\n{self.output[-3000:]}")
+            time.sleep(0.3)
+        time.sleep(1.0)
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
@@ -208,6 +223,22 @@ def run(demo: Demo, out: Path) -> None:
 
         shoot(driver, out, "member-transfer", "/member/transfer", base, wait="To account number", before=fill_transfer)
         shoot(driver, out, "member-statements", "/member/statements", base, wait="PDF")
+
+        def fill_add_money(d) -> None:  # noqa: ANN001
+            field(d, "Amount").send_keys("2500")
+
+        shoot(driver, out, "member-add-money", "/member/add-money", base, wait="Pay from any bank", before=fill_add_money)
+
+        def pay_on_checkout(d) -> None:  # noqa: ANN001
+            if "Paid: the money" in d.find_element("tag name", "body").text:
+                return
+            button(d, "Continue to payment").click()
+            wait_text(d, "Test checkout", timeout=15)
+            d.find_element("xpath", "//button[@value='success']").click()
+            wait_text(d, "Paid: the money is in your account", timeout=20)
+
+        shoot(driver, out, "member-add-money-paid", None, base, before=pay_on_checkout)
+        shoot(driver, out, "member-send", "/member/send", base, wait="Recent payments")
         shoot(driver, out, "member-profile", "/member/profile", base, wait="Contact details")
         driver.delete_all_cookies()
 
@@ -230,7 +261,8 @@ def run(demo: Demo, out: Path) -> None:
             ("demo-manager", (("manager-approvals", "/staff/approvals", "KYC approval"),
                               ("manager-branch", "/staff/branch", "Daily volume", branch_window))),
             ("demo-clerk", (("clerk-members", "/staff/clerk", "Name, member number or mobile"),)),
-            ("demo-accountant", (("accountant-books", "/staff/books", "As of"),)),
+            ("demo-accountant", (("accountant-books", "/staff/books", "As of"),
+                                 ("accountant-payments", "/staff/payments", "Suspense ageing"))),
             ("demo-admin", (("admin", "/staff/admin", "Add a staff user"),)),
             ("demo-auditor", (("auditor-audit", "/staff/audit", "Hash chain"),)),
         ):

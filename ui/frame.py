@@ -39,6 +39,8 @@ class NavItem:
 MEMBER_NAV = (
     NavItem("/member", "Accounts", "account_balance_wallet"),
     NavItem("/member/transfer", "Transfer", "swap_horiz", ("transferFunds",)),
+    NavItem("/member/add-money", "Add money", "add_card", ("createPaymentOrder",)),
+    NavItem("/member/send", "Send to another bank", "send", ("createPayout",)),
     NavItem("/member/statements", "Statements", "receipt_long"),
     NavItem("/member/loans", "Loans", "request_quote"),
     NavItem("/member/deposits", "Deposits", "savings"),
@@ -51,6 +53,7 @@ STAFF_NAV = (
     NavItem("/staff/approvals", "Approvals", "fact_check", ("pendingApprovals", "approveReversal")),
     NavItem("/staff/branch", "Branch overview", "insights", ("branchOverview",)),
     NavItem("/staff/books", "Books", "menu_book", ("ledgerAccounts", "trialBalance", "journalEntries")),
+    NavItem("/staff/payments", "Gateway settlement", "account_balance", ("suspenseItems", "reconcileSettlement")),
     NavItem("/staff/admin", "Administration", "admin_panel_settings", ("staffUsers", "createStaffUser")),
     NavItem("/staff/audit", "Audit trail", "policy", ("auditEvents", "auditChainStatus")),
 )

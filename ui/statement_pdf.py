@@ -14,6 +14,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from ui import fmt
+from ui.i18n import _
 
 FONTS = Path(__file__).with_name("fonts")
 
@@ -31,6 +32,8 @@ class StatementData:
     opening: dict
     closing: dict
     lines: list[dict]
+    upi_uri: str | None = None  # the account's UPI QR (upi://pay?...), printed beside the summary
+    upi_vpa: str | None = None
 
 
 class _Pdf(FPDF):
@@ -62,6 +65,7 @@ def statement_pdf(data: StatementData) -> bytes:
     pdf = _Pdf(data)
     pdf.add_page()
     pdf.set_font("DejaVu", "", 10)
+    top = pdf.get_y()
     for label, value in (
         ("Member", f"{data.member_name} ({data.member_number})"),
         ("Account", f"{data.account_number} · {data.product} · {data.currency}"),
@@ -73,9 +77,27 @@ def statement_pdf(data: StatementData) -> bytes:
         pdf.cell(40, 6, label)
         pdf.set_font("DejaVu", "", 10)
         pdf.cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
+    if data.upi_uri:
+        _upi_qr(pdf, data, top)
     pdf.ln(3)
     _table(pdf, data)
     return bytes(pdf.output())
+
+
+def _upi_qr(pdf: _Pdf, data: StatementData, top: float) -> None:
+    """The account's UPI QR at the right of the summary (segno renders it; the link comes from the API)."""
+    import segno
+
+    png = io.BytesIO()
+    segno.make(data.upi_uri, error="m").save(png, kind="png", scale=6)
+    png.seek(0)
+    size = 30
+    x = pdf.w - pdf.r_margin - size
+    pdf.image(png, x=x, y=top, w=size, h=size)
+    pdf.set_xy(x - 10, top + size)
+    pdf.set_font("DejaVu", "", 7)
+    pdf.cell(size + 10, 4, _("Pay in by UPI: {vpa}").format(vpa=data.upi_vpa or ""), align="C")
+    pdf.set_xy(pdf.l_margin, max(pdf.get_y() + 4, top + 31))
 
 
 def _table(pdf: _Pdf, data: StatementData) -> None:

@@ -116,7 +116,8 @@ async def enrol_member_totp(*, member_id: int, actor: str) -> totp.TotpEnrolment
     return totp.enrolment(secret, account_name=credential.member.member_number)
 
 
-async def _send_code(challenge: SignInChallenge, token: str, member: Member, now: datetime) -> str:
+async def _send_code(challenge: SignInChallenge, token: str, member: Member, now: datetime,
+                     purpose: str = "sign-in") -> str:
     """Create a code for ``challenge`` and send it; returns the masked recipient."""
     if member.mobile:
         channel, recipient = NotificationChannel.SMS, member.mobile
@@ -134,7 +135,7 @@ async def _send_code(challenge: SignInChallenge, token: str, member: Member, now
         )
         message = await enqueue_notification(
             channel=channel, recipient=recipient, sensitive=True, now=now,
-            body=f"{code} is your coopbank sign-in code. It expires in {challenges.CHALLENGE_TTL_S // 60} minutes. "
+            body=f"{code} is your coopbank {purpose} code. It expires in {challenges.CHALLENGE_TTL_S // 60} minutes. "
             "Never share it, not even with bank staff.",
         )
     await deliver(message, now=now)

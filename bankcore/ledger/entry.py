@@ -54,6 +54,9 @@ class EntryDraft:
     source_ref: str | None = None
     # Extra facts about the request that belong in its fingerprint but not in the entry.
     fingerprint_extra: dict[str, str] = field(default_factory=dict)
+    # A pending hold this entry posts (TigerBeetle's post_pending_transfer): the entry must
+    # take exactly the held amount out of the held account, and the hold ends with it.
+    posts_hold_id: int | None = None
 
 
 def debit(ledger_account_id: int, amount_minor: int, currency: str) -> PostingDraft:

@@ -8,8 +8,12 @@
    become the hot row every transaction waits on);
 2. looks up the idempotency key (after the lock, so a concurrent first attempt on the same
    account has either committed, and is found, or not started);
-3. checks account status and floors against the locked balances;
-4. inserts the entry and its postings and writes the new cached balances.
+3. checks account status and floors against the locked balances, less the money held
+   by pending holds (available = balance - held; ``holds.py``); an entry that posts a hold
+   claims that hold under its row lock, so it is posted once and its money counted once;
+4. inserts the entry and its postings and writes the new cached balances; then runs the
+   caller's ``effects`` (rows that must commit or roll back with the entry, e.g. a gateway
+   event marked as handled).
 
 After commit it publishes ``EntryPosted`` and ``BalanceChanged``. The rules follow
 ARCHITECTURE.md §3 and TigerBeetle's transfer reference (idempotent ids, balance limits
@@ -19,6 +23,7 @@ checked against locked state, immutable history corrected by reversals).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -37,6 +42,9 @@ from bankcore.models import AccountStatus, EntryType, JournalEntry, LedgerAccoun
 # Statuses that refuse every posting, and those that refuse only money going out.
 _CLOSED_TO_ALL = {AccountStatus.PENDING.value, AccountStatus.CLOSED.value}
 _CLOSED_TO_OUTFLOW = {AccountStatus.FROZEN.value, AccountStatus.DORMANT.value}
+
+# Work done inside the posting's transaction after the entry is written: (connection, entry id).
+Effects = Callable[[BaseDBAsyncClient, int], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,14 +110,14 @@ def _deltas(postings: tuple[PostingDraft, ...], facts: dict[int, _AccountFacts])
 
 
 async def _lock_tracked(conn: BaseDBAsyncClient, ids: list[int]) -> dict[int, dict]:
-    """Lock the tracked accounts in id order; return balance, floor and account status."""
+    """Lock the tracked accounts in id order; return balance, held, floor and account status."""
     if not ids:
         return {}
     marks = ", ".join(placeholders(conn, len(ids)))
     lock = " FOR UPDATE OF la" if is_postgres(conn) else ""
     rows = await fetch(
         conn,
-        "SELECT la.id, la.balance_minor, la.floor_minor, a.status "
+        "SELECT la.id, la.balance_minor, la.held_minor, la.floor_minor, a.status "
         "FROM ledger_account la LEFT JOIN account a ON a.ledger_account_id = la.id "
         f"WHERE la.id IN ({marks}) ORDER BY la.id{lock}",
         list(ids),
@@ -131,6 +139,31 @@ async def _write_balances(conn: BaseDBAsyncClient, balances: dict[int, int], not
     else:
         for i in ids:
             await conn.execute_query("UPDATE ledger_account SET balance_minor = ? WHERE id = ?", [balances[i], i])
+
+
+async def _claim_hold(conn: BaseDBAsyncClient, hold_id: int, deltas: dict[int, int], tracked: list[int]) -> tuple[int, int]:
+    """Lock hold ``hold_id`` (after the accounts: one lock order everywhere) and check the
+    entry posts it exactly; returns (ledger account id, held amount)."""
+    mark = placeholders(conn, 1)[0]
+    lock = " FOR UPDATE" if is_postgres(conn) else ""
+    rows = await fetch(conn, f"SELECT ledger_account_id, amount_minor, status FROM hold WHERE id = {mark}{lock}", [hold_id])
+    if not rows or rows[0]["status"] != "pending":
+        raise DomainError(ErrorCode.HOLD_NOT_PENDING, f"hold {hold_id} is not pending (already posted, voided or expired)")
+    account_id, amount = rows[0]["ledger_account_id"], rows[0]["amount_minor"]
+    if account_id not in tracked or deltas.get(account_id, 0) != -amount:
+        raise DomainError(ErrorCode.HOLD_MISMATCH, f"the entry must take exactly the held {amount} out of the held account")
+    return account_id, amount
+
+
+async def _mark_hold_posted(conn: BaseDBAsyncClient, hold_id: int, account_id: int, amount: int, entry_id: int,
+                            posted_at: datetime) -> None:
+    m = placeholders(conn, 3)
+    await conn.execute_query(
+        f"UPDATE hold SET status = 'posted', entry_id = {m[0]}, resolved_at = {m[1]} WHERE id = {m[2]}",
+        [entry_id, posted_at, hold_id],
+    )
+    m = placeholders(conn, 2)
+    await conn.execute_query(f"UPDATE ledger_account SET held_minor = held_minor - {m[0]} WHERE id = {m[1]}", [amount, account_id])
 
 
 async def _insert_entry(conn: BaseDBAsyncClient, draft: EntryDraft, value_date: date, posted_at: datetime) -> int:
@@ -183,8 +216,16 @@ async def _replay(draft: EntryDraft, existing: JournalEntry) -> PostedEntry:
     )
 
 
-async def post_entry(draft: EntryDraft) -> PostedEntry:
+async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> PostedEntry:
     """Post ``draft`` atomically, enforcing balance, currency, status and floors.
+
+    Money leaving a tracked account must leave its *available* balance (balance less
+    pending holds) at or above the floor. With ``draft.posts_hold_id`` the entry posts
+    that pending hold: the hold's money is released and spent in the same transaction,
+    once (``HOLD_NOT_PENDING`` if it was posted, voided or expired already;
+    ``HOLD_MISMATCH`` unless the entry takes exactly the held amount out of the held
+    account). ``effects(conn, entry_id)``, if given, runs in the posting's transaction
+    after the entry is written; if it raises, nothing is posted.
 
     Raises ``DomainError`` with: the codes of ``validate_entry``; ``NOT_FOUND`` (unknown
     ledger account); ``NOT_POSTABLE`` (a control account); ``CURRENCY_MISMATCH`` (a
@@ -232,20 +273,27 @@ async def post_entry(draft: EntryDraft) -> PostedEntry:
                 if await fetch(conn, f"SELECT id FROM journal_entry WHERE idempotency_key = {mark}", [draft.idempotency_key]):
                     existing = await JournalEntry.get(idempotency_key=draft.idempotency_key).using_db(conn)
                     return await _replay(draft, existing)
+            released: dict[int, int] = {}
+            if draft.posts_hold_id is not None:
+                held_account, held_amount = await _claim_hold(conn, draft.posts_hold_id, deltas, tracked)
+                released[held_account] = held_amount
             new_balances: dict[int, int] = {}
             for account_id in tracked:
                 row = locked[account_id]
                 delta = deltas.get(account_id, 0)
                 status = row["status"]
-                if status in _CLOSED_TO_ALL or (delta < 0 and status in _CLOSED_TO_OUTFLOW):
+                # A hold placed while the account was open is still posted after a freeze:
+                # the money was committed (e.g. sent to another bank) when it was held.
+                if status in _CLOSED_TO_ALL or (delta < 0 and status in _CLOSED_TO_OUTFLOW and account_id not in released):
                     raise DomainError(
                         ErrorCode.ACCOUNT_NOT_ACTIVE,
                         f"account {facts[account_id].code} is {status}",
                         field="account_number",
                     )
                 balance = row["balance_minor"] + delta
+                held = row["held_minor"] - released.get(account_id, 0)
                 floor = row["floor_minor"]
-                if delta < 0 and floor is not None and balance < floor:
+                if delta < 0 and floor is not None and balance - held < floor:
                     raise DomainError(
                         ErrorCode.INSUFFICIENT_FUNDS,
                         f"account {facts[account_id].code} has insufficient funds",
@@ -261,6 +309,10 @@ async def post_entry(draft: EntryDraft) -> PostedEntry:
                 balances={i: (b, facts[i].currency) for i, b in new_balances.items()},
             )
             await _write_balances(conn, new_balances, payload)
+            for account_id, amount in released.items():
+                await _mark_hold_posted(conn, draft.posts_hold_id, account_id, amount, entry_id, posted_at)
+            if effects is not None:
+                await effects(conn, entry_id)
     except IntegrityError:
         # A concurrent request with the same key, or a second reversal, won the race.
         if draft.idempotency_key is not None:

@@ -29,6 +29,23 @@ from bankcore.models.notification import NotificationChannel, NotificationOutbox
 from bankcore.models.product import Product, ProductKind
 from bankcore.models.records import Card, StandingOrder
 from bankcore.models.setting import BankSetting
+# payments (holds, gateway orders and payouts, settlement)
+from bankcore.models.hold import Hold, HoldStatus
+from bankcore.models.payments import (
+    GatewayEvent,
+    GatewayEventOutcome,
+    Payee,
+    PayeeKind,
+    PaymentOrder,
+    PaymentOrderStatus,
+    PaymentPurpose,
+    Payout,
+    PayoutMode,
+    PayoutStatus,
+    SettlementRun,
+    SuspenseItem,
+    SuspenseStatus,
+)
 
 __all__ = [
     "ApprovalKind",
@@ -76,4 +93,20 @@ __all__ = [
     "StaffUser",
     "StandingOrder",
     "StatementFrequency",
+    # payments
+    "GatewayEvent",
+    "GatewayEventOutcome",
+    "Hold",
+    "HoldStatus",
+    "Payee",
+    "PayeeKind",
+    "PaymentOrder",
+    "PaymentOrderStatus",
+    "PaymentPurpose",
+    "Payout",
+    "PayoutMode",
+    "PayoutStatus",
+    "SettlementRun",
+    "SuspenseItem",
+    "SuspenseStatus",
 ]

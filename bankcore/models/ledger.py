@@ -67,6 +67,9 @@ class LedgerAccount(Model):
     tracks_balance = fields.BooleanField(default=False)
     floor_minor = fields.BigIntField(null=True, description="Lowest allowed balance, null for no floor")
     balance_minor = fields.BigIntField(default=0, db_default=0)
+    held_minor = fields.BigIntField(
+        default=0, db_default=0, description="Sum of pending holds: available = balance - held - floor"
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

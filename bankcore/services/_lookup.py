@@ -32,6 +32,7 @@ class AccountRef:
     kind: str
     balance_minor: int
     floor_minor: int | None
+    held_minor: int = 0
 
 
 async def get_accounts(numbers: dict[str, str]) -> dict[str, AccountRef]:
@@ -51,7 +52,7 @@ async def get_accounts(numbers: dict[str, str]) -> dict[str, AccountRef]:
     wanted = sorted(set(compact.values()))
     rows = await fetch(
         conn,
-        "SELECT a.id, a.number, a.status, a.ledger_account_id, la.currency, la.kind, la.balance_minor, la.floor_minor "
+        "SELECT a.id, a.number, a.status, a.ledger_account_id, la.currency, la.kind, la.balance_minor, la.floor_minor, la.held_minor "
         "FROM account a JOIN ledger_account la ON la.id = a.ledger_account_id "
         f"WHERE a.number IN ({', '.join(placeholders(conn, len(wanted)))})",
         wanted,

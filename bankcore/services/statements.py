@@ -60,7 +60,8 @@ async def account_balance(*, account_number: str) -> AccountBalance:
     """The account's ledger and available balance. Raises ``NOT_FOUND``, ``INVALID_ACCOUNT_NUMBER``."""
     account = await get_account(account_number)
     floor = account.floor_minor
-    available = account.balance_minor - floor if floor is not None else account.balance_minor
+    spendable = account.balance_minor - account.held_minor  # pending holds are spoken for
+    available = spendable - floor if floor is not None else spendable
     return AccountBalance(
         account_number=account.number,
         ledger=Money(account.balance_minor, account.currency),

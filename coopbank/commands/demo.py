@@ -44,6 +44,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--data", type=Path, help="directory with the Berka .asc.gz files (default: found or bundled)")
     parser.add_argument("--no-serve", action="store_true", help="set up and print the credentials, but do not serve")
+    parser.add_argument("--sim-port", type=int, default=8090,
+                        help="port of the payment gateway simulator the demo starts (COOPBANK_GATEWAY=sim)")
     parser.add_argument("--write-slice", type=Path, metavar="DIR", help=argparse.SUPPRESS)  # maintainers: rebuild the slice
     parser.set_defaults(func=_run)
 
@@ -225,6 +227,29 @@ class _CodePrinter(logging.Handler):
         print(f"[sms] {record.getMessage()}", flush=True)
 
 
+def _start_gateway_simulator(args: argparse.Namespace) -> None:
+    """With COOPBANK_GATEWAY=sim (the default), run ``coopbank gateway-sim`` beside the bank so
+    "Add money" and "Send to another bank" work at once; stopped when the demo stops."""
+    import atexit
+    import os
+    import subprocess
+
+    from coopbank.commands.gateway_sim import DEV_WEBHOOK_SECRET
+
+    if os.environ.get("COOPBANK_GATEWAY", "sim") != "sim":
+        return
+    # A development secret only when none is given: the simulator signs with it, the bank checks it.
+    os.environ.setdefault("COOPBANK_RAZORPAY_WEBHOOK_SECRET", DEV_WEBHOOK_SECRET)
+    os.environ.setdefault("COOPBANK_GATEWAY_SIM_URL", f"http://{args.host}:{args.sim_port}")
+    webhook_url = f"http://{args.host}:{args.port}/webhooks/razorpay"
+    proc = subprocess.Popen([sys.executable, "-m", "coopbank.cli", "gateway-sim", "--host", args.host,
+                             "--port", str(args.sim_port), "--webhook-url", webhook_url,
+                             "--exit-with-parent", str(os.getpid())], env=os.environ.copy())
+    atexit.register(proc.terminate)
+    print(f"Payment gateway simulator at {os.environ['COOPBANK_GATEWAY_SIM_URL']} (test checkout, payouts, "
+          f"settlement reports; webhooks to {webhook_url})", flush=True)
+
+
 def _run(args: argparse.Namespace) -> int:
     from bankcore.db import migrate_database
 
@@ -241,6 +266,7 @@ def _run(args: argparse.Namespace) -> int:
     _print(credentials, args.host, args.port, serving=not args.no_serve)
     if args.no_serve:
         return 0
+    _start_gateway_simulator(args)
     notes = logging.getLogger("bankcore.identity.notifications")
     notes.setLevel(logging.INFO)
     notes.addHandler(_CodePrinter())

@@ -54,20 +54,23 @@ class AccountType(relay.Node):
     status: AccountStatusEnum = strawberry.field(description="Lifecycle state.")
     opened_on: date = strawberry.field(description="Date opened.")
     balance: MoneyType = strawberry.field(description="Ledger (booked) balance: credits minus debits for deposits.")
-    available_balance: MoneyType = strawberry.field(description="What can still be drawn: balance above the floor (minimum balance or overdraft).")
+    available_balance: MoneyType = strawberry.field(description="What can still be drawn: balance less pending holds, above the floor (minimum balance or overdraft).")
+    held_balance: MoneyType = strawberry.field(description="Money held by pending payments (see holds), not yet debited.")
     _model: strawberry.Private[Account]
 
     @classmethod
     def from_model(cls, a: Account) -> AccountType:
         ledger = a.ledger_account
         floor = ledger.floor_minor
-        available = ledger.balance_minor - floor if floor is not None else ledger.balance_minor
+        spendable = ledger.balance_minor - ledger.held_minor
+        available = spendable - floor if floor is not None else spendable
         return cls(
             number=a.number,
             status=a.status,
             opened_on=a.opened_on,
             balance=MoneyType.minor(ledger.balance_minor, ledger.currency),
             available_balance=MoneyType.minor(max(available, 0), ledger.currency),
+            held_balance=MoneyType.minor(ledger.held_minor, ledger.currency),
             _model=a,
         )
 

@@ -78,6 +78,26 @@ EXPECTED: dict[str, set[str]] = {
     # subscriptions
     "balanceChanged": SIGNED_IN,
     "entryPosted": SIGNED_IN,
+    # payments (graphql_api/payments)
+    "paymentGateway": SIGNED_IN,
+    "paymentOrder": STAFF | {"member"},
+    "paymentOrders": STAFF | {"member"},
+    "holds": STAFF | {"member", "partner"},
+    "payees": STAFF | {"member"},
+    "payouts": STAFF | {"member"},
+    "upiQr": STAFF | {"member", "partner"},
+    "gatewayEvents": BACK_OFFICE,
+    "settlementRuns": BACK_OFFICE,
+    "suspenseItems": BACK_OFFICE,
+    "suspenseAgeing": BACK_OFFICE,
+    "createPaymentOrder": {"manager", "cashier", "member"},
+    "confirmPaymentCheckout": {"manager", "cashier", "member"},
+    "requestStepUpCode": {"manager", "cashier", "clerk", "member"},
+    "addPayee": {"manager", "cashier", "clerk", "member"},
+    "removePayee": {"manager", "cashier", "clerk", "member"},
+    "createPayout": {"manager", "cashier", "member"},
+    "reconcileSettlement": {"admin", "manager", "accountant"},
+    "paymentUpdates": SIGNED_IN,
 }
 
 

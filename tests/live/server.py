@@ -28,19 +28,19 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(database_url: str) -> Iterator[str]:
-    """Run `coopbank serve` on a free port against ``database_url``; yields its base URL."""
-    port = free_port()
+def serve(database_url: str, *, port: int | None = None, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run `coopbank serve` on a free port (or ``port``) against ``database_url``; yields its base URL."""
+    port = port or free_port()
     # Without PYTEST_CURRENT_TEST, or NiceGUI thinks it runs inside pytest and picks its own port.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    env.update(DATABASE_URL=database_url, COOPBANK_STORAGE_SECRET="test")
+    env.update(DATABASE_URL=database_url, COOPBANK_STORAGE_SECRET="test", **(extra_env or {}))
     proc = subprocess.Popen(
         [sys.executable, "-m", "coopbank.cli", "serve", "--port", str(port)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a busy 2-core machine can take a while
         while True:
             try:
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
@@ -48,6 +48,8 @@ def serve(database_url: str) -> Iterator[str]:
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
+                # Stop it first: reading the output of a live process would wait for ever.
+                proc.kill()
                 out = proc.stdout.read().decode() if proc.stdout else ""
                 raise RuntimeError(f"server did not start:\n{out[-3000:]}")
             time.sleep(0.2)

@@ -30,6 +30,9 @@ from bankcore.models import PrincipalKind
 from graphql_api.auth_cache import forget_all
 from graphql_api.http import TOKEN_COOKIE
 
+# The gateway simulator's fixtures, for the payment pages' tests (tests/ui/test_payments_ui.py).
+from tests.payments.conftest import sim, sim_process, webhook_server  # noqa: E402,F401
+
 MAIN_FILE = Path(__file__).with_name("main.py")
 
 

@@ -11,6 +11,7 @@ from nicegui import ui
 from ui import fmt, frame
 from ui.api import Api
 from ui.live import follow_balance
+from ui.pages.member.pending import draw_pending_and_upi
 
 ACCOUNT_HISTORY = """
 query AccountHistory($number: String!, $fromDate: Date!, $toDate: Date!, $first: Int!, $after: String) {
@@ -69,6 +70,7 @@ class AccountView:
     async def draw(self) -> None:
         start, end = default_period()
         self.head = ui.column().classes("w-full gap-1")
+        self.payments = ui.column().classes("w-full gap-2")
         with ui.row().classes("w-full items-end gap-2"):
             self.from_input = frame.date_input("From", start).mark("from")
             self.to_input = frame.date_input("To", end).mark("to")
@@ -169,6 +171,11 @@ class AccountView:
                 ui.button("Statement", icon="download",
                           on_click=lambda: ui.navigate.to(f"/member/statements?account={account['number']}")).props(
                     "outline dense")
+        if not getattr(self, "_payments_drawn", False):
+            # Payments: money held for pending payments, and the account's UPI QR (bankcore.payments);
+            # once per page (they do not depend on the period), after the head so the page does not wait.
+            self._payments_drawn = True
+            ui.timer(0, draw_pending_and_upi(self.api, account, self.payments), once=True)
         if not getattr(self, "_following", False):
             self._following = True
             follow_balance(self.api, account["number"], lambda m: setattr(self.balance, "text", fmt.money_of(m)))

@@ -31,6 +31,9 @@ query StatementPage($number: String!, $fromDate: Date!, $toDate: Date!, $after: 
   }
 }"""
 
+STATEMENT_UPI = """
+query StatementUpi($number: String!) { upiQr(accountNumber: $number) { uri vpa } }"""
+
 MAX_PAGES = 40  # 20,000 lines: a statement longer than that belongs to a branch request
 
 
@@ -63,10 +66,12 @@ async def fetch_statement(api: Api, member: dict, number: str, start: date, end:
         after = statement["nextCursor"]
         if not after:
             break
+    upi = (await api.run(STATEMENT_UPI, number=number)).get("upiQr") or {}
     return StatementData(
         bank="coopbank co-operative bank", member_name=member["fullName"], member_number=member["memberNumber"],
         account_number=account["number"], product=account["product"]["name"], currency=account["currency"],
         from_date=start, to_date=end, opening=opening, closing=closing, lines=lines,
+        upi_uri=upi.get("uri"), upi_vpa=upi.get("vpa"),
     )
 
 
