@@ -9,6 +9,7 @@
   payload (``{"authorization": "Bearer <token>"}``); a connection without a live session
   is refused with 4403, a subscribe before ``connection_init`` is closed with 4401 (by
   Strawberry), and each connection may hold at most ``MAX_SUBSCRIPTIONS`` operations.
+  Once open, the socket is closed (4401 / 4403) when its session ends: see ``ws``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from graphql_api.auth_cache import principal_for
 from graphql_api.context import Context
+from graphql_api.ws import SessionBoundHandler
 
 TOKEN_COOKIE = "coopbank_token"
 MAX_SUBSCRIPTIONS = 10
@@ -41,6 +43,9 @@ def bearer(value: str | None) -> str | None:
 
 class BankGraphQL(GraphQL):
     """The /graphql endpoint."""
+
+    # Every WebSocket lives and dies with its session (graphql_api/ws.py).
+    graphql_transport_ws_handler_class = SessionBoundHandler
 
     def __init__(self, schema: Any) -> None:
         super().__init__(
