@@ -9,6 +9,7 @@ import re
 from bankcore.errors import DomainError, ErrorCode
 
 MAX_PAGE = 100
+DEFAULT_PAGE = 50
 MAX_CURSOR_CHARS = 64
 # What a key inside each kind of cursor looks like: member and account numbers are digit
 # strings, entry and audit ids positive integers that fit a BIGINT (18 digits do).
@@ -49,7 +50,7 @@ def decode_cursor(kind: str, cursor: str | None) -> str | None:
 
 def page_size(first: int | None) -> int:
     if first is None:
-        return 50
+        return DEFAULT_PAGE
     if not 1 <= first <= MAX_PAGE:
         raise DomainError(ErrorCode.INVALID_INPUT, f"first must be 1-{MAX_PAGE}", field="first")
     return first

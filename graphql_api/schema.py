@@ -27,6 +27,7 @@ from graphql_api.extensions import (
     error_code,
     is_expected,
 )
+from graphql_api.cost import QueryCost
 from graphql_api.input_guard import ControlCharacterGuard
 from graphql_api.mutations_root import Mutation
 from graphql_api.queries import CoreQuery
@@ -87,6 +88,7 @@ schema = BankSchema(
         IntrospectionForStaffOnly,
         ReadOnlyForAuditors,
         ControlCharacterGuard,
+        QueryCost,
         TypedErrors,
         lambda: MaskErrors(should_mask_error=lambda e: not is_expected(e)),
         AuditTrail,
