@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from typing import Any
 
@@ -32,6 +33,23 @@ from graphql_api.ws import SessionBoundHandler
 TOKEN_COOKIE = "coopbank_token"
 MAX_SUBSCRIPTIONS = 10
 MAX_BODY_BYTES = 256 * 1024
+
+
+def public_url() -> str:
+    """``COOPBANK_PUBLIC_URL``: where members and staff reach the bank (``https://bank.example``), or ""."""
+    return os.environ.get("COOPBANK_PUBLIC_URL", "").strip().rstrip("/")
+
+
+def https_public_url() -> bool:
+    """True when the bank is served over https (cookies must then be ``Secure``)."""
+    return public_url().lower().startswith("https://")
+
+
+def secure_cookies(request: Any) -> bool:
+    """Whether cookies must carry ``Secure``: the public URL is https, or this request came over
+    https. Behind a TLS-terminating proxy the request itself looks like http, so the public URL
+    is what an operator sets."""
+    return https_public_url() or getattr(getattr(request, "url", None), "scheme", "") == "https"
 
 
 def bearer(value: str | None) -> str | None:

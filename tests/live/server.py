@@ -28,12 +28,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(database_url: str) -> Iterator[str]:
-    """Run `coopbank serve` on a free port against ``database_url``; yields its base URL."""
+def serve(database_url: str, **environment: str) -> Iterator[str]:
+    """Run `coopbank serve` on a free port against ``database_url`` (plus ``environment``); yields its base URL."""
     port = free_port()
     # Without PYTEST_CURRENT_TEST, or NiceGUI thinks it runs inside pytest and picks its own port.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    env.update(DATABASE_URL=database_url, COOPBANK_STORAGE_SECRET="test")
+    env.update(DATABASE_URL=database_url, COOPBANK_STORAGE_SECRET="test", **environment)
     proc = subprocess.Popen(
         [sys.executable, "-m", "coopbank.cli", "serve", "--port", str(port)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
