@@ -29,6 +29,8 @@ from bankcore.models.notification import NotificationChannel, NotificationOutbox
 from bankcore.models.product import Product, ProductKind
 from bankcore.models.records import Card, StandingOrder
 from bankcore.models.setting import BankSetting
+# API edge (issue 8): rate limits shared by instances
+from bankcore.models.ratelimit import RateLimitHit
 
 __all__ = [
     "ApprovalKind",
@@ -76,4 +78,6 @@ __all__ = [
     "StaffUser",
     "StandingOrder",
     "StatementFrequency",
+    # API edge (issue 8)
+    "RateLimitHit",
 ]
