@@ -52,3 +52,44 @@ async def test_limits_kept_in_the_database_hold_across_instances(db: str) -> Non
     results = await asyncio.gather(*(
         (first if i % 2 else second).hit(per_login, "sign-in", "password", "race") for i in range(20)))
     assert sum(results) == 10
+
+
+def _redis_missing() -> str | None:
+    import shutil
+
+    try:
+        import coredis  # noqa: F401
+    except ImportError:
+        return "coredis is not installed (pip install -e '.[redis]')"
+    return None if shutil.which("redis-server") else "redis-server is not installed"
+
+
+@pytest.mark.skipif(_redis_missing() is not None, reason=_redis_missing() or "")
+async def test_limits_kept_in_redis_when_configured(db: str, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
+    import subprocess
+
+    from tests.live.server import free_port
+
+    port = free_port()
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        monkeypatch.setenv("COOPBANK_REDIS_URL", f"redis://127.0.0.1:{port}/0")
+        monkeypatch.setattr(ratelimit, "_limiters", {})
+        for _ in range(50):  # until redis-server answers
+            try:
+                await ratelimit.limiter().storage.check()
+                break
+            except Exception:  # noqa: BLE001
+                await asyncio.sleep(0.1)
+        # two instances: two limiters over the same Redis
+        monkeypatch.setattr(ratelimit, "_limiters", {})
+        first = ratelimit.limiter()
+        monkeypatch.setattr(ratelimit, "_limiters", {})
+        second = ratelimit.limiter()
+        assert first is not second and type(first.storage).__name__ == "RedisStorage"
+        per_login = RateLimitItemPerMinute(3)
+        assert [await (first if i % 2 else second).hit(per_login, "k") for i in range(4)] == [True, True, True, False]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
