@@ -39,6 +39,8 @@ from graphql_api.context import Context
 log = logging.getLogger(__name__)
 
 RECHECK_S = 30.0
+# On a revocation, how long running operations get to send their own `complete` first.
+OPERATIONS_GRACE_S = 0.3
 UNAUTHORIZED = 4401
 FORBIDDEN = 4403
 # Ways a session ends by its own rules; every other end is someone else's doing.
@@ -114,6 +116,7 @@ class SessionBoundHandler(BaseGraphQLTransportWSHandler):
                         continue
                     if isinstance(event, SessionRevoked):
                         ended = "signed-out" if event.reason == SIGN_OUT_REASON else "revoked"
+                        await self._let_operations_finish()
                         await self._close(close_code(ended), ended)
                         return
         except asyncio.CancelledError:
@@ -121,6 +124,12 @@ class SessionBoundHandler(BaseGraphQLTransportWSHandler):
         except Exception:  # noqa: BLE001 - a watchdog that cannot check must not leave the socket open
             log.exception("session watchdog failed; closing the connection")
             await self._close(FORBIDDEN, "session could not be checked")
+
+    async def _let_operations_finish(self) -> None:
+        """Subscriptions end on the same event and send their ``complete``: let them, briefly, before closing."""
+        tasks = [op.task for op in self.operations.values() if op.task is not None and not op.task.done()]
+        if tasks:
+            await asyncio.wait(tasks, timeout=OPERATIONS_GRACE_S)
 
     async def _close(self, code: int, reason: str) -> None:
         if self.closing:
