@@ -40,7 +40,8 @@ def serve(database_url: str, **environment: str) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        # Generous: on a machine shared with other test runs a start can take half a minute.
+        deadline = time.monotonic() + 90
         while True:
             try:
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
@@ -48,6 +49,7 @@ def serve(database_url: str, **environment: str) -> Iterator[str]:
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()  # before reading its output: a live process never ends the pipe
                 out = proc.stdout.read().decode() if proc.stdout else ""
                 raise RuntimeError(f"server did not start:\n{out[-3000:]}")
             time.sleep(0.2)
