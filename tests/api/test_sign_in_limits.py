@@ -13,7 +13,16 @@ from bankcore.ratelimit_store import DatabaseStorage
 from graphql_api import ratelimit
 from graphql_api.ratelimit import reset_rate_limits
 from ui.api import Api
-from ui.pages.signin import SIGN_IN_PASSWORD
+
+# The sign-in page's first step (ui/pages/signin.py; importing that module here would
+# register its pages before NiceGUI's test harness, which then finds none).
+SIGN_IN_PASSWORD = """
+mutation SignInPassword($kind: PrincipalKindInput!, $login: String!, $password: String!) {
+  signInWithPassword(kind: $kind, login: $login, password: $password) {
+    challengeToken method sentTo expiresAt
+    userErrors { code message }
+  }
+}"""
 
 
 async def _codes(api: Api, attempts: int, prefix: str) -> list[str]:
