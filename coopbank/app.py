@@ -12,7 +12,7 @@ import os
 
 from nicegui import app
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise.connection import get_connection
@@ -22,6 +22,7 @@ from bankcore.audit_batch import audit_writer
 from bankcore.db import database_url, tortoise_config
 from bankcore.events_relay import PgEventRelay
 from coopbank.webhooks import razorpay_webhook
+from coopbank.web_security import SecurityHeaders
 from graphql_api.http import BankGraphQL
 from graphql_api.schema import schema
 
@@ -97,6 +98,11 @@ class ApiShortcut:
                 await self.graphql(scope, receive, send)
                 return
             if path == "/healthz" and scope["type"] == "http":
+                if scope["method"] not in ("GET", "HEAD"):
+                    # Route.handle would raise HTTPException, and out here nothing turns it into a 405.
+                    await PlainTextResponse("Method Not Allowed", status_code=405, headers={"Allow": "GET, HEAD"})(
+                        scope, receive, send)
+                    return
                 await self.health.handle(scope, receive, send)
                 return
             if path == "/webhooks/razorpay" and scope["type"] == "http":
@@ -115,7 +121,7 @@ def wire() -> None:
     # add_middleware would put this inside them. Starlette builds the stack on the
     # first request by calling build_middleware_stack, so wrap what it builds.
     build_stack = app.build_middleware_stack
-    app.build_middleware_stack = lambda: ApiShortcut(build_stack())  # type: ignore[method-assign]
+    app.build_middleware_stack = lambda: SecurityHeaders(ApiShortcut(build_stack()))  # type: ignore[method-assign]
     register_tortoise(app, config=tortoise_config())
     app.on_startup(_start_event_relay)
     app.on_shutdown(_stop_event_relay)

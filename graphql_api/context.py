@@ -44,6 +44,9 @@ class Context:
     response: Any = None
     connection_params: dict[str, Any] | None = None
     access_token: str | None = None
+    # The client's IP address when the request did not come through /graphql itself (the web
+    # app's in-process calls pass the address of the browser behind the page).
+    client_address: str | None = None
     # Account ids the principal may see, computed once per request for members and partners.
     _visible_account_ids: set[int] | None = field(default=None, repr=False)
 
@@ -65,6 +68,14 @@ class Context:
     @property
     def scopes(self) -> frozenset[str]:
         return frozenset(self.principal.scopes) if self.principal is not None and self.principal.scopes else frozenset()
+
+    @property
+    def client(self) -> str:
+        """The client's IP address (behind a trusted proxy, the one it forwarded), or ``in-process``."""
+        if self.client_address:
+            return self.client_address
+        peer = getattr(self.request, "client", None)
+        return peer.host if peer is not None and peer.host else "in-process"
 
     @property
     def actor(self) -> str:

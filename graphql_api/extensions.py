@@ -21,13 +21,47 @@ EXPECTED = (DomainError, PermissionError)
 
 
 def is_expected(error: GraphQLError) -> bool:
+    """Whether ``error`` is a refusal the client may read as it is (else it is masked and logged).
+
+    Parse and validation errors carry no original error; coercing variables wraps the
+    scalar's or input type's own ``GraphQLError`` (a wrong JSON type, an unknown or missing
+    input field, a bad enum value, an impossible date): all are the client's mistakes.
+    """
     original = error.original_error
     if original is None:
         return True  # validation and parse errors carry no internals
-    if isinstance(original, EXPECTED):
+    if isinstance(original, (*EXPECTED, GraphQLError)):
         return True
     # Strawberry's permission denials
     return type(original).__name__ in {"PermissionDenied", "StrawberryGraphQLError"}
+
+
+def error_code(error: GraphQLError) -> str:
+    """The machine-readable code of an error: its extension, a domain code, or GRAPHQL_VALIDATION."""
+    code = (error.extensions or {}).get("code")
+    if code:
+        return str(code)
+    if isinstance(error.original_error, DomainError):
+        return error.original_error.code.value
+    return "GRAPHQL_VALIDATION" if error.path is None else "ERROR"
+
+
+class TypedErrors(SchemaExtension):
+    """A ``DomainError`` raised by a query resolver (a bad cursor, ``first`` out of range)
+    reaches the client as an error with ``extensions.code`` and ``extensions.field``, like a userError."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        for error in getattr(result, "errors", None) or []:
+            original = error.original_error
+            if isinstance(original, DomainError) and not (error.extensions or {}).get("code"):
+                extensions = dict(error.extensions or {})
+                extensions["code"] = original.code.value
+                if original.field:
+                    head, *rest = original.field.split("_")
+                    extensions["field"] = head + "".join(part.title() for part in rest)
+                error.extensions = extensions
 
 
 # Ending one's own session changes nothing in the bank: auditors may sign out.

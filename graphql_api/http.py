@@ -9,10 +9,12 @@
   payload (``{"authorization": "Bearer <token>"}``); a connection without a live session
   is refused with 4403, a subscribe before ``connection_init`` is closed with 4401 (by
   Strawberry), and each connection may hold at most ``MAX_SUBSCRIPTIONS`` operations.
+  Once open, the socket is closed (4401 / 4403) when its session ends: see ``ws``.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from typing import Any
 
@@ -26,10 +28,28 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from graphql_api.auth_cache import principal_for
 from graphql_api.context import Context
+from graphql_api.ws import SessionBoundHandler
 
 TOKEN_COOKIE = "coopbank_token"
 MAX_SUBSCRIPTIONS = 10
 MAX_BODY_BYTES = 256 * 1024
+
+
+def public_url() -> str:
+    """``COOPBANK_PUBLIC_URL``: where members and staff reach the bank (``https://bank.example``), or ""."""
+    return os.environ.get("COOPBANK_PUBLIC_URL", "").strip().rstrip("/")
+
+
+def https_public_url() -> bool:
+    """True when the bank is served over https (cookies must then be ``Secure``)."""
+    return public_url().lower().startswith("https://")
+
+
+def secure_cookies(request: Any) -> bool:
+    """Whether cookies must carry ``Secure``: the public URL is https, or this request came over
+    https. Behind a TLS-terminating proxy the request itself looks like http, so the public URL
+    is what an operator sets."""
+    return https_public_url() or getattr(getattr(request, "url", None), "scheme", "") == "https"
 
 
 def bearer(value: str | None) -> str | None:
@@ -41,6 +61,9 @@ def bearer(value: str | None) -> str | None:
 
 class BankGraphQL(GraphQL):
     """The /graphql endpoint."""
+
+    # Every WebSocket lives and dies with its session (graphql_api/ws.py).
+    graphql_transport_ws_handler_class = SessionBoundHandler
 
     def __init__(self, schema: Any) -> None:
         super().__init__(

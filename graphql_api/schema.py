@@ -19,7 +19,16 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.execution import ExecutionContext
 
-from graphql_api.extensions import AuditTrail, IntrospectionForStaffOnly, ReadOnlyForAuditors, is_expected
+from graphql_api.extensions import (
+    AuditTrail,
+    IntrospectionForStaffOnly,
+    ReadOnlyForAuditors,
+    TypedErrors,
+    error_code,
+    is_expected,
+)
+from graphql_api.cost import QueryCost
+from graphql_api.input_guard import ControlCharacterGuard
 from graphql_api.mutations_root import Mutation
 from graphql_api.queries import CoreQuery
 from graphql_api.queries_dashboards import DashboardQuery
@@ -37,10 +46,11 @@ SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 class BankSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
-        # Refusals are normal traffic: log them quietly; only the unexpected at ERROR.
+        # Refusals are normal traffic: log them quietly, by code and place only (their
+        # messages may quote the client's input); only the unexpected at ERROR.
         for error in errors:
             if is_expected(error):
-                log.info("refused: %s", error.message)
+                log.info("refused: %s at %s", error_code(error), ".".join(map(str, error.path or ())) or "request")
             else:
                 log.error("unexpected error", exc_info=error.original_error or error)
 
@@ -83,6 +93,9 @@ schema = BankSchema(
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         IntrospectionForStaffOnly,
         ReadOnlyForAuditors,
+        ControlCharacterGuard,
+        QueryCost,
+        TypedErrors,
         lambda: MaskErrors(should_mask_error=lambda e: not is_expected(e)),
         AuditTrail,
     ],

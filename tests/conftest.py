@@ -103,4 +103,12 @@ async def db(_tortoise: str) -> AsyncIterator[str]:
     forget_cached_facts()
     forget_cached_gl_ids()
     forget_cached_settings()
+    _forget_query_budgets()
     yield _tortoise
+
+
+def _forget_query_budgets() -> None:
+    """Every test starts with full query-cost buckets (the API helpers share one principal id)."""
+    from graphql_api.cost import budgets
+
+    budgets.reset()

@@ -46,6 +46,9 @@ class Api:
     """One signed-in user's (or an anonymous visitor's) handle on the schema."""
 
     token: str | None = None
+    # The browser's address (the page request's client, as uvicorn resolved it behind trusted
+    # proxies): sign-in attempts are rate limited per address, not for the whole web app at once.
+    client_address: str | None = None
     role: Role = Role.ANONYMOUS
     kind: str | None = None
     principal_id: int | None = None
@@ -53,21 +56,21 @@ class Api:
     last_activity: float = field(default_factory=time.monotonic)
 
     @classmethod
-    async def for_token(cls, token: str | None) -> Api | None:
+    async def for_token(cls, token: str | None, client_address: str | None = None) -> Api | None:
         """The API handle for a session token, or None when the token is not a live session."""
         principal = await principal_for(token)
         if principal is None:
             return None
         ctx = Context(principal=principal)
-        return cls(token=token, role=ctx.role, kind=principal.kind, principal_id=principal.id)
+        return cls(token=token, client_address=client_address, role=ctx.role, kind=principal.kind, principal_id=principal.id)
 
     async def _context(self) -> Context:
         if self.token is None:
-            return Context()
+            return Context(client_address=self.client_address)
         principal = await principal_for(self.token)
         if principal is None:
             raise SignedOut()
-        return Context(principal=principal, access_token=self.token)
+        return Context(principal=principal, access_token=self.token, client_address=self.client_address)
 
     def may(self, field_name: str) -> bool:
         """Whether the policy lets this user's role call root field ``field_name`` (to hide what it cannot)."""

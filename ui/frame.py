@@ -75,7 +75,12 @@ def home_of(api: Api) -> str:
 
 async def signed_in(request: Request) -> Api | None:
     """The user behind the request's session cookie, or None (not signed in, or no longer)."""
-    return await Api.for_token(token_of(request))
+    return await Api.for_token(token_of(request), client_address=client_address(request))
+
+
+def client_address(request: Request) -> str | None:
+    """The browser's IP address (behind a trusted proxy, the one it forwarded)."""
+    return request.client.host if request.client else None
 
 
 def to_sign_in(reason: str = "expired") -> RedirectResponse:

@@ -19,7 +19,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import app
 
-from graphql_api.http import TOKEN_COOKIE
+from graphql_api.http import TOKEN_COOKIE, secure_cookies
 
 HANDOFF_TTL_S = 30.0
 _handoff: dict[str, tuple[str, datetime, float]] = {}
@@ -47,14 +47,14 @@ async def session_start(request: Request, n: str = "") -> RedirectResponse:
     response = RedirectResponse("/", status_code=303)
     max_age = max(int((expires_at - datetime.now(expires_at.tzinfo)).total_seconds()), 60)
     response.set_cookie(TOKEN_COOKIE, token, max_age=max_age, httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https", path="/")
+                        secure=secure_cookies(request), path="/")
     return response
 
 
 async def session_end(request: Request, reason: str = "signed-out") -> RedirectResponse:
     target = "/signin" + (f"?reason={reason}" if reason in ("signed-out", "idle", "expired") else "")
     response = RedirectResponse(target, status_code=303)
-    response.delete_cookie(TOKEN_COOKIE, path="/", httponly=True, samesite="strict")
+    response.delete_cookie(TOKEN_COOKIE, path="/", httponly=True, samesite="strict", secure=secure_cookies(request))
     return response
 
 

@@ -156,6 +156,11 @@ async def authenticate(token: str | None, *, now: datetime | None = None) -> Pri
         return None
     if (now - session.last_seen_at).total_seconds() >= TOUCH_INTERVAL_S:
         await AuthSession.filter(id=session.id).update(last_seen_at=now)
+    return await _principal_of(session)
+
+
+async def _principal_of(session: AuthSession) -> Principal | None:
+    """The principal a live session stands for; None when its staff user or API client is inactive."""
     kind = PrincipalKind(session.principal_kind)
     if kind is PrincipalKind.STAFF:
         user = await StaffUser.get_or_none(id=session.principal_id).only("id", "role", "branch_id", "active")
@@ -256,9 +261,14 @@ async def revoke_session(*, session_id: int, reason: str, actor: str, now: datet
 async def revoke_sessions_of(
     *, kind: PrincipalKind, principal_id: int, reason: str, actor: str, now: datetime | None = None
 ) -> int:
-    """End every live session of one principal (deactivation, password reset, "sign out everywhere").
+    """End every live session of one principal, everywhere, at once: the hook for every change
+    that must (deactivation, role or scope change, password reset, "sign out everywhere").
 
-    Returns how many were ended; each publishes ``SessionRevoked``.
+    Call it after committing the change. Each session is revoked in the database (HTTP
+    requests stop at once) and ``SessionRevoked`` is published on this instance and, on
+    PostgreSQL, on every other one, so each open WebSocket of the principal is closed
+    (code 4403) within a second. ``reason`` is short text for the audit log
+    (``role changed``), never a secret. Returns how many were ended.
     """
     now = now or utcnow()
     ids = await AuthSession.filter(
@@ -276,4 +286,51 @@ async def sign_out(*, token: str, now: datetime | None = None) -> bool:
     if session is None:
         return False
     actor = f"{session.principal_kind}:{session.principal_id}"
-    return await revoke_session(session_id=session.id, reason="sign-out", actor=actor, now=now)
+    return await revoke_session(session_id=session.id, reason=SIGN_OUT_REASON, actor=actor, now=now)
+
+
+# --- for long-lived connections (WebSockets): when does a session end? -----------------------
+
+SIGN_OUT_REASON = "sign-out"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionCheck:
+    """What ``check_session`` found.
+
+    ``principal`` is None when the session no longer authenticates anyone; ``ended`` then
+    says why: ``signed-out``, ``expired`` (absolute expiry, a partner token's end),
+    ``idle``, ``revoked`` (an admin, reuse detection, a password change), or ``inactive``
+    (the staff user or API client was deactivated). For a live session, ``ends_at`` is
+    when it will end by itself unless a request comes first (idle or absolute, whichever
+    is sooner).
+    """
+
+    principal: Principal | None
+    ends_at: datetime | None = None
+    ended: str | None = None
+
+
+async def check_session(session_id: int, *, now: datetime | None = None) -> SessionCheck:
+    """Whether session ``session_id`` is still live, without counting as activity.
+
+    For a connection that stays open (a WebSocket) to re-check its session on a timer: it
+    reads the session row and the staff user or API client, but never touches
+    ``last_seen_at``, so watching a session cannot keep it alive.
+    """
+    now = now or utcnow()
+    session = await AuthSession.get_or_none(id=session_id)
+    if session is None:
+        return SessionCheck(None, ended="revoked")
+    if session.revoked_at is not None:
+        return SessionCheck(None, ended="signed-out" if session.revoked_reason == SIGN_OUT_REASON else "revoked")
+    idle_end = session.last_seen_at + timedelta(seconds=session.idle_timeout_s)
+    if now >= session.expires_at:
+        return SessionCheck(None, ended="expired")
+    if now >= idle_end:
+        return SessionCheck(None, ended="idle")
+    principal = await _principal_of(session)
+    if principal is None:
+        return SessionCheck(None, ended="inactive")
+    return SessionCheck(principal, ends_at=min(session.expires_at, idle_end))
+

@@ -46,6 +46,8 @@ from bankcore.models.payments import (
     SuspenseItem,
     SuspenseStatus,
 )
+# API edge (issue 8): rate limits shared by instances
+from bankcore.models.ratelimit import RateLimitHit
 
 __all__ = [
     "ApprovalKind",
@@ -109,4 +111,6 @@ __all__ = [
     "SettlementRun",
     "SuspenseItem",
     "SuspenseStatus",
+    # API edge (issue 8)
+    "RateLimitHit",
 ]

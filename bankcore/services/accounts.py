@@ -12,6 +12,7 @@ from tortoise.transactions import in_transaction
 from bankcore.calendar.business_date import business_date
 from bankcore.chart import ensure_chart
 from bankcore.errors import DomainError, ErrorCode
+from bankcore.members.particulars import check_opened_on, normalise_branch_code
 from bankcore.models import (
     Account,
     AccountHolder,
@@ -59,7 +60,8 @@ async def open_account(
     The branch defaults to the first owner's.
 
     Raises ``DomainError``: ``NOT_FOUND`` (product, member, branch), ``PRODUCT_INACTIVE``,
-    ``HOLDER_REQUIRED`` (no owner), ``INVALID_INPUT`` (a member listed twice in one role).
+    ``HOLDER_REQUIRED`` (no owner), ``INVALID_INPUT`` (a member listed twice in one role,
+    a branch code that is not 1-3 digits), ``INVALID_DATE`` (``opened_on`` after the business date).
     """
     product = await Product.get_or_none(code=product_code).select_related("control_account")
     if product is None:
@@ -79,14 +81,16 @@ async def open_account(
     if branch_code is None:
         branch = first_owner.branch
     else:
-        branch = await Branch.get_or_none(code=branch_code)
+        code = normalise_branch_code(branch_code)
+        branch = await Branch.get_or_none(code=code)
         if branch is None:
-            raise DomainError(ErrorCode.NOT_FOUND, f"no branch {branch_code}", field="branch_code")
+            raise DomainError(ErrorCode.NOT_FOUND, f"no branch {code}", field="branch_code")
     owners_verified = all(
         members[n].kyc_status == KycStatus.VERIFIED for n, r in holders if r is HolderRole.OWNER
     )
     await ensure_chart(currency=product.currency)
-    opened_on = opened_on or await business_date()
+    today = await business_date()
+    opened_on = check_opened_on(opened_on, business_date=today) if opened_on else today
     kind = LedgerKind.ASSET if product.kind == ProductKind.LOAN else LedgerKind.LIABILITY
     for _ in range(5):
         try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import re
 from datetime import date
 
 from stdnum.exceptions import ValidationError
@@ -14,33 +13,22 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Max
 from tortoise.transactions import in_transaction
 
+from bankcore.calendar.business_date import business_date
 from bankcore.errors import DomainError, ErrorCode
+from bankcore.members.particulars import (
+    check_date_of_birth,
+    normalise_address,
+    normalise_branch_code,
+    normalise_email,
+    normalise_full_name,
+    normalise_mobile,
+    normalise_pan,
+)
 from bankcore.models import Account, AccountStatus, Branch, Gender, KycDocument, KycDocumentType, KycStatus, Member
 from bankcore.numbering import member_number as make_member_number
 
-# Income Tax Department PAN format: 5 letters, 4 digits, 1 letter.
-PAN_RE = re.compile(r"^[A-Z]{5}[0-9]{4}[A-Z]$")
-# Indian mobile numbers (TRAI numbering plan): 10 digits starting 6-9, stored as +91XXXXXXXXXX.
-MOBILE_RE = re.compile(r"^(?:\+91|91|0)?([6-9][0-9]{9})$")
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 # Development fallback only; production sets COOPBANK_PII_KEY.
 _DEV_PII_KEY = b"coopbank-development-pii-key"
-
-
-def normalise_pan(pan: str) -> str:
-    """Upper-case ``pan`` and check it against ``[A-Z]{5}[0-9]{4}[A-Z]``; raises ``INVALID_PAN``."""
-    value = pan.strip().upper()
-    if not PAN_RE.match(value):
-        raise DomainError(ErrorCode.INVALID_PAN, "PAN must look like ABCDE1234F", field="pan")
-    return value
-
-
-def normalise_mobile(mobile: str) -> str:
-    """Return ``+91`` and the 10 digits of an Indian mobile number; raises ``INVALID_MOBILE``."""
-    match = MOBILE_RE.match(re.sub(r"[\s-]", "", mobile))
-    if not match:
-        raise DomainError(ErrorCode.INVALID_MOBILE, "mobile must be a 10-digit Indian number", field="mobile")
-    return "+91" + match.group(1)
 
 
 def aadhaar_digest(aadhaar: str) -> tuple[str, str]:
@@ -79,35 +67,32 @@ async def register_member(
 ) -> Member:
     """Register a member with KYC status ``pending`` and a new Luhn-checked member number.
 
-    Raises ``DomainError``: ``INVALID_INPUT`` (name), ``INVALID_DATE`` (birth date in the
-    future), ``INVALID_PAN``, ``INVALID_AADHAAR``, ``INVALID_MOBILE``, ``INVALID_EMAIL``,
+    Raises ``DomainError``: ``INVALID_INPUT`` (name, address, branch code), ``INVALID_DATE``
+    (birth date after the business date or before 1900), ``INVALID_PAN``,
+    ``INVALID_AADHAAR``, ``INVALID_MOBILE``, ``INVALID_EMAIL``,
     ``NOT_FOUND`` (branch), ``DUPLICATE_MEMBER`` (PAN, Aadhaar or mobile already
     registered). ``registered_by`` names the staff actor, who may not approve the KYC.
     """
-    name = " ".join(full_name.split())
-    if not 1 <= len(name) <= 200:
-        raise DomainError(ErrorCode.INVALID_INPUT, "full name must be 1-200 characters", field="full_name")
-    if date_of_birth is not None and date_of_birth > date.today():
-        raise DomainError(ErrorCode.INVALID_DATE, "date of birth is in the future", field="date_of_birth")
+    name = normalise_full_name(full_name)
+    if date_of_birth is not None:
+        check_date_of_birth(date_of_birth, today=await business_date())
     fields: dict[str, object] = {
         "full_name": name,
         "date_of_birth": date_of_birth,
         "gender": gender,
-        "address": address.strip() if address else None,
+        "address": normalise_address(address) if address else None,
         "pan": normalise_pan(pan) if pan else None,
         "mobile": normalise_mobile(mobile) if mobile else None,
         "registered_by": registered_by,
     }
     if email:
-        email = email.strip()
-        if len(email) > 254 or not EMAIL_RE.match(email):
-            raise DomainError(ErrorCode.INVALID_EMAIL, "e-mail address is not valid", field="email")
-        fields["email"] = email
+        fields["email"] = normalise_email(email)
     if aadhaar:
         fields["aadhaar_hash"], fields["aadhaar_last4"] = aadhaar_digest(aadhaar)
-    branch = await Branch.get_or_none(code=branch_code)
+    code = normalise_branch_code(branch_code)
+    branch = await Branch.get_or_none(code=code)
     if branch is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no branch {branch_code}", field="branch_code")
+        raise DomainError(ErrorCode.NOT_FOUND, f"no branch {code}", field="branch_code")
     for key, label in (("pan", "PAN"), ("aadhaar_hash", "Aadhaar"), ("mobile", "mobile number")):
         if fields.get(key) and await Member.exists(**{key: fields[key]}):
             raise DomainError(ErrorCode.DUPLICATE_MEMBER, f"a member with this {label} exists", field=key)
@@ -164,15 +149,9 @@ async def update_contact_details(
     if mobile is not None:
         changes["mobile"] = normalise_mobile(mobile)
     if email is not None:
-        email = email.strip()
-        if len(email) > 254 or not EMAIL_RE.match(email):
-            raise DomainError(ErrorCode.INVALID_EMAIL, "e-mail address is not valid", field="email")
-        changes["email"] = email
+        changes["email"] = normalise_email(email)
     if address is not None:
-        address = " ".join(address.split())
-        if not 1 <= len(address) <= 500:
-            raise DomainError(ErrorCode.INVALID_INPUT, "address must be 1-500 characters", field="address")
-        changes["address"] = address
+        changes["address"] = normalise_address(address)
     async with in_transaction():
         member = await Member.get_or_none(member_number=member_number).select_for_update()
         if member is None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import binascii
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -73,13 +75,22 @@ def _encode_cursor(value_date: date, posting_id: int) -> str:
     return base64.urlsafe_b64encode(f"{value_date.isoformat()}|{posting_id}".encode()).decode()
 
 
+_CURSOR_RE = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})\|([1-9][0-9]{0,17})$")
+
+
 def _decode_cursor(cursor: str) -> tuple[date, int]:
+    """(value date, posting id) of a cursor this module made; anything else is ``INVALID_INPUT``."""
+    invalid = DomainError(ErrorCode.INVALID_INPUT, "cursor is not valid", field="after")
+    if len(cursor) > 64 or not cursor.isascii():
+        raise invalid
     try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        day, posting_id = text.split("|")
-        return date.fromisoformat(day), int(posting_id)
-    except (ValueError, UnicodeError):
-        raise DomainError(ErrorCode.INVALID_INPUT, "cursor is not valid", field="after") from None
+        text = base64.b64decode(cursor.encode(), altchars=b"-_", validate=True).decode("ascii")
+        match = _CURSOR_RE.match(text)
+        if match is None:
+            raise invalid
+        return date.fromisoformat(match.group(1)), int(match.group(2))
+    except (ValueError, UnicodeError, binascii.Error):
+        raise invalid from None
 
 
 async def account_statement(

@@ -19,9 +19,18 @@ def _run(args: argparse.Namespace) -> int:
     run_async(migrate_database)
     from nicegui import ui
 
+    from bankcore.identity.sessions import STAFF_ABSOLUTE_TIMEOUT_S
     from coopbank.app import wire
+    from coopbank.web_security import (
+        KEEP_ALIVE_S,
+        gzip_with_page_csp,
+        header_timeout_protocol,
+        https_public_url,
+        trusted_proxies,
+    )
 
     wire()
+    proxies = trusted_proxies()
     ui.run(
         host=args.host,
         port=args.port,
@@ -29,6 +38,17 @@ def _run(args: argparse.Namespace) -> int:
         show=False,
         title="coopbank",
         storage_secret=os.environ.get("COOPBANK_STORAGE_SECRET") or secrets.token_urlsafe(32),
+        # NiceGUI's browser-storage cookie: never longer than a staff session may last,
+        # Secure when the bank is served over https.
+        session_middleware_kwargs={"max_age": STAFF_ABSOLUTE_TIMEOUT_S, "https_only": https_public_url(), "same_site": "lax"},
+        gzip_middleware_factory=gzip_with_page_csp,
         uvicorn_logging_level="warning",
+        # Slow clients: a header read timeout (our protocol), idle keep-alive (uvicorn's);
+        # bodies are timed by coopbank.web_security.SecurityHeaders.
+        http=header_timeout_protocol(),
+        timeout_keep_alive=KEEP_ALIVE_S,
+        # X-Forwarded-For is believed only from the proxies the operator names.
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
     )
     return 0

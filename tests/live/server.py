@@ -28,19 +28,23 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(database_url: str, *, port: int | None = None, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run `coopbank serve` on a free port (or ``port``) against ``database_url``; yields its base URL."""
+def serve(
+    database_url: str, *, port: int | None = None, extra_env: dict[str, str] | None = None, **environment: str
+) -> Iterator[str]:
+    """Run `coopbank serve` on a free port (or ``port``) against ``database_url``, with ``extra_env`` and
+    ``environment`` added to its environment; yields its base URL."""
     port = port or free_port()
     # Without PYTEST_CURRENT_TEST, or NiceGUI thinks it runs inside pytest and picks its own port.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    env.update(DATABASE_URL=database_url, COOPBANK_STORAGE_SECRET="test", **(extra_env or {}))
+    env.update(DATABASE_URL=database_url, COOPBANK_STORAGE_SECRET="test", **(extra_env or {}), **environment)
     proc = subprocess.Popen(
         [sys.executable, "-m", "coopbank.cli", "serve", "--port", str(port)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90  # a busy 2-core machine can take a while
+        # Generous: on a machine shared with other test runs a start can take half a minute.
+        deadline = time.monotonic() + 90
         while True:
             try:
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:

@@ -31,6 +31,7 @@ def chrome(width: int = 1280, height: int = 800, downloads: Path | None = None):
     for arg in CHROMIUM_ARGS:
         options.add_argument(arg)
     options.add_argument(f"--window-size={width},{height}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console messages, for CSP checks
     if downloads is not None:
         options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
                                                   "download.prompt_for_download": False})

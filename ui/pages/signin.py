@@ -49,7 +49,7 @@ async def signin_page(request: Request, reason: str = "") -> RedirectResponse | 
         return RedirectResponse(frame.home_of(api), status_code=303)
     ui.page_title(f"Sign in · {frame.BANK_NAME}")
     ui.colors(primary="#1f5f8b")
-    SignInForm(Api(), reason).draw()
+    SignInForm(Api(client_address=frame.client_address(request)), reason).draw()
     return None
 
 

@@ -19,7 +19,7 @@ STATEMENT_PAGE = """
 query StatementPage($number: String!, $fromDate: Date!, $toDate: Date!, $after: String) {
   account(number: $number) {
     number currency product { name }
-    statement(fromDate: $fromDate, toDate: $toDate, first: 500, after: $after) {
+    statement(fromDate: $fromDate, toDate: $toDate, first: 250, after: $after) {
       openingBalance { amount currency }
       closingBalance { amount currency }
       nextCursor
@@ -34,7 +34,8 @@ query StatementPage($number: String!, $fromDate: Date!, $toDate: Date!, $after: 
 STATEMENT_UPI = """
 query StatementUpi($number: String!) { upiQr(accountNumber: $number) { uri vpa } }"""
 
-MAX_PAGES = 40  # 20,000 lines: a statement longer than that belongs to a branch request
+# 250 lines a page keeps each request at a quarter of the query cost ceiling (graphql_api/cost.py).
+MAX_PAGES = 80  # 20,000 lines: a statement longer than that belongs to a branch request
 
 
 @ui.page("/member/statements")
