@@ -19,8 +19,8 @@ a product's accounts:
 * Σ max(balance, 0) × days × rate is exact integer arithmetic; the half-up rounding is an
   integer division ``(2n + d) div 2d``.
 
-The credit itself is four statements in one transaction (record, entries, postings,
-balances), each over all accounts at once; the record table is the guard that makes a
+The credit itself is five statements in one transaction (record, entries, postings,
+outbox events, balances), each over all accounts at once; the record table is the guard that makes a
 re-run post nothing twice.
 """
 
@@ -197,6 +197,17 @@ async def credit_interest(*, product: Product, start: date, end: date, key_prefi
             f"c.interest_minor, {currency}, c.period_end "
             f"FROM savings_interest_credit c JOIN journal_entry je ON je.idempotency_key = {key} "
             f"CROSS JOIN (SELECT 'C' AS side UNION ALL SELECT 'D') AS kinds WHERE {new}",
+            q.values,
+        )
+        # every posted entry leaves an ``entry.posted`` outbox event (alerts, webhooks), as post_entry does
+        q = _Params(conn)
+        key = f"{q(key_prefix, 'text')} || CAST(c.ledger_account_id AS TEXT)"
+        new = (f"c.product_id = {q(product.id, 'bigint')} AND c.period_end = {q(end, 'date')} "
+               f"AND c.created_at = {q(now, 'timestamptz')} AND c.interest_minor > 0")
+        await conn.execute_query(
+            "INSERT INTO outbox_event (topic, ref_id, payload, created_at) "
+            f"SELECT 'entry.posted', je.id, '{{}}', c.created_at FROM savings_interest_credit c "
+            f"JOIN journal_entry je ON je.idempotency_key = {key} WHERE {new} ORDER BY je.id",
             q.values,
         )
         q = _Params(conn)

@@ -18,6 +18,7 @@ from bankcore.calendar.runner import run_day_end
 from bankcore.interest.savings import EndOfDayBalance, RateChange, savings_interest
 from bankcore.ledger.entry import EntryDraft, credit, debit
 from bankcore.ledger.posting import post_entry
+from bankcore.models import OutboxEvent
 from bankcore.models import Account, EntryType, JournalEntry, LedgerAccount, Product, ProductKind, SavingsInterestCredit
 from bankcore.savings import interest_run
 from bankcore.savings.rates import period_start, set_product_rate
@@ -78,6 +79,7 @@ async def test_a_whole_leap_quarter_counts_every_day_over_365(db: str) -> None:
     assert (record.product_minor, record.interest_minor, record.period_start) == (3_650_000 * 91, 36_400, Q1_START)
     entry = await JournalEntry.get(idempotency_key=f"eod:2024-03-31:savings.credit_interest:{lid}")
     assert (entry.entry_type, entry.value_date) == (EntryType.INTEREST, Q1_END)
+    assert await OutboxEvent.filter(topic="entry.posted", ref_id=entry.id).count() == 1  # alerts and webhooks
     assert product.currency == "INR"
 
 
