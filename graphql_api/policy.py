@@ -88,6 +88,10 @@ from graphql_api.payments.policy import PAYMENTS_PARTNER_SCOPES, PAYMENTS_POLICY
 
 POLICY.update(PAYMENTS_POLICY)
 PARTNER_SCOPES.update(PAYMENTS_PARTNER_SCOPES)
+from graphql_api.calendar.policy import CALENDAR_PARTNER_SCOPES, CALENDAR_POLICY  # noqa: E402
+
+POLICY.update(CALENDAR_POLICY)
+PARTNER_SCOPES.update(CALENDAR_PARTNER_SCOPES)
 
 
 def allowed(context: Context, field_name: str) -> bool:

@@ -98,6 +98,12 @@ EXPECTED: dict[str, set[str]] = {
     "createPayout": {"manager", "cashier", "member"},
     "reconcileSettlement": {"admin", "manager", "accountant"},
     "paymentUpdates": SIGNED_IN,
+    # calendar (graphql_api/calendar)
+    "businessDate": SIGNED_IN,
+    "dayEndRuns": BACK_OFFICE,
+    "dayEndSteps": BACK_OFFICE,
+    "runDayEnd": {"admin", "accountant"},
+    "dayEndProgress": BACK_OFFICE,
 }
 
 
