@@ -37,6 +37,8 @@ DEPOSIT_INTEREST_EXPENSE = "5100"
 GATEWAY_SETTLEMENT = "1250"
 SUSPENSE = "2900"
 GATEWAY_CHARGES = "5200"
+# savings interest (bankcore/savings): month-end accrual of interest not yet credited
+SAVINGS_INTEREST_ACCRUED = "2170"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,9 @@ STANDARD_CHART: tuple[GlSpec, ...] = (
     GlSpec(GATEWAY_SETTLEMENT, "Payment gateway settlement account", LedgerKind.ASSET, ASSETS, False),
     GlSpec(SUSPENSE, "Suspense: unreconciled gateway items", LedgerKind.LIABILITY, LIABILITIES, False),
     GlSpec(GATEWAY_CHARGES, "Payment gateway charges", LedgerKind.EXPENSE, EXPENSES, False),
+    # savings interest
+    GlSpec(SAVINGS_INTEREST_ACCRUED, "Interest accrued on savings deposits, not yet credited", LedgerKind.LIABILITY,
+           LIABILITIES, False),
 )
 
 

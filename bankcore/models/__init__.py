@@ -42,6 +42,7 @@ from bankcore.models.notification import (
 from bankcore.models.product import Product, ProductKind
 from bankcore.models.records import Card, StandingOrder
 from bankcore.models.setting import BankSetting
+from bankcore.models.savings import ProductRate, SavingsInterestCredit
 # payments (holds, gateway orders and payouts, settlement)
 from bankcore.models.hold import Hold, HoldStatus
 from bankcore.models.payments import (
@@ -63,6 +64,8 @@ from bankcore.models.payments import (
 from bankcore.models.ratelimit import RateLimitHit
 
 __all__ = [
+    "ProductRate",
+    "SavingsInterestCredit",
     "ApprovalKind",
     "ApprovalRequest",
     "ApprovalStatus",
