@@ -101,20 +101,27 @@ async def _transaction_alerts(conn: BaseDBAsyncClient, events: list[dict[str, An
         for ledger_id, balance, _currency in data.get("b", []):
             balances[(entry_id, ledger_id)] = balance
     entry_ids = sorted(event_of_entry)
-    ledger_ids = sorted({ledger for (_e, ledger) in balances})
-    if not ledger_ids:
-        return touched
+    # Postings on members' deposit accounts (tracked liabilities). An event written by a
+    # set-based batch may carry no balances: then the account's balance now stands in.
     postings = await fetch(
         conn,
-        f"SELECT entry_id, ledger_account_id, side, amount_minor, currency FROM posting "
-        f"WHERE entry_id IN ({_in(conn, entry_ids)}) AND ledger_account_id IN ({_in(conn, ledger_ids, len(entry_ids) + 1)})",
-        [*entry_ids, *ledger_ids],
+        f"SELECT p.entry_id, p.ledger_account_id, p.side, p.amount_minor, p.currency, p.value_date, la.balance_minor "
+        f"FROM posting p JOIN ledger_account la ON la.id = p.ledger_account_id "
+        f"WHERE p.entry_id IN ({_in(conn, entry_ids)}) AND la.tracks_balance AND la.kind = 'liability'",
+        entry_ids,
     )
+    ledger_ids = sorted({p["ledger_account_id"] for p in postings})
+    if not ledger_ids:
+        return touched
+    for p in postings:
+        balances.setdefault((p["entry_id"], p["ledger_account_id"]), p["balance_minor"])
+        if not dates.get(p["entry_id"]):
+            value_date = p["value_date"]
+            dates[p["entry_id"]] = value_date.isoformat() if hasattr(value_date, "isoformat") else str(value_date)
     holders = await fetch(
         conn,
-        f"SELECT a.ledger_account_id, a.number, h.member_id FROM account a "
-        f"JOIN ledger_account la ON la.id = a.ledger_account_id JOIN account_holder h ON h.account_id = a.id "
-        f"WHERE la.kind = 'liability' AND a.ledger_account_id IN ({_in(conn, ledger_ids)})",
+        f"SELECT a.ledger_account_id, a.number, h.member_id FROM account a JOIN account_holder h ON h.account_id = a.id "
+        f"WHERE a.ledger_account_id IN ({_in(conn, ledger_ids)})",
         ledger_ids,
     )
     by_ledger: dict[int, list[tuple[str, int]]] = defaultdict(list)
@@ -165,7 +172,7 @@ async def _webhook_deliveries(conn: BaseDBAsyncClient, events: list[dict[str, An
         feeds = FEEDS.get(event["topic"], ())
         if event["topic"] == "entry.posted":
             members = members_by_event.get(event["id"], set())
-            has_balances = bool(json.loads(event["payload"] or "{}").get("b"))
+            has_balances = bool(members) or bool(json.loads(event["payload"] or "{}").get("b"))
         else:
             member = json.loads(event["payload"] or "{}").get("member_id")
             members = {member} if member is not None else set()

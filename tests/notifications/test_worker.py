@@ -159,3 +159,13 @@ async def test_procrastinate_runs_the_drain(db: str, console: ConsoleProvider) -
     await run_worker(db, wait=False)
     assert any("debited" in m.body for m in console.sent[before:])
     assert BACKEND in ("sqlite", "postgres")
+
+
+async def test_an_event_written_by_a_batch_without_balances_still_alerts(db: str, console: ConsoleProvider) -> None:
+    """Set-based batches (savings interest) write ``entry.posted`` with an empty payload."""
+    member, account = await _member()
+    await deposit_cash(account_number=account, amount=inr("30.00"), initiator="test")
+    await OutboxEvent.filter(dispatched_at__isnull=True).update(payload="{}")
+    await run_once()
+    credit = (await inbox(Recipient("member", member.id)))[0]
+    assert credit.kind == "credit" and "₹30.00 credited" in credit.body and "Balance ₹5,030.00" in credit.body
