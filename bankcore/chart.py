@@ -46,6 +46,8 @@ PROFIT_AND_LOSS = "3290"
 EDUCATION_FUND_PAYABLE = "2451"
 UNPAID_DIVIDEND = "2452"
 ADMISSION_FEES = "4451"
+# savings interest (bankcore/savings): month-end accrual of interest not yet credited
+SAVINGS_INTEREST_ACCRUED = "2170"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,9 @@ STANDARD_CHART: tuple[GlSpec, ...] = (
            LIABILITIES, False),
     GlSpec(UNPAID_DIVIDEND, "Unpaid dividend (members without a savings account)", LedgerKind.LIABILITY, LIABILITIES, False),
     GlSpec(ADMISSION_FEES, "Admission fees from new members", LedgerKind.INCOME, INCOME, False),
+    # savings interest
+    GlSpec(SAVINGS_INTEREST_ACCRUED, "Interest accrued on savings deposits, not yet credited", LedgerKind.LIABILITY,
+           LIABILITIES, False),
 )
 
 

@@ -26,7 +26,7 @@ class StateOnlyAlterField(ops.AlterField):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0008_rate_limits')]
+    dependencies = [('bankcore', '0010_savings_interest')]
 
     initial = False
 
