@@ -128,7 +128,8 @@ async def _lock_tracked(conn: BaseDBAsyncClient, ids: list[int]) -> dict[int, di
 async def _write_balances(conn: BaseDBAsyncClient, balances: dict[int, int], notify_payload: str, entry_id: int,
                           posted_at: datetime) -> None:
     """Write the new cached balances and the ``entry.posted`` outbox event (the transactional
-    outbox that members' transaction alerts and partners' webhooks are sent from, after commit)."""
+    outbox that members' transaction alerts and partners' webhooks are sent from, after commit;
+    its payload is the NOTIFY payload, so the alerts know each account's balance after the entry)."""
     ids = sorted(balances)
     if is_postgres(conn):
         # One round trip: the balance update, the outbox event and the NOTIFY (sent by
@@ -137,7 +138,7 @@ async def _write_balances(conn: BaseDBAsyncClient, balances: dict[int, int], not
             "WITH updated AS (UPDATE ledger_account AS la SET balance_minor = v.balance "
             "FROM unnest($1::bigint[], $2::bigint[]) AS v(id, balance) WHERE la.id = v.id RETURNING 1), "
             "outboxed AS (INSERT INTO outbox_event (topic, ref_id, payload, created_at) "
-            "VALUES ('entry.posted', $5, '{}', $6) RETURNING 1) "
+            "VALUES ('entry.posted', $5, $4, $6) RETURNING 1) "
             "SELECT pg_notify($3, $4)",
             [ids, [balances[i] for i in ids], LEDGER_CHANNEL, notify_payload, entry_id, posted_at],
         )
@@ -145,8 +146,8 @@ async def _write_balances(conn: BaseDBAsyncClient, balances: dict[int, int], not
         for i in ids:
             await conn.execute_query("UPDATE ledger_account SET balance_minor = ? WHERE id = ?", [balances[i], i])
         await conn.execute_query(
-            "INSERT INTO outbox_event (topic, ref_id, payload, created_at) VALUES ('entry.posted', ?, '{}', ?)",
-            [entry_id, posted_at],
+            "INSERT INTO outbox_event (topic, ref_id, payload, created_at) VALUES ('entry.posted', ?, ?, ?)",
+            [entry_id, notify_payload, posted_at],
         )
 
 
