@@ -93,6 +93,10 @@ from graphql_api.calendar.policy import CALENDAR_PARTNER_SCOPES, CALENDAR_POLICY
 POLICY.update(CALENDAR_POLICY)
 PARTNER_SCOPES.update(CALENDAR_PARTNER_SCOPES)
 
+from graphql_api.reports.policy import REPORTS_POLICY  # noqa: E402
+
+POLICY.update(REPORTS_POLICY)
+
 
 def allowed(context: Context, field_name: str) -> bool:
     """Whether the principal of ``context`` may call root field ``field_name``."""

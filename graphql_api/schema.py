@@ -34,7 +34,11 @@ from graphql_api.queries import CoreQuery
 from graphql_api.queries_dashboards import DashboardQuery
 from graphql_api.scalars import SCALAR_MAP
 from graphql_api.payments.schema import PaymentsQuery, PaymentsSubscription
+<<<<<<< HEAD
 from graphql_api.calendar.schema import CalendarQuery, CalendarSubscription
+=======
+from graphql_api.reports.schema import ReportsQuery
+>>>>>>> main
 from graphql_api.subscriptions import Subscription as CoreSubscription
 
 log = logging.getLogger("graphql_api")
@@ -72,7 +76,11 @@ class DocumentLimits(AddValidationRules):
 
 
 @strawberry.type
+<<<<<<< HEAD
 class Query(CoreQuery, DashboardQuery, PaymentsQuery, CalendarQuery):
+=======
+class Query(CoreQuery, DashboardQuery, PaymentsQuery, ReportsQuery):
+>>>>>>> main
     """The query root."""
 
 

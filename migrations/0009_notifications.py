@@ -34,6 +34,8 @@ class Migration(migrations.Migration):
                 ('notification', fields.ForeignKeyField('bankcore.Notification', source_field='notification_id', db_constraint=True, to_field='id', related_name='deliveries', on_delete=OnDelete.RESTRICT)),
                 ('channel', fields.CharEnumField(description='SMS: sms\nEMAIL: email\nWHATSAPP: whatsapp', enum_type=DeliveryChannel, max_length=8)),
                 ('destination', fields.CharField(description='E.164 mobile number or e-mail address', max_length=254)),
+                ('subject', fields.CharField(description="The title in the member's language (e-mail subject)", max_length=200)),
+                ('body', fields.TextField(description="The text in the member's language, rendered when the delivery was made", unique=False)),
                 ('status', fields.CharEnumField(default=DeliveryStatus.PENDING, description='PENDING: pending\nSENT: sent\nFAILED: failed\nSKIPPED: skipped', enum_type=DeliveryStatus, max_length=8)),
                 ('attempts', fields.IntField(default=0)),
                 ('next_attempt_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
@@ -105,7 +107,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('delivered_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'webhook_delivery', 'app': 'bankcore', 'unique_together': (('subscription_id', 'event_id'),), 'indexes': [Index(fields=['status', 'next_attempt_at'], name='webhook_delivery_due_idx'), Index(fields=['event_id'], name='webhook_delivery_event_idx')], 'pk_attr': 'id', 'table_description': "One event for one subscription (Saleor's ``EventDelivery``): the payload rendered from"},
+            options={'table': 'webhook_delivery', 'app': 'bankcore', 'unique_together': (('subscription_id', 'event_id', 'event_type'),), 'indexes': [Index(fields=['status', 'next_attempt_at'], name='webhook_delivery_due_idx'), Index(fields=['event_id'], name='webhook_delivery_event_idx')], 'pk_attr': 'id', 'table_description': "One event for one subscription (Saleor's ``EventDelivery``): the payload rendered from"},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -92,6 +92,8 @@ class NotificationDelivery(Model):
     notification = fields.ForeignKeyField("bankcore.Notification", related_name="deliveries", on_delete=fields.RESTRICT)
     channel = fields.CharEnumField(DeliveryChannel, max_length=8)
     destination = fields.CharField(max_length=254, description="E.164 mobile number or e-mail address")
+    subject = fields.CharField(max_length=200, description="The title in the member's language (e-mail subject)")
+    body = fields.TextField(description="The text in the member's language, rendered when the delivery was made")
     status = fields.CharEnumField(DeliveryStatus, max_length=8, default=DeliveryStatus.PENDING)
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField()
@@ -204,7 +206,7 @@ class WebhookDelivery(Model):
 
     class Meta:
         table = "webhook_delivery"
-        unique_together = (("subscription_id", "event_id"),)
+        unique_together = (("subscription_id", "event_id", "event_type"),)
         indexes = (
             Index(fields=("status", "next_attempt_at"), name="webhook_delivery_due_idx"),
             Index(fields=("event_id",), name="webhook_delivery_event_idx"),
