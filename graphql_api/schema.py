@@ -34,11 +34,8 @@ from graphql_api.queries import CoreQuery
 from graphql_api.queries_dashboards import DashboardQuery
 from graphql_api.scalars import SCALAR_MAP
 from graphql_api.payments.schema import PaymentsQuery, PaymentsSubscription
-<<<<<<< HEAD
 from graphql_api.calendar.schema import CalendarQuery, CalendarSubscription
-=======
 from graphql_api.reports.schema import ReportsQuery
->>>>>>> main
 from graphql_api.subscriptions import Subscription as CoreSubscription
 
 log = logging.getLogger("graphql_api")
@@ -76,11 +73,7 @@ class DocumentLimits(AddValidationRules):
 
 
 @strawberry.type
-<<<<<<< HEAD
-class Query(CoreQuery, DashboardQuery, PaymentsQuery, CalendarQuery):
-=======
-class Query(CoreQuery, DashboardQuery, PaymentsQuery, ReportsQuery):
->>>>>>> main
+class Query(CoreQuery, DashboardQuery, PaymentsQuery, ReportsQuery, CalendarQuery):
     """The query root."""
 
 
