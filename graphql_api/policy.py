@@ -89,6 +89,10 @@ from graphql_api.payments.policy import PAYMENTS_PARTNER_SCOPES, PAYMENTS_POLICY
 POLICY.update(PAYMENTS_POLICY)
 PARTNER_SCOPES.update(PAYMENTS_PARTNER_SCOPES)
 
+from graphql_api.reports.policy import REPORTS_POLICY  # noqa: E402
+
+POLICY.update(REPORTS_POLICY)
+
 
 def allowed(context: Context, field_name: str) -> bool:
     """Whether the principal of ``context`` may call root field ``field_name``."""
