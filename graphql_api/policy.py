@@ -87,6 +87,9 @@ PARTNER_SCOPES: dict[str, str] = {
 from graphql_api.payments.policy import PAYMENTS_PARTNER_SCOPES, PAYMENTS_POLICY  # noqa: E402
 
 POLICY.update(PAYMENTS_POLICY)
+from graphql_api.shares.policy import SHARES_POLICY  # noqa: E402
+
+POLICY.update(SHARES_POLICY)
 PARTNER_SCOPES.update(PAYMENTS_PARTNER_SCOPES)
 
 

@@ -98,6 +98,19 @@ EXPECTED: dict[str, set[str]] = {
     "createPayout": {"manager", "cashier", "member"},
     "reconcileSettlement": {"admin", "manager", "accountant"},
     "paymentUpdates": SIGNED_IN,
+    # share capital, dividends, year-end close (graphql_api/shares)
+    "shareTerms": SIGNED_IN - {"partner"},
+    "shareHolding": STAFF | {"member"},
+    "shareRegister": STAFF,
+    "dividends": BACK_OFFICE,
+    "dividendReport": BACK_OFFICE,
+    "financialYearCloses": BACK_OFFICE,
+    "purchaseShares": {"manager", "clerk", "cashier", "member"},
+    "transferShares": {"manager", "clerk"},
+    "redeemShares": {"manager", "clerk", "cashier"},
+    "proposeDividend": {"accountant"},
+    "approveDividend": {"manager"},
+    "closeFinancialYear": {"accountant"},
 }
 
 
