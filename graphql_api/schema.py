@@ -35,6 +35,7 @@ from graphql_api.queries_dashboards import DashboardQuery
 from graphql_api.scalars import SCALAR_MAP
 from graphql_api.payments.schema import PaymentsQuery, PaymentsSubscription
 from graphql_api.shares.schema import SharesQuery
+from graphql_api.reports.schema import ReportsQuery
 from graphql_api.subscriptions import Subscription as CoreSubscription
 
 log = logging.getLogger("graphql_api")
@@ -72,7 +73,7 @@ class DocumentLimits(AddValidationRules):
 
 
 @strawberry.type
-class Query(CoreQuery, DashboardQuery, PaymentsQuery, SharesQuery):
+class Query(CoreQuery, DashboardQuery, PaymentsQuery, ReportsQuery, SharesQuery):
     """The query root."""
 
 
