@@ -35,6 +35,7 @@ from graphql_api.queries_dashboards import DashboardQuery
 from graphql_api.scalars import SCALAR_MAP
 from graphql_api.payments.schema import PaymentsQuery, PaymentsSubscription
 from graphql_api.shares.schema import SharesQuery
+from graphql_api.calendar.schema import CalendarQuery, CalendarSubscription
 from graphql_api.reports.schema import ReportsQuery
 from graphql_api.subscriptions import Subscription as CoreSubscription
 
@@ -73,12 +74,12 @@ class DocumentLimits(AddValidationRules):
 
 
 @strawberry.type
-class Query(CoreQuery, DashboardQuery, PaymentsQuery, ReportsQuery, SharesQuery):
+class Query(CoreQuery, DashboardQuery, PaymentsQuery, ReportsQuery, CalendarQuery, SharesQuery):
     """The query root."""
 
 
 @strawberry.type
-class Subscription(CoreSubscription, PaymentsSubscription):
+class Subscription(CoreSubscription, PaymentsSubscription, CalendarSubscription):
     """The subscription root."""
 
 

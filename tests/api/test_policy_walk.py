@@ -111,6 +111,12 @@ EXPECTED: dict[str, set[str]] = {
     "proposeDividend": {"accountant"},
     "approveDividend": {"manager"},
     "closeFinancialYear": {"accountant"},
+    # calendar (graphql_api/calendar)
+    "businessDate": SIGNED_IN,
+    "dayEndRuns": BACK_OFFICE,
+    "dayEndSteps": BACK_OFFICE,
+    "runDayEnd": {"admin", "accountant"},
+    "dayEndProgress": BACK_OFFICE,
     # reports (graphql_api/reports)
     "balanceAsOf": BACK_OFFICE,
     "trialBalanceReport": BACK_OFFICE,
