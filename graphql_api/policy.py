@@ -93,6 +93,10 @@ PARTNER_SCOPES.update(PAYMENTS_PARTNER_SCOPES)
 POLICY.update(NOTIFICATIONS_POLICY)
 PARTNER_SCOPES.update(NOTIFICATIONS_PARTNER_SCOPES)
 
+from graphql_api.reports.policy import REPORTS_POLICY  # noqa: E402
+
+POLICY.update(REPORTS_POLICY)
+
 
 def allowed(context: Context, field_name: str) -> bool:
     """Whether the principal of ``context`` may call root field ``field_name``."""

@@ -36,6 +36,7 @@ from graphql_api.scalars import SCALAR_MAP
 from graphql_api.payments.schema import PaymentsQuery, PaymentsSubscription
 from graphql_api.notifications.schema import NotificationsQuery, NotificationsSubscription
 import graphql_api.notifications.webhook_payloads  # noqa: F401,E402 - registers the webhook payload renderer
+from graphql_api.reports.schema import ReportsQuery
 from graphql_api.subscriptions import Subscription as CoreSubscription
 
 log = logging.getLogger("graphql_api")
@@ -73,7 +74,7 @@ class DocumentLimits(AddValidationRules):
 
 
 @strawberry.type
-class Query(CoreQuery, DashboardQuery, PaymentsQuery, NotificationsQuery):
+class Query(CoreQuery, DashboardQuery, PaymentsQuery, NotificationsQuery, ReportsQuery):
     """The query root."""
 
 

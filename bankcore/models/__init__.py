@@ -62,6 +62,18 @@ from bankcore.models.payments import (
 )
 # API edge (issue 8): rate limits shared by instances
 from bankcore.models.ratelimit import RateLimitHit
+# share capital, dividends and the year-end close (issue 12)
+from bankcore.models.shares import (
+    CertificateStatus,
+    DividendDeclaration,
+    DividendPayment,
+    DividendStatus,
+    FinancialYearClose,
+    ShareAccount,
+    ShareCertificate,
+    ShareTransaction,
+    ShareTransactionKind,
+)
 
 __all__ = [
     "ProductRate",
@@ -129,6 +141,16 @@ __all__ = [
     "SuspenseStatus",
     # API edge (issue 8)
     "RateLimitHit",
+    # share capital, dividends and the year-end close (issue 12)
+    "CertificateStatus",
+    "DividendDeclaration",
+    "DividendPayment",
+    "DividendStatus",
+    "FinancialYearClose",
+    "ShareAccount",
+    "ShareCertificate",
+    "ShareTransaction",
+    "ShareTransactionKind",
     # notifications and partner webhooks (issues 14 and 13)
     "DeliveryChannel",
     "DeliveryStatus",

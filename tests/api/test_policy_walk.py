@@ -112,6 +112,22 @@ EXPECTED: dict[str, set[str]] = {
     "eventDeliveryRetry": {"admin", "partner"},
     "inboxChanged": STAFF | {"member"},
     "event": STAFF | {"partner"},
+    # reports (graphql_api/reports)
+    "balanceAsOf": BACK_OFFICE,
+    "trialBalanceReport": BACK_OFFICE,
+    "balanceSheet": BACK_OFFICE,
+    "profitAndLoss": BACK_OFFICE,
+    "dayBook": BACK_OFFICE,
+    "cashBook": BACK_OFFICE | {"cashier"},
+    "generalLedger": BACK_OFFICE,
+    "loansOutstanding": BACK_OFFICE,
+    "npaStatement": BACK_OFFICE,
+    "depositsReport": BACK_OFFICE,
+    "crrReturn": BACK_OFFICE,
+    "slrReturn": BACK_OFFICE,
+    "dicgcReturn": BACK_OFFICE,
+    "inoperativeAccounts": BACK_OFFICE | {"clerk"},
+    "kycDueList": BACK_OFFICE | {"clerk"},
 }
 
 
