@@ -13,6 +13,7 @@ from bankcore.models.calendar import BankCalendar, DayEndRun, DayEndStatus, DayE
 from bankcore.models.identity import (
     ApiClient,
     AuthSession,
+    ContactChange,
     MemberCredential,
     OneTimeCode,
     PrincipalKind,
@@ -50,6 +51,7 @@ from bankcore.models.payments import (
 from bankcore.models.ratelimit import RateLimitHit
 
 __all__ = [
+    "ContactChange",
     "ApprovalKind",
     "ApprovalRequest",
     "ApprovalStatus",
