@@ -12,7 +12,11 @@ import sys
 
 COMMANDS = [
     "migrate", "import_berka", "verify", "balances", "calc", "create_admin", "serve", "demo", "business_date", "day_end",
+<<<<<<< HEAD
     "gateway_sim", "settlement", "rotate_keys",
+=======
+    "gateway_sim", "settlement", "report",
+>>>>>>> main
 ]
 
 
