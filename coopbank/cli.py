@@ -12,11 +12,7 @@ import sys
 
 COMMANDS = [
     "migrate", "import_berka", "verify", "balances", "calc", "create_admin", "serve", "demo", "business_date", "day_end",
-<<<<<<< HEAD
-    "gateway_sim", "settlement", "rotate_keys",
-=======
-    "gateway_sim", "settlement", "report",
->>>>>>> main
+    "gateway_sim", "settlement", "report", "rotate_keys",
 ]
 
 
