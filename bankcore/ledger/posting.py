@@ -37,6 +37,7 @@ from bankcore.events import LEDGER_CHANNEL, BalanceChanged, EntryPosted, broker,
 from bankcore.events_relay import relay_active
 from bankcore.ledger.entry import EntryDraft, PostingDraft, validate_entry
 from bankcore.ledger.sql import fetch, is_postgres, placeholders
+from bankcore.observability import ENTRIES_POSTED
 from bankcore.models import AccountStatus, EntryType, JournalEntry, LedgerAccount, LedgerKind, Posting, Side
 
 # Statuses that refuse every posting, and those that refuse only money going out.
@@ -351,6 +352,7 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
         postings=draft.postings,
         balances_minor=new_balances,
     )
+    ENTRIES_POSTED.labels(posted.entry_type.value).inc()
     if not relay_active():  # with a relay, the NOTIFY comes back to this process too
         _publish(posted, facts)
     return posted

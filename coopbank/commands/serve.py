@@ -17,6 +17,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--insecure-dev-keys", action="store_true",
         help="serve a PostgreSQL database with the public development PII and secret keys (never in production)",
     )
+    parser.add_argument(
+        "--log-format", choices=("json", "text"), default=os.environ.get("COOPBANK_LOG_FORMAT", "json"),
+        help="json: one JSON object per line with the request id (default; COOPBANK_LOG_FORMAT); text: readable lines",
+    )
     parser.set_defaults(func=_run)
 
 
@@ -56,6 +60,7 @@ def _run(args: argparse.Namespace) -> int:
 
     from bankcore.identity.sessions import STAFF_ABSOLUTE_TIMEOUT_S
     from coopbank.app import wire
+    from coopbank.logs import configure_logging
     from coopbank.web_security import (
         KEEP_ALIVE_S,
         gzip_with_page_csp,
@@ -64,6 +69,7 @@ def _run(args: argparse.Namespace) -> int:
         trusted_proxies,
     )
 
+    configure_logging(args.log_format)
     wire()
     proxies = trusted_proxies()
     ui.run(
