@@ -15,6 +15,7 @@ from graphql_api.mutations.enrol_totp import enrol_totp
 from graphql_api.mutations.issue_client_token import issue_client_token
 from graphql_api.mutations.open_account import open_account
 from graphql_api.mutations.refresh_session import refresh_session
+from graphql_api.mutations.reactivate_account import reactivate_account
 from graphql_api.mutations.register_member import register_member
 from graphql_api.mutations.request_contact_change import request_contact_change
 from graphql_api.mutations.request_reversal import request_reversal
@@ -58,4 +59,5 @@ class Mutation(PaymentsMutation, CalendarMutation, SharesMutation, Notifications
     withdraw_cash = strawberry.mutation(resolver=withdraw_cash, permission_classes=GUARD, description="Cash withdrawal at the counter (cashier, manager). Idempotent per key.")
     transfer_funds = strawberry.mutation(resolver=transfer_funds, permission_classes=GUARD, description="Transfer between two accounts of the bank. Members and partners only from accounts they hold. Idempotent per key.")
     request_reversal = strawberry.mutation(resolver=request_reversal, permission_classes=GUARD, description="Maker step: ask for a journal entry to be reversed; another staff user approves.")
+    reactivate_account = strawberry.mutation(resolver=reactivate_account, permission_classes=GUARD, description="Manager, admin: make an inoperative account active again after checking every holder's KYC (RBI).")
     approve_reversal = strawberry.mutation(resolver=approve_reversal, permission_classes=GUARD, description="Checker step: approve a reversal request and post the reversing entry.")

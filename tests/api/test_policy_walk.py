@@ -132,6 +132,7 @@ EXPECTED: dict[str, set[str]] = {
     "dayEndRuns": BACK_OFFICE,
     "dayEndSteps": BACK_OFFICE,
     "runDayEnd": {"admin", "accountant"},
+    "reactivateAccount": {"admin", "manager"},
     "dayEndProgress": BACK_OFFICE,
     # reports (graphql_api/reports)
     "balanceAsOf": BACK_OFFICE,
