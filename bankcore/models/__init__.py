@@ -13,6 +13,7 @@ from bankcore.models.calendar import BankCalendar, DayEndRun, DayEndStatus, DayE
 from bankcore.models.identity import (
     ApiClient,
     AuthSession,
+    ContactChange,
     MemberCredential,
     OneTimeCode,
     PrincipalKind,
@@ -88,6 +89,7 @@ __all__ = [
     "InstructionStatus",
     "StandingInstruction",
     "StandingInstructionRun",
+    "ContactChange",
     "ProductRate",
     "SavingsInterestCredit",
     "ApprovalKind",
