@@ -13,6 +13,7 @@ from bankcore.models.calendar import BankCalendar, DayEndRun, DayEndStatus, DayE
 from bankcore.models.identity import (
     ApiClient,
     AuthSession,
+    ContactChange,
     MemberCredential,
     OneTimeCode,
     PrincipalKind,
@@ -85,6 +86,7 @@ from bankcore.models.shares import (
 )
 
 __all__ = [
+    "ContactChange",
     "ProductRate",
     "SavingsInterestCredit",
     "ApprovalKind",

@@ -63,6 +63,8 @@ EXPECTED: dict[str, set[str]] = {
     "enrolTotp": {"admin", "manager", "accountant", "clerk", "cashier", "member"},
     "registerMember": {"admin", "manager", "clerk"},
     "updateMember": {"admin", "manager", "clerk", "member"},
+    "requestContactChange": {"member"},
+    "confirmContactChange": {"member"},
     "approveKyc": {"admin", "manager"},
     "openAccount": {"admin", "manager", "clerk"},
     "setNominee": {"admin", "manager", "clerk", "member"},

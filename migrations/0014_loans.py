@@ -23,7 +23,7 @@ async def _status_backward(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0012_inoperative_accounts')]
+    dependencies = [('bankcore', '0013_identity_hardening')]
 
     initial = False
 
