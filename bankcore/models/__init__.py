@@ -24,7 +24,16 @@ from bankcore.models.identity import (
     StaffUser,
 )
 from bankcore.models.ledger import EntryType, JournalEntry, LedgerAccount, LedgerKind, Posting, Side
-from bankcore.models.loan import Loan, LoanStatus
+from bankcore.models.loan import (
+    BerkaLoanStatus,
+    DisburseTo,
+    InterestMethod,
+    Loan,
+    LoanGuarantor,
+    LoanInstalment,
+    LoanProduct,
+    LoanStatus,
+)
 from bankcore.models.member import Gender, KycDocument, KycDocumentType, KycStatus, Member
 from bankcore.models.notification import (
     DeliveryChannel,
@@ -118,7 +127,13 @@ __all__ = [
     "KycStatus",
     "LedgerAccount",
     "LedgerKind",
+    "BerkaLoanStatus",
+    "DisburseTo",
+    "InterestMethod",
     "Loan",
+    "LoanGuarantor",
+    "LoanInstalment",
+    "LoanProduct",
     "LoanStatus",
     "Member",
     "MemberCredential",
