@@ -20,6 +20,7 @@ from nicegui import app, ui
 
 from ui import fmt
 from ui.api import Api, ApiError, SignedOut
+from ui.bell import bell
 from ui.session import token_of
 
 BANK_NAME = "coopbank"
@@ -45,6 +46,7 @@ MEMBER_NAV = (
     NavItem("/member/loans", "Loans", "request_quote"),
     NavItem("/member/deposits", "Deposits", "savings"),
     NavItem("/member/profile", "Profile", "person"),
+    NavItem("/member/inbox", "Notifications", "notifications", ("notifications",)),
 )
 
 STAFF_NAV = (
@@ -56,6 +58,8 @@ STAFF_NAV = (
     NavItem("/staff/payments", "Gateway settlement", "account_balance", ("suspenseItems", "reconcileSettlement")),
     NavItem("/staff/admin", "Administration", "admin_panel_settings", ("staffUsers", "createStaffUser")),
     NavItem("/staff/audit", "Audit trail", "policy", ("auditEvents", "auditChainStatus")),
+    NavItem("/staff/webhooks", "Partner webhooks", "webhook", ("webhooks", "webhookCreate")),
+    NavItem("/staff/inbox", "Notifications", "notifications", ("notifications",)),
 )
 
 
@@ -124,6 +128,7 @@ def shell(api: Api, title: str, *, audience: str, needs: tuple[str, ...] = ()) -
         ui.label(BANK_NAME).classes("text-lg font-semibold tracking-wide")
         ui.space()
         ui.label(_who(api)).classes("text-sm opacity-90 hidden sm:block").mark("who")
+        bell(api)
         ui.button(icon="logout", on_click=lambda: sign_out(api)).props("flat round dense color=white").tooltip(
             "Sign out").mark("sign-out")
     with ui.left_drawer(value=None).props("width=230 breakpoint=1023").classes("bg-slate-50") as drawer:
