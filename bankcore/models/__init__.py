@@ -53,6 +53,13 @@ from bankcore.models.product import Product, ProductKind
 from bankcore.models.records import Card, StandingOrder
 from bankcore.models.setting import BankSetting
 from bankcore.models.savings import ProductRate, SavingsInterestCredit
+from bankcore.models.instructions import (
+    InstructionFrequency,
+    InstructionOutcome,
+    InstructionStatus,
+    StandingInstruction,
+    StandingInstructionRun,
+)
 # payments (holds, gateway orders and payouts, settlement)
 from bankcore.models.hold import Hold, HoldStatus
 from bankcore.models.payments import (
@@ -86,6 +93,11 @@ from bankcore.models.shares import (
 )
 
 __all__ = [
+    "InstructionFrequency",
+    "InstructionOutcome",
+    "InstructionStatus",
+    "StandingInstruction",
+    "StandingInstructionRun",
     "ContactChange",
     "ProductRate",
     "SavingsInterestCredit",
