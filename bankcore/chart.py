@@ -37,6 +37,12 @@ DEPOSIT_INTEREST_EXPENSE = "5100"
 GATEWAY_SETTLEMENT = "1250"
 SUSPENSE = "2900"
 GATEWAY_CHARGES = "5200"
+# term deposits (bankcore/deposits): FD and RD control accounts, interest accrued not yet
+# credited (month-end accrual), and tax deducted at source (s.194A) owed to the government
+FIXED_DEPOSITS = "2312"
+RECURRING_DEPOSITS = "2313"
+DEPOSIT_INTEREST_PAYABLE = "2314"
+TDS_PAYABLE = "2315"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +75,12 @@ STANDARD_CHART: tuple[GlSpec, ...] = (
     GlSpec(GATEWAY_SETTLEMENT, "Payment gateway settlement account", LedgerKind.ASSET, ASSETS, False),
     GlSpec(SUSPENSE, "Suspense: unreconciled gateway items", LedgerKind.LIABILITY, LIABILITIES, False),
     GlSpec(GATEWAY_CHARGES, "Payment gateway charges", LedgerKind.EXPENSE, EXPENSES, False),
+    # term deposits
+    GlSpec(FIXED_DEPOSITS, "Fixed deposits", LedgerKind.LIABILITY, LIABILITIES, True),
+    GlSpec(RECURRING_DEPOSITS, "Recurring deposits", LedgerKind.LIABILITY, LIABILITIES, True),
+    GlSpec(DEPOSIT_INTEREST_PAYABLE, "Interest accrued on term deposits, not yet credited", LedgerKind.LIABILITY,
+           LIABILITIES, False),
+    GlSpec(TDS_PAYABLE, "TDS payable (income tax deducted at source, s.194A)", LedgerKind.LIABILITY, LIABILITIES, False),
 )
 
 

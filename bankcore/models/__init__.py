@@ -48,6 +48,20 @@ from bankcore.models.payments import (
 )
 # API edge (issue 8): rate limits shared by instances
 from bankcore.models.ratelimit import RateLimitHit
+# term deposits (issue 12)
+from bankcore.models.deposit import (
+    DepositInterestCredit,
+    DepositKind,
+    DepositLien,
+    DepositProduct,
+    DepositRate,
+    DepositStatus,
+    InterestPayout,
+    LienStatus,
+    MaturityInstruction,
+    TdsDeclaration,
+    TermDeposit,
+)
 
 __all__ = [
     "ApprovalKind",
@@ -113,4 +127,16 @@ __all__ = [
     "SuspenseStatus",
     # API edge (issue 8)
     "RateLimitHit",
+    # term deposits (issue 12)
+    "DepositInterestCredit",
+    "DepositKind",
+    "DepositLien",
+    "DepositProduct",
+    "DepositRate",
+    "DepositStatus",
+    "InterestPayout",
+    "LienStatus",
+    "MaturityInstruction",
+    "TdsDeclaration",
+    "TermDeposit",
 ]
