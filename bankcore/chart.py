@@ -43,6 +43,8 @@ FIXED_DEPOSITS = "2312"
 RECURRING_DEPOSITS = "2313"
 DEPOSIT_INTEREST_PAYABLE = "2314"
 TDS_PAYABLE = "2315"
+# savings interest (bankcore/savings): month-end accrual of interest not yet credited
+SAVINGS_INTEREST_ACCRUED = "2170"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,9 @@ STANDARD_CHART: tuple[GlSpec, ...] = (
     GlSpec(DEPOSIT_INTEREST_PAYABLE, "Interest accrued on term deposits, not yet credited", LedgerKind.LIABILITY,
            LIABILITIES, False),
     GlSpec(TDS_PAYABLE, "TDS payable (income tax deducted at source, s.194A)", LedgerKind.LIABILITY, LIABILITIES, False),
+    # savings interest
+    GlSpec(SAVINGS_INTEREST_ACCRUED, "Interest accrued on savings deposits, not yet credited", LedgerKind.LIABILITY,
+           LIABILITIES, False),
 )
 
 

@@ -125,20 +125,30 @@ async def _lock_tracked(conn: BaseDBAsyncClient, ids: list[int]) -> dict[int, di
     return {row["id"]: row for row in rows}
 
 
-async def _write_balances(conn: BaseDBAsyncClient, balances: dict[int, int], notify_payload: str) -> None:
+async def _write_balances(conn: BaseDBAsyncClient, balances: dict[int, int], notify_payload: str, entry_id: int,
+                          posted_at: datetime) -> None:
+    """Write the new cached balances and the ``entry.posted`` outbox event (the transactional
+    outbox that members' transaction alerts and partners' webhooks are sent from, after commit;
+    its payload is the NOTIFY payload, so the alerts know each account's balance after the entry)."""
     ids = sorted(balances)
     if is_postgres(conn):
-        # One round trip: the balance update and the NOTIFY (sent by PostgreSQL on commit
-        # only) that carries the entry to the other instances' relays.
+        # One round trip: the balance update, the outbox event and the NOTIFY (sent by
+        # PostgreSQL on commit only) that carries the entry to the other instances' relays.
         await conn.execute_query(
             "WITH updated AS (UPDATE ledger_account AS la SET balance_minor = v.balance "
-            "FROM unnest($1::bigint[], $2::bigint[]) AS v(id, balance) WHERE la.id = v.id RETURNING 1) "
+            "FROM unnest($1::bigint[], $2::bigint[]) AS v(id, balance) WHERE la.id = v.id RETURNING 1), "
+            "outboxed AS (INSERT INTO outbox_event (topic, ref_id, payload, created_at) "
+            "VALUES ('entry.posted', $5, $4, $6) RETURNING 1) "
             "SELECT pg_notify($3, $4)",
-            [ids, [balances[i] for i in ids], LEDGER_CHANNEL, notify_payload],
+            [ids, [balances[i] for i in ids], LEDGER_CHANNEL, notify_payload, entry_id, posted_at],
         )
     else:
         for i in ids:
             await conn.execute_query("UPDATE ledger_account SET balance_minor = ? WHERE id = ?", [balances[i], i])
+        await conn.execute_query(
+            "INSERT INTO outbox_event (topic, ref_id, payload, created_at) VALUES ('entry.posted', ?, ?, ?)",
+            [entry_id, notify_payload, posted_at],
+        )
 
 
 async def _claim_hold(conn: BaseDBAsyncClient, hold_id: int, deltas: dict[int, int], tracked: list[int]) -> tuple[int, int]:
@@ -308,7 +318,7 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
                 ledger_account_ids=tuple(sorted(ids)),
                 balances={i: (b, facts[i].currency) for i, b in new_balances.items()},
             )
-            await _write_balances(conn, new_balances, payload)
+            await _write_balances(conn, new_balances, payload, entry_id, posted_at)
             for account_id, amount in released.items():
                 await _mark_hold_posted(conn, draft.posts_hold_id, account_id, amount, entry_id, posted_at)
             if effects is not None:

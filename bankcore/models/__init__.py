@@ -25,10 +25,24 @@ from bankcore.models.identity import (
 from bankcore.models.ledger import EntryType, JournalEntry, LedgerAccount, LedgerKind, Posting, Side
 from bankcore.models.loan import Loan, LoanStatus
 from bankcore.models.member import Gender, KycDocument, KycDocumentType, KycStatus, Member
-from bankcore.models.notification import NotificationChannel, NotificationOutbox
+from bankcore.models.notification import (
+    DeliveryChannel,
+    DeliveryStatus,
+    Notification,
+    NotificationChannel,
+    NotificationDelivery,
+    NotificationOutbox,
+    NotificationPreference,
+    OutboxEvent,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookDeliveryStatus,
+    WebhookSubscription,
+)
 from bankcore.models.product import Product, ProductKind
 from bankcore.models.records import Card, StandingOrder
 from bankcore.models.setting import BankSetting
+from bankcore.models.savings import ProductRate, SavingsInterestCredit
 # payments (holds, gateway orders and payouts, settlement)
 from bankcore.models.hold import Hold, HoldStatus
 from bankcore.models.payments import (
@@ -64,6 +78,8 @@ from bankcore.models.deposit import (
 )
 
 __all__ = [
+    "ProductRate",
+    "SavingsInterestCredit",
     "ApprovalKind",
     "ApprovalRequest",
     "ApprovalStatus",
@@ -139,4 +155,15 @@ __all__ = [
     "MaturityInstruction",
     "TdsDeclaration",
     "TermDeposit",
+    # notifications and partner webhooks (issues 14 and 13)
+    "DeliveryChannel",
+    "DeliveryStatus",
+    "Notification",
+    "NotificationDelivery",
+    "NotificationPreference",
+    "OutboxEvent",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookDeliveryStatus",
+    "WebhookSubscription",
 ]

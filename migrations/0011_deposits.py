@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0008_rate_limits')]
+    dependencies = [('bankcore', '0010_savings_interest')]
 
     initial = False
 
