@@ -88,6 +88,10 @@ from graphql_api.payments.policy import PAYMENTS_PARTNER_SCOPES, PAYMENTS_POLICY
 
 POLICY.update(PAYMENTS_POLICY)
 PARTNER_SCOPES.update(PAYMENTS_PARTNER_SCOPES)
+from graphql_api.deposits.policy import DEPOSITS_PARTNER_SCOPES, DEPOSITS_POLICY  # noqa: E402
+
+POLICY.update(DEPOSITS_POLICY)
+PARTNER_SCOPES.update(DEPOSITS_PARTNER_SCOPES)
 
 
 def allowed(context: Context, field_name: str) -> bool:

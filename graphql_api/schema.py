@@ -34,6 +34,7 @@ from graphql_api.queries import CoreQuery
 from graphql_api.queries_dashboards import DashboardQuery
 from graphql_api.scalars import SCALAR_MAP
 from graphql_api.payments.schema import PaymentsQuery, PaymentsSubscription
+from graphql_api.deposits.schema import DepositsQuery
 from graphql_api.subscriptions import Subscription as CoreSubscription
 
 log = logging.getLogger("graphql_api")
@@ -71,7 +72,7 @@ class DocumentLimits(AddValidationRules):
 
 
 @strawberry.type
-class Query(CoreQuery, DashboardQuery, PaymentsQuery):
+class Query(CoreQuery, DashboardQuery, PaymentsQuery, DepositsQuery):
     """The query root."""
 
 

@@ -98,6 +98,19 @@ EXPECTED: dict[str, set[str]] = {
     "createPayout": {"manager", "cashier", "member"},
     "reconcileSettlement": {"admin", "manager", "accountant"},
     "paymentUpdates": SIGNED_IN,
+    # deposits (graphql_api/deposits)
+    "depositProducts": SIGNED_IN,
+    "deposits": STAFF | {"member"},
+    "deposit": STAFF | {"member"},
+    "depositClosureQuote": STAFF | {"member"},
+    "tdsRegister": BACK_OFFICE,
+    "createDepositProduct": {"admin"},
+    "setDepositRateChart": {"admin"},
+    "openFixedDeposit": {"manager", "clerk", "cashier", "member"},
+    "openRecurringDeposit": {"manager", "clerk", "cashier", "member"},
+    "setMaturityInstruction": {"manager", "clerk", "member"},
+    "closeDepositPrematurely": {"manager", "clerk", "member"},
+    "recordTdsDeclaration": {"manager", "clerk", "accountant"},
 }
 
 
