@@ -43,6 +43,15 @@ FIXED_DEPOSITS = "2312"
 RECURRING_DEPOSITS = "2313"
 DEPOSIT_INTEREST_PAYABLE = "2314"
 TDS_PAYABLE = "2315"
+# share capital, dividends and the year-end close (bankcore/shares, bankcore/books): the
+# reserves net profit is appropriated to (MSCS Act 2002 s.63), the year's undistributed
+# profit, the education fund owed, dividends not yet claimed, and admission fees
+STATUTORY_RESERVE = "3251"
+UNFORESEEN_LOSSES_RESERVE = "3252"
+PROFIT_AND_LOSS = "3290"
+EDUCATION_FUND_PAYABLE = "2451"
+UNPAID_DIVIDEND = "2452"
+ADMISSION_FEES = "4451"
 # savings interest (bankcore/savings): month-end accrual of interest not yet credited
 SAVINGS_INTEREST_ACCRUED = "2170"
 
@@ -83,6 +92,15 @@ STANDARD_CHART: tuple[GlSpec, ...] = (
     GlSpec(DEPOSIT_INTEREST_PAYABLE, "Interest accrued on term deposits, not yet credited", LedgerKind.LIABILITY,
            LIABILITIES, False),
     GlSpec(TDS_PAYABLE, "TDS payable (income tax deducted at source, s.194A)", LedgerKind.LIABILITY, LIABILITIES, False),
+    # share capital, dividends and the year-end close
+    GlSpec(STATUTORY_RESERVE, "Statutory reserve fund (MSCS Act s.63)", LedgerKind.EQUITY, EQUITY, False),
+    GlSpec(UNFORESEEN_LOSSES_RESERVE, "Reserve for unforeseen losses (MSCS Act s.63)", LedgerKind.EQUITY, EQUITY, False),
+    GlSpec(PROFIT_AND_LOSS, "Profit and loss appropriation (undistributed net profit of closed years)",
+           LedgerKind.EQUITY, EQUITY, False),
+    GlSpec(EDUCATION_FUND_PAYABLE, "Co-operative education fund payable (MSCS Act s.63)", LedgerKind.LIABILITY,
+           LIABILITIES, False),
+    GlSpec(UNPAID_DIVIDEND, "Unpaid dividend (members without a savings account)", LedgerKind.LIABILITY, LIABILITIES, False),
+    GlSpec(ADMISSION_FEES, "Admission fees from new members", LedgerKind.INCOME, INCOME, False),
     # savings interest
     GlSpec(SAVINGS_INTEREST_ACCRUED, "Interest accrued on savings deposits, not yet credited", LedgerKind.LIABILITY,
            LIABILITIES, False),

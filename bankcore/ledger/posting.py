@@ -31,12 +31,13 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from bankcore.calendar.business_date import business_date_for_posting
+from bankcore.calendar.business_date import posting_window
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.events import LEDGER_CHANNEL, BalanceChanged, EntryPosted, broker, encode_ledger_events
 from bankcore.events_relay import relay_active
 from bankcore.ledger.entry import EntryDraft, PostingDraft, validate_entry
 from bankcore.ledger.sql import fetch, is_postgres, placeholders
+from bankcore.observability import ENTRIES_POSTED
 from bankcore.models import AccountStatus, EntryType, JournalEntry, LedgerAccount, LedgerKind, Posting, Side
 
 # Statuses that refuse every posting, and those that refuse only money going out.
@@ -243,7 +244,9 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
     closed account, or money leaving a frozen or dormant one); ``INSUFFICIENT_FUNDS`` (an
     account would go below its floor); ``IDEMPOTENCY_CONFLICT`` (key reused for another
     request); ``ALREADY_REVERSED`` (``reverses_id`` already reversed);
-    ``VALUE_DATE_IN_FUTURE`` (a value date after the business date).
+    ``VALUE_DATE_IN_FUTURE`` (a value date after the business date); ``PERIOD_CLOSED`` (a
+    value date in a closed financial year: on or before ``books_closed_through``; only the
+    year-end close's own ``YEAR_END`` entries are let in).
 
     The value date is ``draft.value_date`` or, when None, the bank's business date read
     in the posting's transaction under the shared business-date lock (so day-end never
@@ -269,12 +272,19 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
 
     try:
         async with in_transaction() as conn:
-            today = await business_date_for_posting(conn)
+            today, closed_through = await posting_window(conn)
             value_date = draft.value_date or today
             if value_date > today:
                 raise DomainError(
                     ErrorCode.VALUE_DATE_IN_FUTURE,
                     f"value date {value_date.isoformat()} is after the business date {today.isoformat()}",
+                    field="value_date",
+                )
+            if closed_through is not None and value_date <= closed_through and draft.entry_type is not EntryType.YEAR_END:
+                raise DomainError(
+                    ErrorCode.PERIOD_CLOSED,
+                    f"the books are closed through {closed_through.isoformat()} (financial year closed); "
+                    f"value date {value_date.isoformat()} is refused",
                     field="value_date",
                 )
             locked = await _lock_tracked(conn, tracked)
@@ -342,6 +352,7 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
         postings=draft.postings,
         balances_minor=new_balances,
     )
+    ENTRIES_POSTED.labels(posted.entry_type.value).inc()
     if not relay_active():  # with a relay, the NOTIFY comes back to this process too
         _publish(posted, facts)
     return posted

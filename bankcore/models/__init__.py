@@ -76,6 +76,18 @@ from bankcore.models.deposit import (
     TdsDeclaration,
     TermDeposit,
 )
+# share capital, dividends and the year-end close (issue 12)
+from bankcore.models.shares import (
+    CertificateStatus,
+    DividendDeclaration,
+    DividendPayment,
+    DividendStatus,
+    FinancialYearClose,
+    ShareAccount,
+    ShareCertificate,
+    ShareTransaction,
+    ShareTransactionKind,
+)
 
 __all__ = [
     "ProductRate",
@@ -155,6 +167,16 @@ __all__ = [
     "MaturityInstruction",
     "TdsDeclaration",
     "TermDeposit",
+    # share capital, dividends and the year-end close (issue 12)
+    "CertificateStatus",
+    "DividendDeclaration",
+    "DividendPayment",
+    "DividendStatus",
+    "FinancialYearClose",
+    "ShareAccount",
+    "ShareCertificate",
+    "ShareTransaction",
+    "ShareTransactionKind",
     # notifications and partner webhooks (issues 14 and 13)
     "DeliveryChannel",
     "DeliveryStatus",

@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0010_savings_interest')]
+    dependencies = [('bankcore', '0011_shares_year_end')]
 
     initial = False
 
