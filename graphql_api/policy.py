@@ -51,6 +51,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "enrolTotp": STAFF - {A.AUDITOR} | {A.MEMBER},
     "registerMember": frozenset({A.ADMIN, A.MANAGER, A.CLERK}),
     "updateMember": frozenset({A.ADMIN, A.MANAGER, A.CLERK, A.MEMBER}),
+    "requestContactChange": frozenset({A.MEMBER}),
+    "confirmContactChange": frozenset({A.MEMBER}),
     "approveKyc": frozenset({A.ADMIN, A.MANAGER}),
     "openAccount": frozenset({A.ADMIN, A.MANAGER, A.CLERK}),
     "setNominee": frozenset({A.ADMIN, A.MANAGER, A.CLERK, A.MEMBER}),

@@ -42,7 +42,7 @@ from bankcore.models import AccountStatus, EntryType, JournalEntry, LedgerAccoun
 
 # Statuses that refuse every posting, and those that refuse only money going out.
 _CLOSED_TO_ALL = {AccountStatus.PENDING.value, AccountStatus.CLOSED.value}
-_CLOSED_TO_OUTFLOW = {AccountStatus.FROZEN.value, AccountStatus.DORMANT.value}
+_CLOSED_TO_OUTFLOW = {AccountStatus.FROZEN.value, AccountStatus.DORMANT.value, AccountStatus.INOPERATIVE.value}
 
 # Work done inside the posting's transaction after the entry is written: (connection, entry id).
 Effects = Callable[[BaseDBAsyncClient, int], Awaitable[None]]
@@ -241,7 +241,7 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
     Raises ``DomainError`` with: the codes of ``validate_entry``; ``NOT_FOUND`` (unknown
     ledger account); ``NOT_POSTABLE`` (a control account); ``CURRENCY_MISMATCH`` (a
     posting's currency differs from its account's); ``ACCOUNT_NOT_ACTIVE`` (pending or
-    closed account, or money leaving a frozen or dormant one); ``INSUFFICIENT_FUNDS`` (an
+    closed account, or money leaving a frozen, dormant or inoperative one); ``INSUFFICIENT_FUNDS`` (an
     account would go below its floor); ``IDEMPOTENCY_CONFLICT`` (key reused for another
     request); ``ALREADY_REVERSED`` (``reverses_id`` already reversed);
     ``VALUE_DATE_IN_FUTURE`` (a value date after the business date); ``PERIOD_CLOSED`` (a

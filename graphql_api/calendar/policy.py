@@ -15,6 +15,8 @@ CALENDAR_POLICY: dict[str, frozenset[Role]] = {
     "dayEndSteps": _BACK_OFFICE,
     # mutations (issue 10: accountant, admin)
     "runDayEnd": frozenset({A.ACCOUNTANT, A.ADMIN}),
+    # inoperative accounts (bankcore/inoperative): a manager reactivates after a KYC check
+    "reactivateAccount": frozenset({A.MANAGER, A.ADMIN}),
     # subscriptions
     "dayEndProgress": _BACK_OFFICE,
 }

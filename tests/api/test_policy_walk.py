@@ -63,6 +63,8 @@ EXPECTED: dict[str, set[str]] = {
     "enrolTotp": {"admin", "manager", "accountant", "clerk", "cashier", "member"},
     "registerMember": {"admin", "manager", "clerk"},
     "updateMember": {"admin", "manager", "clerk", "member"},
+    "requestContactChange": {"member"},
+    "confirmContactChange": {"member"},
     "approveKyc": {"admin", "manager"},
     "openAccount": {"admin", "manager", "clerk"},
     "setNominee": {"admin", "manager", "clerk", "member"},
@@ -143,6 +145,7 @@ EXPECTED: dict[str, set[str]] = {
     "dayEndRuns": BACK_OFFICE,
     "dayEndSteps": BACK_OFFICE,
     "runDayEnd": {"admin", "accountant"},
+    "reactivateAccount": {"admin", "manager"},
     "dayEndProgress": BACK_OFFICE,
     # reports (graphql_api/reports)
     "balanceAsOf": BACK_OFFICE,
