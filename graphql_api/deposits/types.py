@@ -8,11 +8,10 @@ from decimal import Decimal
 import strawberry
 from tortoise.functions import Sum
 
-from bankcore.deposits.closing import maturity_interest
 from bankcore.deposits.periods import financial_year
 from bankcore.deposits.products import rate_chart_on
 from bankcore.deposits.service import active_lien_minor
-from bankcore.deposits.term import rd_maturity
+from bankcore.deposits.report import maturity_value_minor
 from bankcore.models import (
     Account,
     DepositInterestCredit,
@@ -92,17 +91,6 @@ class DepositProductType:
                    payouts=[InterestPayout(x) for x in p.payouts.split(",") if x], active=p.active, product_id=p.id)
 
 
-def expected_maturity_minor(d: TermDeposit) -> int:
-    """What the deposit pays at maturity: paid value once closed, else principal (all instalments) plus interest."""
-    if d.maturity_value_minor is not None:
-        return d.maturity_value_minor
-    if d.kind == DepositKind.RECURRING:
-        return rd_maturity(d.principal_minor, d.rate_bps, d.tenure_months).maturity_minor
-    if d.payout == InterestPayout.CUMULATIVE:
-        return d.principal_minor + maturity_interest(d)
-    return d.principal_minor
-
-
 @strawberry.type(name="Deposit", description="A member's fixed or recurring deposit.")
 class DepositType:
     number: str = strawberry.field(description="Deposit number, e.g. FD00100000127.")
@@ -148,7 +136,7 @@ class DepositType:
             member_number=member.member_number, principal=MoneyType.minor(d.principal_minor, c),
             rate_percent=percent(d.rate_bps), senior_citizen=d.senior_citizen, tenure_months=d.tenure_months,
             opened_on=d.opened_on, maturity_date=d.maturity_date,
-            maturity_value=MoneyType.minor(expected_maturity_minor(d), c), payout=d.payout,
+            maturity_value=MoneyType.minor(maturity_value_minor(d), c), payout=d.payout,
             maturity_instruction=d.maturity_instruction, status=d.status, closed_on=d.closed_on,
             balance=MoneyType.minor(balance, c), payout_account_number=account.number,
             interest_paid=MoneyType.minor(d.interest_paid_minor, c), tds_deducted=MoneyType.minor(d.tds_minor, c),
