@@ -43,6 +43,14 @@ FIXED_DEPOSITS = "2312"
 RECURRING_DEPOSITS = "2313"
 DEPOSIT_INTEREST_PAYABLE = "2314"
 TDS_PAYABLE = "2315"
+# loans (bankcore/loans): receivable interest, GST on fees, the NPA interest reserve, provisions
+LOAN_INTEREST_RECEIVABLE = "1365"
+GST_PAYABLE = "2365"
+OVERDUE_INTEREST_RESERVE = "2366"
+LOAN_LOSS_PROVISIONS = "2367"
+BAD_DEBTS_RECOVERED = "4365"
+LOAN_PROVISION_EXPENSE = "5365"
+BAD_DEBTS_WRITTEN_OFF = "5366"
 # share capital, dividends and the year-end close (bankcore/shares, bankcore/books): the
 # reserves net profit is appropriated to (MSCS Act 2002 s.63), the year's undistributed
 # profit, the education fund owed, dividends not yet claimed, and admission fees
@@ -92,6 +100,16 @@ STANDARD_CHART: tuple[GlSpec, ...] = (
     GlSpec(DEPOSIT_INTEREST_PAYABLE, "Interest accrued on term deposits, not yet credited", LedgerKind.LIABILITY,
            LIABILITIES, False),
     GlSpec(TDS_PAYABLE, "TDS payable (income tax deducted at source, s.194A)", LedgerKind.LIABILITY, LIABILITIES, False),
+    # loans
+    GlSpec(LOAN_INTEREST_RECEIVABLE, "Interest receivable on loans", LedgerKind.ASSET, ASSETS, False),
+    GlSpec(GST_PAYABLE, "GST payable", LedgerKind.LIABILITY, LIABILITIES, False),
+    GlSpec(OVERDUE_INTEREST_RESERVE, "Overdue interest reserve (interest on NPAs not realised)",
+           LedgerKind.LIABILITY, LIABILITIES, False),
+    GlSpec(LOAN_LOSS_PROVISIONS, "Provisions for loan losses (standard assets and NPAs)",
+           LedgerKind.LIABILITY, LIABILITIES, False),
+    GlSpec(BAD_DEBTS_RECOVERED, "Bad debts recovered", LedgerKind.INCOME, INCOME, False),
+    GlSpec(LOAN_PROVISION_EXPENSE, "Provisions for loan losses (charge for the period)", LedgerKind.EXPENSE, EXPENSES, False),
+    GlSpec(BAD_DEBTS_WRITTEN_OFF, "Bad debts written off", LedgerKind.EXPENSE, EXPENSES, False),
     # share capital, dividends and the year-end close
     GlSpec(STATUTORY_RESERVE, "Statutory reserve fund (MSCS Act s.63)", LedgerKind.EQUITY, EQUITY, False),
     GlSpec(UNFORESEEN_LOSSES_RESERVE, "Reserve for unforeseen losses (MSCS Act s.63)", LedgerKind.EQUITY, EQUITY, False),
