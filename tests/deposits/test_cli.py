@@ -35,7 +35,7 @@ asyncio.run(go())
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, timeout=120,
+    return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, timeout=400,
                           cwd=Path(__file__).resolve().parents[2])
 
 
