@@ -33,6 +33,7 @@ from graphql_api.mutations_root import Mutation
 from graphql_api.queries import CoreQuery
 from graphql_api.queries_dashboards import DashboardQuery
 from graphql_api.scalars import SCALAR_MAP
+from graphql_api.loans.schema import LoansQuery
 from graphql_api.payments.schema import PaymentsQuery, PaymentsSubscription
 from graphql_api.deposits.schema import DepositsQuery
 from graphql_api.notifications.schema import NotificationsQuery, NotificationsSubscription
@@ -78,7 +79,7 @@ class DocumentLimits(AddValidationRules):
 
 
 @strawberry.type
-class Query(CoreQuery, DashboardQuery, PaymentsQuery, ReportsQuery, CalendarQuery, SharesQuery, NotificationsQuery,
+class Query(CoreQuery, DashboardQuery, PaymentsQuery, LoansQuery, ReportsQuery, CalendarQuery, SharesQuery, NotificationsQuery,
             DepositsQuery,
             InstructionsQuery):
     """The query root."""

@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0014_loans'), ('bankcore', '0014_standing_instructions')]
+    dependencies = [('bankcore', '0015_loan_write_off')]
 
     initial = False
 
