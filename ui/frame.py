@@ -44,6 +44,7 @@ MEMBER_NAV = (
     NavItem("/member/statements", "Statements", "receipt_long"),
     NavItem("/member/loans", "Loans", "request_quote"),
     NavItem("/member/deposits", "Deposits", "savings"),
+    NavItem("/member/shares", "Shares", "pie_chart", ("shareHolding",)),
     NavItem("/member/profile", "Profile", "person"),
 )
 
@@ -54,6 +55,8 @@ STAFF_NAV = (
     NavItem("/staff/branch", "Branch overview", "insights", ("branchOverview",)),
     NavItem("/staff/books", "Books", "menu_book", ("ledgerAccounts", "trialBalance", "journalEntries")),
     NavItem("/staff/payments", "Gateway settlement", "account_balance", ("suspenseItems", "reconcileSettlement")),
+    NavItem("/staff/shares", "Share register", "pie_chart", ("shareRegister",)),
+    NavItem("/staff/dividends", "Dividends and year-end", "event_available", ("dividends", "financialYearCloses")),
     NavItem("/staff/admin", "Administration", "admin_panel_settings", ("staffUsers", "createStaffUser")),
     NavItem("/staff/audit", "Audit trail", "policy", ("auditEvents", "auditChainStatus")),
 )
