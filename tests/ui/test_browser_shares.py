@@ -53,7 +53,6 @@ async def test_member_buys_shares_in_the_portal_and_staff_pages_render(db: str) 
             # when: she buys 10 shares from her savings account
             driver.get(f"{base}/member/shares")
             wait_text(driver, "Not yet a shareholder")
-            _shoot(driver, "member-shares-join-phone")
             button(driver, "Continue").click()
             wait_text(driver, "Admission fee ₹100.00")
             button(driver, "Buy").click()

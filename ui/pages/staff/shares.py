@@ -340,10 +340,9 @@ class DividendRun:
             return
         with self.report_area:
             ui.label(_("Dividend report")).classes("text-lg font-medium")
-            ui.table(columns=_columns(("member", N_("Member"), "left"), ("name", N_("Name"), "left"),
-                                      ("shares", N_("Shares"), "right"), ("amount", N_("Dividend"), "right"),
-                                      ("to", N_("Credited to"), "left")),
-                     rows=[{"member": r["memberNumber"], "name": r["memberName"], "shares": f"{r['shares']:,}",
+            ui.table(columns=_columns(("name", N_("Member"), "left"), ("shares", N_("Shares"), "right"),
+                                      ("amount", N_("Dividend"), "right"), ("to", N_("Credited to"), "left")),
+                     rows=[{"member": r["memberNumber"], "name": f"{r['memberName']} {r['memberNumber']}", "shares": f"{r['shares']:,}",
                             "amount": fmt.money_of(r["amount"]), "to": r["accountNumber"] or _("unpaid register")}
                            for r in data["dividendReport"]], row_key="member").classes("w-full").props(
                 "flat dense wrap-cells").mark("dividend-report")
