@@ -51,6 +51,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "enrolTotp": STAFF - {A.AUDITOR} | {A.MEMBER},
     "registerMember": frozenset({A.ADMIN, A.MANAGER, A.CLERK}),
     "updateMember": frozenset({A.ADMIN, A.MANAGER, A.CLERK, A.MEMBER}),
+    "requestContactChange": frozenset({A.MEMBER}),
+    "confirmContactChange": frozenset({A.MEMBER}),
     "approveKyc": frozenset({A.ADMIN, A.MANAGER}),
     "openAccount": frozenset({A.ADMIN, A.MANAGER, A.CLERK}),
     "setNominee": frozenset({A.ADMIN, A.MANAGER, A.CLERK, A.MEMBER}),
@@ -86,11 +88,15 @@ PARTNER_SCOPES: dict[str, str] = {
 # Domains keep their own rows (graphql_api/<domain>/policy.py).
 from graphql_api.payments.policy import PAYMENTS_PARTNER_SCOPES, PAYMENTS_POLICY  # noqa: E402
 
+from graphql_api.notifications.policy import NOTIFICATIONS_PARTNER_SCOPES, NOTIFICATIONS_POLICY  # noqa: E402
+
 POLICY.update(PAYMENTS_POLICY)
 from graphql_api.shares.policy import SHARES_POLICY  # noqa: E402
 
 POLICY.update(SHARES_POLICY)
 PARTNER_SCOPES.update(PAYMENTS_PARTNER_SCOPES)
+POLICY.update(NOTIFICATIONS_POLICY)
+PARTNER_SCOPES.update(NOTIFICATIONS_PARTNER_SCOPES)
 from graphql_api.calendar.policy import CALENDAR_PARTNER_SCOPES, CALENDAR_POLICY  # noqa: E402
 
 POLICY.update(CALENDAR_POLICY)
@@ -99,6 +105,10 @@ PARTNER_SCOPES.update(CALENDAR_PARTNER_SCOPES)
 from graphql_api.reports.policy import REPORTS_POLICY  # noqa: E402
 
 POLICY.update(REPORTS_POLICY)
+from graphql_api.loans.policy import LOANS_PARTNER_SCOPES, LOANS_POLICY  # noqa: E402
+
+POLICY.update(LOANS_POLICY)
+PARTNER_SCOPES.update(LOANS_PARTNER_SCOPES)
 
 
 def allowed(context: Context, field_name: str) -> bool:

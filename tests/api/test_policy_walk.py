@@ -15,7 +15,7 @@ from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLList, GraphQ
 from graphql_api.schema import schema
 from tests.api.helpers import anonymous, member, partner, staff
 
-ALL_SCOPES = {"accounts:read", "transfers:write", "entries:read"}
+ALL_SCOPES = {"accounts:read", "transfers:write", "entries:read", "webhooks:manage"}
 ROLES = {
     "anonymous": anonymous,
     "member": lambda: member(1),
@@ -63,6 +63,8 @@ EXPECTED: dict[str, set[str]] = {
     "enrolTotp": {"admin", "manager", "accountant", "clerk", "cashier", "member"},
     "registerMember": {"admin", "manager", "clerk"},
     "updateMember": {"admin", "manager", "clerk", "member"},
+    "requestContactChange": {"member"},
+    "confirmContactChange": {"member"},
     "approveKyc": {"admin", "manager"},
     "openAccount": {"admin", "manager", "clerk"},
     "setNominee": {"admin", "manager", "clerk", "member"},
@@ -78,6 +80,23 @@ EXPECTED: dict[str, set[str]] = {
     # subscriptions
     "balanceChanged": SIGNED_IN,
     "entryPosted": SIGNED_IN,
+    # loans (graphql_api/loans)
+    "loanProducts": STAFF | {"member"},
+    "loans": STAFF | {"member"},
+    "loan": STAFF | {"member", "partner"},
+    "loanSchedulePreview": STAFF | {"member"},
+    "createLoanProduct": {"admin"},
+    "applyForLoan": {"admin", "manager", "clerk", "member"},
+    "confirmGuarantee": {"admin", "manager", "clerk", "member"},
+    "recommendLoan": {"clerk", "manager"},
+    "sanctionLoan": {"manager", "admin"},
+    "rejectLoan": {"manager", "admin"},
+    "disburseLoan": {"manager", "admin"},
+    "repayLoan": {"manager", "cashier", "member"},
+    "prepayLoan": {"manager", "cashier", "member"},
+    "closeLoan": {"manager", "cashier", "member"},
+    "writeOffLoan": {"manager", "admin"},
+    "rescheduleLoan": {"manager", "admin"},
     # payments (graphql_api/payments)
     "paymentGateway": SIGNED_IN,
     "paymentOrder": STAFF | {"member"},
@@ -98,6 +117,20 @@ EXPECTED: dict[str, set[str]] = {
     "createPayout": {"manager", "cashier", "member"},
     "reconcileSettlement": {"admin", "manager", "accountant"},
     "paymentUpdates": SIGNED_IN,
+    # notifications and partners' webhooks (graphql_api/notifications)
+    "notifications": STAFF | {"member"},
+    "unreadNotificationCount": STAFF | {"member"},
+    "notificationPreferences": {"member"},
+    "webhooks": {"admin", "auditor", "partner"},
+    "webhookDeliveries": {"admin", "auditor", "partner"},
+    "markNotificationsRead": STAFF - {"auditor"} | {"member"},
+    "setNotificationPreferences": {"member"},
+    "webhookCreate": {"admin", "partner"},
+    "webhookUpdate": {"admin", "partner"},
+    "webhookDelete": {"admin", "partner"},
+    "eventDeliveryRetry": {"admin", "partner"},
+    "inboxChanged": STAFF | {"member"},
+    "event": STAFF | {"partner"},
     # share capital, dividends, year-end close (graphql_api/shares)
     "shareTerms": SIGNED_IN - {"partner"},
     "shareHolding": STAFF | {"member"},
@@ -116,6 +149,10 @@ EXPECTED: dict[str, set[str]] = {
     "dayEndRuns": BACK_OFFICE,
     "dayEndSteps": BACK_OFFICE,
     "runDayEnd": {"admin", "accountant"},
+    "reactivateAccount": {"admin", "manager"},
+    "standingInstructions": STAFF | {"member"},
+    "createStandingInstruction": {"admin", "manager", "clerk", "cashier", "member"},
+    "cancelStandingInstruction": {"admin", "manager", "clerk", "cashier", "member"},
     "dayEndProgress": BACK_OFFICE,
     # reports (graphql_api/reports)
     "balanceAsOf": BACK_OFFICE,
