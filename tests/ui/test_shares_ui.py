@@ -81,6 +81,7 @@ async def test_accountant_closes_the_year_and_proposes_a_manager_approves(user: 
     declaration = await DividendDeclaration.get()
     manager.find(marker=f"approve {declaration.id}").click()
     await manager.should_see("Credited ₹500.00; unpaid register ₹0.00.", retries=10)
+    await manager.should_see(marker=f"report {declaration.id}", retries=20)
     manager.find(marker=f"report {declaration.id}").click()
     await manager.should_see(marker="dividend-report", retries=10)
     (report,) = manager.find(marker="dividend-report").elements
