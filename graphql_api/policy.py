@@ -86,7 +86,10 @@ PARTNER_SCOPES: dict[str, str] = {
 # Domains keep their own rows (graphql_api/<domain>/policy.py).
 from graphql_api.payments.policy import PAYMENTS_PARTNER_SCOPES, PAYMENTS_POLICY  # noqa: E402
 
+from graphql_api.counter.policy import COUNTER_POLICY  # noqa: E402
+
 POLICY.update(PAYMENTS_POLICY)
+POLICY.update(COUNTER_POLICY)
 PARTNER_SCOPES.update(PAYMENTS_PARTNER_SCOPES)
 
 

@@ -33,6 +33,7 @@ from graphql_api.mutations_root import Mutation
 from graphql_api.queries import CoreQuery
 from graphql_api.queries_dashboards import DashboardQuery
 from graphql_api.scalars import SCALAR_MAP
+from graphql_api.counter.schema import CounterQuery
 from graphql_api.payments.schema import PaymentsQuery, PaymentsSubscription
 from graphql_api.subscriptions import Subscription as CoreSubscription
 
@@ -71,7 +72,7 @@ class DocumentLimits(AddValidationRules):
 
 
 @strawberry.type
-class Query(CoreQuery, DashboardQuery, PaymentsQuery):
+class Query(CoreQuery, DashboardQuery, PaymentsQuery, CounterQuery):
     """The query root."""
 
 

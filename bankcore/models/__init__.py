@@ -9,6 +9,7 @@ from bankcore.models.account import Account, AccountHolder, AccountStatus, Holde
 from bankcore.models.audit import AuditLog, AuditOutcome
 from bankcore.models.approval import ApprovalKind, ApprovalRequest, ApprovalStatus
 from bankcore.models.branch import Branch
+from bankcore.models.counter import DrawerStatus, TellerDrawer
 from bankcore.models.calendar import BankCalendar, DayEndRun, DayEndStatus, DayEndStepRun
 from bankcore.models.identity import (
     ApiClient,
@@ -24,7 +25,7 @@ from bankcore.models.identity import (
 )
 from bankcore.models.ledger import EntryType, JournalEntry, LedgerAccount, LedgerKind, Posting, Side
 from bankcore.models.loan import Loan, LoanStatus
-from bankcore.models.member import Gender, KycDocument, KycDocumentType, KycStatus, Member
+from bankcore.models.member import Gender, KycDocument, KycDocumentType, KycStatus, Member, RiskCategory
 from bankcore.models.notification import NotificationChannel, NotificationOutbox
 from bankcore.models.product import Product, ProductKind
 from bankcore.models.records import Card, StandingOrder
@@ -101,6 +102,9 @@ __all__ = [
     "Hold",
     "HoldStatus",
     "Payee",
+    "RiskCategory",
+    "TellerDrawer",
+    "DrawerStatus",
     "PayeeKind",
     "PaymentOrder",
     "PaymentOrderStatus",

@@ -98,6 +98,11 @@ EXPECTED: dict[str, set[str]] = {
     "createPayout": {"manager", "cashier", "member"},
     "reconcileSettlement": {"admin", "manager", "accountant"},
     "paymentUpdates": SIGNED_IN,
+    # counter (graphql_api/counter)
+    "myDrawer": {"manager", "cashier"},
+    "branchDrawers": {"manager", "admin", "auditor"},
+    "openDrawer": {"manager", "cashier"},
+    "closeDrawer": {"manager", "cashier"},
 }
 
 
