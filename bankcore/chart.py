@@ -37,6 +37,17 @@ DEPOSIT_INTEREST_EXPENSE = "5100"
 GATEWAY_SETTLEMENT = "1250"
 SUSPENSE = "2900"
 GATEWAY_CHARGES = "5200"
+# share capital, dividends and the year-end close (bankcore/shares, bankcore/books): the
+# reserves net profit is appropriated to (MSCS Act 2002 s.63), the year's undistributed
+# profit, the education fund owed, dividends not yet claimed, and admission fees
+STATUTORY_RESERVE = "3251"
+UNFORESEEN_LOSSES_RESERVE = "3252"
+PROFIT_AND_LOSS = "3290"
+EDUCATION_FUND_PAYABLE = "2451"
+UNPAID_DIVIDEND = "2452"
+ADMISSION_FEES = "4451"
+# savings interest (bankcore/savings): month-end accrual of interest not yet credited
+SAVINGS_INTEREST_ACCRUED = "2170"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +80,18 @@ STANDARD_CHART: tuple[GlSpec, ...] = (
     GlSpec(GATEWAY_SETTLEMENT, "Payment gateway settlement account", LedgerKind.ASSET, ASSETS, False),
     GlSpec(SUSPENSE, "Suspense: unreconciled gateway items", LedgerKind.LIABILITY, LIABILITIES, False),
     GlSpec(GATEWAY_CHARGES, "Payment gateway charges", LedgerKind.EXPENSE, EXPENSES, False),
+    # share capital, dividends and the year-end close
+    GlSpec(STATUTORY_RESERVE, "Statutory reserve fund (MSCS Act s.63)", LedgerKind.EQUITY, EQUITY, False),
+    GlSpec(UNFORESEEN_LOSSES_RESERVE, "Reserve for unforeseen losses (MSCS Act s.63)", LedgerKind.EQUITY, EQUITY, False),
+    GlSpec(PROFIT_AND_LOSS, "Profit and loss appropriation (undistributed net profit of closed years)",
+           LedgerKind.EQUITY, EQUITY, False),
+    GlSpec(EDUCATION_FUND_PAYABLE, "Co-operative education fund payable (MSCS Act s.63)", LedgerKind.LIABILITY,
+           LIABILITIES, False),
+    GlSpec(UNPAID_DIVIDEND, "Unpaid dividend (members without a savings account)", LedgerKind.LIABILITY, LIABILITIES, False),
+    GlSpec(ADMISSION_FEES, "Admission fees from new members", LedgerKind.INCOME, INCOME, False),
+    # savings interest
+    GlSpec(SAVINGS_INTEREST_ACCRUED, "Interest accrued on savings deposits, not yet credited", LedgerKind.LIABILITY,
+           LIABILITIES, False),
 )
 
 

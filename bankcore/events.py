@@ -100,7 +100,20 @@ class PaymentUpdated:
     status: str
 
 
-Event = EntryPosted | BalanceChanged | SessionRevoked | DayEndProgress | HoldChanged | PaymentUpdated
+@dataclass(frozen=True, slots=True)
+class InboxChanged:
+    """A member's or staff user's notification inbox changed (new items, or items read).
+
+    ``recipient`` is ``member`` or ``staff``; ``recipient_id`` their id. Published after
+    commit by the background worker and by the read mutations; across instances through
+    ``INBOX_CHANNEL``.
+    """
+
+    recipient: str
+    recipient_id: int
+
+
+Event = EntryPosted | BalanceChanged | SessionRevoked | DayEndProgress | HoldChanged | PaymentUpdated | InboxChanged
 
 
 def event_topics(event: Event) -> tuple[str, ...]:
@@ -114,6 +127,8 @@ def event_topics(event: Event) -> tuple[str, ...]:
         return ("sessions", f"session:{event.session_id}")
     if isinstance(event, DayEndProgress):
         return ("day_end",)
+    if isinstance(event, InboxChanged):
+        return (f"inbox:{event.recipient}:{event.recipient_id}",)
     if isinstance(event, EntryPosted):
         return ("ledger", *(f"account:{i}" for i in event.ledger_account_ids))
     if isinstance(event, (HoldChanged, PaymentUpdated)):
@@ -223,3 +238,16 @@ def decode_session_revoked(payload: str) -> SessionRevoked:
 
     data = json.loads(payload)
     return SessionRevoked(session_id=data["s"], principal_kind=data["k"], principal_id=data["p"], reason=data["r"])
+
+
+INBOX_CHANNEL = "coopbank_inbox"
+
+
+def encode_inbox_changed(events: list[InboxChanged]) -> str:
+    """NOTIFY payload for inbox changes: ``m12,m40,s3`` (ids only; chunk to stay under 8000 bytes)."""
+    return ",".join(f"{e.recipient[0]}{e.recipient_id}" for e in events)
+
+
+def decode_inbox_changed(payload: str) -> list[InboxChanged]:
+    kinds = {"m": "member", "s": "staff"}
+    return [InboxChanged(recipient=kinds[item[0]], recipient_id=int(item[1:])) for item in payload.split(",") if item]

@@ -18,11 +18,13 @@ import logging
 import asyncpg
 
 from bankcore.events import (
+    INBOX_CHANNEL,
     LEDGER_CHANNEL,
     SESSIONS_CHANNEL,
     EventBroker,
     SessionRevoked,
     broker,
+    decode_inbox_changed,
     decode_ledger_events,
     decode_session_revoked,
     encode_session_revoked,
@@ -47,7 +49,12 @@ class PgEventRelay:
 
     def _on_notify(self, _conn: object, _pid: int, channel: str, payload: str) -> None:
         try:
-            events = [decode_session_revoked(payload)] if channel == SESSIONS_CHANNEL else decode_ledger_events(payload)
+            if channel == SESSIONS_CHANNEL:
+                events = [decode_session_revoked(payload)]
+            elif channel == INBOX_CHANNEL:
+                events = decode_inbox_changed(payload)
+            else:
+                events = decode_ledger_events(payload)
         except (ValueError, KeyError, TypeError):
             log.warning("ignored a malformed %s notification", channel)
             return
@@ -62,6 +69,7 @@ class PgEventRelay:
                 conn = await asyncpg.connect(self._dsn)
                 await conn.add_listener(LEDGER_CHANNEL, self._on_notify)
                 await conn.add_listener(SESSIONS_CHANNEL, self._on_notify)
+                await conn.add_listener(INBOX_CHANNEL, self._on_notify)
                 self._connected.set()
                 delay_s = 0.5
                 while not conn.is_closed():

@@ -34,6 +34,7 @@ from tortoise.connection import get_connection
 
 from bankcore import chart
 from bankcore.calendar.business_date import set_business_date_at_least
+from bankcore.interest.rates import check_rate_bps
 from bankcore.berka.mapping import Leg, classify, narration
 from bankcore.berka.ordering import AccountOrder, resolve_all
 from bankcore.berka.parse import BerkaData, BerkaFormatError, read_all
@@ -135,6 +136,10 @@ def _need(mapping: dict[Any, Any], key: Any, what: str) -> Any:
         raise BerkaFormatError(f"{what} {key} is not in the data set") from None
 
 
+# The imported savings product's annual rate unless the caller gives one (issue 10: 3.0%).
+DEFAULT_SAVINGS_RATE_BPS = 300
+
+
 async def _ensure_product(code: str, name: str, kind: ProductKind, currency: str, control_id: int, overdraft: int) -> Product:
     product, _ = await Product.get_or_create(
         code=code,
@@ -152,11 +157,13 @@ async def _ensure_product(code: str, name: str, kind: ProductKind, currency: str
 
 
 async def import_berka(
-    *, path: Path | str, currency: str = "CZK", progress: Progress | None = None, chunk_size: int = ENTRY_CHUNK
+    *, path: Path | str, currency: str = "CZK", progress: Progress | None = None, chunk_size: int = ENTRY_CHUNK,
+    savings_rate_bps: int = DEFAULT_SAVINGS_RATE_BPS,
 ) -> ImportReport:
     """Read the Berka files in directory ``path`` and import them (see the module docstring).
 
-    Amounts become minor units of ``currency``. Re-running adds nothing. Raises
+    Amounts become minor units of ``currency``. The imported savings product earns
+    ``savings_rate_bps`` a year (basis points; 300 = 3.0%). Re-running adds nothing. Raises
     ``BerkaFormatError`` for a missing or malformed file and ``DomainError`` for an
     unsupported currency. Differences between the ledger and the data's own balances
     are reported in ``ImportReport.reconciliation``, not raised.
@@ -167,11 +174,13 @@ async def import_berka(
     if progress is not None:
         progress(ProgressEvent("read files", len(data.transactions), len(data.transactions),
                                time.perf_counter() - started, 0, True))
-    return await import_berka_data(data, currency=currency, progress=progress, chunk_size=chunk_size)
+    return await import_berka_data(data, currency=currency, progress=progress, chunk_size=chunk_size,
+                                   savings_rate_bps=savings_rate_bps)
 
 
 async def import_berka_data(
-    data: BerkaData, *, currency: str = "CZK", progress: Progress | None = None, chunk_size: int = ENTRY_CHUNK
+    data: BerkaData, *, currency: str = "CZK", progress: Progress | None = None, chunk_size: int = ENTRY_CHUNK,
+    savings_rate_bps: int = DEFAULT_SAVINGS_RATE_BPS,
 ) -> ImportReport:
     """Import already-read Berka ``data`` (the synthetic benchmark feeds this directly)."""
     started = time.perf_counter()
@@ -183,6 +192,10 @@ async def import_berka_data(
     savings = await _ensure_product(SAVINGS_PRODUCT, "Berka savings account", ProductKind.SAVINGS, currency,
                                     gl[chart.SAVINGS_DEPOSITS].id, overdraft)
     loan_product = await _ensure_product(LOAN_PRODUCT, "Berka loan", ProductKind.LOAN, currency, gl[chart.LOANS].id, 0)
+    check_rate_bps(savings_rate_bps, field="savings_rate")
+    if savings.interest_rate_bps != savings_rate_bps:
+        savings.interest_rate_bps = savings_rate_bps
+        await savings.save(update_fields=["interest_rate_bps"])
     savings_floor = savings.min_balance_minor - savings.overdraft_limit_minor
 
     # districts -> branches

@@ -88,6 +88,50 @@ async def business_date_for_posting(conn: BaseDBAsyncClient) -> date:
     return found
 
 
+async def posting_window(conn: BaseDBAsyncClient) -> tuple[date, date | None]:
+    """(business date, books closed through) read in posting transaction ``conn`` under the shared lock.
+
+    ``books closed through`` is the last day of the last closed financial year (None
+    while no year is closed): ``post_entry`` refuses value dates on or before it. Read in
+    the same statement as the business date, so it costs the posting no round trip.
+    """
+    for _ in range(2):
+        mark = placeholders(conn, 1)[0]
+        lock = f"pg_advisory_xact_lock_shared({BUSINESS_DATE_LOCK_KEY}), " if is_postgres(conn) else ""
+        rows = await fetch(
+            conn, f"SELECT {lock}business_date, books_closed_through FROM bank_calendar WHERE id = {mark}", [CALENDAR_ROW_ID]
+        )
+        if rows:
+            closed = rows[0]["books_closed_through"]
+            return _as_date(rows[0]["business_date"]), (_as_date(closed) if closed is not None else None)
+        await ensure_calendar()
+    raise AssertionError("the calendar row could not be created")
+
+
+async def close_books_through(conn: BaseDBAsyncClient, *, through: date) -> None:
+    """Refuse postings valued on or before ``through`` from now on (the year-end close), in transaction ``conn``.
+
+    Takes the business-date lock exclusively, so postings in flight (which hold it shared)
+    finish first. Never moves the date back.
+    """
+    await _read(conn, lock="exclusive")
+    m = placeholders(conn, 3)
+    await conn.execute_query(
+        f"UPDATE bank_calendar SET books_closed_through = {m[0]} WHERE id = {m[1]} "
+        f"AND (books_closed_through IS NULL OR books_closed_through < {m[2]})",
+        [through, CALENDAR_ROW_ID, through],
+    )
+
+
+async def books_closed_through() -> date | None:
+    """The last day of the last closed financial year, or None."""
+    conn = get_connection("default")
+    mark = placeholders(conn, 1)[0]
+    rows = await fetch(conn, f"SELECT books_closed_through FROM bank_calendar WHERE id = {mark}", [CALENDAR_ROW_ID])
+    value = rows[0]["books_closed_through"] if rows else None
+    return _as_date(value) if value is not None else None
+
+
 async def advance_business_date(conn: BaseDBAsyncClient, *, closing: date) -> date:
     """Move the business date from ``closing`` to the day after, inside transaction ``conn``.
 

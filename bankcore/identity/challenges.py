@@ -3,6 +3,11 @@
 The client gets an opaque challenge token after the password step and presents it with
 the code. A challenge lives ``CHALLENGE_TTL_S`` and dies after ``MAX_CODE_ATTEMPTS`` wrong
 codes (each also counts toward the account's lockout).
+
+Every code check first takes an attempt from the challenge (``take_attempt``): a
+compare-and-set on the counter, so ten guesses sent at once count as ten, only the first
+``MAX_CODE_ATTEMPTS`` are ever checked, and the last of them, if wrong, ends the
+challenge (issue 8 item 8).
 """
 
 from __future__ import annotations
@@ -66,9 +71,32 @@ async def open_challenge(token: str, *, kind: PrincipalKind, now: datetime) -> S
     return row
 
 
-async def count_wrong_code(challenge: SignInChallenge) -> None:
-    """Count a wrong code on ``challenge`` (atomically, so parallel guesses are all counted)."""
-    await SignInChallenge.filter(id=challenge.id).update(attempts=F("attempts") + 1)
+async def take_attempt(challenge: SignInChallenge, *, now: datetime) -> int:
+    """Take one code attempt from ``challenge`` before checking a code; returns its number (1..MAX).
+
+    The counter is read and incremented with a compare-and-set (``attempts = n`` in the
+    ``WHERE``), retried when another request got there first, so concurrent guesses are
+    counted one by one on SQLite and PostgreSQL alike. Raises ``DomainError(CHALLENGE_EXPIRED)``
+    when the challenge is used, expired or has no attempts left.
+    """
+    while True:
+        row = await SignInChallenge.get_or_none(id=challenge.id)
+        if row is None or row.consumed_at is not None or row.attempts >= MAX_CODE_ATTEMPTS or now >= row.expires_at:
+            raise DomainError(ErrorCode.CHALLENGE_EXPIRED, "sign-in expired, please start again")
+        taken = await SignInChallenge.filter(
+            id=challenge.id, attempts=row.attempts, consumed_at__isnull=True
+        ).update(attempts=F("attempts") + 1)
+        if taken:
+            challenge.attempts = row.attempts + 1
+            return challenge.attempts
+
+
+async def wrong_code(challenge: SignInChallenge, attempt: int, *, now: datetime) -> bool:
+    """After a wrong code on ``attempt``: end the challenge if that was its last attempt; True if ended."""
+    if attempt >= MAX_CODE_ATTEMPTS:
+        await consume(challenge, now=now)
+        return True
+    return False
 
 
 async def consume(challenge: SignInChallenge, *, now: datetime) -> bool:

@@ -231,13 +231,15 @@ async def complete_member_sign_in(*, challenge_token: str, code: str, now: datet
         await challenges.consume(challenge, now=now)
         await _audit_denied(member_id, "account locked", now)
         raise DomainError(ErrorCode.ACCOUNT_LOCKED, "too many failed attempts, try again in 30 minutes")
+    attempt = await challenges.take_attempt(challenge, now=now)
     if not await _check_code(challenge, challenge_token, credential, code, now):
-        await challenges.count_wrong_code(challenge)
         locked = await lockout.record_failure(MemberCredential, credential.id, now=now)
         await _audit_denied(member_id, "wrong or reused code" + (", account now locked" if locked else ""), now)
         if locked:
             await challenges.consume(challenge, now=now)
             raise DomainError(ErrorCode.ACCOUNT_LOCKED, "too many failed attempts, try again in 30 minutes")
+        if await challenges.wrong_code(challenge, attempt, now=now):
+            raise DomainError(ErrorCode.CHALLENGE_EXPIRED, "too many wrong codes, please start again")
         raise DomainError(ErrorCode.CODE_INVALID, "wrong code", field="code")
     if not await challenges.consume(challenge, now=now):
         raise DomainError(ErrorCode.CHALLENGE_EXPIRED, "sign-in expired, please start again")

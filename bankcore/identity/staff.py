@@ -241,6 +241,7 @@ async def _second_factor_refusal(
         await challenges.consume(challenge, now=now)
         await _audit_second_factor(user.id, "account locked", now)
         return DomainError(ErrorCode.ACCOUNT_LOCKED, "too many failed attempts, try again in 30 minutes")
+    attempt = await challenges.take_attempt(challenge, now=now)
     step = totp.matching_step(user.totp_secret or "", code, now=now, last_used_step=user.totp_last_step)
     accepted = False
     if step is not None:
@@ -253,12 +254,13 @@ async def _second_factor_refusal(
         )
     if accepted:
         return None
-    await challenges.count_wrong_code(challenge)
     locked = await lockout.record_failure(StaffUser, user.id, now=now)
     await _audit_second_factor(user.id, "wrong or reused code" + (", account now locked" if locked else ""), now)
     if locked:
         await challenges.consume(challenge, now=now)
         return DomainError(ErrorCode.ACCOUNT_LOCKED, "too many failed attempts, try again in 30 minutes")
+    if await challenges.wrong_code(challenge, attempt, now=now):
+        return DomainError(ErrorCode.CHALLENGE_EXPIRED, "too many wrong codes, please start again")
     return DomainError(ErrorCode.CODE_INVALID, "wrong code", field="code")
 
 

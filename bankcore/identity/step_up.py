@@ -51,11 +51,13 @@ async def verify_step_up(*, member_id: int, challenge_token: str | None, code: s
     if challenge.principal_id != member_id:
         raise DomainError(ErrorCode.CHALLENGE_EXPIRED, "this code was not asked for this member")
     credential = await MemberCredential.get(member_id=member_id)
+    attempt = await challenges.take_attempt(challenge, now=now)
     if not await _check_code(challenge, challenge_token, credential, code, now):
-        await challenges.count_wrong_code(challenge)
         if await lockout.record_failure(MemberCredential, credential.id, now=now):
             await challenges.consume(challenge, now=now)
             raise DomainError(ErrorCode.ACCOUNT_LOCKED, "too many wrong codes, try again in 30 minutes")
+        if await challenges.wrong_code(challenge, attempt, now=now):
+            raise DomainError(ErrorCode.CHALLENGE_EXPIRED, "too many wrong codes, ask for a new code")
         raise DomainError(ErrorCode.CODE_INVALID, "wrong code", field="step_up_code")
     if not await challenges.consume(challenge, now=now):
         raise DomainError(ErrorCode.CHALLENGE_EXPIRED, "this code was used already")

@@ -31,7 +31,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from bankcore.calendar.business_date import business_date_for_posting
+from bankcore.calendar.business_date import posting_window
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.events import LEDGER_CHANNEL, BalanceChanged, EntryPosted, broker, encode_ledger_events
 from bankcore.events_relay import relay_active
@@ -125,20 +125,30 @@ async def _lock_tracked(conn: BaseDBAsyncClient, ids: list[int]) -> dict[int, di
     return {row["id"]: row for row in rows}
 
 
-async def _write_balances(conn: BaseDBAsyncClient, balances: dict[int, int], notify_payload: str) -> None:
+async def _write_balances(conn: BaseDBAsyncClient, balances: dict[int, int], notify_payload: str, entry_id: int,
+                          posted_at: datetime) -> None:
+    """Write the new cached balances and the ``entry.posted`` outbox event (the transactional
+    outbox that members' transaction alerts and partners' webhooks are sent from, after commit;
+    its payload is the NOTIFY payload, so the alerts know each account's balance after the entry)."""
     ids = sorted(balances)
     if is_postgres(conn):
-        # One round trip: the balance update and the NOTIFY (sent by PostgreSQL on commit
-        # only) that carries the entry to the other instances' relays.
+        # One round trip: the balance update, the outbox event and the NOTIFY (sent by
+        # PostgreSQL on commit only) that carries the entry to the other instances' relays.
         await conn.execute_query(
             "WITH updated AS (UPDATE ledger_account AS la SET balance_minor = v.balance "
-            "FROM unnest($1::bigint[], $2::bigint[]) AS v(id, balance) WHERE la.id = v.id RETURNING 1) "
+            "FROM unnest($1::bigint[], $2::bigint[]) AS v(id, balance) WHERE la.id = v.id RETURNING 1), "
+            "outboxed AS (INSERT INTO outbox_event (topic, ref_id, payload, created_at) "
+            "VALUES ('entry.posted', $5, $4, $6) RETURNING 1) "
             "SELECT pg_notify($3, $4)",
-            [ids, [balances[i] for i in ids], LEDGER_CHANNEL, notify_payload],
+            [ids, [balances[i] for i in ids], LEDGER_CHANNEL, notify_payload, entry_id, posted_at],
         )
     else:
         for i in ids:
             await conn.execute_query("UPDATE ledger_account SET balance_minor = ? WHERE id = ?", [balances[i], i])
+        await conn.execute_query(
+            "INSERT INTO outbox_event (topic, ref_id, payload, created_at) VALUES ('entry.posted', ?, ?, ?)",
+            [entry_id, notify_payload, posted_at],
+        )
 
 
 async def _claim_hold(conn: BaseDBAsyncClient, hold_id: int, deltas: dict[int, int], tracked: list[int]) -> tuple[int, int]:
@@ -233,7 +243,9 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
     closed account, or money leaving a frozen or dormant one); ``INSUFFICIENT_FUNDS`` (an
     account would go below its floor); ``IDEMPOTENCY_CONFLICT`` (key reused for another
     request); ``ALREADY_REVERSED`` (``reverses_id`` already reversed);
-    ``VALUE_DATE_IN_FUTURE`` (a value date after the business date).
+    ``VALUE_DATE_IN_FUTURE`` (a value date after the business date); ``PERIOD_CLOSED`` (a
+    value date in a closed financial year: on or before ``books_closed_through``; only the
+    year-end close's own ``YEAR_END`` entries are let in).
 
     The value date is ``draft.value_date`` or, when None, the bank's business date read
     in the posting's transaction under the shared business-date lock (so day-end never
@@ -259,12 +271,19 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
 
     try:
         async with in_transaction() as conn:
-            today = await business_date_for_posting(conn)
+            today, closed_through = await posting_window(conn)
             value_date = draft.value_date or today
             if value_date > today:
                 raise DomainError(
                     ErrorCode.VALUE_DATE_IN_FUTURE,
                     f"value date {value_date.isoformat()} is after the business date {today.isoformat()}",
+                    field="value_date",
+                )
+            if closed_through is not None and value_date <= closed_through and draft.entry_type is not EntryType.YEAR_END:
+                raise DomainError(
+                    ErrorCode.PERIOD_CLOSED,
+                    f"the books are closed through {closed_through.isoformat()} (financial year closed); "
+                    f"value date {value_date.isoformat()} is refused",
                     field="value_date",
                 )
             locked = await _lock_tracked(conn, tracked)
@@ -308,7 +327,7 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
                 ledger_account_ids=tuple(sorted(ids)),
                 balances={i: (b, facts[i].currency) for i, b in new_balances.items()},
             )
-            await _write_balances(conn, new_balances, payload)
+            await _write_balances(conn, new_balances, payload, entry_id, posted_at)
             for account_id, amount in released.items():
                 await _mark_hold_posted(conn, draft.posts_hold_id, account_id, amount, entry_id, posted_at)
             if effects is not None:

@@ -26,10 +26,24 @@ from bankcore.models.identity import (
 from bankcore.models.ledger import EntryType, JournalEntry, LedgerAccount, LedgerKind, Posting, Side
 from bankcore.models.loan import Loan, LoanStatus
 from bankcore.models.member import Gender, KycDocument, KycDocumentType, KycStatus, Member, RiskCategory
-from bankcore.models.notification import NotificationChannel, NotificationOutbox
+from bankcore.models.notification import (
+    DeliveryChannel,
+    DeliveryStatus,
+    Notification,
+    NotificationChannel,
+    NotificationDelivery,
+    NotificationOutbox,
+    NotificationPreference,
+    OutboxEvent,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookDeliveryStatus,
+    WebhookSubscription,
+)
 from bankcore.models.product import Product, ProductKind
 from bankcore.models.records import Card, StandingOrder
 from bankcore.models.setting import BankSetting
+from bankcore.models.savings import ProductRate, SavingsInterestCredit
 # payments (holds, gateway orders and payouts, settlement)
 from bankcore.models.hold import Hold, HoldStatus
 from bankcore.models.payments import (
@@ -49,8 +63,22 @@ from bankcore.models.payments import (
 )
 # API edge (issue 8): rate limits shared by instances
 from bankcore.models.ratelimit import RateLimitHit
+# share capital, dividends and the year-end close (issue 12)
+from bankcore.models.shares import (
+    CertificateStatus,
+    DividendDeclaration,
+    DividendPayment,
+    DividendStatus,
+    FinancialYearClose,
+    ShareAccount,
+    ShareCertificate,
+    ShareTransaction,
+    ShareTransactionKind,
+)
 
 __all__ = [
+    "ProductRate",
+    "SavingsInterestCredit",
     "ApprovalKind",
     "ApprovalRequest",
     "ApprovalStatus",
@@ -117,4 +145,25 @@ __all__ = [
     "SuspenseStatus",
     # API edge (issue 8)
     "RateLimitHit",
+    # share capital, dividends and the year-end close (issue 12)
+    "CertificateStatus",
+    "DividendDeclaration",
+    "DividendPayment",
+    "DividendStatus",
+    "FinancialYearClose",
+    "ShareAccount",
+    "ShareCertificate",
+    "ShareTransaction",
+    "ShareTransactionKind",
+    # notifications and partner webhooks (issues 14 and 13)
+    "DeliveryChannel",
+    "DeliveryStatus",
+    "Notification",
+    "NotificationDelivery",
+    "NotificationPreference",
+    "OutboxEvent",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookDeliveryStatus",
+    "WebhookSubscription",
 ]

@@ -17,6 +17,9 @@ class BankCalendar(Model):
     id = fields.IntField(primary_key=True)
     business_date = fields.DateField()
     updated_at = fields.DatetimeField()
+    books_closed_through = fields.DateField(
+        null=True, description="Last day of the last closed financial year: postings valued on or before it are refused"
+    )
 
     class Meta:
         table = "bank_calendar"

@@ -39,6 +39,10 @@ class EntryType(StrEnum):
     CARD_WITHDRAWAL = "card_withdrawal"
     PENAL_INTEREST = "penal_interest"
     ADJUSTMENT = "adjustment"
+    # share capital, dividends and the year-end close (issue 12)
+    SHARES = "shares"
+    DIVIDEND = "dividend"
+    YEAR_END = "year_end"
 
 
 class LedgerAccount(Model):

@@ -30,6 +30,10 @@ class Product(Model):
         "bankcore.LedgerAccount", related_name="products", on_delete=fields.RESTRICT,
         description="GL control account the product's accounts roll up to",
     )
+    interest_credit_frequency = fields.CharField(
+        max_length=12, default="quarterly", db_default="quarterly",
+        description="When savings interest is credited: quarterly (31 Mar, 30 Jun, 30 Sep, 31 Dec) or half-yearly",
+    )
     active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+from decimal import Decimal, InvalidOperation
 import sys
 from pathlib import Path
 
@@ -38,8 +39,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--currency", default="CZK", help="ISO 4217 currency of the amounts (default CZK)")
     parser.add_argument("--report", type=Path, metavar="FILE", help="write every differing account to FILE (CSV)")
     parser.add_argument("--show", type=int, default=20, metavar="N", help="list at most N differing accounts (default 20)")
+    parser.add_argument("--savings-rate", type=_percent, default=Decimal("3.0"), metavar="PERCENT",
+                        help="annual interest rate of the imported savings product, in percent (default 3.0)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     parser.set_defaults(func=_run)
+
+
+def _percent(text: str) -> Decimal:
+    """A rate in percent with at most two decimals, 0-100 (argparse type)."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not a percentage: {text!r}") from None
+    if not value.is_finite() or not 0 <= value <= 100 or (value * 100) != (value * 100).to_integral_value():
+        raise argparse.ArgumentTypeError("a percentage from 0 to 100 with at most two decimals, e.g. 4.0")
+    return value
 
 
 def _print_progress(event: ProgressEvent) -> None:
@@ -90,7 +104,8 @@ def _run(args: argparse.Namespace) -> int:
     async def main() -> ImportReport:
         async with open_database():
             return await import_berka(
-                path=args.path, currency=args.currency, progress=None if args.quiet else _print_progress
+                path=args.path, currency=args.currency, progress=None if args.quiet else _print_progress,
+                savings_rate_bps=int(args.savings_rate * 100),
             )
 
     try:

@@ -10,7 +10,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0008_rate_limits')]
+    dependencies = [('bankcore', '0011_shares_year_end')]
 
     initial = False
 

@@ -1,0 +1,222 @@
+"""Savings interest from the ledger, set-based: daily products, period credit, month-end accrual.
+
+The rule (RBI/2009-10/339, daily product; IBA practice Actual/365 fixed, 365 even in a
+leap year): an account's interest for a period is
+
+    round_half_up( Σ over the period's days of max(end-of-day balance, 0) × rate / (10000 × 365) )
+
+with the rate in force on each day (basis points a year), rounded **once** per account
+and period. End-of-day balances come from the ledger by value date, so imported history
+and back-valued postings count. The same sum as ``bankcore.interest.savings.savings_interest``
+(the pure reference the tests compare against), computed in one SQL statement for all of
+a product's accounts:
+
+* ``opening``: each account's balance at the start of the period is its cached balance
+  less every posting valued on or after the start (this reads only the period's postings
+  and later ones, never the whole history);
+* ``runs``: the days on which the balance or the rate changes cut the period into runs;
+  a window sum gives each run's end-of-day balance and ``LEAD`` its length in days;
+* Σ max(balance, 0) × days × rate is exact integer arithmetic; the half-up rounding is an
+  integer division ``(2n + d) div 2d``.
+
+The credit itself is five statements in one transaction (record, entries, postings,
+outbox events, balances), each over all accounts at once; the record table is the guard that makes a
+re-run post nothing twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.connection import get_connection
+from tortoise.transactions import in_transaction
+
+from bankcore import chart
+from bankcore.ledger.sql import fetch, is_postgres
+from bankcore.models import Product
+from bankcore.savings.rates import RateSegment, rate_segments
+
+# Actual/365 fixed: the denominator of the daily rate, leap years included.
+DAYS_IN_YEAR = 365
+BPS = 10_000
+_DENOMINATOR = BPS * DAYS_IN_YEAR
+# Accounts that earn: everything but accounts not yet open or already closed (inoperative,
+# dormant and frozen accounts still earn interest: RBI inoperative-account directions).
+_EARNING = "a.status NOT IN ('pending', 'closed')"
+
+
+class _Params:
+    """Numbered placeholders for one statement, with PostgreSQL casts where needed."""
+
+    def __init__(self, conn: BaseDBAsyncClient) -> None:
+        self.pg = is_postgres(conn)
+        self.values: list[Any] = []
+
+    def __call__(self, value: Any, pg_type: str | None = None) -> str:
+        self.values.append(value)
+        if not self.pg:
+            return f"?{len(self.values)}"  # numbered, so a fragment may appear twice
+        mark = f"${len(self.values)}"
+        return f"{mark}::{pg_type}" if pg_type else mark
+
+    def days(self, later: str, earlier: str) -> str:
+        """SQL for the number of days from ``earlier`` to ``later`` (both date expressions)."""
+        if self.pg:
+            return f"({later} - {earlier})"
+        return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+    def div(self, numerator: str, denominator: str) -> str:
+        """Integer division of non-negative integers (PostgreSQL sums of bigint are numeric)."""
+        if self.pg:
+            return f"div({numerator}, {denominator})::bigint"
+        return f"(({numerator}) / ({denominator}))"
+
+    def bigint(self, expr: str) -> str:
+        return f"({expr})::bigint" if self.pg else f"({expr})"
+
+
+def _products_sql(q: _Params, product_id: int, start: date, end: date, segments: list[RateSegment],
+                  ledger_account_ids: list[int] | None) -> str:
+    """SELECT lid, product, interest for every earning account of ``product_id`` over ``start..end``."""
+    only = ""
+    if ledger_account_ids is not None:
+        only = " AND la.id IN (" + ", ".join(q(i, "bigint") for i in ledger_account_ids) + ")" if ledger_account_ids else " AND 1 = 0"
+    acc = (f"SELECT la.id AS lid, la.balance_minor AS bal FROM account a "
+           f"JOIN ledger_account la ON la.id = a.ledger_account_id "
+           f"WHERE a.product_id = {q(product_id, 'bigint')} AND {_EARNING}{only}")
+    start_mark = q(start, "date")
+    moves = ("SELECT p.ledger_account_id AS lid, p.value_date AS d, "
+             "SUM(CASE WHEN p.side = 'C' THEN p.amount_minor ELSE -p.amount_minor END) AS delta "
+             f"FROM posting p JOIN acc ON acc.lid = p.ledger_account_id WHERE p.value_date >= {start_mark} "
+             "GROUP BY p.ledger_account_id, p.value_date")
+    segs = ", ".join(f"({q(s.start, 'date')}, {q(s.end, 'date')}, {q(s.annual_rate_bps, 'bigint')})" for s in segments)
+    end_mark = q(end, "date")
+    after_end = q(end + timedelta(days=1), "date")
+    days = q.days(f"COALESCE(runs.nxt, {after_end})", "runs.d")
+    return (
+        f"WITH acc AS ({acc}), moves AS ({moves}), "
+        "opening AS (SELECT acc.lid, acc.bal - COALESCE(SUM(m.delta), 0) AS amount "
+        "FROM acc LEFT JOIN moves m ON m.lid = acc.lid GROUP BY acc.lid, acc.bal), "
+        f"segs (f, t, r) AS (VALUES {segs}), "
+        "points AS (SELECT acc.lid, segs.f AS d, 0 AS delta FROM acc CROSS JOIN segs "
+        f"UNION ALL SELECT lid, d, delta FROM moves WHERE d <= {end_mark}), "
+        "pts AS (SELECT lid, d, SUM(delta) AS delta FROM points GROUP BY lid, d), "
+        "runs AS (SELECT pts.lid, pts.d, "
+        "o.amount + SUM(pts.delta) OVER (PARTITION BY pts.lid ORDER BY pts.d) AS eod, "
+        "LEAD(pts.d) OVER (PARTITION BY pts.lid ORDER BY pts.d) AS nxt "
+        "FROM pts JOIN opening o ON o.lid = pts.lid), "
+        f"products AS (SELECT runs.lid, SUM(CASE WHEN runs.eod > 0 THEN runs.eod * {days} ELSE 0 END) AS product, "
+        f"SUM(CASE WHEN runs.eod > 0 THEN runs.eod * {days} * segs.r ELSE 0 END) AS weighted "
+        "FROM runs JOIN segs ON runs.d >= segs.f AND runs.d <= segs.t GROUP BY runs.lid) "
+        f"SELECT lid, {q.bigint('product')} AS product, "
+        f"{q.div(f'2 * weighted + {_DENOMINATOR}', str(2 * _DENOMINATOR))} AS interest FROM products"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AccountInterest:
+    """One account's daily product (sum of positive end-of-day balances) and interest, in minor units."""
+
+    ledger_account_id: int
+    product_minor: int
+    interest_minor: int
+
+
+async def compute_interest(*, product: Product, start: date, end: date,
+                           ledger_account_ids: list[int] | None = None) -> dict[int, AccountInterest]:
+    """Interest of every earning account of ``product`` for ``start..end`` (inclusive), without posting.
+
+    Keyed by ledger account id; accounts whose balance was never positive are left out.
+    ``ledger_account_ids`` limits it to those accounts. Reads only; for previews and tests.
+    """
+    conn = get_connection("default")
+    q = _Params(conn)
+    sql = _products_sql(q, product.id, start, end, await rate_segments(product, start, end), ledger_account_ids)
+    rows = await fetch(conn, sql, q.values)
+    return {int(r["lid"]): AccountInterest(int(r["lid"]), int(r["product"]), int(r["interest"]))
+            for r in rows if int(r["product"]) > 0}
+
+
+async def accrued_total(*, product: Product, start: date, end: date) -> int:
+    """Σ over accounts of the interest accrued for ``start..end``, each rounded as it will be credited."""
+    conn = get_connection("default")
+    q = _Params(conn)
+    sql = _products_sql(q, product.id, start, end, await rate_segments(product, start, end), None)
+    rows = await fetch(conn, f"SELECT {q.bigint('COALESCE(SUM(interest), 0)')} AS total FROM ({sql}) x", q.values)
+    return int(rows[0]["total"])
+
+
+async def credit_interest(*, product: Product, start: date, end: date, key_prefix: str, initiator: str) -> int:
+    """Credit every earning account of ``product`` its interest for ``start..end``, valued ``end``.
+
+    One INTEREST entry per account with interest (Dr interest paid on deposits, Cr the
+    account), idempotency key ``key_prefix + <ledger account id>``; accounts already credited
+    for a period ending ``end`` are skipped (the ``savings_interest_credit`` record is the
+    guard). Set-based: one statement each records, writes the entries, the postings and the
+    balances, all in one transaction. Returns the number of entries posted.
+    """
+    gl = await chart.ensure_chart(currency=product.currency)
+    expense_id = gl[chart.DEPOSIT_INTEREST_EXPENSE].id
+    segments = await rate_segments(product, start, end)
+    now = datetime.now(UTC)
+    narration = f"Savings interest {start.isoformat()} to {end.isoformat()}"
+    async with in_transaction() as conn:
+        q = _Params(conn)
+        computed = _products_sql(q, product.id, start, end, segments, None)
+        await conn.execute_query(
+            "INSERT INTO savings_interest_credit (ledger_account_id, product_id, period_start, period_end, "
+            "product_minor, interest_minor, created_at) "
+            f"SELECT x.lid, {q(product.id, 'bigint')}, {q(start, 'date')}, {q(end, 'date')}, x.product, x.interest, "
+            f"{q(now, 'timestamptz')} FROM ({computed}) x WHERE x.product > 0 AND NOT EXISTS "
+            f"(SELECT 1 FROM savings_interest_credit c WHERE c.ledger_account_id = x.lid AND c.period_end = {q(end, 'date')})",
+            q.values,
+        )
+        q = _Params(conn)
+        key = f"{q(key_prefix, 'text')} || CAST(c.ledger_account_id AS TEXT)"
+        new = (f"c.product_id = {q(product.id, 'bigint')} AND c.period_end = {q(end, 'date')} "
+               f"AND c.created_at = {q(now, 'timestamptz')} AND c.interest_minor > 0")
+        await conn.execute_query(
+            "INSERT INTO journal_entry (entry_type, value_date, posted_at, narration, initiator, idempotency_key) "
+            f"SELECT 'interest', c.period_end, {q(now, 'timestamptz')}, {q(narration, 'text')}, {q(initiator[:100], 'text')}, "
+            f"{key} FROM savings_interest_credit c WHERE {new} "
+            f"AND NOT EXISTS (SELECT 1 FROM journal_entry je WHERE je.idempotency_key = {key}) ORDER BY c.ledger_account_id",
+            q.values,
+        )
+        q = _Params(conn)
+        key = f"{q(key_prefix, 'text')} || CAST(c.ledger_account_id AS TEXT)"
+        new = (f"c.product_id = {q(product.id, 'bigint')} AND c.period_end = {q(end, 'date')} "
+               f"AND c.created_at = {q(now, 'timestamptz')} AND c.interest_minor > 0")
+        currency = q(product.currency, "text")
+        expense = q(expense_id, "bigint")
+        await conn.execute_query(
+            "INSERT INTO posting (entry_id, ledger_account_id, side, amount_minor, currency, value_date) "
+            f"SELECT je.id, CASE WHEN kinds.side = 'C' THEN c.ledger_account_id ELSE {expense} END, kinds.side, "
+            f"c.interest_minor, {currency}, c.period_end "
+            f"FROM savings_interest_credit c JOIN journal_entry je ON je.idempotency_key = {key} "
+            f"CROSS JOIN (SELECT 'C' AS side UNION ALL SELECT 'D') AS kinds WHERE {new}",
+            q.values,
+        )
+        # every posted entry leaves an ``entry.posted`` outbox event (alerts, webhooks), as post_entry does
+        q = _Params(conn)
+        key = f"{q(key_prefix, 'text')} || CAST(c.ledger_account_id AS TEXT)"
+        new = (f"c.product_id = {q(product.id, 'bigint')} AND c.period_end = {q(end, 'date')} "
+               f"AND c.created_at = {q(now, 'timestamptz')} AND c.interest_minor > 0")
+        await conn.execute_query(
+            "INSERT INTO outbox_event (topic, ref_id, payload, created_at) "
+            f"SELECT 'entry.posted', je.id, '{{}}', c.created_at FROM savings_interest_credit c "
+            f"JOIN journal_entry je ON je.idempotency_key = {key} WHERE {new} ORDER BY je.id",
+            q.values,
+        )
+        q = _Params(conn)
+        rows = await fetch(
+            conn,
+            "UPDATE ledger_account SET balance_minor = ledger_account.balance_minor + c.interest_minor "
+            f"FROM savings_interest_credit c WHERE c.ledger_account_id = ledger_account.id AND "
+            f"c.product_id = {q(product.id, 'bigint')} AND c.period_end = {q(end, 'date')} "
+            f"AND c.created_at = {q(now, 'timestamptz')} AND c.interest_minor > 0 RETURNING ledger_account.id",
+            q.values,
+        )
+    return len(rows)

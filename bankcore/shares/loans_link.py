@@ -1,0 +1,30 @@
+"""The one question share capital asks the loans domain: does this member owe the bank?
+
+A member may not redeem or transfer shares below the minimum holding while they have a
+loan (the bye-laws link borrowing to membership). "Has a loan" is read from the books,
+not from a status: a loan account of theirs (as borrower, owner or joint holder) whose
+principal outstanding (its ledger balance, debit-normal) is above zero. This holds for
+the Berka loans and for the loans domain's own contracts alike.
+"""
+
+from __future__ import annotations
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.connection import get_connection
+
+from bankcore.ledger.sql import fetch, placeholders
+
+
+async def member_has_outstanding_loan(member_id: int, *, conn: BaseDBAsyncClient | None = None) -> bool:
+    """True when member ``member_id`` holds a loan account with principal outstanding (> 0)."""
+    conn = conn or get_connection("default")
+    mark = placeholders(conn, 1)[0]
+    rows = await fetch(
+        conn,
+        "SELECT 1 AS one FROM loan l JOIN account a ON a.id = l.account_id "
+        "JOIN ledger_account la ON la.id = a.ledger_account_id "
+        "JOIN account_holder h ON h.account_id = a.id "
+        f"WHERE h.member_id = {mark} AND h.role IN ('owner', 'joint') AND la.balance_minor > 0 LIMIT 1",
+        [member_id],
+    )
+    return bool(rows)
