@@ -10,6 +10,11 @@ from tests.ledger.factory import make_account, make_member, small_bank
 from tests.ui.test_staff import as_staff
 
 
+async def open_counter(user: User) -> None:
+    await user.open("/staff/cashier")
+    await user.should_see(marker="search", retries=50)  # the page draws its drawer first, slow on a busy machine
+
+
 async def balance(number: str) -> int:
     account = await Account.get(number=number)
     return (await LedgerAccount.get(id=account.ledger_account_id)).balance_minor
@@ -19,7 +24,7 @@ async def test_flipping_the_kind_after_review_withdraws_the_confirmation(user: U
     await small_bank()
     account = await make_account("SB0", deposit="5000.00")
     await as_staff(user, "cashier")
-    await user.open("/staff/cashier")
+    await open_counter(user)
     user.find(marker="search").type(account)
     user.find(marker="find").click()
     await user.should_see(marker="counter-account")
@@ -45,7 +50,7 @@ async def test_editing_the_amount_after_review_posts_nothing_until_reviewed(user
     await small_bank()
     account = await make_account("SB0")
     await as_staff(user, "cashier")
-    await user.open("/staff/cashier")
+    await open_counter(user)
     user.find(marker="search").type(account)
     user.find(marker="find").click()
     await user.should_see(marker="counter-account")
@@ -68,7 +73,7 @@ async def test_a_loan_account_offers_no_cash_and_a_big_deposit_asks_for_form60(u
     loan = (await open_account(product_code="LN", holders=[(owner, HolderRole.OWNER)])).number
     savings = await make_account("SB0", owner=owner)
     await as_staff(user, "cashier")
-    await user.open("/staff/cashier")
+    await open_counter(user)
     user.find(marker="search").type(loan)
     user.find(marker="find").click()
     await user.should_see("This is a loan account", retries=10)
@@ -93,7 +98,7 @@ async def test_the_cashier_opens_and_closes_the_drawer_and_the_manager_sees_it(u
     await small_bank()
     account = await make_account("SB0")
     await as_staff(user, "cashier")
-    await user.open("/staff/cashier")
+    await open_counter(user)
     user.find(marker="drawer-float").type("10000")
     user.find(marker="drawer-open").click()
     await user.should_see(marker="drawer-title", retries=10)
