@@ -89,7 +89,10 @@ from graphql_api.payments.policy import PAYMENTS_PARTNER_SCOPES, PAYMENTS_POLICY
 from graphql_api.counter.policy import COUNTER_POLICY  # noqa: E402
 
 POLICY.update(PAYMENTS_POLICY)
+from graphql_api.transfers.policy import TRANSFERS_POLICY  # noqa: E402
+
 POLICY.update(COUNTER_POLICY)
+POLICY.update(TRANSFERS_POLICY)
 PARTNER_SCOPES.update(PAYMENTS_PARTNER_SCOPES)
 
 

@@ -34,6 +34,7 @@ from graphql_api.queries import CoreQuery
 from graphql_api.queries_dashboards import DashboardQuery
 from graphql_api.scalars import SCALAR_MAP
 from graphql_api.counter.schema import CounterQuery
+from graphql_api.transfers.schema import TransfersQuery
 from graphql_api.payments.schema import PaymentsQuery, PaymentsSubscription
 from graphql_api.subscriptions import Subscription as CoreSubscription
 
@@ -72,7 +73,7 @@ class DocumentLimits(AddValidationRules):
 
 
 @strawberry.type
-class Query(CoreQuery, DashboardQuery, PaymentsQuery, CounterQuery):
+class Query(CoreQuery, DashboardQuery, PaymentsQuery, CounterQuery, TransfersQuery):
     """The query root."""
 
 

@@ -9,7 +9,7 @@ from bankcore.counter import rules
 from bankcore.counter.drawer import require_open_drawer
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.ledger.entry import EntryDraft, credit, debit, request_fingerprint
-from bankcore.ledger.posting import PostedEntry, post_entry
+from bankcore.ledger.posting import Effects, PostedEntry, post_entry
 from bankcore.models import EntryType, JournalEntry, Posting, Side
 from bankcore.money import Money
 from bankcore.services._lookup import get_account, get_accounts, gl_account_id
@@ -139,12 +139,18 @@ async def transfer_funds(
     narration: str | None = None,
     value_date: date | None = None,
     idempotency_key: str | None = None,
+    effects: Effects | None = None,
 ) -> PostedEntry:
     """Move ``amount`` between two accounts of the bank: Dr payer, Cr payee.
 
+    ``narration`` is a remark: it is added to, never replaces, the narration both sides
+    see (``Transfer <payer> to <payee>: <remark>``), so a payer cannot dress a transfer up
+    as something else on the receiver's statement. ``effects`` run in the posting's
+    transaction (e.g. a member's limits, ``bankcore.transfers.member``).
     Raises ``DomainError``: ``SAME_ACCOUNT``, ``CURRENCY_MISMATCH`` (accounts or amount
     in different currencies), ``INSUFFICIENT_FUNDS``, ``ACCOUNT_NOT_ACTIVE``,
-    ``NOT_FOUND``, ``INVALID_ACCOUNT_NUMBER``, ``IDEMPOTENCY_CONFLICT``.
+    ``NOT_FOUND``, ``INVALID_ACCOUNT_NUMBER``, ``IDEMPOTENCY_CONFLICT``, and whatever
+    ``effects`` raise.
     """
     _check_key(idempotency_key)
     found = await get_accounts({"from_account_number": from_account_number, "to_account_number": to_account_number})
@@ -158,7 +164,7 @@ async def transfer_funds(
     draft = EntryDraft(
         entry_type=EntryType.TRANSFER,
         value_date=value_date,
-        narration=_narration(narration, f"Transfer {payer.number} to {payee.number}"),
+        narration=_transfer_narration(payer.number, payee.number, narration),
         initiator=initiator,
         postings=(
             debit(payer.ledger_account_id, amount.amount_minor, currency),
@@ -175,7 +181,15 @@ async def transfer_funds(
             }
         ),
     )
-    return await post_entry(draft)
+    return await post_entry(draft, effects=effects)
+
+
+def _transfer_narration(payer: str, payee: str, remark: str | None) -> str:
+    base = f"Transfer {payer} to {payee}"
+    remark = " ".join((remark or "").split())
+    if len(remark) > 200:
+        raise DomainError(ErrorCode.INVALID_INPUT, "a remark has at most 200 characters", field="narration")
+    return f"{base}: {remark}" if remark else base
 
 
 async def reverse_entry(

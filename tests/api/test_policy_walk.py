@@ -103,6 +103,8 @@ EXPECTED: dict[str, set[str]] = {
     "branchDrawers": {"manager", "admin", "auditor"},
     "openDrawer": {"manager", "cashier"},
     "closeDrawer": {"manager", "cashier"},
+    # transfers (graphql_api/transfers)
+    "transferPayee": {"manager", "cashier", "member"},
 }
 
 
