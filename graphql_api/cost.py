@@ -62,11 +62,15 @@ RESTORE_PER_S = int(os.environ.get("COOPBANK_QUERY_RESTORE_PER_S", "1000"))  # 6
 MUTATION_COST = 10
 INTROSPECTION_COST = 10
 DEFAULT_LIST_SIZE = 10
-FREE_TYPES = frozenset({"Money", "PageInfo"})
+FREE_TYPES = frozenset({"Money", "PageInfo", "ReportColumn", "ReportRow", "ReportCheck", "ReportSummaryItem"})
 # Lists without `first` whose length is known to be small (or large), by item type.
 LIST_SIZES = {"UserError": 1, "AccountHolder": 3, "Posting": 4, "CountByStatus": 5, "CashTotal": 2}
 # Fields that read far more than the objects they return.
 FIELD_COSTS = {("Query", "ledgerVerification"): 200, ("Query", "auditChainStatus"): 100}
+# Reports (graphql_api/reports): each reads the whole ledger as of a date; rows come with it.
+FIELD_COSTS.update({("Query", name): 50 for name in (
+    "trialBalanceReport", "balanceSheet", "profitAndLoss", "dayBook", "cashBook", "generalLedger", "loansOutstanding",
+    "npaStatement", "depositsReport", "crrReturn", "slrReturn", "dicgcReturn", "inoperativeAccounts", "kycDueList")})
 
 _MISSING = object()
 

@@ -51,6 +51,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "enrolTotp": STAFF - {A.AUDITOR} | {A.MEMBER},
     "registerMember": frozenset({A.ADMIN, A.MANAGER, A.CLERK}),
     "updateMember": frozenset({A.ADMIN, A.MANAGER, A.CLERK, A.MEMBER}),
+    "requestContactChange": frozenset({A.MEMBER}),
+    "confirmContactChange": frozenset({A.MEMBER}),
     "approveKyc": frozenset({A.ADMIN, A.MANAGER}),
     "openAccount": frozenset({A.ADMIN, A.MANAGER, A.CLERK}),
     "setNominee": frozenset({A.ADMIN, A.MANAGER, A.CLERK, A.MEMBER}),
@@ -93,7 +95,22 @@ from graphql_api.transfers.policy import TRANSFERS_POLICY  # noqa: E402
 
 POLICY.update(COUNTER_POLICY)
 POLICY.update(TRANSFERS_POLICY)
+from graphql_api.notifications.policy import NOTIFICATIONS_PARTNER_SCOPES, NOTIFICATIONS_POLICY  # noqa: E402
+
+from graphql_api.shares.policy import SHARES_POLICY  # noqa: E402
+
+POLICY.update(SHARES_POLICY)
 PARTNER_SCOPES.update(PAYMENTS_PARTNER_SCOPES)
+POLICY.update(NOTIFICATIONS_POLICY)
+PARTNER_SCOPES.update(NOTIFICATIONS_PARTNER_SCOPES)
+from graphql_api.calendar.policy import CALENDAR_PARTNER_SCOPES, CALENDAR_POLICY  # noqa: E402
+
+POLICY.update(CALENDAR_POLICY)
+PARTNER_SCOPES.update(CALENDAR_PARTNER_SCOPES)
+
+from graphql_api.reports.policy import REPORTS_POLICY  # noqa: E402
+
+POLICY.update(REPORTS_POLICY)
 
 
 def allowed(context: Context, field_name: str) -> bool:

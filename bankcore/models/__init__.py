@@ -14,6 +14,7 @@ from bankcore.models.calendar import BankCalendar, DayEndRun, DayEndStatus, DayE
 from bankcore.models.identity import (
     ApiClient,
     AuthSession,
+    ContactChange,
     MemberCredential,
     OneTimeCode,
     PrincipalKind,
@@ -77,6 +78,7 @@ from bankcore.models.shares import (
 )
 
 __all__ = [
+    "ContactChange",
     "ProductRate",
     "SavingsInterestCredit",
     "ApprovalKind",

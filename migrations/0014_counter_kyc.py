@@ -10,7 +10,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0011_shares_year_end')]
+    dependencies = [('bankcore', '0013_identity_hardening')]
 
     initial = False
 

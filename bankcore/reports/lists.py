@@ -1,0 +1,120 @@
+"""Lists: inoperative and unclaimed (DEA Fund) deposit accounts, members whose KYC is due.
+
+An account is inoperative when its last customer-induced transaction (a deposit,
+withdrawal or transfer by or for the customer; not interest or charges the bank posts)
+is more than ``reports.inoperative_after_years`` before the date, counting from the
+opening date when there was none; unclaimed (to be transferred to the Depositor
+Education and Awareness Fund) after ``reports.unclaimed_after_years``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tortoise.connection import get_connection
+
+from bankcore.ledger.sql import fetch, placeholders
+from bankcore.models import EntryType
+from bankcore.reports.balances import _as_date
+from bankcore.reports.base import Amount, Column, ColumnKind, Report, Row
+from bankcore.reports.settings import INOPERATIVE_AFTER_YEARS, UNCLAIMED_AFTER_YEARS
+
+CUSTOMER_INDUCED = (
+    EntryType.CASH_DEPOSIT, EntryType.CASH_WITHDRAWAL, EntryType.TRANSFER, EntryType.INWARD_TRANSFER,
+    EntryType.OUTWARD_TRANSFER, EntryType.CARD_WITHDRAWAL,
+)
+
+
+def years_before(day: date, years: int) -> date:
+    """The same calendar day ``years`` earlier (29 Feb -> 28 Feb)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+async def inoperative_accounts(*, as_of: date, currency: str) -> Report:
+    """Members' deposit accounts with no customer-induced transaction for the inoperative
+    period as of ``as_of``, with their balance that day; ``UNCLAIMED_DEA`` past the
+    unclaimed period. Closed accounts are left out."""
+    inoperative_years = await INOPERATIVE_AFTER_YEARS.get(on=as_of)
+    unclaimed_years = await UNCLAIMED_AFTER_YEARS.get(on=as_of)
+    cutoff = years_before(as_of, inoperative_years)
+    dea_cutoff = years_before(as_of, unclaimed_years)
+    conn = get_connection("default")
+    types = ", ".join(f"'{t.value}'" for t in CUSTOMER_INDUCED)
+    m = placeholders(conn, 4)
+    rows = await fetch(
+        conn,
+        "SELECT a.number, pr.code AS product, b.code AS branch, a.opened_on, "
+        "(SELECT MIN(mb.full_name) FROM account_holder h JOIN member mb ON mb.id = h.member_id "
+        " WHERE h.account_id = a.id AND h.role = 'owner') AS holder, "
+        "s.last_customer, COALESCE(-s.net, 0) AS balance "
+        "FROM account a JOIN ledger_account la ON la.id = a.ledger_account_id "
+        "JOIN product pr ON pr.id = a.product_id JOIN branch b ON b.id = a.branch_id "
+        "LEFT JOIN (SELECT p.ledger_account_id AS id, "
+        "SUM(CASE p.side WHEN 'D' THEN p.amount_minor ELSE -p.amount_minor END) AS net, "
+        f"MAX(CASE WHEN je.entry_type IN ({types}) THEN p.value_date END) AS last_customer "
+        "FROM posting p JOIN journal_entry je ON je.id = p.entry_id "
+        f"WHERE p.value_date <= {m[0]} GROUP BY p.ledger_account_id) s ON s.id = la.id "
+        f"WHERE la.kind = 'liability' AND la.currency = {m[1]} AND a.status <> 'closed' AND a.opened_on <= {m[2]} "
+        f"AND (s.last_customer IS NULL OR s.last_customer < {m[3]}) ORDER BY a.number",
+        [as_of, currency, cutoff, cutoff],
+    )
+    out: list[Row] = []
+    total = 0
+    for r in rows:
+        last = _as_date(r["last_customer"]) if r["last_customer"] is not None else None
+        since = last or _as_date(r["opened_on"])
+        status = "UNCLAIMED_DEA" if since < dea_cutoff else "INOPERATIVE"
+        balance = int(r["balance"] or 0)
+        total += balance
+        out.append(Row((r["number"], r["product"], r["branch"], r["holder"] or "", last, Amount(balance, currency), status)))
+    return Report(
+        name="inoperative", title="Inoperative and unclaimed deposit accounts", as_of=as_of, currency=currency,
+        columns=(Column("account_number", "Account"), Column("product", "Product"), Column("branch", "Branch"),
+                 Column("holder", "Holder"), Column("last_customer_transaction", "Last customer transaction",
+                                                    ColumnKind.DATE),
+                 Column("balance", "Balance", ColumnKind.MONEY), Column("status", "Status")),
+        rows=tuple(out),
+        subtitle=f"As of {as_of.isoformat()}: no customer-induced transaction since {cutoff.isoformat()} "
+                 f"(DEA Fund: since {dea_cutoff.isoformat()})",
+        summary=(("Accounts", len(out)), ("Balances", Amount(total, currency)),
+                 ("Of which unclaimed (DEA Fund)", sum(1 for r in out if r.cells[-1] == "UNCLAIMED_DEA"))),
+    )
+
+
+async def kyc_due(*, as_of: date, currency: str) -> Report:
+    """Members whose KYC is due as of ``as_of``: never verified (pending), rejected, or
+    verified with a KYC document that has expired by that date."""
+    conn = get_connection("default")
+    m = placeholders(conn, 1)
+    rows = await fetch(
+        conn,
+        "SELECT mb.member_number, mb.full_name, b.code AS branch, mb.kyc_status, "
+        f"(SELECT MIN(d.expires_on) FROM kyc_document d WHERE d.member_id = mb.id AND d.expires_on <= {m[0]}) "
+        "AS expired_on, mb.mobile "
+        "FROM member mb JOIN branch b ON b.id = mb.branch_id ORDER BY mb.member_number",
+        [as_of],
+    )
+    out: list[Row] = []
+    for r in rows:
+        expired = _as_date(r["expired_on"]) if r["expired_on"] is not None else None
+        if r["kyc_status"] == "pending":
+            reason = "KYC not yet verified"
+        elif r["kyc_status"] == "rejected":
+            reason = "KYC rejected"
+        elif expired is not None:
+            reason = "KYC document expired"
+        else:
+            continue
+        out.append(Row((r["member_number"], r["full_name"], r["branch"], r["kyc_status"], reason, expired)))
+    return Report(
+        name="kyc-due", title="KYC due", as_of=as_of, currency=currency,
+        columns=(Column("member_number", "Member"), Column("name", "Name"), Column("branch", "Branch"),
+                 Column("kyc_status", "KYC status"), Column("reason", "Why due"),
+                 Column("document_expired_on", "Document expired", ColumnKind.DATE)),
+        rows=tuple(out), subtitle=f"As of {as_of.isoformat()}", summary=(("Members", len(out)),),
+        gaps=("Periodic re-KYC (every 2/8/10 years by risk) needs a risk category and a verification date per "
+              "member, which are not recorded yet.",),
+    )
