@@ -35,6 +35,7 @@ from graphql_api.queries_dashboards import DashboardQuery
 from graphql_api.scalars import SCALAR_MAP
 from graphql_api.counter.schema import CounterQuery
 from graphql_api.transfers.schema import TransfersQuery
+from graphql_api.settings.schema import SettingsQuery
 from graphql_api.payments.schema import PaymentsQuery, PaymentsSubscription
 from graphql_api.notifications.schema import NotificationsQuery, NotificationsSubscription
 import graphql_api.notifications.webhook_payloads  # noqa: F401,E402 - registers the webhook payload renderer
@@ -79,7 +80,7 @@ class DocumentLimits(AddValidationRules):
 
 @strawberry.type
 class Query(CoreQuery, DashboardQuery, PaymentsQuery, ReportsQuery, CalendarQuery, SharesQuery, NotificationsQuery,
-            CounterQuery, TransfersQuery):
+            CounterQuery, TransfersQuery, SettingsQuery):
     """The query root."""
 
 

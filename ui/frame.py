@@ -55,6 +55,7 @@ STAFF_NAV = (
     NavItem("/staff/books", "Books", "menu_book", ("ledgerAccounts", "trialBalance", "journalEntries")),
     NavItem("/staff/payments", "Gateway settlement", "account_balance", ("suspenseItems", "reconcileSettlement")),
     NavItem("/staff/admin", "Administration", "admin_panel_settings", ("staffUsers", "createStaffUser")),
+    NavItem("/staff/settings", "Settings", "tune", ("settings",)),
     NavItem("/staff/audit", "Audit trail", "policy", ("auditEvents", "auditChainStatus")),
 )
 

@@ -107,6 +107,9 @@ EXPECTED: dict[str, set[str]] = {
     "closeDrawer": {"manager", "cashier"},
     # transfers (graphql_api/transfers)
     "transferPayee": {"manager", "cashier", "member"},
+    # settings (graphql_api/settings)
+    "settings": {"admin", "manager", "accountant", "auditor"},
+    "setSetting": {"admin"},
     # notifications and partners' webhooks (graphql_api/notifications)
     "notifications": STAFF | {"member"},
     "unreadNotificationCount": STAFF | {"member"},
