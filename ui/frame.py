@@ -60,6 +60,7 @@ STAFF_NAV = (
     NavItem("/staff/payments", "Gateway settlement", "account_balance", ("suspenseItems", "reconcileSettlement")),
     NavItem("/staff/day-end", "Day-end", "event_available", ("dayEndRuns",)),
     NavItem("/staff/instructions", "Standing instructions", "event_repeat", ("standingInstructions", "createStandingInstruction")),
+    NavItem("/staff/inoperative", "Inoperative accounts", "lock_clock", ("reactivateAccount",)),
     NavItem("/staff/admin", "Administration", "admin_panel_settings", ("staffUsers", "createStaffUser")),
     NavItem("/staff/settings", "Settings", "tune", ("settings",)),
     NavItem("/staff/audit", "Audit trail", "policy", ("auditEvents", "auditChainStatus")),

@@ -5,4 +5,5 @@ from ui.pages.staff import admin, approvals, audit, books, branch, cashier, cler
 from ui.pages.staff import payments  # noqa: F401
 from ui.pages.staff import settings  # noqa: F401
 from ui.pages.staff import day_end, instructions  # noqa: F401
+from ui.pages.staff import day_end, inoperative, instructions  # noqa: F401
 from ui.pages.staff import webhooks  # noqa: F401  (partners' webhooks, issue 13)
