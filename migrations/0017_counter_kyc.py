@@ -10,7 +10,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0015_loan_write_off')]
+    dependencies = [('bankcore', '0016_deposits')]
 
     initial = False
 
