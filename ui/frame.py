@@ -65,6 +65,7 @@ STAFF_NAV = (
     NavItem("/staff/instructions", "Standing instructions", "event_repeat", ("standingInstructions", "createStandingInstruction")),
     NavItem("/staff/inoperative", "Inoperative accounts", "lock_clock", ("reactivateAccount",)),
     NavItem("/staff/admin", "Administration", "admin_panel_settings", ("staffUsers", "createStaffUser")),
+    NavItem("/staff/settings", "Settings", "tune", ("settings",)),
     NavItem("/staff/audit", "Audit trail", "policy", ("auditEvents", "auditChainStatus")),
     NavItem("/staff/webhooks", "Partner webhooks", "webhook", ("webhooks", "webhookCreate")),
     NavItem("/staff/inbox", "Notifications", "notifications", ("notifications",)),
