@@ -61,6 +61,7 @@ STAFF_NAV = (
     NavItem("/staff/day-end", "Day-end", "event_available", ("dayEndRuns",)),
     NavItem("/staff/instructions", "Standing instructions", "event_repeat", ("standingInstructions", "createStandingInstruction")),
     NavItem("/staff/inoperative", "Inoperative accounts", "lock_clock", ("reactivateAccount",)),
+    NavItem("/staff/deposits", "Deposits", "savings", ("deposits",)),
     NavItem("/staff/admin", "Administration", "admin_panel_settings", ("staffUsers", "createStaffUser")),
     NavItem("/staff/audit", "Audit trail", "policy", ("auditEvents", "auditChainStatus")),
     NavItem("/staff/webhooks", "Partner webhooks", "webhook", ("webhooks", "webhookCreate")),

@@ -5,3 +5,4 @@ from ui.pages.staff import admin, approvals, audit, books, branch, cashier, cler
 from ui.pages.staff import payments  # noqa: F401
 from ui.pages.staff import day_end, inoperative, instructions  # noqa: F401
 from ui.pages.staff import webhooks  # noqa: F401  (partners' webhooks, issue 13)
+from ui.pages.staff import deposits  # noqa: F401,E402  (term deposits, issue 12)
