@@ -26,6 +26,7 @@ BANK_NAME = "coopbank"
 DEFAULT_IDLE_S = 15 * 60  # staff default (ARCHITECTURE §4); the sign-in answer gives the real one
 MEMBER = "member"
 STAFF = "staff"
+ANYONE_SIGNED_IN = "anyone"  # pages for members and staff alike (password and sessions)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ MEMBER_NAV = (
     NavItem("/member/loans", "Loans", "request_quote"),
     NavItem("/member/deposits", "Deposits", "savings"),
     NavItem("/member/profile", "Profile", "person"),
+    NavItem("/security", "Password and sessions", "lock", ("mySessions", "changePassword")),
 )
 
 STAFF_NAV = (
@@ -56,6 +58,7 @@ STAFF_NAV = (
     NavItem("/staff/payments", "Gateway settlement", "account_balance", ("suspenseItems", "reconcileSettlement")),
     NavItem("/staff/admin", "Administration", "admin_panel_settings", ("staffUsers", "createStaffUser")),
     NavItem("/staff/audit", "Audit trail", "policy", ("auditEvents", "auditChainStatus")),
+    NavItem("/security", "Password and sessions", "lock", ("mySessions", "changePassword")),
 )
 
 
@@ -64,7 +67,10 @@ def may_all(api: Api, needs: tuple[str, ...]) -> bool:
 
 
 def home_of(api: Api) -> str:
-    """Where a signed-in user starts: members their accounts, staff their first page."""
+    """Where a signed-in user starts: members their accounts, staff their first page (or, after an
+    admin's password reset, the page to choose a new one)."""
+    if api.must_change_password:
+        return "/security"
     if api.kind == "member":
         return "/member"
     for item in STAFF_NAV:
@@ -75,7 +81,8 @@ def home_of(api: Api) -> str:
 
 async def signed_in(request: Request) -> Api | None:
     """The user behind the request's session cookie, or None (not signed in, or no longer)."""
-    return await Api.for_token(token_of(request), client_address=client_address(request))
+    return await Api.for_token(token_of(request), client_address=client_address(request),
+                               user_agent=request.headers.get("user-agent"))
 
 
 def client_address(request: Request) -> str | None:
@@ -143,7 +150,11 @@ def shell(api: Api, title: str, *, audience: str, needs: tuple[str, ...] = ()) -
                         ui.item_label("GraphiQL explorer")
     _idle_watch(api)
     ui.label(title).classes("text-xl font-semibold text-slate-800 px-1")
-    wrong_audience = (audience == MEMBER) != (api.kind == "member")
+    if api.must_change_password and audience != ANYONE_SIGNED_IN:
+        refusal("Choose a new password first: an administrator set a temporary one.")
+        ui.button("Choose a new password", on_click=lambda: ui.navigate.to("/security")).mark("to-security")
+        return False
+    wrong_audience = audience != ANYONE_SIGNED_IN and (audience == MEMBER) != (api.kind == "member")
     if wrong_audience or not may_all(api, needs):
         refusal("This page is not available for your role.")
         return False
