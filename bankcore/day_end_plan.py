@@ -12,8 +12,10 @@ import importlib
 
 DAY_END_MODULES: tuple[str, ...] = (
     "bankcore.payments.day_end",
+    "bankcore.loans.day_end",
     "bankcore.savings.day_end",
     "bankcore.inoperative.day_end",
+    "bankcore.instructions.day_end",
 )
 
 

@@ -38,6 +38,7 @@ from graphql_api.notifications.schema import NotificationsQuery, NotificationsSu
 import graphql_api.notifications.webhook_payloads  # noqa: F401,E402 - registers the webhook payload renderer
 from graphql_api.shares.schema import SharesQuery
 from graphql_api.calendar.schema import CalendarQuery, CalendarSubscription
+from graphql_api.instructions.schema import InstructionsQuery
 from graphql_api.reports.schema import ReportsQuery
 from graphql_api.subscriptions import Subscription as CoreSubscription
 
@@ -76,7 +77,8 @@ class DocumentLimits(AddValidationRules):
 
 
 @strawberry.type
-class Query(CoreQuery, DashboardQuery, PaymentsQuery, ReportsQuery, CalendarQuery, SharesQuery, NotificationsQuery):
+class Query(CoreQuery, DashboardQuery, PaymentsQuery, ReportsQuery, CalendarQuery, SharesQuery, NotificationsQuery,
+            InstructionsQuery):
     """The query root."""
 
 

@@ -24,7 +24,16 @@ from bankcore.models.identity import (
     StaffUser,
 )
 from bankcore.models.ledger import EntryType, JournalEntry, LedgerAccount, LedgerKind, Posting, Side
-from bankcore.models.loan import Loan, LoanStatus
+from bankcore.models.loan import (
+    BerkaLoanStatus,
+    DisburseTo,
+    InterestMethod,
+    Loan,
+    LoanGuarantor,
+    LoanInstalment,
+    LoanProduct,
+    LoanStatus,
+)
 from bankcore.models.member import Gender, KycDocument, KycDocumentType, KycStatus, Member
 from bankcore.models.notification import (
     DeliveryChannel,
@@ -44,6 +53,13 @@ from bankcore.models.product import Product, ProductKind
 from bankcore.models.records import Card, StandingOrder
 from bankcore.models.setting import BankSetting
 from bankcore.models.savings import ProductRate, SavingsInterestCredit
+from bankcore.models.instructions import (
+    InstructionFrequency,
+    InstructionOutcome,
+    InstructionStatus,
+    StandingInstruction,
+    StandingInstructionRun,
+)
 # payments (holds, gateway orders and payouts, settlement)
 from bankcore.models.hold import Hold, HoldStatus
 from bankcore.models.payments import (
@@ -77,6 +93,11 @@ from bankcore.models.shares import (
 )
 
 __all__ = [
+    "InstructionFrequency",
+    "InstructionOutcome",
+    "InstructionStatus",
+    "StandingInstruction",
+    "StandingInstructionRun",
     "ContactChange",
     "ProductRate",
     "SavingsInterestCredit",
@@ -106,7 +127,13 @@ __all__ = [
     "KycStatus",
     "LedgerAccount",
     "LedgerKind",
+    "BerkaLoanStatus",
+    "DisburseTo",
+    "InterestMethod",
     "Loan",
+    "LoanGuarantor",
+    "LoanInstalment",
+    "LoanProduct",
     "LoanStatus",
     "Member",
     "MemberCredential",

@@ -145,6 +145,9 @@ EXPECTED: dict[str, set[str]] = {
     "dayEndSteps": BACK_OFFICE,
     "runDayEnd": {"admin", "accountant"},
     "reactivateAccount": {"admin", "manager"},
+    "standingInstructions": STAFF | {"member"},
+    "createStandingInstruction": {"admin", "manager", "clerk", "cashier", "member"},
+    "cancelStandingInstruction": {"admin", "manager", "clerk", "cashier", "member"},
     "dayEndProgress": BACK_OFFICE,
     # reports (graphql_api/reports)
     "balanceAsOf": BACK_OFFICE,
