@@ -161,7 +161,7 @@ async def test_admin_resets_a_password_that_must_be_changed_and_manages_staff_se
     # Reset: a temporary password; sign-in says it must be changed, and only that is allowed until then.
     reset = await gql(as_admin, RESET, id=str(clerk.user.id), p="temporary pass 42")
     assert reset.data["resetStaffPassword"] == {"done": True, "userErrors": []}
-    from bankcore.identity.staff import begin_staff_sign_in, complete_staff_sign_in
+    from bankcore.identity.staff import begin_staff_sign_in
 
     challenge = await begin_staff_sign_in(username="clerk1", password="temporary pass 42")
     code = totp.code_at(clerk.totp.secret, totp.time_step(utcnow()))
