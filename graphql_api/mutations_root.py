@@ -38,6 +38,7 @@ from graphql_api.mutations.request_password_reset import request_password_reset
 from graphql_api.mutations.reset_staff_password import reset_staff_password
 from graphql_api.mutations.rotate_client_secret import rotate_client_secret
 from graphql_api.mutations.unlock_login import unlock_login
+from graphql_api.loans.schema import LoansMutation
 from graphql_api.payments.schema import PaymentsMutation
 from graphql_api.calendar.schema import CalendarMutation
 from graphql_api.instructions.schema import InstructionsMutation
@@ -48,7 +49,7 @@ GUARD = [RootFieldPolicy]
 
 
 @strawberry.type
-class Mutation(PaymentsMutation, CalendarMutation, SharesMutation, NotificationsMutation, InstructionsMutation):
+class Mutation(PaymentsMutation, LoansMutation, CalendarMutation, SharesMutation, NotificationsMutation, InstructionsMutation):
     sign_in_with_password = strawberry.mutation(resolver=sign_in_with_password, permission_classes=GUARD, description="Sign-in step one: login and password; answers a challenge for the one-time code. Rate limited; one answer for every wrong login or password.")
     sign_in_with_code = strawberry.mutation(resolver=sign_in_with_code, permission_classes=GUARD, description="Sign-in step two: the challenge token and the TOTP or sent code; answers the session tokens.")
     refresh_session = strawberry.mutation(resolver=refresh_session, permission_classes=GUARD, description="Trade a refresh token (once) for new session tokens.")

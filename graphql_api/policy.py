@@ -118,6 +118,10 @@ PARTNER_SCOPES.update(CALENDAR_PARTNER_SCOPES)
 from graphql_api.reports.policy import REPORTS_POLICY  # noqa: E402
 
 POLICY.update(REPORTS_POLICY)
+from graphql_api.loans.policy import LOANS_PARTNER_SCOPES, LOANS_POLICY  # noqa: E402
+
+POLICY.update(LOANS_POLICY)
+PARTNER_SCOPES.update(LOANS_PARTNER_SCOPES)
 
 
 # What a staff user may still do after an admin reset their password, until they choose one.

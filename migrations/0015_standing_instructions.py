@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0013_identity_hardening')]
+    dependencies = [('bankcore', '0014_loans')]
 
     initial = False
 
