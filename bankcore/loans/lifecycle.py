@@ -364,7 +364,7 @@ async def disburse_loan(*, loan_number: str, initiator: str, value_date: date | 
             principal_minor=loan.amount_minor, annual_rate_bps=loan.annual_rate_bps, tenure_months=loan.duration_months,
             disbursal_date=on, repayment_day=loan.repayment_day, method=ScheduleMethod(loan.method),
             moratorium_months=loan.moratorium_months,
-        ))
+        )) if not (loan.source_ref or "").startswith("berka-loan:") else None
         loan_ledger = (await Account.get(id=loan.account_id)).ledger_account_id
         if loan.disburse_to == DisburseTo.CLEARING:
             payee_ledger = await gl_account_id(CLEARING, loan.currency)
@@ -382,13 +382,15 @@ async def disburse_loan(*, loan_number: str, initiator: str, value_date: date | 
             initiator=initiator, postings=tuple(legs), idempotency_key=disbursal_key(loan.id),
             request_fingerprint=request_fingerprint({"op": "disburse_loan", "loan": loan.id}),
         ))
-        await store_schedule(loan, schedule)
+        if schedule is not None:
+            await store_schedule(loan, schedule)
+            loan.instalment_minor = schedule.emi_minor
+            loan.repayment_day = schedule.repayment_day
+        # (a Berka loan keeps the schedule the import gave it: bankcore.loans.berka)
         loan.status = LoanStatus.ACTIVE
         loan.disbursed_on = on
         loan.granted_on = on
         loan.fee_minor, loan.gst_minor = fee, gst
-        loan.instalment_minor = schedule.emi_minor
-        loan.repayment_day = schedule.repayment_day
         await loan.save(update_fields=["status", "disbursed_on", "granted_on", "fee_minor", "gst_minor",
                                        "instalment_minor", "repayment_day"])
     return loan, posted
