@@ -331,8 +331,12 @@ async def import_berka_data(
     # Loans granted after the data's last day are sanctioned, not yet disbursed: day-end
     # disburses them when the business date reaches their grant date (bankcore.loans).
     cutoff = max((t.on for t in data.transactions), default=date.max)
+    disbursed = [loan for loan in data.loans if loan.granted_on <= cutoff]
     gl_ids = {leg: gl[leg.value].id for leg in Leg if leg not in (Leg.ACCOUNT, Leg.LOAN)}
     loan_expected: dict[int, int] = {loan.loan_id: loan.amount_minor for loan in data.loans}
+    for loan in data.loans:
+        if loan.granted_on > cutoff:
+            loan_expected[loan.loan_id] = 0  # nothing lent yet
 
     def drafts() -> Iterator[EntryDraft]:
         # Disbursals go first on their day, then the day's transactions by account id
@@ -370,7 +374,7 @@ async def import_berka_data(
                 source_ref=f"berka-trans:{row.trans_id}",
             )
 
-    total = len(data.transactions) + len(data.loans)
+    total = len(data.transactions) + len(disbursed)
     entries_started = time.perf_counter()
     written = await write_entries_bulk(
         drafts(),
