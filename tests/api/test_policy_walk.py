@@ -117,6 +117,29 @@ EXPECTED: dict[str, set[str]] = {
     "createPayout": {"manager", "cashier", "member"},
     "reconcileSettlement": {"admin", "manager", "accountant"},
     "paymentUpdates": SIGNED_IN,
+    # counter (graphql_api/counter)
+    "myDrawer": {"manager", "cashier"},
+    "branchDrawers": {"manager", "admin", "auditor"},
+    "openDrawer": {"manager", "cashier"},
+    "closeDrawer": {"manager", "cashier"},
+    # transfers (graphql_api/transfers)
+    "transferPayee": {"manager", "cashier", "member"},
+    # settings (graphql_api/settings)
+    "settings": {"admin", "manager", "accountant", "auditor"},
+    "setSetting": {"admin"},
+    # deposits (graphql_api/deposits)
+    "depositProducts": SIGNED_IN,
+    "deposits": STAFF | {"member"},
+    "deposit": STAFF | {"member"},
+    "depositClosureQuote": STAFF | {"member"},
+    "tdsRegister": BACK_OFFICE,
+    "createDepositProduct": {"admin"},
+    "setDepositRateChart": {"admin"},
+    "openFixedDeposit": {"manager", "clerk", "cashier", "member"},
+    "openRecurringDeposit": {"manager", "clerk", "cashier", "member"},
+    "setMaturityInstruction": {"manager", "clerk", "member"},
+    "closeDepositPrematurely": {"manager", "clerk", "member"},
+    "recordTdsDeclaration": {"manager", "clerk", "accountant"},
     # notifications and partners' webhooks (graphql_api/notifications)
     "notifications": STAFF | {"member"},
     "unreadNotificationCount": STAFF | {"member"},

@@ -13,7 +13,7 @@ from bankcore.loans.berka import berka_schedule
 from bankcore.loans.book import CSV_HEADER, loan_book
 from bankcore.models import Loan, LoanInstalment
 from bankcore.verify import verify_ledger
-from tests.conftest import BERKA_DIR
+from tests.conftest import BERKA_DIR, needs_full_berka
 
 
 def test_berka_schedule_first_12th_after_the_grant_and_the_last_instalment_absorbs_the_rest() -> None:
@@ -25,7 +25,7 @@ def test_berka_schedule_first_12th_after_the_grant_and_the_last_instalment_absor
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (BERKA_DIR / "loan.asc.gz").exists(), reason="the Berka data set is not here (../shared/data/berka)")
+@needs_full_berka
 async def test_berka_loans_show_their_own_days_past_due_and_class(db: str) -> None:
     await import_berka(path=BERKA_DIR)
     book = await loan_book()

@@ -50,3 +50,21 @@ async def test_a_cashier_has_no_day_end_page(user: User) -> None:
     await as_staff(user, "cashier")
     await user.open("/staff/day-end")
     await user.should_see("This page is not available for your role.")
+
+
+async def test_a_manager_reactivates_an_inoperative_account(user: User) -> None:
+    from bankcore.models import Account, AccountStatus
+    from tests.ledger.factory import make_account
+
+    await ensure_calendar(start=date(1994, 3, 30))
+    await small_bank()
+    number = await make_account("SB0")
+    await Account.filter(number=number).update(status=AccountStatus.INOPERATIVE)
+    await as_staff(user, "manager")
+    await user.open("/staff/inoperative")
+    user.find(marker="reactivate-number").type(number)
+    user.find(marker="reactivate").click()
+    await user.should_see(f"Account {number} is active again.", retries=20)
+    assert (await Account.get(number=number)).status == AccountStatus.ACTIVE
+    user.find(marker="reactivate").click()
+    await user.should_see("not inoperative", retries=20)
