@@ -377,6 +377,8 @@ async def counter_cash_repayment(*, account_number: str, amount: Money, initiato
 
     from bankcore.chart import CASH
 
+    if not await Loan.filter(account__number="".join(account_number.split())[:20]).exists():
+        raise DomainError(ErrorCode.LOAN_ACCOUNT_CASH, "this loan account has no loan to repay", field="account_number")
     result = await repay_loan(
         loan_number=account_number, amount=amount, initiator=initiator,
         idempotency_key=idempotency_key or f"counter:{uuid.uuid4()}",

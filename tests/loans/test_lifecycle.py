@@ -249,7 +249,9 @@ async def test_reschedule_from_an_instalment_not_yet_due_with_a_new_rate_flags_t
 
 
 async def test_cash_at_the_counter_on_a_loan_account_is_a_repayment(db: str) -> None:
-    import bankcore.loans.repayment  # noqa: F401 - registers the counter's handler
+    from bankcore.loans.repayment import _register_with_the_counter
+
+    _register_with_the_counter()  # (as importing the module does; another test may have unregistered it)
     from bankcore.services.money_movement import deposit_cash, withdraw_cash
 
     await loan_bank()
