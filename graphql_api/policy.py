@@ -88,9 +88,18 @@ PARTNER_SCOPES: dict[str, str] = {
 # Domains keep their own rows (graphql_api/<domain>/policy.py).
 from graphql_api.payments.policy import PAYMENTS_PARTNER_SCOPES, PAYMENTS_POLICY  # noqa: E402
 
-from graphql_api.notifications.policy import NOTIFICATIONS_PARTNER_SCOPES, NOTIFICATIONS_POLICY  # noqa: E402
+from graphql_api.counter.policy import COUNTER_POLICY  # noqa: E402
 
 POLICY.update(PAYMENTS_POLICY)
+from graphql_api.transfers.policy import TRANSFERS_POLICY  # noqa: E402
+
+POLICY.update(COUNTER_POLICY)
+POLICY.update(TRANSFERS_POLICY)
+from graphql_api.settings.policy import SETTINGS_POLICY  # noqa: E402
+
+POLICY.update(SETTINGS_POLICY)
+from graphql_api.notifications.policy import NOTIFICATIONS_PARTNER_SCOPES, NOTIFICATIONS_POLICY  # noqa: E402
+
 from graphql_api.shares.policy import SHARES_POLICY  # noqa: E402
 
 POLICY.update(SHARES_POLICY)

@@ -117,6 +117,16 @@ EXPECTED: dict[str, set[str]] = {
     "createPayout": {"manager", "cashier", "member"},
     "reconcileSettlement": {"admin", "manager", "accountant"},
     "paymentUpdates": SIGNED_IN,
+    # counter (graphql_api/counter)
+    "myDrawer": {"manager", "cashier"},
+    "branchDrawers": {"manager", "admin", "auditor"},
+    "openDrawer": {"manager", "cashier"},
+    "closeDrawer": {"manager", "cashier"},
+    # transfers (graphql_api/transfers)
+    "transferPayee": {"manager", "cashier", "member"},
+    # settings (graphql_api/settings)
+    "settings": {"admin", "manager", "accountant", "auditor"},
+    "setSetting": {"admin"},
     # deposits (graphql_api/deposits)
     "depositProducts": SIGNED_IN,
     "deposits": STAFF | {"member"},
