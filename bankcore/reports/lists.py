@@ -14,15 +14,11 @@ from datetime import date
 from tortoise.connection import get_connection
 
 from bankcore.ledger.sql import fetch, placeholders
-from bankcore.models import EntryType
 from bankcore.reports.balances import _as_date
 from bankcore.reports.base import Amount, Column, ColumnKind, Report, Row
 from bankcore.reports.settings import INOPERATIVE_AFTER_YEARS, UNCLAIMED_AFTER_YEARS
+from bankcore.reports.snapshots import balance_source
 
-CUSTOMER_INDUCED = (
-    EntryType.CASH_DEPOSIT, EntryType.CASH_WITHDRAWAL, EntryType.TRANSFER, EntryType.INWARD_TRANSFER,
-    EntryType.OUTWARD_TRANSFER, EntryType.CARD_WITHDRAWAL,
-)
 
 
 def years_before(day: date, years: int) -> date:
@@ -42,24 +38,19 @@ async def inoperative_accounts(*, as_of: date, currency: str) -> Report:
     cutoff = years_before(as_of, inoperative_years)
     dea_cutoff = years_before(as_of, unclaimed_years)
     conn = get_connection("default")
-    types = ", ".join(f"'{t.value}'" for t in CUSTOMER_INDUCED)
-    m = placeholders(conn, 4)
+    source, params = await balance_source(conn, as_of=as_of, currency=currency, last_customer=True)
+    m = placeholders(conn, 3, len(params) + 1)
     rows = await fetch(
         conn,
         "SELECT a.number, pr.code AS product, b.code AS branch, a.opened_on, "
         "(SELECT MIN(mb.full_name) FROM account_holder h JOIN member mb ON mb.id = h.member_id "
         " WHERE h.account_id = a.id AND h.role = 'owner') AS holder, "
         "s.last_customer, COALESCE(-s.net, 0) AS balance "
-        "FROM account a JOIN ledger_account la ON la.id = a.ledger_account_id "
+        f"FROM account a JOIN ledger_account la ON la.id = a.ledger_account_id LEFT JOIN ({source}) s ON s.id = la.id "
         "JOIN product pr ON pr.id = a.product_id JOIN branch b ON b.id = a.branch_id "
-        "LEFT JOIN (SELECT p.ledger_account_id AS id, "
-        "SUM(CASE p.side WHEN 'D' THEN p.amount_minor ELSE -p.amount_minor END) AS net, "
-        f"MAX(CASE WHEN je.entry_type IN ({types}) THEN p.value_date END) AS last_customer "
-        "FROM posting p JOIN journal_entry je ON je.id = p.entry_id "
-        f"WHERE p.value_date <= {m[0]} GROUP BY p.ledger_account_id) s ON s.id = la.id "
-        f"WHERE la.kind = 'liability' AND la.currency = {m[1]} AND a.status <> 'closed' AND a.opened_on <= {m[2]} "
-        f"AND (s.last_customer IS NULL OR s.last_customer < {m[3]}) ORDER BY a.number",
-        [as_of, currency, cutoff, cutoff],
+        f"WHERE la.kind = 'liability' AND la.currency = {m[0]} AND a.status <> 'closed' AND a.opened_on <= {m[1]} "
+        f"AND (s.last_customer IS NULL OR s.last_customer < {m[2]}) ORDER BY a.number",
+        [*params, currency, cutoff, cutoff],
     )
     out: list[Row] = []
     total = 0

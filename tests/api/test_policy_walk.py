@@ -114,6 +114,8 @@ EXPECTED: dict[str, set[str]] = {
     "dicgcReturn": BACK_OFFICE,
     "inoperativeAccounts": BACK_OFFICE | {"clerk"},
     "kycDueList": BACK_OFFICE | {"clerk"},
+    "shareRegister": BACK_OFFICE,
+    "dividendRegister": BACK_OFFICE,
 }
 
 
