@@ -14,6 +14,7 @@ DAY_END_MODULES: tuple[str, ...] = (
     "bankcore.payments.day_end",
     "bankcore.savings.day_end",
     "bankcore.reports.day_end",
+    "bankcore.inoperative.day_end",
 )
 
 

@@ -110,6 +110,20 @@ async def verify_ledger(*, max_listed: int = 50) -> VerifyReport:
     ):
         problems.append(f"account {row['code']}: held total {row['held_minor']} but pending holds sum to {int(row['derived'])}")
 
+    # Share capital (3100) is the paid-up value of the active share certificates (bankcore/shares).
+    for row in await fetch(
+        conn,
+        "SELECT la.code, COALESCE(g.net, 0) AS books, COALESCE(c.paid_up, 0) AS register FROM ledger_account la "
+        f"LEFT JOIN (SELECT p.ledger_account_id AS id, -SUM({_SIGNED}) AS net FROM posting p GROUP BY p.ledger_account_id) g "
+        "ON g.id = la.id "
+        "LEFT JOIN (SELECT currency, SUM(shares * nominal_minor) AS paid_up FROM share_certificate WHERE status = 'active' "
+        "GROUP BY currency) c ON la.code = '3100-' || c.currency "
+        "WHERE la.code LIKE '3100-%' AND COALESCE(g.net, 0) <> COALESCE(c.paid_up, 0)",
+        [],
+    ):
+        problems.append(f"share capital {row['code']}: the books hold {int(row['books'])} but the share register's "
+                        f"active certificates are paid up {int(row['register'])}")
+
     return VerifyReport(
         entries=int(counts["entries"]),
         postings=int(counts["postings"]),

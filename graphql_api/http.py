@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -26,6 +27,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from bankcore.observability import GRAPHQL_SECONDS, REFUSALS
 from graphql_api.auth_cache import principal_for
 from graphql_api.context import Context
 from graphql_api.ws import SessionBoundHandler
@@ -50,6 +52,37 @@ def secure_cookies(request: Any) -> bool:
     https. Behind a TLS-terminating proxy the request itself looks like http, so the public URL
     is what an operator sets."""
     return https_public_url() or getattr(getattr(request, "url", None), "scheme", "") == "https"
+
+
+_seen_operations: set[str] = set()
+MAX_OPERATION_LABELS = 200
+
+
+def operation_label(name: str | None) -> str:
+    """The operation's name as a metrics label; clients choose names, so their number is capped."""
+    if not name or len(name) > 64 or not name.isidentifier():
+        return "anonymous"
+    if name not in _seen_operations:
+        if len(_seen_operations) >= MAX_OPERATION_LABELS:
+            return "other"
+        _seen_operations.add(name)
+    return name
+
+
+def refusal_codes(result: Any) -> list[str]:
+    """Codes of the ``userErrors`` in a result's top-level payloads and of its GraphQL errors."""
+    codes: list[str] = []
+    for error in getattr(result, "errors", None) or ():
+        code = (getattr(error, "extensions", None) or {}).get("code")
+        codes.append(code if isinstance(code, str) else "GRAPHQL_ERROR")
+    data = getattr(result, "data", None)
+    if isinstance(data, dict):
+        for payload in data.values():
+            if isinstance(payload, dict):
+                for user_error in payload.get("userErrors") or ():
+                    if isinstance(user_error, dict) and isinstance(user_error.get("code"), str):
+                        codes.append(user_error["code"])
+    return codes
 
 
 def bearer(value: str | None) -> str | None:
@@ -88,6 +121,18 @@ class BankGraphQL(GraphQL):
                 await PlainTextResponse("request body too large", status_code=413)(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
+
+    async def execute_operation(self, request: Any, request_adapter: Any, request_data: Any, context: Any,  # noqa: PLR0913
+                                root_value: Any, sub_response: Any) -> Any:
+        """Run the operation as Strawberry does, timing it and counting its typed refusals (``/metrics``)."""
+        started = time.perf_counter()
+        result = await super().execute_operation(request, request_adapter, request_data, context, root_value,
+                                                 sub_response)
+        name = "batch" if isinstance(request_data, list) else operation_label(request_data.operation_name)
+        GRAPHQL_SECONDS.labels(name).observe(time.perf_counter() - started)
+        for code in refusal_codes(result):
+            REFUSALS.labels(code).inc()
+        return result
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         token = None

@@ -14,6 +14,7 @@ from graphql_api.mutations.enrol_totp import enrol_totp
 from graphql_api.mutations.issue_client_token import issue_client_token
 from graphql_api.mutations.open_account import open_account
 from graphql_api.mutations.refresh_session import refresh_session
+from graphql_api.mutations.reactivate_account import reactivate_account
 from graphql_api.mutations.register_member import register_member
 from graphql_api.mutations.request_reversal import request_reversal
 from graphql_api.mutations.revoke_session import revoke_session
@@ -24,14 +25,17 @@ from graphql_api.mutations.sign_out import sign_out
 from graphql_api.mutations.transfer_funds import transfer_funds
 from graphql_api.mutations.update_member import update_member
 from graphql_api.mutations.withdraw_cash import withdraw_cash
+from graphql_api.notifications.schema import NotificationsMutation
 from graphql_api.payments.schema import PaymentsMutation
+from graphql_api.calendar.schema import CalendarMutation
 from graphql_api.policy import RootFieldPolicy
+from graphql_api.shares.schema import SharesMutation
 
 GUARD = [RootFieldPolicy]
 
 
 @strawberry.type
-class Mutation(PaymentsMutation):
+class Mutation(PaymentsMutation, CalendarMutation, SharesMutation, NotificationsMutation):
     sign_in_with_password = strawberry.mutation(resolver=sign_in_with_password, permission_classes=GUARD, description="Sign-in step one: login and password; answers a challenge for the one-time code. Rate limited; one answer for every wrong login or password.")
     sign_in_with_code = strawberry.mutation(resolver=sign_in_with_code, permission_classes=GUARD, description="Sign-in step two: the challenge token and the TOTP or sent code; answers the session tokens.")
     refresh_session = strawberry.mutation(resolver=refresh_session, permission_classes=GUARD, description="Trade a refresh token (once) for new session tokens.")
@@ -51,4 +55,5 @@ class Mutation(PaymentsMutation):
     withdraw_cash = strawberry.mutation(resolver=withdraw_cash, permission_classes=GUARD, description="Cash withdrawal at the counter (cashier, manager). Idempotent per key.")
     transfer_funds = strawberry.mutation(resolver=transfer_funds, permission_classes=GUARD, description="Transfer between two accounts of the bank. Members and partners only from accounts they hold. Idempotent per key.")
     request_reversal = strawberry.mutation(resolver=request_reversal, permission_classes=GUARD, description="Maker step: ask for a journal entry to be reversed; another staff user approves.")
+    reactivate_account = strawberry.mutation(resolver=reactivate_account, permission_classes=GUARD, description="Manager, admin: make an inoperative account active again after checking every holder's KYC (RBI).")
     approve_reversal = strawberry.mutation(resolver=approve_reversal, permission_classes=GUARD, description="Checker step: approve a reversal request and post the reversing entry.")

@@ -86,8 +86,19 @@ PARTNER_SCOPES: dict[str, str] = {
 # Domains keep their own rows (graphql_api/<domain>/policy.py).
 from graphql_api.payments.policy import PAYMENTS_PARTNER_SCOPES, PAYMENTS_POLICY  # noqa: E402
 
+from graphql_api.notifications.policy import NOTIFICATIONS_PARTNER_SCOPES, NOTIFICATIONS_POLICY  # noqa: E402
+
 POLICY.update(PAYMENTS_POLICY)
+from graphql_api.shares.policy import SHARES_POLICY  # noqa: E402
+
+POLICY.update(SHARES_POLICY)
 PARTNER_SCOPES.update(PAYMENTS_PARTNER_SCOPES)
+POLICY.update(NOTIFICATIONS_POLICY)
+PARTNER_SCOPES.update(NOTIFICATIONS_PARTNER_SCOPES)
+from graphql_api.calendar.policy import CALENDAR_PARTNER_SCOPES, CALENDAR_POLICY  # noqa: E402
+
+POLICY.update(CALENDAR_POLICY)
+PARTNER_SCOPES.update(CALENDAR_PARTNER_SCOPES)
 
 from graphql_api.reports.policy import REPORTS_POLICY  # noqa: E402
 

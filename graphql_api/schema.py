@@ -34,6 +34,10 @@ from graphql_api.queries import CoreQuery
 from graphql_api.queries_dashboards import DashboardQuery
 from graphql_api.scalars import SCALAR_MAP
 from graphql_api.payments.schema import PaymentsQuery, PaymentsSubscription
+from graphql_api.notifications.schema import NotificationsQuery, NotificationsSubscription
+import graphql_api.notifications.webhook_payloads  # noqa: F401,E402 - registers the webhook payload renderer
+from graphql_api.shares.schema import SharesQuery
+from graphql_api.calendar.schema import CalendarQuery, CalendarSubscription
 from graphql_api.reports.schema import ReportsQuery
 from graphql_api.subscriptions import Subscription as CoreSubscription
 
@@ -72,12 +76,12 @@ class DocumentLimits(AddValidationRules):
 
 
 @strawberry.type
-class Query(CoreQuery, DashboardQuery, PaymentsQuery, ReportsQuery):
+class Query(CoreQuery, DashboardQuery, PaymentsQuery, ReportsQuery, CalendarQuery, SharesQuery, NotificationsQuery):
     """The query root."""
 
 
 @strawberry.type
-class Subscription(CoreSubscription, PaymentsSubscription):
+class Subscription(CoreSubscription, PaymentsSubscription, CalendarSubscription, NotificationsSubscription):
     """The subscription root."""
 
 

@@ -18,6 +18,7 @@ The whole invocation holds the bank-wide day-end lock (``lock.py``).
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -29,6 +30,7 @@ from bankcore.calendar.lock import day_end_lock
 from bankcore.calendar.registry import DayEndStep, StepContext, registered_steps
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.events import DayEndProgress, broker
+from bankcore.observability import DAY_END_STEP_SECONDS
 from bankcore.models import DayEndRun, DayEndStatus, DayEndStepRun
 
 log = logging.getLogger(__name__)
@@ -109,6 +111,7 @@ async def _run_steps(
             business_date=closing, run_id=run.id, step=step.name, initiator=run.initiator,
             report=lambda n, total, _s=step.name, _i=index: emit(_s, _i, "progress", done_n=n, total=total),
         )
+        started = time.perf_counter()
         try:
             rows = int(await step.run(ctx))
         except Exception as exc:
@@ -123,6 +126,7 @@ async def _run_steps(
                 ErrorCode.DAY_END_FAILED,
                 f"day-end of {closing.isoformat()} stopped at step {step.name}: {message}; run it again to resume",
             ) from exc
+        DAY_END_STEP_SECONDS.labels(step.name).observe(time.perf_counter() - started)
         record.outcome, record.finished_at, record.rows = DayEndStatus.COMPLETED, _now(), rows
         await record.save(update_fields=["outcome", "finished_at", "rows"])
         result.steps[step.name] = rows

@@ -27,7 +27,7 @@ from bankcore.identity.sessions import open_session, revoke_sessions_of
 from bankcore.models import ApiClient, AuditOutcome, PrincipalKind, StaffUser
 
 # Scopes a partner may be granted (resource:verb).
-KNOWN_SCOPES: tuple[str, ...] = ("accounts:read", "transfers:write", "entries:read")
+KNOWN_SCOPES: tuple[str, ...] = ("accounts:read", "transfers:write", "entries:read", "webhooks:manage")
 _DUMMY_SECRET_HASH = hash_token("no client has this secret")
 
 

@@ -37,11 +37,12 @@ from bankcore.events import LEDGER_CHANNEL, BalanceChanged, EntryPosted, broker,
 from bankcore.events_relay import relay_active
 from bankcore.ledger.entry import EntryDraft, PostingDraft, validate_entry
 from bankcore.ledger.sql import fetch, is_postgres, placeholders
+from bankcore.observability import ENTRIES_POSTED
 from bankcore.models import AccountStatus, EntryType, JournalEntry, LedgerAccount, LedgerKind, Posting, Side
 
 # Statuses that refuse every posting, and those that refuse only money going out.
 _CLOSED_TO_ALL = {AccountStatus.PENDING.value, AccountStatus.CLOSED.value}
-_CLOSED_TO_OUTFLOW = {AccountStatus.FROZEN.value, AccountStatus.DORMANT.value}
+_CLOSED_TO_OUTFLOW = {AccountStatus.FROZEN.value, AccountStatus.DORMANT.value, AccountStatus.INOPERATIVE.value}
 
 # Work done inside the posting's transaction after the entry is written: (connection, entry id).
 Effects = Callable[[BaseDBAsyncClient, int], Awaitable[None]]
@@ -240,7 +241,7 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
     Raises ``DomainError`` with: the codes of ``validate_entry``; ``NOT_FOUND`` (unknown
     ledger account); ``NOT_POSTABLE`` (a control account); ``CURRENCY_MISMATCH`` (a
     posting's currency differs from its account's); ``ACCOUNT_NOT_ACTIVE`` (pending or
-    closed account, or money leaving a frozen or dormant one); ``INSUFFICIENT_FUNDS`` (an
+    closed account, or money leaving a frozen, dormant or inoperative one); ``INSUFFICIENT_FUNDS`` (an
     account would go below its floor); ``IDEMPOTENCY_CONFLICT`` (key reused for another
     request); ``ALREADY_REVERSED`` (``reverses_id`` already reversed);
     ``VALUE_DATE_IN_FUTURE`` (a value date after the business date); ``PERIOD_CLOSED`` (a
@@ -351,6 +352,7 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
         postings=draft.postings,
         balances_minor=new_balances,
     )
+    ENTRIES_POSTED.labels(posted.entry_type.value).inc()
     if not relay_active():  # with a relay, the NOTIFY comes back to this process too
         _publish(posted, facts)
     return posted

@@ -9,6 +9,9 @@ class AccountStatus(StrEnum):
     PENDING = "pending"
     ACTIVE = "active"
     DORMANT = "dormant"
+    # RBI: no customer-induced transaction for 2 years. Money may come in and interest is
+    # credited; nothing goes out until a manager reactivates it after a KYC check.
+    INOPERATIVE = "inoperative"
     FROZEN = "frozen"
     CLOSED = "closed"
 
@@ -41,8 +44,12 @@ class Account(Model):
     )
     product = fields.ForeignKeyField("bankcore.Product", related_name="accounts", on_delete=fields.RESTRICT)
     branch = fields.ForeignKeyField("bankcore.Branch", related_name="accounts", on_delete=fields.RESTRICT)
-    status = fields.CharEnumField(AccountStatus, max_length=10, default=AccountStatus.PENDING)
+    status = fields.CharEnumField(AccountStatus, max_length=12, default=AccountStatus.PENDING)
     opened_on = fields.DateField()
+    last_customer_activity_on = fields.DateField(
+        null=True, description="Value date of the last customer-induced transaction as day-end last saw it (a lower bound)",
+    )
+    inoperative_since = fields.DateField(null=True, description="The business date day-end marked it inoperative")
     closed_on = fields.DateField(null=True)
     statement_frequency = fields.CharEnumField(StatementFrequency, max_length=20, default=StatementFrequency.MONTHLY)
     source_ref = fields.CharField(max_length=60, unique=True, null=True)

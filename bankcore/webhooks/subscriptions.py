@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from bankcore.audit import append_audit
+from bankcore.models import AuditOutcome
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.models import ApiClient, WebhookDelivery, WebhookSubscription
 from bankcore.webhooks.events import EVENT_TYPES
@@ -86,7 +87,7 @@ async def create_subscription(
         api_client_id=client.id, name=label, target_url=url, secret=secret or "whsec_" + secrets.token_urlsafe(24),
         query=query, events=" ".join(types), created_by=actor, created_at=datetime.now(UTC),
     )
-    await append_audit(actor=actor, action="webhook.create", outcome="success", object_type="webhook",
+    await append_audit(actor=actor, action="webhook.create", outcome=AuditOutcome.OK, object_type="webhook",
                        object_id=subscription.id, details={"client": client_id, "events": types, "url": url})
     return subscription
 
@@ -100,7 +101,7 @@ async def set_subscription_active(*, subscription_id: int, active: bool, actor: 
     subscription.failing_since = None
     subscription.disabled_reason = None if active else f"disabled by {actor}"
     await subscription.save(update_fields=["is_active", "failing_since", "disabled_reason"])
-    await append_audit(actor=actor, action="webhook.enable" if active else "webhook.disable", outcome="success",
+    await append_audit(actor=actor, action="webhook.enable" if active else "webhook.disable", outcome=AuditOutcome.OK,
                        object_type="webhook", object_id=subscription.id)
     return subscription
 
@@ -116,5 +117,5 @@ async def delete_subscription(*, subscription_id: int, actor: str) -> None:
     await WebhookAttempt.filter(delivery__subscription_id=subscription_id).delete()
     await deliveries.delete()
     await subscription.delete()
-    await append_audit(actor=actor, action="webhook.delete", outcome="success", object_type="webhook",
+    await append_audit(actor=actor, action="webhook.delete", outcome=AuditOutcome.OK, object_type="webhook",
                        object_id=subscription_id)

@@ -12,6 +12,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("serve", help="Serve the web app and /graphql (HTTP and WebSocket).")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument(
+        "--log-format", choices=("json", "text"), default=os.environ.get("COOPBANK_LOG_FORMAT", "json"),
+        help="json: one JSON object per line with the request id (default; COOPBANK_LOG_FORMAT); text: readable lines",
+    )
     parser.set_defaults(func=_run)
 
 
@@ -21,6 +25,7 @@ def _run(args: argparse.Namespace) -> int:
 
     from bankcore.identity.sessions import STAFF_ABSOLUTE_TIMEOUT_S
     from coopbank.app import wire
+    from coopbank.logs import configure_logging
     from coopbank.web_security import (
         KEEP_ALIVE_S,
         gzip_with_page_csp,
@@ -29,6 +34,7 @@ def _run(args: argparse.Namespace) -> int:
         trusted_proxies,
     )
 
+    configure_logging(args.log_format)
     wire()
     proxies = trusted_proxies()
     ui.run(

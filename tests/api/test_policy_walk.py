@@ -15,7 +15,7 @@ from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLList, GraphQ
 from graphql_api.schema import schema
 from tests.api.helpers import anonymous, member, partner, staff
 
-ALL_SCOPES = {"accounts:read", "transfers:write", "entries:read"}
+ALL_SCOPES = {"accounts:read", "transfers:write", "entries:read", "webhooks:manage"}
 ROLES = {
     "anonymous": anonymous,
     "member": lambda: member(1),
@@ -98,6 +98,40 @@ EXPECTED: dict[str, set[str]] = {
     "createPayout": {"manager", "cashier", "member"},
     "reconcileSettlement": {"admin", "manager", "accountant"},
     "paymentUpdates": SIGNED_IN,
+    # notifications and partners' webhooks (graphql_api/notifications)
+    "notifications": STAFF | {"member"},
+    "unreadNotificationCount": STAFF | {"member"},
+    "notificationPreferences": {"member"},
+    "webhooks": {"admin", "auditor", "partner"},
+    "webhookDeliveries": {"admin", "auditor", "partner"},
+    "markNotificationsRead": STAFF - {"auditor"} | {"member"},
+    "setNotificationPreferences": {"member"},
+    "webhookCreate": {"admin", "partner"},
+    "webhookUpdate": {"admin", "partner"},
+    "webhookDelete": {"admin", "partner"},
+    "eventDeliveryRetry": {"admin", "partner"},
+    "inboxChanged": STAFF | {"member"},
+    "event": STAFF | {"partner"},
+    # share capital, dividends, year-end close (graphql_api/shares)
+    "shareTerms": SIGNED_IN - {"partner"},
+    "shareHolding": STAFF | {"member"},
+    "shareRegister": STAFF,
+    "dividends": BACK_OFFICE,
+    "dividendReport": BACK_OFFICE,
+    "financialYearCloses": BACK_OFFICE,
+    "purchaseShares": {"manager", "clerk", "cashier", "member"},
+    "transferShares": {"manager", "clerk"},
+    "redeemShares": {"manager", "clerk", "cashier"},
+    "proposeDividend": {"accountant"},
+    "approveDividend": {"manager"},
+    "closeFinancialYear": {"accountant"},
+    # calendar (graphql_api/calendar)
+    "businessDate": SIGNED_IN,
+    "dayEndRuns": BACK_OFFICE,
+    "dayEndSteps": BACK_OFFICE,
+    "runDayEnd": {"admin", "accountant"},
+    "reactivateAccount": {"admin", "manager"},
+    "dayEndProgress": BACK_OFFICE,
     # reports (graphql_api/reports)
     "balanceAsOf": BACK_OFFICE,
     "trialBalanceReport": BACK_OFFICE,

@@ -151,3 +151,12 @@ async def test_a_member_who_left_pays_the_fee_again_on_rejoining(db: str) -> Non
     again = await purchase_shares(member_number=member, shares=10, from_account_number=savings, initiator="c", idempotency_key="3")
     assert again.transaction.admission_fee_minor == 250_00
     assert await gl_balance(ADMISSION_FEES) == 500_00
+
+
+async def test_verify_finds_share_capital_that_differs_from_the_register(db: str) -> None:
+    member, savings = (await bank_with_members("Asha"))["Asha"]
+    await purchase_shares(member_number=member, shares=10, from_account_number=savings, initiator="c", idempotency_key="1")
+    assert (await verify_ledger()).ok
+    await ShareCertificate.filter(member__member_number=member).update(shares=9)  # a register tampered with
+    report = await verify_ledger()
+    assert [p for p in report.problems if p.startswith("share capital 3100-INR")]
