@@ -104,12 +104,12 @@ def make_app(database_url: str) -> procrastinate.App:
     app = procrastinate.App(connector=connector)
 
     @app.periodic(cron="* * * * *", periodic_id="drain")
-    @app.task(name="coopbank.drain_outbox", queue=QUEUE, pass_context=False, retry=procrastinate.RetryStrategy(
-        max_attempts=3, wait=5))
+    @app.task(name="coopbank.drain_outbox", queue=QUEUE, pass_context=False, lock="coopbank-drain",
+              retry=procrastinate.RetryStrategy(max_attempts=3, wait=5))
     async def drain_outbox(timestamp: int) -> None:
         await drain()
 
-    @app.task(name="coopbank.drain_once", queue=QUEUE)
+    @app.task(name="coopbank.drain_once", queue=QUEUE, lock="coopbank-drain")
     async def drain_once() -> None:
         """Drain now, once (deferred by hand or by tests)."""
         while (await run_once()).busy:
@@ -135,5 +135,7 @@ async def run_worker(database_url: str, *, wait: bool = True, concurrency: int =
         await ensure_schema(app)
         if not wait:
             await app.tasks["coopbank.drain_once"].defer_async()
+        else:  # start draining now rather than at the next minute's periodic job
+            await app.tasks["coopbank.drain_outbox"].defer_async(timestamp=0)
         await app.run_worker_async(queues=[QUEUE], wait=wait, concurrency=concurrency, delete_jobs="successful",
                                    install_signal_handlers=False, name="coopbank-outbox")

@@ -37,6 +37,14 @@ DEPOSIT_INTEREST_EXPENSE = "5100"
 GATEWAY_SETTLEMENT = "1250"
 SUSPENSE = "2900"
 GATEWAY_CHARGES = "5200"
+# loans (bankcore/loans): receivable interest, GST on fees, the NPA interest reserve, provisions
+LOAN_INTEREST_RECEIVABLE = "1365"
+GST_PAYABLE = "2365"
+OVERDUE_INTEREST_RESERVE = "2366"
+LOAN_LOSS_PROVISIONS = "2367"
+BAD_DEBTS_RECOVERED = "4365"
+LOAN_PROVISION_EXPENSE = "5365"
+BAD_DEBTS_WRITTEN_OFF = "5366"
 # share capital, dividends and the year-end close (bankcore/shares, bankcore/books): the
 # reserves net profit is appropriated to (MSCS Act 2002 s.63), the year's undistributed
 # profit, the education fund owed, dividends not yet claimed, and admission fees
@@ -80,6 +88,16 @@ STANDARD_CHART: tuple[GlSpec, ...] = (
     GlSpec(GATEWAY_SETTLEMENT, "Payment gateway settlement account", LedgerKind.ASSET, ASSETS, False),
     GlSpec(SUSPENSE, "Suspense: unreconciled gateway items", LedgerKind.LIABILITY, LIABILITIES, False),
     GlSpec(GATEWAY_CHARGES, "Payment gateway charges", LedgerKind.EXPENSE, EXPENSES, False),
+    # loans
+    GlSpec(LOAN_INTEREST_RECEIVABLE, "Interest receivable on loans", LedgerKind.ASSET, ASSETS, False),
+    GlSpec(GST_PAYABLE, "GST payable", LedgerKind.LIABILITY, LIABILITIES, False),
+    GlSpec(OVERDUE_INTEREST_RESERVE, "Overdue interest reserve (interest on NPAs not realised)",
+           LedgerKind.LIABILITY, LIABILITIES, False),
+    GlSpec(LOAN_LOSS_PROVISIONS, "Provisions for loan losses (standard assets and NPAs)",
+           LedgerKind.LIABILITY, LIABILITIES, False),
+    GlSpec(BAD_DEBTS_RECOVERED, "Bad debts recovered", LedgerKind.INCOME, INCOME, False),
+    GlSpec(LOAN_PROVISION_EXPENSE, "Provisions for loan losses (charge for the period)", LedgerKind.EXPENSE, EXPENSES, False),
+    GlSpec(BAD_DEBTS_WRITTEN_OFF, "Bad debts written off", LedgerKind.EXPENSE, EXPENSES, False),
     # share capital, dividends and the year-end close
     GlSpec(STATUTORY_RESERVE, "Statutory reserve fund (MSCS Act s.63)", LedgerKind.EQUITY, EQUITY, False),
     GlSpec(UNFORESEEN_LOSSES_RESERVE, "Reserve for unforeseen losses (MSCS Act s.63)", LedgerKind.EQUITY, EQUITY, False),

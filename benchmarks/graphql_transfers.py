@@ -42,7 +42,7 @@ def start_server(url: str, port: int) -> subprocess.Popen:
     # One cashier posts at full speed here: lift the per-principal query budget (README,
     # "Query cost limits") so the figure measures the ledger path, not the throttle.
     env.update(DATABASE_URL=url, COOPBANK_STORAGE_SECRET="bench", COOPBANK_QUERY_RESTORE_PER_S="1000000")
-    proc = subprocess.Popen([sys.executable, "-m", "coopbank.cli", "serve", "--port", str(port)], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "coopbank.cli", "serve", "--port", str(port), "--insecure-dev-keys"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

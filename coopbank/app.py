@@ -80,6 +80,26 @@ async def _stop_payout_polling() -> None:
         _poller = None
 
 
+_worker: asyncio.Task | None = None
+
+
+async def _start_outbox_worker() -> None:
+    """Send notifications and webhooks from this process (procrastinate; see bankcore.background),
+    unless ``COOPBANK_WORKER=external`` (separate ``coopbank worker`` processes, PostgreSQL) or ``off``."""
+    global _worker
+    from bankcore.background import run_worker
+
+    if _worker is None and os.environ.get("COOPBANK_WORKER", "inprocess") not in ("external", "off"):
+        _worker = asyncio.get_running_loop().create_task(run_worker(database_url()), name="outbox worker")
+
+
+async def _stop_outbox_worker() -> None:
+    global _worker
+    if _worker is not None:
+        _worker.cancel()
+        _worker = None
+
+
 class ApiShortcut:
     """ASGI middleware, outermost: /graphql and /healthz go straight to their handlers.
 
@@ -164,6 +184,8 @@ def wire() -> None:
     app.on_startup(gc.freeze)
     app.on_startup(_start_payout_polling)
     app.on_shutdown(_stop_payout_polling)
+    app.on_startup(_start_outbox_worker)
+    app.on_shutdown(_stop_outbox_worker)
     try:  # the web app's pages, when present
         import ui.pages  # noqa: F401
     except ImportError:

@@ -12,7 +12,7 @@ import sys
 
 COMMANDS = [
     "migrate", "import_berka", "verify", "balances", "calc", "create_admin", "serve", "demo", "business_date", "day_end",
-    "gateway_sim", "settlement", "report", "backup", "restore",
+    "gateway_sim", "settlement", "report", "backup", "restore", "rotate_keys", "worker", "loans",
 ]
 
 

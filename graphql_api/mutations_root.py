@@ -6,6 +6,7 @@ import strawberry
 
 from graphql_api.mutations.approve_kyc import approve_kyc
 from graphql_api.mutations.approve_reversal import approve_reversal
+from graphql_api.mutations.confirm_contact_change import confirm_contact_change
 from graphql_api.mutations.create_api_client import create_api_client
 from graphql_api.mutations.create_product import create_product
 from graphql_api.mutations.create_staff_user import create_staff_user
@@ -16,6 +17,7 @@ from graphql_api.mutations.open_account import open_account
 from graphql_api.mutations.refresh_session import refresh_session
 from graphql_api.mutations.reactivate_account import reactivate_account
 from graphql_api.mutations.register_member import register_member
+from graphql_api.mutations.request_contact_change import request_contact_change
 from graphql_api.mutations.request_reversal import request_reversal
 from graphql_api.mutations.revoke_session import revoke_session
 from graphql_api.mutations.set_nominee import set_nominee
@@ -41,13 +43,15 @@ class Mutation(PaymentsMutation, CalendarMutation, SharesMutation, Notifications
     refresh_session = strawberry.mutation(resolver=refresh_session, permission_classes=GUARD, description="Trade a refresh token (once) for new session tokens.")
     issue_client_token = strawberry.mutation(resolver=issue_client_token, permission_classes=GUARD, description="Partner apps: client id and secret for a 15-minute bearer token with some or all of the client's scopes.")
     sign_out = strawberry.mutation(resolver=sign_out, permission_classes=GUARD, description="End the caller's session now.")
-    enrol_totp = strawberry.mutation(resolver=enrol_totp, permission_classes=GUARD, description="Set up or replace the caller's authenticator app (an admin may pass staffUserId).")
+    enrol_totp = strawberry.mutation(resolver=enrol_totp, permission_classes=GUARD, description="Set up or replace the caller's authenticator app: needs the current password, and a current code when one is enrolled. An admin may reset another staff user's (staffUserId).")
     create_staff_user = strawberry.mutation(resolver=create_staff_user, permission_classes=GUARD, description="Admin: create a staff user with a role.")
     create_product = strawberry.mutation(resolver=create_product, permission_classes=GUARD, description="Admin: create a savings, current or loan product with its rate and limits.")
     create_api_client = strawberry.mutation(resolver=create_api_client, permission_classes=GUARD, description="Admin: register a partner application and its scopes.")
     revoke_session = strawberry.mutation(resolver=revoke_session, permission_classes=GUARD, description="Admin: end a session now.")
     register_member = strawberry.mutation(resolver=register_member, permission_classes=GUARD, description="Register a member (KYC pending). Clerk, manager, admin.")
     update_member = strawberry.mutation(resolver=update_member, permission_classes=GUARD, description="Change a member's contact details; a member may change their own.")
+    request_contact_change = strawberry.mutation(resolver=request_contact_change, permission_classes=GUARD, description="Member: start changing the mobile or e-mail that codes go to; a code is sent to the new one and a notice to the old one once confirmed.")
+    confirm_contact_change = strawberry.mutation(resolver=confirm_contact_change, permission_classes=GUARD, description="Member: confirm a contact change with the code sent to the new mobile or e-mail.")
     approve_kyc = strawberry.mutation(resolver=approve_kyc, permission_classes=GUARD, description="Checker step: verify a member's KYC; must not be the staff user who registered them.")
     set_nominee = strawberry.mutation(resolver=set_nominee, permission_classes=GUARD, description="Name (or, with no nomineeMemberNumber, remove) the member who is an account's nominee. Members for accounts they own or hold jointly; clerk, manager, admin for any.")
     open_account = strawberry.mutation(resolver=open_account, permission_classes=GUARD, description="Open an account under a product for one or more members.")

@@ -51,6 +51,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "enrolTotp": STAFF - {A.AUDITOR} | {A.MEMBER},
     "registerMember": frozenset({A.ADMIN, A.MANAGER, A.CLERK}),
     "updateMember": frozenset({A.ADMIN, A.MANAGER, A.CLERK, A.MEMBER}),
+    "requestContactChange": frozenset({A.MEMBER}),
+    "confirmContactChange": frozenset({A.MEMBER}),
     "approveKyc": frozenset({A.ADMIN, A.MANAGER}),
     "openAccount": frozenset({A.ADMIN, A.MANAGER, A.CLERK}),
     "setNominee": frozenset({A.ADMIN, A.MANAGER, A.CLERK, A.MEMBER}),
@@ -102,6 +104,7 @@ PARTNER_SCOPES.update(CALENDAR_PARTNER_SCOPES)
 
 from graphql_api.reports.policy import REPORTS_POLICY  # noqa: E402
 
+assert not set(REPORTS_POLICY) & set(POLICY), "a report field shadows another domain's root field"
 POLICY.update(REPORTS_POLICY)
 
 

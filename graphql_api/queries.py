@@ -26,7 +26,7 @@ from graphql_api.types.bank import BranchType, ProductType
 from graphql_api.types.enums import EntryTypeEnum, KycStatusEnum
 from graphql_api.types.identity import ApiClientType, AuditEventType, StaffUserType
 from graphql_api.types.ledger import JournalEntryType, LedgerAccountType, TrialBalanceType
-from graphql_api.types.member import MemberType
+from graphql_api.types.member import MemberType, sees_own_identifiers
 
 T = TypeVar("T")
 GUARD = [RootFieldPolicy]
@@ -69,8 +69,7 @@ class MeType:
 
 
 def _member_type(ctx: Context, m: Member) -> MemberType:
-    own = ctx.principal is not None and ctx.principal.member_id == m.id
-    return MemberType.from_model(m, full_identifiers=sees_full_identifiers(ctx) or own)
+    return MemberType.from_model(m, full_identifiers=sees_full_identifiers(ctx) or sees_own_identifiers(ctx, m.id))
 
 
 @strawberry.type

@@ -51,3 +51,9 @@ def can_see_member(ctx: Context, member_id: int) -> bool:
 def sees_full_identifiers(ctx: Context) -> bool:
     """PAN and mobile in full only for the staff who work with them (ARCHITECTURE §4)."""
     return ctx.role in (Role.ADMIN, Role.MANAGER, Role.CLERK)
+
+
+def partner_lacks(ctx: Context, scope: str) -> bool:
+    """True for a partner whose token lacks ``scope``: a mutation payload's field then answers
+    null, as the query reading the same object would be refused (issue 8 item 4)."""
+    return ctx.role is Role.PARTNER and scope not in ctx.scopes

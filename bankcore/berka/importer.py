@@ -48,6 +48,7 @@ from bankcore.models import (
     EntryType,
     KycStatus,
     LedgerKind,
+    LoanStatus,
     Product,
     ProductKind,
     StatementFrequency,
@@ -293,10 +294,10 @@ async def import_berka_data(
     await stages.insert(
         "loans", "loan",
         ("account_id", "repayment_account_id", "granted_on", "amount_minor", "currency", "duration_months",
-         "instalment_minor", "status", "source_ref", "created_at"),
+         "instalment_minor", "status", "source_status", "source_ref", "created_at"),
         [
             (ids[f"berka-loan-account:{loan.loan_id}"], account_row[loan.account_id], loan.granted_on,
-             loan.amount_minor, currency, loan.duration_months, loan.instalment_minor, loan.status,
+             loan.amount_minor, currency, loan.duration_months, loan.instalment_minor, LoanStatus.ACTIVE, loan.status,
              f"berka-loan:{loan.loan_id}", now)
             for loan in data.loans
         ],

@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from bankcore.errors import DomainError
 from bankcore.models.account import HolderRole, StatementFrequency
-from bankcore.models.loan import LoanStatus
+from bankcore.models.loan import BerkaLoanStatus as LoanStatus
 from bankcore.models.member import Gender
 from bankcore.money import Money
 

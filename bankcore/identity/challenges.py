@@ -40,29 +40,35 @@ class ChallengeIssued:
     sent_to: str | None = None
 
 
+# What a challenge was opened for: a challenge answers only its own purpose, so the token of
+# a step-up or a contact change can never complete a sign-in.
+SIGN_IN, STEP_UP, CONTACT, PASSWORD = "sign-in", "step-up", "contact", "password"
+
+
 async def issue_challenge(
-    *, kind: PrincipalKind, principal_id: int, method: SecondFactor, now: datetime
+    *, kind: PrincipalKind, principal_id: int, method: SecondFactor, now: datetime, purpose: str = SIGN_IN
 ) -> tuple[str, SignInChallenge]:
     """Create a challenge (in the caller's transaction, if any); returns the token and the row."""
     token = new_token()
     row = await SignInChallenge.create(
         token_hash=hash_token(token), principal_kind=kind, principal_id=principal_id, method=method,
-        created_at=now, expires_at=now + timedelta(seconds=CHALLENGE_TTL_S),
+        purpose=purpose, created_at=now, expires_at=now + timedelta(seconds=CHALLENGE_TTL_S),
     )
     return token, row
 
 
-async def open_challenge(token: str, *, kind: PrincipalKind, now: datetime) -> SignInChallenge:
-    """The live challenge for ``token``.
+async def open_challenge(token: str, *, kind: PrincipalKind, now: datetime, purpose: str = SIGN_IN) -> SignInChallenge:
+    """The live challenge for ``token``, opened for ``purpose``.
 
     Raises ``DomainError(CHALLENGE_EXPIRED)`` if the token is unknown, of another kind of
-    principal, used, given up after too many wrong codes, or past its expiry: the client
-    starts again at the password step.
+    principal or purpose, used, given up after too many wrong codes, or past its expiry:
+    the client starts again at the first step.
     """
     row = await SignInChallenge.get_or_none(token_hash=hash_token(token))
     if (
         row is None
         or row.principal_kind != kind
+        or row.purpose != purpose
         or row.consumed_at is not None
         or row.attempts >= MAX_CODE_ATTEMPTS
         or now >= row.expires_at

@@ -24,6 +24,26 @@ LOCKOUT_S = 30 * 60
 Lockable = type[StaffUser] | type[MemberCredential]
 
 
+def masked_login(typed: str) -> str:
+    """What the audit log keeps of a login typed into a failed sign-in: its first two characters
+    (when it has eight or more), ``***``, and a keyed digest to tell repeats of the same text apart.
+
+    People type passwords into the login field; the audit log must not learn them (issue 8
+    item 7), nor even their length. The digest is an HMAC under ``COOPBANK_PII_KEY``, so it
+    cannot be reversed by trying candidate passwords without the key.
+    """
+    import hashlib
+    import hmac
+    import os
+
+    from bankcore.services.members import _DEV_PII_KEY
+
+    text = typed.strip()
+    key = os.environ.get("COOPBANK_PII_KEY", "").encode() or _DEV_PII_KEY
+    digest = hmac.new(key, b"login:" + text.casefold().encode(), hashlib.sha256).hexdigest()[:12]
+    return f"{text[:2] if len(text) >= 8 else ''}***#{digest}"
+
+
 def is_locked(locked_until: datetime | None, now: datetime) -> bool:
     """True while ``now`` is before ``locked_until``."""
     return locked_until is not None and now < locked_until

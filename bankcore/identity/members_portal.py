@@ -27,6 +27,7 @@ from bankcore.identity.passwords import (
     hash_password,
 )
 from bankcore.identity.sessions import IssuedSession, open_session, revoke_sessions_of
+from bankcore.identity.totp_store import store_totp_secret, totp_secret_of
 from bankcore.models import (
     AuditOutcome,
     Member,
@@ -44,7 +45,6 @@ CODE_DIGITS = 6
 # times per challenge: SMS costs money and floods a phone.
 RESEND_INTERVAL_S = 30
 MAX_CODES_PER_CHALLENGE = 3
-_LOGGED_LOGIN_MAX = 60
 
 
 def _code_hash(challenge_token: str, code: str) -> str:
@@ -110,7 +110,7 @@ async def enrol_member_totp(*, member_id: int, actor: str) -> totp.TotpEnrolment
     if credential is None:
         raise DomainError(ErrorCode.NOT_FOUND, "member has no portal access", field="member_id")
     secret = totp.new_secret()
-    await MemberCredential.filter(id=credential.id).update(totp_secret=secret, totp_last_step=None)
+    await store_totp_secret(MemberCredential, credential.id, secret)
     await append_audit(actor=actor, action="member.enrol_totp", outcome=AuditOutcome.OK, object_type="member",
                        object_id=member_id)
     return totp.enrolment(secret, account_name=credential.member.member_number)
@@ -118,27 +118,40 @@ async def enrol_member_totp(*, member_id: int, actor: str) -> totp.TotpEnrolment
 
 async def _send_code(challenge: SignInChallenge, token: str, member: Member, now: datetime,
                      purpose: str = "sign-in") -> str:
-    """Create a code for ``challenge`` and send it; returns the masked recipient."""
+    """Create a code for ``challenge`` and send it to the member's mobile (else e-mail); returns the masked recipient."""
     if member.mobile:
         channel, recipient = NotificationChannel.SMS, member.mobile
     elif member.email:
         channel, recipient = NotificationChannel.EMAIL, member.email
     else:
         raise DomainError(ErrorCode.SECOND_FACTOR_UNAVAILABLE, "no mobile or e-mail to send a code to, visit a branch")
+    return await send_code_to(challenge, token, member, channel=channel, recipient=recipient, now=now, purpose=purpose)
+
+
+async def send_code_to(challenge: SignInChallenge, token: str, member: Member, *, channel: NotificationChannel,
+                       recipient: str, now: datetime, purpose: str, send: bool = True) -> str:
+    """Create the challenge's code (older ones stop working) and send it to ``recipient``; returns it masked.
+
+    With ``send=False`` a code is created but never sent, so the challenge can never be
+    answered, while the caller's answer looks the same (no oracle).
+    """
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    message = None
     async with in_transaction():
         # Older codes of this challenge stop working: only the latest one counts.
         await OneTimeCode.filter(challenge_id=challenge.id, used_at__isnull=True).update(used_at=now)
         await OneTimeCode.create(
-            challenge=challenge, member=member, code_hash=_code_hash(token, code), created_at=now,
-            expires_at=challenge.expires_at,
+            challenge=challenge, member=member, code_hash=_code_hash(token, code if send else secrets.token_hex(16)),
+            created_at=now, expires_at=challenge.expires_at,
         )
-        message = await enqueue_notification(
-            channel=channel, recipient=recipient, sensitive=True, now=now,
-            body=f"{code} is your coopbank {purpose} code. It expires in {challenges.CHALLENGE_TTL_S // 60} minutes. "
-            "Never share it, not even with bank staff.",
-        )
-    await deliver(message, now=now)
+        if send:
+            message = await enqueue_notification(
+                channel=channel, recipient=recipient, sensitive=True, now=now,
+                body=f"{code} is your coopbank {purpose} code. It expires in {challenges.CHALLENGE_TTL_S // 60} minutes. "
+                "Never share it, not even with bank staff.",
+            )
+    if message is not None:
+        await deliver(message, now=now)
     return _mask(recipient)
 
 
@@ -161,7 +174,7 @@ async def begin_member_sign_in(*, login: str, password: str, now: datetime | Non
     if reason is not None:
         await append_audit(
             actor="anonymous", action="member.sign_in", outcome=AuditOutcome.DENIED, object_type="member",
-            object_id=member.id if member else None, details={"login": login.strip()[:_LOGGED_LOGIN_MAX], "reason": reason},
+            object_id=member.id if member else None, details={"login": lockout.masked_login(login), "reason": reason},
             now=now,
         )
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "wrong member number, mobile or password")
@@ -192,11 +205,14 @@ async def resend_member_code(*, challenge_token: str, now: datetime | None = Non
     return ChallengeIssued(challenge_token, SecondFactor.CODE, challenge.expires_at, sent_to)
 
 
-async def _check_code(challenge: SignInChallenge, token: str, credential: MemberCredential, code: str,
+async def _check_code(challenge: SignInChallenge, token: str, credential: MemberCredential | None, code: str,
                       now: datetime) -> bool:
     code = code.strip().replace(" ", "")
     if challenge.method == SecondFactor.TOTP:
-        step = totp.matching_step(credential.totp_secret or "", code, now=now, last_used_step=credential.totp_last_step)
+        if credential is None:
+            return False
+        step = totp.matching_step(totp_secret_of(credential) or "", code, now=now,
+                                  last_used_step=credential.totp_last_step)
         return step is not None and bool(
             await MemberCredential.filter(
                 Q(totp_last_step__isnull=True) | Q(totp_last_step__lt=step), id=credential.id

@@ -27,6 +27,7 @@ from bankcore.identity.passwords import (
     hash_password,
 )
 from bankcore.identity.sessions import IssuedSession, open_session, revoke_sessions_of
+from bankcore.identity.totp_store import store_totp_secret, totp_secret_of
 from bankcore.models import (
     AuditOutcome,
     Branch,
@@ -37,8 +38,6 @@ from bankcore.models import (
 )
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")
-# At most this much of a typed username goes into the audit log of a failed sign-in.
-_LOGGED_LOGIN_MAX = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +93,9 @@ async def create_staff_user(
     try:
         async with in_transaction():
             user = await StaffUser.create(
-                username=name, full_name=full, role=role, branch=branch, password_hash=password_hash,
-                totp_secret=secret, created_at=now,
+                username=name, full_name=full, role=role, branch=branch, password_hash=password_hash, created_at=now,
             )
+            await store_totp_secret(StaffUser, user.id, secret)
             await append_audit(
                 actor=actor, action="staff.create", outcome=AuditOutcome.OK, object_type="staff_user",
                 object_id=user.id, details={"username": name, "role": role}, now=now,
@@ -130,7 +129,7 @@ async def enrol_totp(*, staff_user_id: int, actor: str) -> totp.TotpEnrolment:
     if user is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such staff user", field="staff_user_id")
     secret = totp.new_secret()
-    await StaffUser.filter(id=user.id).update(totp_secret=secret, totp_last_step=None)
+    await store_totp_secret(StaffUser, user.id, secret)
     await append_audit(actor=actor, action="staff.enrol_totp", outcome=AuditOutcome.OK, object_type="staff_user",
                        object_id=user.id)
     return totp.enrolment(secret, account_name=user.username)
@@ -191,7 +190,7 @@ async def begin_staff_sign_in(*, username: str, password: str, now: datetime | N
     if reason is not None:
         await append_audit(
             actor="anonymous", action="staff.sign_in", outcome=AuditOutcome.DENIED, object_type="staff_user",
-            object_id=user.id if user else None, details={"username": name[:_LOGGED_LOGIN_MAX], "reason": reason},
+            object_id=user.id if user else None, details={"username": lockout.masked_login(name), "reason": reason},
             now=now,
         )
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "wrong username or password")
@@ -242,7 +241,7 @@ async def _second_factor_refusal(
         await _audit_second_factor(user.id, "account locked", now)
         return DomainError(ErrorCode.ACCOUNT_LOCKED, "too many failed attempts, try again in 30 minutes")
     attempt = await challenges.take_attempt(challenge, now=now)
-    step = totp.matching_step(user.totp_secret or "", code, now=now, last_used_step=user.totp_last_step)
+    step = totp.matching_step(totp_secret_of(user) or "", code, now=now, last_used_step=user.totp_last_step)
     accepted = False
     if step is not None:
         # Record the step only if it is newer than the stored one: two requests racing with

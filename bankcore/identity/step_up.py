@@ -29,7 +29,7 @@ async def request_step_up(*, member_id: int, now: datetime | None = None) -> Cha
         raise DomainError(ErrorCode.NOT_FOUND, "the member has no portal access for a code", field="member")
     method = SecondFactor.TOTP if credential.totp_secret else SecondFactor.CODE
     token, challenge = await challenges.issue_challenge(kind=PrincipalKind.MEMBER, principal_id=member_id, method=method,
-                                                        now=now)
+                                                        now=now, purpose=challenges.STEP_UP)
     sent_to = None
     if method is SecondFactor.CODE:
         sent_to = await _send_code(challenge, token, await Member.get(id=member_id), now, purpose="payment approval")
@@ -47,7 +47,8 @@ async def verify_step_up(*, member_id: int, challenge_token: str | None, code: s
     if not challenge_token or not code:
         raise DomainError(ErrorCode.STEP_UP_REQUIRED, "confirm with a one-time code", field="step_up_code")
     now = now or utcnow()
-    challenge = await challenges.open_challenge(challenge_token, kind=PrincipalKind.MEMBER, now=now)
+    challenge = await challenges.open_challenge(challenge_token, kind=PrincipalKind.MEMBER, now=now,
+                                                purpose=challenges.STEP_UP)
     if challenge.principal_id != member_id:
         raise DomainError(ErrorCode.CHALLENGE_EXPIRED, "this code was not asked for this member")
     credential = await MemberCredential.get(member_id=member_id)

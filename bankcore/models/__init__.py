@@ -13,6 +13,7 @@ from bankcore.models.calendar import BankCalendar, DayEndRun, DayEndStatus, DayE
 from bankcore.models.identity import (
     ApiClient,
     AuthSession,
+    ContactChange,
     MemberCredential,
     OneTimeCode,
     PrincipalKind,
@@ -23,7 +24,16 @@ from bankcore.models.identity import (
     StaffUser,
 )
 from bankcore.models.ledger import EntryType, JournalEntry, LedgerAccount, LedgerKind, Posting, Side
-from bankcore.models.loan import Loan, LoanStatus
+from bankcore.models.loan import (
+    BerkaLoanStatus,
+    DisburseTo,
+    InterestMethod,
+    Loan,
+    LoanGuarantor,
+    LoanInstalment,
+    LoanProduct,
+    LoanStatus,
+)
 from bankcore.models.member import Gender, KycDocument, KycDocumentType, KycStatus, Member
 from bankcore.models.notification import (
     DeliveryChannel,
@@ -80,6 +90,7 @@ from bankcore.models.reports import BalanceSnapshot, BalanceSnapshotRun
 __all__ = [
     "BalanceSnapshot",
     "BalanceSnapshotRun",
+    "ContactChange",
     "ProductRate",
     "SavingsInterestCredit",
     "ApprovalKind",
@@ -108,7 +119,13 @@ __all__ = [
     "KycStatus",
     "LedgerAccount",
     "LedgerKind",
+    "BerkaLoanStatus",
+    "DisburseTo",
+    "InterestMethod",
     "Loan",
+    "LoanGuarantor",
+    "LoanInstalment",
+    "LoanProduct",
     "LoanStatus",
     "Member",
     "MemberCredential",

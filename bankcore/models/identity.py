@@ -56,9 +56,16 @@ class StaffUser(Model):
         description="Home branch, null for head-office staff",
     )
     password_hash = fields.CharField(max_length=255, description="argon2id PHC string")
-    totp_secret = fields.CharField(max_length=64, null=True, description="Base32 TOTP secret, null until enrolled")
+    totp_secret = fields.CharField(
+        max_length=200, null=True,
+        description="TOTP secret sealed with AES-GCM (bankcore.identity.secretbox), null until enrolled",
+    )
+    totp_key_id = fields.CharField(max_length=16, null=True, description="Id of the key that sealed totp_secret")
     totp_last_step = fields.BigIntField(null=True, description="Last accepted TOTP time step (unix time divided by 30)")
     active = fields.BooleanField(default=True)
+    must_change_password = fields.BooleanField(
+        default=False, db_default=False, description="Set by an admin's reset: the next sign-in must choose a new password",
+    )
     failed_attempts = fields.IntField(default=0)
     locked_until = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -81,8 +88,13 @@ class MemberCredential(Model):
 
     id = fields.BigIntField(primary_key=True)
     member = fields.OneToOneField("bankcore.Member", related_name="credential", on_delete=fields.RESTRICT)
-    password_hash = fields.CharField(max_length=255, description="argon2id PHC string")
-    totp_secret = fields.CharField(max_length=64, null=True, description="Base32 TOTP secret, null for sent codes")
+    password_hash = fields.CharField(
+        max_length=255, description="argon2id PHC string; '!' while portal access is granted but no password is set yet",
+    )
+    totp_secret = fields.CharField(
+        max_length=200, null=True, description="TOTP secret sealed with AES-GCM, null for sent codes",
+    )
+    totp_key_id = fields.CharField(max_length=16, null=True, description="Id of the key that sealed totp_secret")
     totp_last_step = fields.BigIntField(null=True, description="Last accepted TOTP time step (unix time divided by 30)")
     active = fields.BooleanField(default=True)
     failed_attempts = fields.IntField(default=0)
@@ -143,6 +155,8 @@ class AuthSession(Model):
     idle_timeout_s = fields.IntField(description="Seconds without use after which the session ends")
     revoked_at = fields.DatetimeField(null=True)
     revoked_reason = fields.CharField(max_length=100, null=True)
+    device = fields.CharField(max_length=200, null=True, description="The browser or app that signed in (User-Agent, cut short)")
+    client_address = fields.CharField(max_length=64, null=True, description="The IP address that signed in")
 
     class Meta:
         table = "auth_session"
@@ -184,9 +198,13 @@ class SignInChallenge(Model):
     principal_kind = fields.CharEnumField(PrincipalKind, max_length=10)
     principal_id = fields.BigIntField(description="Staff user id or member id")
     method = fields.CharEnumField(SecondFactor, max_length=10)
+    purpose = fields.CharField(
+        max_length=12, default="sign-in", db_default="sign-in",
+        description="sign-in, step-up, contact or password: a challenge answers only its own purpose",
+    )
     created_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
-    attempts = fields.IntField(default=0, description="Wrong codes entered")
+    attempts = fields.IntField(default=0, description="Code attempts taken (each check takes one first)")
     consumed_at = fields.DatetimeField(null=True, description="Set when used or given up")
 
     class Meta:
@@ -217,4 +235,33 @@ class OneTimeCode(Model):
         indexes = (
             Index(fields=("challenge_id",), name="one_time_code_challenge_idx"),
             Index(fields=("member_id",), name="one_time_code_member_idx"),
+        )
+
+
+class ContactChange(Model):
+    """A member's request to change the mobile number or e-mail that codes are sent to.
+
+    The new value takes effect only when the code sent *to it* comes back
+    (``bankcore.identity.contact_change``). ``deliverable`` is False when no code was sent
+    (the number is another member's): the member gets the same answer either way, and the
+    change can never be confirmed.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    member = fields.ForeignKeyField("bankcore.Member", related_name="contact_changes", on_delete=fields.RESTRICT)
+    challenge = fields.ForeignKeyField(
+        "bankcore.SignInChallenge", related_name="contact_changes", on_delete=fields.RESTRICT,
+    )
+    field = fields.CharField(max_length=10, description="mobile or email")
+    new_value = fields.CharField(max_length=254, description="The normalised new mobile (E.164) or e-mail")
+    deliverable = fields.BooleanField(description="False when no code was sent (the mobile is another member's)")
+    requested_by = fields.CharField(max_length=120, description="Actor, e.g. member:42")
+    created_at = fields.DatetimeField()
+    completed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "contact_change"
+        indexes = (
+            Index(fields=("member_id", "created_at"), name="contact_change_member_idx"),
+            Index(fields=("challenge_id",), name="contact_change_challenge_idx"),
         )

@@ -1,3 +1,12 @@
+"""Loans: products, contracts, their fixed repayment schedules, guarantors (issue 11).
+
+Money state of a loan: its ``account``'s ledger balance is the principal outstanding
+(Dr at disbursal, Cr by the principal part of each repayment). Interest and penal
+charges are *demands* kept on the instalment rows and booked as income when realised;
+the interest accrued but unpaid is carried in the books by month-end entries
+(``bankcore.loans.day_end``), so no per-loan-per-day journal entry is ever written.
+"""
+
 from enum import StrEnum
 
 from tortoise import fields
@@ -5,8 +14,8 @@ from tortoise.indexes import Index
 from tortoise.models import Model
 
 
-class LoanStatus(StrEnum):
-    """Contract status (the Berka codes A-D map onto these)."""
+class BerkaLoanStatus(StrEnum):
+    """Contract status as the Berka data set gives it (codes A-D), kept as ``Loan.source_status``."""
 
     CLOSED = "closed"  # finished, repaid (Berka A)
     CLOSED_UNPAID = "closed_unpaid"  # finished, not repaid (Berka B)
@@ -14,10 +23,70 @@ class LoanStatus(StrEnum):
     RUNNING_IN_ARREARS = "running_in_arrears"  # running, client in debt (Berka D)
 
 
+class LoanStatus(StrEnum):
+    """A loan's place in its life (the values are the CLI/API contract of issue 11)."""
+
+    APPLIED = "APPLIED"
+    RECOMMENDED = "RECOMMENDED"
+    SANCTIONED = "SANCTIONED"
+    ACTIVE = "ACTIVE"
+    CLOSED = "CLOSED"
+    WRITTEN_OFF = "WRITTEN_OFF"
+    REJECTED = "REJECTED"
+
+
+class InterestMethod(StrEnum):
+    REDUCING = "reducing"
+    FLAT = "flat"
+    EQUAL_PRINCIPAL = "equal-principal"
+
+
+class DisburseTo(StrEnum):
+    SAVINGS = "SAVINGS"  # Dr loan, Cr the member's savings account
+    CLEARING = "CLEARING"  # Dr loan, Cr clearing: paid to a third party at another bank
+
+
+class LoanProduct(Model):
+    """A loan product's rules. ``product`` is the account product its loan accounts open under.
+
+    Amounts in minor units, rates in basis points a year. ``collateral_kinds`` is a
+    comma-separated list of GOLD, DEPOSIT_LIEN, PROPERTY (empty: unsecured).
+    """
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=20, unique=True)
+    name = fields.CharField(max_length=100)
+    product = fields.OneToOneField("bankcore.Product", related_name="loan_product", on_delete=fields.RESTRICT)
+    currency = fields.CharField(max_length=3)
+    method = fields.CharEnumField(InterestMethod, max_length=20, default=InterestMethod.REDUCING)
+    annual_rate_bps = fields.IntField()
+    min_amount_minor = fields.BigIntField()
+    max_amount_minor = fields.BigIntField()
+    min_tenure_months = fields.IntField()
+    max_tenure_months = fields.IntField()
+    repayment_day = fields.IntField(null=True, description="Day of month instalments fall on (null: the disbursal day)")
+    moratorium_months = fields.IntField(default=0)
+    processing_fee_bps = fields.IntField(default=0, description="Processing fee, % of the principal in bps (GST on top)")
+    penal_rate_bps = fields.IntField(default=0, description="Penal charge a year on overdue instalments (a charge, never capitalised)")
+    prepayment_mode = fields.CharField(max_length=20, default="reduce-tenure", description="reduce-tenure or reduce-emi")
+    prepayment_allowed = fields.BooleanField(default=True)
+    arrears_tolerance_minor = fields.BigIntField(default=0, description="Overdue amounts up to this do not count as arrears")
+    guarantors_required = fields.IntField(default=0)
+    collateral_kinds = fields.CharField(max_length=60, default="")
+    active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "loan_product"
+
+
 class Loan(Model):
     """A loan contract. Its money is on ``account`` (an asset sub-ledger account).
 
-    Instalments are debited from ``repayment_account``.
+    The loan's number is its account's number. Instalments are collected from
+    ``repayment_account`` (the member's savings account, for Berka the data's account).
+    ``granted_on`` is the (planned) disbursal date: the schedule is fixed at disbursal.
+    Classification columns are written by day-end (as of ``classified_on``).
     """
 
     id = fields.BigIntField(primary_key=True)
@@ -25,15 +94,105 @@ class Loan(Model):
     repayment_account = fields.ForeignKeyField(
         "bankcore.Account", related_name="repaid_loans", on_delete=fields.RESTRICT
     )
+    member = fields.ForeignKeyField("bankcore.Member", related_name="loans", null=True, on_delete=fields.RESTRICT,
+                                    description="The borrower")
+    loan_product = fields.ForeignKeyField("bankcore.LoanProduct", related_name="loans", null=True,
+                                          on_delete=fields.RESTRICT)
     granted_on = fields.DateField()
     amount_minor = fields.BigIntField()
     currency = fields.CharField(max_length=3)
     duration_months = fields.IntField()
     instalment_minor = fields.BigIntField()
     status = fields.CharEnumField(LoanStatus, max_length=20)
+    source_status = fields.CharEnumField(BerkaLoanStatus, max_length=20, null=True,
+                                         description="Status as an imported data set gave it")
     source_ref = fields.CharField(max_length=60, unique=True, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # terms
+    method = fields.CharEnumField(InterestMethod, max_length=20, default=InterestMethod.REDUCING, db_default="reducing")
+    annual_rate_bps = fields.IntField(default=0, db_default=0)
+    repayment_day = fields.IntField(null=True)
+    moratorium_months = fields.IntField(default=0, db_default=0)
+    penal_rate_bps = fields.IntField(default=0, db_default=0)
+    arrears_tolerance_minor = fields.BigIntField(default=0, db_default=0)
+    fee_minor = fields.BigIntField(default=0, db_default=0)
+    gst_minor = fields.BigIntField(default=0, db_default=0)
+    disburse_to = fields.CharEnumField(DisburseTo, max_length=10, default=DisburseTo.SAVINGS, db_default="SAVINGS")
+    auto_debit = fields.BooleanField(default=True, db_default=True, description="Day-end collects due instalments from the repayment account")
+    purpose = fields.CharField(max_length=200, default="", db_default="")
+    collateral_kind = fields.CharField(max_length=20, null=True)
+    collateral_value_minor = fields.BigIntField(null=True)
+    collateral_ref = fields.CharField(max_length=60, null=True, description="e.g. the deposit account under lien")
+    # workflow
+    applied_on = fields.DateField(null=True)
+    applied_by = fields.CharField(max_length=100, default="", db_default="")
+    recommended_by = fields.CharField(max_length=100, null=True)
+    sanctioned_by = fields.CharField(max_length=100, null=True)
+    second_approver = fields.CharField(max_length=100, null=True)
+    sanctioned_on = fields.DateField(null=True)
+    rejected_by = fields.CharField(max_length=100, null=True)
+    decision_reason = fields.CharField(max_length=200, null=True)
+    disbursed_on = fields.DateField(null=True)
+    closed_on = fields.DateField(null=True)
+    written_off_on = fields.DateField(null=True)
+    written_off_minor = fields.BigIntField(default=0, db_default=0)
+    restructured = fields.BooleanField(default=False, db_default=False)
+    # classification (day-end)
+    accrued_interest_minor = fields.BigIntField(default=0, db_default=0, description="Interest accrued since the last due date, not yet due")
+    days_past_due = fields.IntField(default=0, db_default=0)
+    own_class = fields.CharField(max_length=12, default="STANDARD", db_default="STANDARD", description="This facility's class before borrower-wise")
+    asset_class = fields.CharField(max_length=12, default="STANDARD", db_default="STANDARD")
+    npa_since = fields.DateField(null=True)
+    provision_minor = fields.BigIntField(default=0, db_default=0)
+    classified_on = fields.DateField(null=True)
+    penal_through = fields.DateField(null=True, description="Last day-end that levied penal charges (keeps the step idempotent)")
 
     class Meta:
         table = "loan"
-        indexes = (Index(fields=("repayment_account_id",), name="loan_repayment_account_idx"),)
+        indexes = (
+            Index(fields=("repayment_account_id",), name="loan_repayment_account_idx"),
+            Index(fields=("member_id",), name="loan_member_idx"),
+            Index(fields=("status",), name="loan_status_idx"),
+            Index(fields=("loan_product_id",), name="loan_product_idx"),
+        )
+
+
+class LoanInstalment(Model):
+    """One row of a loan's repayment schedule, and how much of it has been paid.
+
+    Principal and interest are fixed at disbursal (replaced for unpaid rows by a
+    prepayment or reschedule). ``penal_e6`` accumulates the day-end's penal charges in
+    millionths of a minor unit, ``penal_minor`` is it rounded half up.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    loan = fields.ForeignKeyField("bankcore.Loan", related_name="instalments", on_delete=fields.RESTRICT)
+    number = fields.IntField()
+    due_date = fields.DateField()
+    principal_minor = fields.BigIntField()
+    interest_minor = fields.BigIntField()
+    paid_principal_minor = fields.BigIntField(default=0)
+    paid_interest_minor = fields.BigIntField(default=0)
+    penal_e6 = fields.BigIntField(default=0)
+    penal_minor = fields.BigIntField(default=0)
+    paid_penal_minor = fields.BigIntField(default=0)
+    paid_on = fields.DateField(null=True, description="Date the row was fully paid")
+
+    class Meta:
+        table = "loan_instalment"
+        unique_together = (("loan", "number"),)
+        indexes = (Index(fields=("due_date", "loan_id"), name="loan_instalment_due_idx"),)
+
+
+class LoanGuarantor(Model):
+    """A member standing guarantor for a loan, ``confirmed_at`` set once they confirm (portal or branch)."""
+
+    id = fields.BigIntField(primary_key=True)
+    loan = fields.ForeignKeyField("bankcore.Loan", related_name="guarantors", on_delete=fields.RESTRICT)
+    member = fields.ForeignKeyField("bankcore.Member", related_name="guarantees", on_delete=fields.RESTRICT)
+    confirmed_at = fields.DatetimeField(null=True)
+    confirmed_by = fields.CharField(max_length=100, null=True)
+
+    class Meta:
+        table = "loan_guarantor"
+        unique_together = (("loan", "member"),)

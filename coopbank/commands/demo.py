@@ -160,7 +160,9 @@ async def _staff() -> list[Credential]:
                                               branch_code=branch.code if branch else None)
             secret = created.totp.secret
         else:
-            secret = user.totp_secret or "(not enrolled)"
+            from bankcore.identity.totp_store import totp_secret_of
+
+            secret = totp_secret_of(user) or "(not enrolled)"
         result.append(Credential(f"staff · {role}", username, password, f"TOTP secret {secret}"))
     return result
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import sys
 
 from bankcore.db import migrate_database
 from coopbank.commands._run import run_async
@@ -13,13 +14,47 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument(
+        "--insecure-dev-keys", action="store_true",
+        help="serve a PostgreSQL database with the public development PII and secret keys (never in production)",
+    )
+    parser.add_argument(
         "--log-format", choices=("json", "text"), default=os.environ.get("COOPBANK_LOG_FORMAT", "json"),
         help="json: one JSON object per line with the request id (default; COOPBANK_LOG_FORMAT); text: readable lines",
     )
     parser.set_defaults(func=_run)
 
 
+def insecure_keys_refusal(url: str) -> str | None:
+    """Why ``serve`` must not start against ``url`` with the keys in the environment, or None.
+
+    PostgreSQL means real members: Aadhaar digests need ``COOPBANK_PII_KEY`` and TOTP secrets
+    ``COOPBANK_SECRET_KEYS``, not the public development keys. SQLite (the demo) may use them.
+    """
+    from bankcore.identity import secretbox
+
+    if not url.startswith(("postgres", "asyncpg")):
+        return None
+    missing = []
+    if not os.environ.get("COOPBANK_PII_KEY"):
+        missing.append("COOPBANK_PII_KEY")
+    try:
+        if secretbox.using_development_key():
+            missing.append("COOPBANK_SECRET_KEYS")
+    except secretbox.SecretKeyError as exc:
+        return str(exc)
+    if not missing:
+        return None
+    return (f"refusing to serve PostgreSQL with the public development keys: set {' and '.join(missing)} "
+            "(`coopbank rotate-keys --generate` prints a secret key), or pass --insecure-dev-keys for a throwaway database")
+
+
 def _run(args: argparse.Namespace) -> int:
+    from bankcore.db import database_url
+
+    refusal = insecure_keys_refusal(database_url())
+    if refusal and not getattr(args, "insecure_dev_keys", False):
+        print(f"coopbank serve: {refusal}", file=sys.stderr)
+        return 2
     run_async(migrate_database)
     from nicegui import ui
 

@@ -7,6 +7,7 @@ import strawberry
 from bankcore.ledger.posting import PostedEntry
 from bankcore.models import Account, JournalEntry
 from graphql_api.errors import UserError
+from graphql_api.scope import partner_lacks
 from graphql_api.types.account import AccountType
 from graphql_api.types.ledger import JournalEntryType
 
@@ -19,15 +20,15 @@ class MoneyMovementPayload:
     _entry_id: strawberry.Private[int | None] = None
     _account_number: strawberry.Private[str | None] = None
 
-    @strawberry.field(description="The journal entry posted (or the original one, on a retry with the same idempotency key).")
-    async def entry(self) -> JournalEntryType | None:
-        if self._entry_id is None:
+    @strawberry.field(description="The journal entry posted (or the original one, on a retry with the same idempotency key). Null for a partner without entries:read.")
+    async def entry(self, info: strawberry.Info) -> JournalEntryType | None:
+        if self._entry_id is None or partner_lacks(info.context, "entries:read"):
             return None
         return JournalEntryType.from_model(await JournalEntry.get(id=self._entry_id))
 
-    @strawberry.field(description="The account acted on, with its balance after the entry.")
-    async def account(self) -> AccountType | None:
-        if self._account_number is None:
+    @strawberry.field(description="The account acted on, with its balance after the entry. Null for a partner without accounts:read.")
+    async def account(self, info: strawberry.Info) -> AccountType | None:
+        if self._account_number is None or partner_lacks(info.context, "accounts:read"):
             return None
         return AccountType.from_model(await Account.get(number=self._account_number).select_related("ledger_account"))
 

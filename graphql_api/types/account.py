@@ -8,11 +8,12 @@ from datetime import date
 import strawberry
 from strawberry import relay
 
-from bankcore.models import Account, AccountHolder, Branch, Product
+from bankcore.models import Account, AccountHolder, Branch, HolderRole, Product
 from bankcore.services.statements import account_statement
 from graphql_api.scope import can_see_account
 from graphql_api.types.bank import BranchType, ProductType
 from graphql_api.types.enums import AccountStatusEnum, EntryTypeEnum, HolderRoleEnum
+from graphql_api.types.member import mask_name
 from graphql_api.types.money import MoneyType
 
 
@@ -86,10 +87,17 @@ class AccountType(relay.Node):
     async def branch(self) -> BranchType:
         return BranchType.from_model(await Branch.get(id=self._model.branch_id))
 
-    @strawberry.field(description="Members related to the account.")
-    async def holders(self) -> list[AccountHolderType]:
+    @strawberry.field(description="Members related to the account. To a member or partner, a nominee's name is masked (R**** K****): naming a nominee by member number must not reveal whose number it is.")
+    async def holders(self, info: strawberry.Info) -> list[AccountHolderType]:
         rows = await AccountHolder.filter(account_id=self._model.id).select_related("member").order_by("id")
-        return [AccountHolderType(role=h.role, member_number=h.member.member_number, full_name=h.member.full_name) for h in rows]
+        staff = info.context.is_staff
+        return [
+            AccountHolderType(
+                role=h.role, member_number=h.member.member_number,
+                full_name=h.member.full_name if staff or h.role != HolderRole.NOMINEE else mask_name(h.member.full_name),
+            )
+            for h in rows
+        ]
 
     @strawberry.field(description="Statement between two value dates (inclusive), keyset-paginated: `first` lines (1-500) after the cursor `after`.")
     async def statement(self, from_date: date, to_date: date, first: int = 100, after: str | None = None) -> StatementType:

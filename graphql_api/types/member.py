@@ -26,6 +26,19 @@ def mask_mobile(mobile: str | None) -> str | None:
     return f"{mobile[:3]}XXXXXX{mobile[-4:]}" if mobile else None
 
 
+def mask_name(name: str) -> str:
+    """A name shown to someone who may not learn it: each word's first letter, then ``****``
+    (``Ravi Kumar`` -> ``R**** K****``), the same length whatever the name."""
+    return " ".join(f"{word[:1]}****" for word in name.split())
+
+
+def sees_own_identifiers(ctx, member_id: int) -> bool:
+    """The member themself (signed in to the portal, not a partner acting for them)."""
+    from graphql_api.context import Role
+
+    return ctx.role is Role.MEMBER and ctx.principal is not None and ctx.principal.member_id == member_id
+
+
 @strawberry.type(name="KycDocument", description="A KYC document a staff user has seen.")
 class KycDocumentType:
     doc_type: str = strawberry.field(description="pan, aadhaar, passport, voter_id, driving_licence, utility_bill or photo.")
@@ -70,7 +83,7 @@ class MemberType(relay.Node):
     def pan(self) -> str | None:
         return self._model.pan if self._full_ids else mask_pan(self._model.pan)
 
-    @strawberry.field(description="Mobile number (E.164): in full for admin, manager, clerk and the member, else masked.")
+    @strawberry.field(description="Mobile number (E.164): in full for admin, manager, clerk and the member themself, else masked (partners included).")
     def mobile(self) -> str | None:
         return self._model.mobile if self._full_ids else mask_mobile(self._model.mobile)
 
@@ -104,7 +117,7 @@ class MemberType(relay.Node):
         rows = {m.member_number: m for m in await Member.filter(member_number__in=ids)}
         ctx = info.context
         return [
-            cls.from_model(rows[i], full_identifiers=sees_full_identifiers(ctx) or ctx.principal.member_id == rows[i].id)
+            cls.from_model(rows[i], full_identifiers=sees_full_identifiers(ctx) or sees_own_identifiers(ctx, rows[i].id))
             if i in rows and can_see_member(ctx, rows[i].id)
             else None
             for i in ids

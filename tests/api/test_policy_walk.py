@@ -63,6 +63,8 @@ EXPECTED: dict[str, set[str]] = {
     "enrolTotp": {"admin", "manager", "accountant", "clerk", "cashier", "member"},
     "registerMember": {"admin", "manager", "clerk"},
     "updateMember": {"admin", "manager", "clerk", "member"},
+    "requestContactChange": {"member"},
+    "confirmContactChange": {"member"},
     "approveKyc": {"admin", "manager"},
     "openAccount": {"admin", "manager", "clerk"},
     "setNominee": {"admin", "manager", "clerk", "member"},
@@ -148,8 +150,8 @@ EXPECTED: dict[str, set[str]] = {
     "dicgcReturn": BACK_OFFICE,
     "inoperativeAccounts": BACK_OFFICE | {"clerk"},
     "kycDueList": BACK_OFFICE | {"clerk"},
-    "shareRegister": BACK_OFFICE,
-    "dividendRegister": BACK_OFFICE,
+    "shareRegisterReport": BACK_OFFICE,
+    "dividendRegisterReport": BACK_OFFICE,
 }
 
 

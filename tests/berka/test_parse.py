@@ -18,7 +18,7 @@ from bankcore.berka.parse import (
     read_all,
     read_transactions,
 )
-from bankcore.models import Gender, HolderRole, LoanStatus, StatementFrequency
+from bankcore.models import BerkaLoanStatus as LoanStatus, Gender, HolderRole, StatementFrequency
 from tests.conftest import BERKA_DIR
 
 

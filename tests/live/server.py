@@ -38,7 +38,7 @@ def serve(
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(DATABASE_URL=database_url, COOPBANK_STORAGE_SECRET="test", **(extra_env or {}), **environment)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "coopbank.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "coopbank.cli", "serve", "--port", str(port), "--insecure-dev-keys"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"

@@ -24,5 +24,5 @@ async def loan_for(member: Member, repayment_account: str) -> str:
     repay = await Account.get(number=repayment_account)
     await Loan.create(account_id=account.id, repayment_account_id=repay.id, granted_on=date(2025, 1, 1),
                       amount_minor=50_000_00, currency="INR", duration_months=12, instalment_minor=4_442_40,
-                      status=LoanStatus.RUNNING)
+                      status=LoanStatus.ACTIVE)
     return account.number

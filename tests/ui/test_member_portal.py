@@ -7,6 +7,7 @@ import asyncio
 from nicegui.testing import User
 
 from bankcore.models import Member, PrincipalKind
+from bankcore.services.members import update_contact_details
 from bankcore.services.money_movement import deposit_cash
 from tests.ledger.factory import inr, make_account, make_member, small_bank
 from tests.ui.conftest import sign_in_as
@@ -115,10 +116,34 @@ async def test_profile_changes_contact_details(user: User) -> None:
     await sign_in_as(user, PrincipalKind.MEMBER, member_id)
     await user.open("/member/profile")
     await user.should_see(number)
-    user.find(marker="email").type("asha@example.in")
+    user.find(marker="address").type("12 MG Road, Pune")
     user.find(marker="save").click()
     await user.should_see("Saved.")
-    assert (await Member.get(id=member_id)).email == "asha@example.in"
+    assert (await Member.get(id=member_id)).address == "12 MG Road, Pune"
+
+
+async def test_profile_confirms_a_new_mobile_with_a_code_sent_to_it(user: User, codes) -> None:  # noqa: ANN001
+    await small_bank()
+    member_id, number, _ = await _member_with_account()
+    await update_contact_details(member_number=number, mobile="9812345678")
+    await sign_in_as(user, PrincipalKind.MEMBER, member_id)
+    await user.open("/member/profile")
+    await user.should_see(number)
+    user.find(marker="mobile").clear()
+    user.find(marker="mobile").type("9876543210")
+    user.find(marker="save").click()
+    await user.should_see("Enter it to confirm your new mobile number", retries=10)
+    assert codes.sent[-1][0] == "+919876543210"
+    assert (await Member.get(id=member_id)).mobile == "+919812345678"  # not before the code
+    user.find(marker="contact-code").type("12345")
+    user.find(marker="contact-confirm").click()
+    await user.should_see("The code has 6 digits.")
+    user.find(marker="contact-code").clear()
+    user.find(marker="contact-code").type(codes.last_code())
+    user.find(marker="contact-confirm").click()
+    await user.should_see("We told your old contact about the change.", retries=10)
+    assert (await Member.get(id=member_id)).mobile == "+919876543210"
+    assert codes.sent[-1][0] == "+919812345678" and "changed" in codes.sent[-1][1]
 
 
 async def test_profile_names_a_nominee(user: User) -> None:
@@ -130,7 +155,8 @@ async def test_profile_names_a_nominee(user: User) -> None:
     await user.should_see("No nominee yet.")
     user.find(marker=f"nominee-input {account}").type(nominee)
     user.find(marker=f"nominee-save {account}").click()
-    await user.should_see(f"Nominee: Ravi Rao ({nominee})", retries=10)
+    # The member typed a number: the name behind it is not revealed (issue 8 item 4).
+    await user.should_see(f"Nominee: R**** R**** ({nominee})", retries=10)
     user.find(marker=f"nominee-input {account}").type("00000000")
     user.find(marker=f"nominee-save {account}").click()
     await user.should_see("no member 00000000", retries=10)

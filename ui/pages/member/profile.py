@@ -8,6 +8,7 @@ from nicegui import ui
 
 from ui import fmt, frame
 from ui.api import Api, user_errors
+from ui.i18n import _
 
 MEMBER_PROFILE = """
 query MemberProfile {
@@ -24,6 +25,19 @@ SET_NOMINEE = """
 mutation SetNominee($accountNumber: String!, $nomineeMemberNumber: String) {
   setNominee(accountNumber: $accountNumber, nomineeMemberNumber: $nomineeMemberNumber) {
     account { holders { role memberNumber fullName } }
+    userErrors { field code message }
+  }
+}"""
+
+REQUEST_CONTACT_CHANGE = """
+mutation RequestContactChange($mobile: String, $email: String) {
+  requestContactChange(mobile: $mobile, email: $email) { challengeToken sentTo userErrors { field code message } }
+}"""
+
+CONFIRM_CONTACT_CHANGE = """
+mutation ConfirmContactChange($challengeToken: String!, $code: String!) {
+  confirmContactChange(challengeToken: $challengeToken, code: $code) {
+    member { mobile email address }
     userErrors { field code message }
   }
 }"""
@@ -68,29 +82,85 @@ async def draw(api: Api) -> None:
         address = ui.textarea("Address", value=member["address"] or "").props("outlined autogrow").classes("w-full").mark(
             "address")
         message = ui.label().classes("text-sm").mark("message")
+        # A new mobile or e-mail receives one-time codes: it is confirmed with a code sent to it.
+        with ui.column().classes("w-full gap-2") as confirm_box:
+            code_hint = ui.label().classes("text-sm text-slate-600").mark("contact-code-hint")
+            code_input = ui.input(_("6-digit code")).props(
+                "outlined inputmode=numeric autocomplete=one-time-code maxlength=6").classes("w-full").mark("contact-code")
+        confirm_box.set_visibility(False)
+        pending: dict[str, str] = {}
+
+        def say(text: str, ok: bool) -> None:
+            message.text = text
+            message.classes(replace="text-sm " + ("text-green-800" if ok else "text-red-700"))
+
+        async def request_change(key: str, value: str) -> None:
+            data = await frame.call(api, REQUEST_CONTACT_CHANGE, **{key: value},
+                                    on_error=lambda text: say(text, False))
+            if data is None:
+                return
+            payload = data["requestContactChange"]
+            errors = user_errors(payload)
+            if errors:
+                say(" ".join(errors), False)
+                return
+            pending.update(token=payload["challengeToken"], key=key)
+            what = _("mobile number") if key == "mobile" else _("e-mail")
+            code_hint.text = _("We sent a code to {sent_to}. Enter it to confirm your new {what}.").format(
+                sent_to=payload["sentTo"], what=what)
+            code_input.value = ""
+            confirm_box.set_visibility(True)
+            say("", True)
+
+        async def confirm() -> None:
+            code = (code_input.value or "").strip()
+            if not (code.isdigit() and len(code) == 6):
+                say(_("The code has 6 digits."), False)
+                return
+            data = await frame.call(api, CONFIRM_CONTACT_CHANGE, challengeToken=pending.get("token"), code=code,
+                                    on_error=lambda text: say(text, False))
+            if data is None:
+                return
+            payload = data["confirmContactChange"]
+            errors = user_errors(payload)
+            if errors:
+                say(" ".join(errors), False)
+                code_input.value = ""
+                return
+            member.update(payload["member"])
+            confirm_box.set_visibility(False)
+            pending.clear()
+            say(_("Saved. We told your old contact about the change."), True)
 
         async def save() -> None:
-            changes = {"memberNumber": member["memberNumber"]}
+            changed = {}
             for key, field_, old in (("mobile", mobile, member["mobile"]), ("email", email, member["email"]),
                                      ("address", address, member["address"])):
                 if (field_.value or "") != (old or ""):
-                    changes[key] = field_.value
-            if len(changes) == 1:
-                message.text = "Nothing changed."
+                    changed[key] = field_.value
+            if not changed:
+                say(_("Nothing changed."), False)
                 return
-            data = await frame.call(api, UPDATE_CONTACT, input=changes,
-                                    on_error=lambda text: setattr(message, "text", text))
-            if data is None:
-                return
-            errors = user_errors(data["updateMember"])
-            if errors:
-                message.text = " ".join(errors)
-                message.classes(replace="text-sm text-red-700")
-                return
-            member.update(data["updateMember"]["member"])
-            message.text = "Saved."
-            message.classes(replace="text-sm text-green-800")
+            if "address" in changed:
+                data = await frame.call(api, UPDATE_CONTACT,
+                                        input={"memberNumber": member["memberNumber"], "address": changed["address"]},
+                                        on_error=lambda text: say(text, False))
+                if data is None:
+                    return
+                errors = user_errors(data["updateMember"])
+                if errors:
+                    say(" ".join(errors), False)
+                    return
+                member.update(data["updateMember"]["member"])
+                say(_("Saved."), True)
+            # One second factor at a time: the mobile first, then the e-mail on the next save.
+            for key in ("mobile", "email"):
+                if key in changed:
+                    await request_change(key, changed[key])
+                    break
 
+        with confirm_box:
+            ui.button(_("Confirm"), icon="verified", on_click=confirm).mark("contact-confirm")
         ui.button("Save", icon="save", on_click=save).mark("save")
     with ui.card().classes("w-full max-w-xl"):
         ui.label("Nominees").classes("font-medium")

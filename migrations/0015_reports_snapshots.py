@@ -5,7 +5,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0012_inoperative_accounts')]
+    dependencies = [('bankcore', '0014_loans')]
 
     initial = False
 

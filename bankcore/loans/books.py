@@ -1,0 +1,121 @@
+"""Month-end loan books: accrued interest, the Overdue Interest Reserve, and provisions (one entry each).
+
+* Interest is income when realised (``repayment``); at month end the interest earned but
+  not yet received - accrued since the last due date plus due and unpaid - is carried as
+  *interest receivable* (1365). For performing loans it is income (Cr 4100); for NPAs it
+  is not income but goes to the **Overdue Interest Reserve** (Cr 2366), as UCBs do
+  (RBI IRACP: interest on NPAs is not recognised until realised). Each month end trues
+  both up to the book's figures with one entry per currency, so a loan turning NPA
+  reverses its unrealised interest out of income.
+* Provisions: each ACTIVE loan's required provision by its class (settings
+  ``loans.provision_*``: UCB defaults - standard 0.40 %, sub-standard 10 %, doubtful secured
+  20/30/100 % and unsecured 100 %, loss 100 %; sources in ``bankcore.classification.provisioning``),
+  written to ``loan.provision_minor`` in one UPDATE; the provisions account (2367) is trued
+  up to their total (Dr provision expense 5365 / Cr 2367, or back).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from tortoise.connection import get_connection
+
+from bankcore.chart import (
+    LOAN_INTEREST_INCOME,
+    LOAN_INTEREST_RECEIVABLE,
+    LOAN_LOSS_PROVISIONS,
+    LOAN_PROVISION_EXPENSE,
+    OVERDUE_INTEREST_RESERVE,
+)
+from bankcore.ledger.entry import EntryDraft, PostingDraft, credit, debit, request_fingerprint
+from bankcore.ledger.posting import post_entry
+from bankcore.loans import settings as S
+from bankcore.loans.classify import NPA_RANK
+from bankcore.loans.sqlkit import execute, least, rows
+from bankcore.models import EntryType
+from bankcore.services._lookup import gl_account_id
+
+_BALANCE = ("(SELECT la.balance_minor FROM account a JOIN ledger_account la ON la.id = a.ledger_account_id "
+            "WHERE a.id = loan.account_id)")
+_NPA = "(" + ", ".join(f"'{k}'" for k in NPA_RANK) + ")"
+
+
+async def compute_provisions(on: date) -> int:
+    """Write every loan's required provision (minor units) as of ``on`` (one UPDATE)."""
+    conn = get_connection("default")
+    params = {
+        "std": await S.PROVISION_STANDARD_BPS.get(on=on), "sub": await S.PROVISION_SUBSTANDARD_BPS.get(on=on),
+        "d1": await S.PROVISION_D1_BPS.get(on=on), "d2": await S.PROVISION_D2_BPS.get(on=on),
+        "d3": await S.PROVISION_D3_BPS.get(on=on), "dun": await S.PROVISION_DOUBTFUL_UNSECURED_BPS.get(on=on),
+        "loss": await S.PROVISION_LOSS_BPS.get(on=on),
+    }
+    sec = least(conn, "COALESCE(collateral_value_minor, 0)", _BALANCE)
+    doubtful = "((" + _BALANCE + " - " + sec + ") * :dun + " + sec + " * {rate} + 5000) / 10000"
+    sql = (
+        "UPDATE loan SET provision_minor = CASE WHEN status <> 'ACTIVE' THEN 0 ELSE CASE asset_class "
+        f"WHEN 'SUBSTANDARD' THEN ({_BALANCE} * :sub + 5000) / 10000 "
+        f"WHEN 'DOUBTFUL_1' THEN {doubtful.format(rate=':d1')} "
+        f"WHEN 'DOUBTFUL_2' THEN {doubtful.format(rate=':d2')} "
+        f"WHEN 'DOUBTFUL_3' THEN {doubtful.format(rate=':d3')} "
+        f"WHEN 'LOSS' THEN ({_BALANCE} * :loss + 5000) / 10000 "
+        f"ELSE ({_BALANCE} * :std + 5000) / 10000 END END "
+        "WHERE status = 'ACTIVE' OR provision_minor <> 0"
+    )
+    return await execute(conn, sql, params)
+
+
+async def _gl_natural(ledger_account_id: int, debit_normal: bool) -> int:
+    conn = get_connection("default")
+    found = await rows(conn, "SELECT COALESCE(SUM(CASE side WHEN 'D' THEN amount_minor ELSE -amount_minor END), 0) AS net "
+                             "FROM posting WHERE ledger_account_id = :a", {"a": ledger_account_id})
+    net = int(found[0]["net"])
+    return net if debit_normal else -net
+
+
+def _move(legs: list[PostingDraft], delta: int, dr: int, cr: int, currency: str) -> None:
+    if delta > 0:
+        legs += [debit(dr, delta, currency), credit(cr, delta, currency)]
+    elif delta < 0:
+        legs += [debit(cr, -delta, currency), credit(dr, -delta, currency)]
+
+
+async def post_month_end_books(on: date, *, initiator: str, key: Callable[[object], str]) -> int:
+    """True up interest receivable / OIR and provisions to the loan book at the day-end of ``on``; returns entries posted."""
+    conn = get_connection("default")
+    await compute_provisions(on)
+    due_interest = ("COALESCE((SELECT SUM(i.interest_minor - i.paid_interest_minor) FROM loan_instalment i "
+                    "WHERE i.loan_id = loan.id AND i.due_date <= :d), 0)")
+    totals = await rows(conn, (
+        f"SELECT currency, SUM(CASE WHEN asset_class IN {_NPA} THEN 0 ELSE accrued_interest_minor + {due_interest} END) AS income, "
+        f"SUM(CASE WHEN asset_class IN {_NPA} THEN accrued_interest_minor + {due_interest} ELSE 0 END) AS oir, "
+        "SUM(provision_minor) AS provisions FROM loan WHERE status = 'ACTIVE' GROUP BY currency"
+    ), {"d": on})
+    posted = 0
+    for total in totals:
+        currency = total["currency"]
+        receivable = await gl_account_id(LOAN_INTEREST_RECEIVABLE, currency)
+        oir = await gl_account_id(OVERDUE_INTEREST_RESERVE, currency)
+        provisions = await gl_account_id(LOAN_LOSS_PROVISIONS, currency)
+        oir_now = await _gl_natural(oir, False)
+        income_now = await _gl_natural(receivable, True) - oir_now
+        interest_legs: list[PostingDraft] = []
+        _move(interest_legs, int(total["income"]) - income_now, receivable, await gl_account_id(LOAN_INTEREST_INCOME, currency), currency)
+        _move(interest_legs, int(total["oir"]) - oir_now, receivable, oir, currency)
+        provision_legs: list[PostingDraft] = []
+        _move(provision_legs, int(total["provisions"]) - await _gl_natural(provisions, False),
+              await gl_account_id(LOAN_PROVISION_EXPENSE, currency), provisions, currency)
+        for kind, legs, narration in (
+            ("interest", interest_legs, f"Loans: interest receivable and overdue interest reserve at {on.isoformat()}"),
+            ("provisions", provision_legs, f"Loans: provisions by asset class at {on.isoformat()}"),
+        ):
+            if not legs:
+                continue
+            ref = f"{kind}:{currency}"
+            await post_entry(EntryDraft(
+                entry_type=EntryType.INTEREST if kind == "interest" else EntryType.ADJUSTMENT, value_date=on,
+                narration=narration, initiator=initiator, postings=tuple(legs), idempotency_key=key(ref),
+                request_fingerprint=request_fingerprint({"op": "loans.month_end", "ref": ref, "on": on.isoformat()}),
+            ))
+            posted += 1
+    return posted

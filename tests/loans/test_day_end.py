@@ -1,0 +1,164 @@
+"""Loans at day-end: collection, accrual, penal charges, SMA/NPA walk (boundaries 30/31, 60/61, 90/91, 12 months), books."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from bankcore.calendar.runner import run_day_end
+from bankcore.chart import LOAN_INTEREST_INCOME, LOAN_INTEREST_RECEIVABLE, OVERDUE_INTEREST_RESERVE
+from bankcore.classification.npa import classify_loan
+from bankcore.classification.overdue import Demand, Repayment
+from bankcore.loans.book import loan_book
+from bankcore.loans.classify import accrue_interest, classify_loans, levy_penal_charges
+from bankcore.loans.lifecycle import find_loan
+from bankcore.loans.repayment import dues_of, repay_loan
+from bankcore.models import Loan, LoanInstalment
+from bankcore.money import Money
+from bankcore.verify import verify_ledger
+from tests.loans.factory import active_loan, borrower, loan_bank, move_to
+from tests.loans.test_lifecycle import _gl
+
+FIRST_DUE = date(2025, 2, 5)
+
+
+async def _class(number: str, on: date) -> tuple[int, str, date | None]:
+    await classify_loans(on)
+    loan = await find_loan(number)
+    return loan.days_past_due, loan.asset_class, loan.npa_since
+
+
+async def _pay_all_due(number: str, savings: str, on: date, key: str) -> None:
+    loan = await find_loan(number)
+    due = sum(d.amount_minor for d in dues_of(await LoanInstalment.filter(loan_id=loan.id), on))
+    await repay_loan(loan_number=number, amount=Money(due, "INR"), initiator="test", idempotency_key=key,
+                     from_account_number=savings, allow_prepayment=False)
+
+
+async def _pure(number: str, as_of: date):
+    """The same loan through the pure classifier (demands = instalments, repayments = what was paid, by date)."""
+    loan = await find_loan(number)
+    rows = await LoanInstalment.filter(loan_id=loan.id)
+    demands = [Demand(r.due_date, r.principal_minor + r.interest_minor) for r in rows]
+    repayments = [Repayment(r.paid_on or as_of, r.paid_principal_minor + r.paid_interest_minor) for r in rows
+                  if r.paid_principal_minor + r.paid_interest_minor]
+    return classify_loan(demands, repayments, as_of)
+
+
+async def test_a_missed_emi_walks_through_sma_to_npa_and_back_to_standard_only_when_all_arrears_are_paid(db: str) -> None:
+    # given a loan whose borrower never set up the standing instruction
+    await loan_bank(penal_bps=0, tolerance_minor=0)
+    b = await borrower(deposit="150000.00")
+    number = await active_loan(b)
+    await Loan.filter(id=(await find_loan(number)).id).update(auto_debit=False)
+    d = FIRST_DUE
+    # then: 1 day past due on the due date's day-end; the SMA and NPA boundaries
+    expected = [
+        (d - timedelta(days=1), 0, "STANDARD"),
+        (d, 1, "SMA_0"),
+        (d + timedelta(days=29), 30, "SMA_0"),
+        (d + timedelta(days=30), 31, "SMA_1"),
+        (d + timedelta(days=59), 60, "SMA_1"),
+        (d + timedelta(days=60), 61, "SMA_2"),
+        (d + timedelta(days=89), 90, "SMA_2"),
+        (d + timedelta(days=90), 91, "SUBSTANDARD"),
+    ]
+    for on, dpd, cls in expected:
+        assert (await _class(number, on))[:2] == (dpd, cls), on
+        pure = await _pure(number, on)
+        assert (pure.days_past_due, pure.asset_class.name) == (dpd, cls), on
+    npa_since = d + timedelta(days=90)
+    assert (await find_loan(number)).npa_since == npa_since
+    # a part-payment lowers the days past due but the loan stays an NPA
+    await move_to(date(2025, 5, 10))
+    # (interest of every overdue instalment goes first, RBI order; then the oldest principal)
+    rows = await LoanInstalment.filter(loan_id=(await find_loan(number)).id, due_date__lte=date(2025, 5, 10)).order_by("number")
+    part = sum(r.interest_minor for r in rows) + rows[0].principal_minor
+    await repay_loan(loan_number=number, amount=Money(part, "INR"), initiator="test",
+                     idempotency_key="part", from_account_number=b.savings)
+    dpd, cls, since = await _class(number, date(2025, 5, 10))
+    assert (dpd, cls, since) == ((date(2025, 5, 10) - date(2025, 3, 5)).days + 1, "SUBSTANDARD", npa_since)
+    # sub-standard for 12 months as an NPA, then doubtful D1
+    assert (await _class(number, date(2026, 5, 6)))[1] == "SUBSTANDARD"
+    assert (await _class(number, date(2026, 5, 7)))[1] == "DOUBTFUL_1"
+    # once every arrear is paid, it is standard again
+    await move_to(date(2026, 5, 7))
+    await _pay_all_due(number, b.savings, date(2026, 5, 7), "all")
+    assert await _class(number, date(2026, 5, 7)) == (0, "STANDARD", None)
+    assert (await verify_ledger()).ok
+
+
+async def test_classification_is_borrower_wise(db: str) -> None:
+    await loan_bank(penal_bps=0, tolerance_minor=0)
+    b = await borrower(deposit="150000.00")
+    bad, good = await active_loan(b), await active_loan(b, amount="50000.00")
+    await Loan.filter(id=(await find_loan(bad)).id).update(auto_debit=False)
+    await move_to(date(2025, 2, 5))
+    await _pay_all_due(good, b.savings, date(2025, 2, 5), "good")
+    await classify_loans(date(2025, 3, 1))
+    assert ((await find_loan(bad)).asset_class, (await find_loan(good)).asset_class) == ("SMA_0", "STANDARD")
+    await classify_loans(date(2025, 5, 6))  # the bad loan is 91 days past due
+    assert ((await find_loan(bad)).asset_class, (await find_loan(good)).asset_class) == ("SUBSTANDARD", "SUBSTANDARD")
+    assert (await find_loan(good)).own_class != "SUBSTANDARD"
+
+
+async def test_arrears_within_the_tolerance_do_not_count(db: str) -> None:
+    await loan_bank(penal_bps=0, tolerance_minor=100_00)
+    b = await borrower(deposit="150000.00")
+    number = await active_loan(b)
+    loan = await find_loan(number)
+    await Loan.filter(id=loan.id).update(auto_debit=False)
+    first = await LoanInstalment.get(loan_id=loan.id, number=1)
+    await move_to(FIRST_DUE)
+    await repay_loan(loan_number=number, amount=Money(first.principal_minor + first.interest_minor - 50_00, "INR"),
+                     initiator="test", idempotency_key="short", from_account_number=b.savings)
+    assert (await _class(number, date(2025, 2, 20)))[:2] == (0, "STANDARD")
+    [row] = await loan_book(loan_ids=[loan.id], as_of=date(2025, 2, 20))
+    assert row.days_past_due == 0
+
+
+async def test_penal_charges_accrue_daily_on_the_overdue_instalment_once_per_date_and_are_paid_first(db: str) -> None:
+    await loan_bank(penal_bps=2400, tolerance_minor=0)
+    b = await borrower(deposit="150000.00")
+    number = await active_loan(b)
+    loan = await find_loan(number)
+    await Loan.filter(id=loan.id).update(auto_debit=False)
+    first = await LoanInstalment.get(loan_id=loan.id, number=1)
+    base = first.principal_minor + first.interest_minor
+    for day in range(6, 16):  # 10 day-ends after the due date
+        on = date(2025, 2, day)
+        await classify_loans(on)
+        await levy_penal_charges(on)
+        await levy_penal_charges(on)  # a re-run of the same date adds nothing
+    row = await LoanInstalment.get(id=first.id)
+    assert abs(row.penal_minor - round(base * 0.24 * 10 / 365)) <= 1
+    await move_to(date(2025, 2, 15))
+    paid = await repay_loan(loan_number=number, amount=Money(row.penal_minor + 10_00, "INR"), initiator="test",
+                            idempotency_key="p", from_account_number=b.savings)
+    assert (paid.charges_minor, paid.interest_minor) == (row.penal_minor, 10_00)
+
+
+async def test_day_end_disburses_on_the_date_collects_emis_accrues_and_books_month_end(db: str) -> None:
+    await loan_bank(penal_bps=0)
+    b = await borrower(deposit="30000.00")
+    number = await active_loan(b)
+    loan = await find_loan(number)
+    first = await LoanInstalment.get(loan_id=loan.id, number=1)
+    # when day-end runs from 1 Jan through the first due date
+    await run_day_end(through=FIRST_DUE, initiator="test")
+    # then the instalment was collected from savings on its due date, by standing instruction
+    row = await LoanInstalment.get(id=first.id)
+    assert row.paid_on == FIRST_DUE and row.paid_interest_minor == first.interest_minor
+    # the January month end carried the accrued interest (30 days) as receivable income
+    jan = (100_000_00 * 1200 * 30 * 2 + 3650000) // 7300000
+    assert await _gl(LOAN_INTEREST_INCOME) == jan + first.interest_minor
+    assert -await _gl(LOAN_INTEREST_RECEIVABLE) == jan and await _gl(OVERDUE_INTEREST_RESERVE) == 0
+    assert (await find_loan(number)).asset_class == "STANDARD"
+    assert (await verify_ledger()).ok
+
+
+async def test_accrual_is_interest_since_the_last_due_date(db: str) -> None:
+    await loan_bank()
+    b = await borrower()
+    number = await active_loan(b)
+    await accrue_interest(date(2025, 1, 11))
+    assert (await find_loan(number)).accrued_interest_minor == 328_77  # 1,00,000 x 12% x 10/365
