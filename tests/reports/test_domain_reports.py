@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -56,3 +56,33 @@ async def test_share_and_dividend_registers(db: str, monkeypatch: pytest.MonkeyP
     assert again.ok and again.rows[-1].cells[3] == 40
     now = await run_report("share-register", ReportRequest(as_of=date(2026, 4, 1)))
     assert now.ok and now.rows[-1].cells[3] == 30
+
+
+async def test_npa_statement_and_loans_outstanding_from_the_loans_domain(db: str) -> None:
+    from bankcore.loans.books import compute_provisions
+    from bankcore.loans.classify import classify_loans
+    from bankcore.loans.lifecycle import find_loan
+    from bankcore.models import Loan
+    from tests.loans.factory import active_loan, borrower, loan_bank, move_to
+
+    await loan_bank(penal_bps=0, tolerance_minor=0)
+    good, bad = await borrower(deposit="150000.00"), await borrower(deposit="150000.00", name="Ravi Iyer")
+    good_loan, bad_loan = await active_loan(good), await active_loan(bad, amount="50000.00")
+    await Loan.filter(id=(await find_loan(bad_loan)).id).update(auto_debit=False)
+    await Loan.filter(id=(await find_loan(good_loan)).id).update(auto_debit=False)
+    on = date(2025, 2, 5) + timedelta(days=90)  # the first EMI 91 days past due: sub-standard
+    await move_to(on)
+    await classify_loans(on)
+    await Loan.filter(id=(await find_loan(good_loan)).id).update(asset_class="STANDARD")
+    await compute_provisions(on)
+    outstanding = _csv(await run_report("loans-outstanding", ReportRequest(as_of=on)))
+    assert outstanding[-1]["loans"] == "2" and outstanding[-1]["outstanding"] == "150000.00"
+    npa = await run_report("npa", ReportRequest(as_of=on))
+    rows = {r["asset_class"]: r for r in _csv(npa)}
+    assert rows["SUBSTANDARD"]["outstanding"] == "50000.00" and rows["SUBSTANDARD"]["provision_required"] == "5000.00"
+    assert rows["STANDARD"]["provision_required"] == "400.00"  # 0.40 % of 1,00,000
+    assert rows["TOTAL"]["loans"] == "2"
+    summary = dict(npa.summary)
+    assert summary["Gross NPA % of advances"] == "33.33"
+    assert not npa.gaps  # classified as of the report's date
+    assert (await run_report("npa", ReportRequest(as_of=on - timedelta(days=1)))).gaps
