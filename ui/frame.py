@@ -53,6 +53,8 @@ STAFF_NAV = (
     NavItem("/staff/approvals", "Approvals", "fact_check", ("pendingApprovals", "approveReversal")),
     NavItem("/staff/branch", "Branch overview", "insights", ("branchOverview",)),
     NavItem("/staff/books", "Books", "menu_book", ("ledgerAccounts", "trialBalance", "journalEntries")),
+    # every staff role has at least one report (clerks: KYC due; cashiers: the cash book)
+    NavItem("/staff/reports", "Reports", "summarize"),
     NavItem("/staff/payments", "Gateway settlement", "account_balance", ("suspenseItems", "reconcileSettlement")),
     NavItem("/staff/admin", "Administration", "admin_panel_settings", ("staffUsers", "createStaffUser")),
     NavItem("/staff/audit", "Audit trail", "policy", ("auditEvents", "auditChainStatus")),
