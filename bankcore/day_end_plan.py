@@ -16,6 +16,7 @@ DAY_END_MODULES: tuple[str, ...] = (
     "bankcore.savings.day_end",
     "bankcore.reports.day_end",
     "bankcore.inoperative.day_end",
+    "bankcore.instructions.day_end",
 )
 
 

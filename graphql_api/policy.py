@@ -106,6 +106,10 @@ from graphql_api.reports.policy import REPORTS_POLICY  # noqa: E402
 
 assert not set(REPORTS_POLICY) & set(POLICY), "a report field shadows another domain's root field"
 POLICY.update(REPORTS_POLICY)
+from graphql_api.loans.policy import LOANS_PARTNER_SCOPES, LOANS_POLICY  # noqa: E402
+
+POLICY.update(LOANS_POLICY)
+PARTNER_SCOPES.update(LOANS_PARTNER_SCOPES)
 
 
 def allowed(context: Context, field_name: str) -> bool:

@@ -33,11 +33,13 @@ from graphql_api.mutations_root import Mutation
 from graphql_api.queries import CoreQuery
 from graphql_api.queries_dashboards import DashboardQuery
 from graphql_api.scalars import SCALAR_MAP
+from graphql_api.loans.schema import LoansQuery
 from graphql_api.payments.schema import PaymentsQuery, PaymentsSubscription
 from graphql_api.notifications.schema import NotificationsQuery, NotificationsSubscription
 import graphql_api.notifications.webhook_payloads  # noqa: F401,E402 - registers the webhook payload renderer
 from graphql_api.shares.schema import SharesQuery
 from graphql_api.calendar.schema import CalendarQuery, CalendarSubscription
+from graphql_api.instructions.schema import InstructionsQuery
 from graphql_api.reports.schema import ReportsQuery
 from graphql_api.subscriptions import Subscription as CoreSubscription
 
@@ -76,7 +78,8 @@ class DocumentLimits(AddValidationRules):
 
 
 @strawberry.type
-class Query(CoreQuery, DashboardQuery, PaymentsQuery, ReportsQuery, CalendarQuery, SharesQuery, NotificationsQuery):
+class Query(CoreQuery, DashboardQuery, PaymentsQuery, LoansQuery, ReportsQuery, CalendarQuery, SharesQuery, NotificationsQuery,
+            InstructionsQuery):
     """The query root."""
 
 

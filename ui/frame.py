@@ -20,6 +20,8 @@ from nicegui import app, ui
 
 from ui import fmt
 from ui.api import Api, ApiError, SignedOut
+from ui.bell import bell
+from ui.i18n import LANGUAGES, _, current_language, remember_language, restore_language
 from ui.session import token_of
 
 BANK_NAME = "coopbank"
@@ -45,6 +47,7 @@ MEMBER_NAV = (
     NavItem("/member/loans", "Loans", "request_quote"),
     NavItem("/member/deposits", "Deposits", "savings"),
     NavItem("/member/profile", "Profile", "person"),
+    NavItem("/member/inbox", "Notifications", "notifications", ("notifications",)),
 )
 
 STAFF_NAV = (
@@ -58,6 +61,8 @@ STAFF_NAV = (
     NavItem("/staff/payments", "Gateway settlement", "account_balance", ("suspenseItems", "reconcileSettlement")),
     NavItem("/staff/admin", "Administration", "admin_panel_settings", ("staffUsers", "createStaffUser")),
     NavItem("/staff/audit", "Audit trail", "policy", ("auditEvents", "auditChainStatus")),
+    NavItem("/staff/webhooks", "Partner webhooks", "webhook", ("webhooks", "webhookCreate")),
+    NavItem("/staff/inbox", "Notifications", "notifications", ("notifications",)),
 )
 
 
@@ -117,7 +122,9 @@ async def sign_out(api: Api, reason: str = "signed-out") -> None:
 
 def shell(api: Api, title: str, *, audience: str, needs: tuple[str, ...] = ()) -> bool:
     """Draw header and navigation; False (after drawing the refusal) when this user may not use the page."""
-    ui.page_title(f"{title} · {BANK_NAME}")
+    if _has_user_storage():
+        restore_language(api.kind, api.principal_id)
+    ui.page_title(f"{_(title)} · {BANK_NAME}")
     ui.colors(primary="#1f5f8b", secondary="#2e7d32", accent="#f9a825")
     nav = MEMBER_NAV if api.kind == "member" else STAFF_NAV
     visible = [item for item in nav if may_all(api, item.needs)]
@@ -126,8 +133,10 @@ def shell(api: Api, title: str, *, audience: str, needs: tuple[str, ...] = ()) -
         ui.label(BANK_NAME).classes("text-lg font-semibold tracking-wide")
         ui.space()
         ui.label(_who(api)).classes("text-sm opacity-90 hidden sm:block").mark("who")
+        bell(api)
+        language_menu(api)
         ui.button(icon="logout", on_click=lambda: sign_out(api)).props("flat round dense color=white").tooltip(
-            "Sign out").mark("sign-out")
+            _("Sign out")).mark("sign-out")
     with ui.left_drawer(value=None).props("width=230 breakpoint=1023").classes("bg-slate-50") as drawer:
         ui.label(_who(api)).classes("text-xs text-slate-500 px-2 pt-2")
         with ui.list().classes("w-full"):
@@ -136,24 +145,42 @@ def shell(api: Api, title: str, *, audience: str, needs: tuple[str, ...] = ()) -
                     with ui.item_section().props("avatar"):
                         ui.icon(item.icon, color="primary")
                     with ui.item_section():
-                        ui.item_label(item.label)
+                        ui.item_label(_(item.label))
             if api.kind == "staff":
                 with ui.item(on_click=lambda: ui.navigate.to("/graphql", new_tab=True)).mark("graphiql"):
                     with ui.item_section().props("avatar"):
                         ui.icon("code", color="primary")
                     with ui.item_section():
-                        ui.item_label("GraphiQL explorer")
+                        ui.item_label(_("GraphiQL explorer"))
     _idle_watch(api)
-    ui.label(title).classes("text-xl font-semibold text-slate-800 px-1")
+    ui.label(_(title)).classes("text-xl font-semibold text-slate-800 px-1")
     wrong_audience = (audience == MEMBER) != (api.kind == "member")
     if wrong_audience or not may_all(api, needs):
-        refusal("This page is not available for your role.")
+        refusal(_("This page is not available for your role."))
         return False
     return True
 
 
 def _who(api: Api) -> str:
-    return "Member" if api.kind == "member" else f"Staff · {api.role.value}"
+    return _("Member") if api.kind == "member" else _("Staff · {role}").format(role=api.role.value)
+
+
+def language_menu(api: Api) -> None:
+    """The header's language choice (English, Hindi, Marathi), remembered for this user."""
+
+    def choose(language: str) -> None:
+        if api.kind is not None and api.principal_id is not None:
+            remember_language(api.kind, api.principal_id, language)
+        else:
+            app.storage.user["language"] = language
+        ui.navigate.reload()
+
+    current = current_language()
+    with ui.button(icon="translate").props("flat round dense color=white").tooltip(_("Language")).mark("language"):
+        with ui.menu():
+            for code, name in LANGUAGES.items():
+                ui.menu_item(name, on_click=lambda c=code: choose(c)).mark(f"language {code}").classes(
+                    "font-semibold" if code == current else "")
 
 
 def _idle_watch(api: Api) -> None:

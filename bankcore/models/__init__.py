@@ -53,6 +53,13 @@ from bankcore.models.product import Product, ProductKind
 from bankcore.models.records import Card, StandingOrder
 from bankcore.models.setting import BankSetting
 from bankcore.models.savings import ProductRate, SavingsInterestCredit
+from bankcore.models.instructions import (
+    InstructionFrequency,
+    InstructionOutcome,
+    InstructionStatus,
+    StandingInstruction,
+    StandingInstructionRun,
+)
 # payments (holds, gateway orders and payouts, settlement)
 from bankcore.models.hold import Hold, HoldStatus
 from bankcore.models.payments import (
@@ -90,6 +97,11 @@ from bankcore.models.reports import BalanceSnapshot, BalanceSnapshotRun
 __all__ = [
     "BalanceSnapshot",
     "BalanceSnapshotRun",
+    "InstructionFrequency",
+    "InstructionOutcome",
+    "InstructionStatus",
+    "StandingInstruction",
+    "StandingInstructionRun",
     "ContactChange",
     "ProductRate",
     "SavingsInterestCredit",

@@ -136,6 +136,7 @@ class Loan(Model):
     closed_on = fields.DateField(null=True)
     written_off_on = fields.DateField(null=True)
     written_off_minor = fields.BigIntField(default=0, db_default=0)
+    write_off_requested_by = fields.CharField(max_length=100, null=True, description="The manager who proposed the write-off")
     restructured = fields.BooleanField(default=False, db_default=False)
     # classification (day-end)
     accrued_interest_minor = fields.BigIntField(default=0, db_default=0, description="Interest accrued since the last due date, not yet due")

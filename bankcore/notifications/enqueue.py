@@ -27,6 +27,8 @@ KINDS: tuple[str, ...] = (
     "password_changed",   # the password changed
     "email_changed",      # the e-mail address changed
     "webhook_disabled",   # staff: a partner's webhook endpoint failed for a day and was disabled
+    "standing_instruction_failed",  # a standing instruction could not be paid (bankcore.instructions)
+    "inoperative_notice",  # an account becomes inoperative soon (bankcore.inoperative)
     "message",            # free text from the bank (params: text)
 )
 

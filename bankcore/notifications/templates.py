@@ -49,6 +49,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "email_changed": ("E-mail changed", "The e-mail address of your bank account was changed to {email}. "
                       "Not you? Call the bank at once."),
     "webhook_disabled": ("Webhook disabled", "Webhook {name} of {client} was disabled after a day of failed deliveries."),
+    "standing_instruction_failed": ("Standing instruction failed",
+                                    "Your standing instruction of {amount} due on {due_on} could not be paid: {reason}."),
+    "inoperative_notice": ("Account becoming inoperative",
+                           "Your account {account_number} has had no transaction since {last_activity_on} and becomes "
+                           "inoperative on {inoperative_on}. Use it or visit your branch to keep it active."),
     "message": ("Message from the bank", "{text}"),
 }
 GENERIC = ("Notification", "{kind}")
@@ -90,7 +95,7 @@ def _format_params(params: dict[str, Any], language: str) -> dict[str, str]:
         if key.endswith("_minor") and isinstance(value, int):
             # Minor units -> major with Decimal (exact), shown by Babel's currency format.
             out[key[: -len("_minor")]] = format_currency(Decimal(value).scaleb(-2), currency, locale=locale)
-        elif key == "account" and isinstance(value, str):
+        elif key in ("account", "account_number") and isinstance(value, str):
             out[key] = mask_account(value)
         elif isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
             try:

@@ -1,11 +1,11 @@
 """Booking money that came in through the gateway: the one place a captured payment is credited.
 
-Today both purposes book a credit to the order's ``credit_account``: a top-up of the
-savings account named, or, for an EMI paid from another bank, a top-up of the loan's
-repayment account (from which the EMI is collected). MERGE POINT for the loans domain:
-when ``bankcore.loans`` offers ``repay_loan``, the LOAN_REPAYMENT branch below should
-call it (Dr gateway settlement, Cr the loan, allocated by the loans' repayment order) with
-the same idempotency key and ``effects``, instead of booking the top-up.
+A TOP_UP credits the savings account named. A LOAN_REPAYMENT (an EMI paid from another
+bank) is a repayment of the loan (``bankcore.loans.repayment.repay_loan``: Dr gateway
+settlement, Cr the loan, allocated charges -> interest -> principal), under the same
+idempotency key and with the same ``effects``. If the loan cannot take it (closed since,
+or more than it owes), the money is not lost: it tops up the loan's repayment account,
+from which the EMI is collected.
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ async def book_inward_credit(*, order: PaymentOrder, payment_id: str, credit_led
     gateway_gl = await gl_account_id(GATEWAY_SETTLEMENT, order.currency)
     purpose = PaymentPurpose(order.purpose)
     if purpose is PaymentPurpose.LOAN_REPAYMENT:
+        repaid = await _repay_loan(order, payment_id, gateway_gl, effects)
+        if repaid is not None:
+            return repaid
         narration = f"EMI paid from another bank, order {order.gateway_order_id}, payment {payment_id}"
     else:
         narration = f"Added from another bank, order {order.gateway_order_id}, payment {payment_id}"
@@ -48,3 +51,24 @@ async def book_inward_credit(*, order: PaymentOrder, payment_id: str, credit_led
                                                  "amount": order.amount_minor, "currency": order.currency}),
     )
     return await post_entry(draft, effects=effects)
+
+
+async def _repay_loan(order: PaymentOrder, payment_id: str, gateway_gl: int, effects: Effects | None) -> PostedEntry | None:
+    """Book the payment as a repayment of the order's loan; None when the loan cannot take it (see module doc)."""
+    from bankcore.errors import DomainError
+    from bankcore.loans.repayment import repay_loan
+    from bankcore.models import Account, Loan, LoanStatus
+    from bankcore.money import Money
+
+    loan = await Loan.get_or_none(account_id=order.account_id)
+    if loan is None or loan.status != LoanStatus.ACTIVE:
+        return None
+    try:
+        result = await repay_loan(
+            loan_number=(await Account.get(id=order.account_id)).number, amount=Money(order.amount_minor, order.currency),
+            initiator=f"gateway:{order.gateway}", idempotency_key=credit_key(payment_id), debit_ledger_account_id=gateway_gl,
+            narration=f"EMI paid from another bank, order {order.gateway_order_id}, payment {payment_id}", effects=effects,
+        )
+    except DomainError:
+        return None
+    return result.entry

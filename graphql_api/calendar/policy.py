@@ -17,6 +17,10 @@ CALENDAR_POLICY: dict[str, frozenset[Role]] = {
     "runDayEnd": frozenset({A.ACCOUNTANT, A.ADMIN}),
     # inoperative accounts (bankcore/inoperative): a manager reactivates after a KYC check
     "reactivateAccount": frozenset({A.MANAGER, A.ADMIN}),
+    # standing instructions (graphql_api/instructions)
+    "standingInstructions": frozenset({A.ADMIN, A.MANAGER, A.ACCOUNTANT, A.CLERK, A.CASHIER, A.AUDITOR, A.MEMBER}),
+    "createStandingInstruction": frozenset({A.ADMIN, A.MANAGER, A.CLERK, A.CASHIER, A.MEMBER}),
+    "cancelStandingInstruction": frozenset({A.ADMIN, A.MANAGER, A.CLERK, A.CASHIER, A.MEMBER}),
     # subscriptions
     "dayEndProgress": _BACK_OFFICE,
 }

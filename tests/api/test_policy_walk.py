@@ -80,6 +80,23 @@ EXPECTED: dict[str, set[str]] = {
     # subscriptions
     "balanceChanged": SIGNED_IN,
     "entryPosted": SIGNED_IN,
+    # loans (graphql_api/loans)
+    "loanProducts": STAFF | {"member"},
+    "loans": STAFF | {"member"},
+    "loan": STAFF | {"member", "partner"},
+    "loanSchedulePreview": STAFF | {"member"},
+    "createLoanProduct": {"admin"},
+    "applyForLoan": {"admin", "manager", "clerk", "member"},
+    "confirmGuarantee": {"admin", "manager", "clerk", "member"},
+    "recommendLoan": {"clerk", "manager"},
+    "sanctionLoan": {"manager", "admin"},
+    "rejectLoan": {"manager", "admin"},
+    "disburseLoan": {"manager", "admin"},
+    "repayLoan": {"manager", "cashier", "member"},
+    "prepayLoan": {"manager", "cashier", "member"},
+    "closeLoan": {"manager", "cashier", "member"},
+    "writeOffLoan": {"manager", "admin"},
+    "rescheduleLoan": {"manager", "admin"},
     # payments (graphql_api/payments)
     "paymentGateway": SIGNED_IN,
     "paymentOrder": STAFF | {"member"},
@@ -133,6 +150,9 @@ EXPECTED: dict[str, set[str]] = {
     "dayEndSteps": BACK_OFFICE,
     "runDayEnd": {"admin", "accountant"},
     "reactivateAccount": {"admin", "manager"},
+    "standingInstructions": STAFF | {"member"},
+    "createStandingInstruction": {"admin", "manager", "clerk", "cashier", "member"},
+    "cancelStandingInstruction": {"admin", "manager", "clerk", "cashier", "member"},
     "dayEndProgress": BACK_OFFICE,
     # reports (graphql_api/reports)
     "balanceAsOf": BACK_OFFICE,

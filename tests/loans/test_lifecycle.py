@@ -208,3 +208,41 @@ async def test_repayment_beyond_the_loan_or_without_funds_is_refused_and_nothing
                          from_account_number=poor.savings)
     assert e.value.code is ErrorCode.INSUFFICIENT_FUNDS
     assert all(r.paid_principal_minor == 0 for r in await LoanInstalment.filter(loan_id=loan.id))
+
+
+async def test_write_off_needs_a_manager_and_a_different_admin_and_recoveries_are_income(db: str) -> None:
+    from bankcore.chart import BAD_DEBTS_RECOVERED, BAD_DEBTS_WRITTEN_OFF
+    from bankcore.loans.writeoff import recover_written_off, write_off_loan
+
+    await loan_bank()
+    b = await borrower()
+    number = await active_loan(b)
+    with pytest.raises(DomainError) as e:
+        await write_off_loan(loan_number=number, actor=ADMIN, reason="unrecoverable", approving=True)
+    assert e.value.code is ErrorCode.INVALID_INPUT
+    await write_off_loan(loan_number=number, actor=MANAGER, reason="borrower absconded", approving=False)
+    with pytest.raises(DomainError) as e:
+        await write_off_loan(loan_number=number, actor=MANAGER, reason="borrower absconded", approving=True)
+    assert e.value.code is ErrorCode.APPROVAL_SAME_USER
+    loan, entry = await write_off_loan(loan_number=number, actor=ADMIN, reason="borrower absconded", approving=True)
+    assert loan.status == LoanStatus.WRITTEN_OFF and entry is not None
+    assert await _balance(number) == 0 and -await _gl(BAD_DEBTS_WRITTEN_OFF) == 100_000_00
+    await recover_written_off(loan_number=number, amount=inr("5000.00"), initiator=CLERK, idempotency_key="rec-1",
+                              from_account_number=b.savings)
+    assert await _gl(BAD_DEBTS_RECOVERED) == 5_000_00
+    assert (await verify_ledger()).ok
+
+
+async def test_reschedule_from_an_instalment_not_yet_due_with_a_new_rate_flags_the_loan(db: str) -> None:
+    from bankcore.loans.writeoff import reschedule_loan
+
+    await loan_bank()
+    b = await borrower()
+    number = await active_loan(b)
+    with pytest.raises(DomainError) as e:
+        await reschedule_loan(loan_number=number, from_number=1, actor=MANAGER)
+    assert e.value.code is ErrorCode.INVALID_INPUT
+    loan = await reschedule_loan(loan_number=number, from_number=3, actor=MANAGER, annual_rate_bps=900, remaining_months=24)
+    rows = await LoanInstalment.filter(loan_id=loan.id).order_by("number")
+    assert loan.restructured and len(rows) == 2 + 24 and sum(r.principal_minor for r in rows) == 100_000_00
+    assert rows[2].interest_minor < rows[1].interest_minor

@@ -23,6 +23,7 @@ from bankcore.models import (
 from bankcore.payments.orders import create_payment_order
 from bankcore.payments.signatures import sign
 from bankcore.verify import verify_ledger
+from bankcore.money import Money
 from tests.ledger.factory import inr
 from tests.payments.conftest import WEBHOOK_SECRET, Sim
 from tests.payments.factory import loan_for, member_with_savings
@@ -85,6 +86,31 @@ async def test_an_emi_payment_arrives_once_when_events_come_out_of_order(db: str
     assert await _credits(savings) == 1
     late = await GatewayEvent.get(event_id=deliveries[-1]["event_id"])
     assert late.outcome == GatewayEventOutcome.IGNORED  # the late 'authorized' changes nothing
+
+
+async def test_an_emi_paid_through_the_gateway_repays_the_loan_in_rbi_order(db: str, sim: Sim) -> None:
+    from bankcore.models import LoanInstalment
+    from tests.loans.factory import active_loan, borrower, loan_bank, move_to
+
+    # given: a disbursed loan whose first instalment is due
+    await loan_bank()
+    b = await borrower(deposit="100.00")
+    number = await active_loan(b)
+    loan_id = (await Account.get(number=number).prefetch_related("loan")).loan.id
+    first = await LoanInstalment.get(loan_id=loan_id, number=1)
+    await move_to(first.due_date)
+    emi = first.principal_minor + first.interest_minor
+    created = await create_payment_order(account_number=number, amount=Money(emi, "INR"),
+                                         purpose=PaymentPurpose.LOAN_REPAYMENT, idempotency_key="emi-gw", initiator="member")
+    since = sim.mark()
+    # when: the member pays at the gateway
+    sim.pay(created.order.gateway_order_id)
+    await sim.wait_deliveries(2, since=since)
+    # then: the instalment is paid (interest and principal), the savings untouched, the order paid
+    row = await LoanInstalment.get(id=first.id)
+    assert row.paid_on is not None and row.paid_interest_minor == first.interest_minor
+    assert (await PaymentOrder.get(id=created.order.id)).status == PaymentOrderStatus.PAID
+    assert (await verify_ledger()).ok
 
 
 async def test_a_forged_webhook_is_refused_and_credits_nothing(db: str, sim: Sim) -> None:

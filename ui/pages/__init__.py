@@ -8,3 +8,4 @@ register_routes()
 from ui.pages import signin  # noqa: E402,F401
 from ui.pages import member  # noqa: E402,F401
 from ui.pages import staff  # noqa: E402,F401
+from ui.pages import inbox  # noqa: E402,F401  (notifications, issue 14)

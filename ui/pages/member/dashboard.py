@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
+from ui.i18n import _
 from nicegui import ui
 
 from ui import fmt, frame
@@ -31,7 +32,7 @@ async def member_dashboard(request: Request) -> RedirectResponse | None:
     api = await frame.signed_in(request)
     if api is None:
         return frame.to_sign_in()
-    if frame.shell(api, "My accounts", audience=frame.MEMBER):
+    if frame.shell(api, _("My accounts"), audience=frame.MEMBER):
         with frame.body() as column:
             await frame.section(api, column, lambda: draw(api))
     return None
@@ -40,10 +41,10 @@ async def member_dashboard(request: Request) -> RedirectResponse | None:
 async def draw(api: Api) -> None:
     data = await api.run(MEMBER_DASHBOARD)
     member = data["me"]["member"]
-    ui.label(f"{member['fullName']} · member {member['memberNumber']}").classes("text-slate-600 px-1").mark("member")
+    ui.label(_('{0} · member {1}').format(member['fullName'], member['memberNumber'])).classes("text-slate-600 px-1").mark("member")
     accounts = member["accounts"]
     if not accounts:
-        frame.empty("You hold no accounts yet. Visit your branch to open one.")
+        frame.empty(_("You hold no accounts yet. Visit your branch to open one."))
         return
     with ui.grid().classes("w-full gap-3 grid-cols-1 sm:grid-cols-2"):
         for account in accounts:
@@ -62,9 +63,9 @@ def account_card(api: Api, account: dict) -> None:
         balance = ui.label(fmt.money_of(account["balance"])).classes("text-2xl font-semibold text-slate-900").mark(
             f"balance {number}")
         if kind != "LOAN":
-            ui.label(f"Available {fmt.money_of(account['availableBalance'])}").classes("text-xs text-slate-500")
+            ui.label(_('Available {0}').format(fmt.money_of(account['availableBalance']))).classes("text-xs text-slate-500")
         else:
-            ui.label("Loan account: outstanding amount").classes("text-xs text-slate-500")
+            ui.label(_("Loan account: outstanding amount")).classes("text-xs text-slate-500")
 
     def show(money: dict) -> None:
         balance.text = fmt.money_of(money)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
+from ui.i18n import _
 from nicegui import ui
 
 from ui import fmt, frame
@@ -43,7 +44,7 @@ async def statements_page(request: Request) -> RedirectResponse | None:
     api = await frame.signed_in(request)
     if api is None:
         return frame.to_sign_in()
-    if frame.shell(api, "Statements", audience=frame.MEMBER):
+    if frame.shell(api, _("Statements"), audience=frame.MEMBER):
         with frame.body():
             await StatementForm(api, request.query_params.get("account")).draw()
     return None
@@ -55,7 +56,7 @@ async def fetch_statement(api: Api, member: dict, number: str, start: date, end:
     after = None
     opening = closing = None
     account = None
-    for _ in range(MAX_PAGES):
+    for _page in range(MAX_PAGES):
         data = await api.run(STATEMENT_PAGE, number=number, fromDate=start.isoformat(), toDate=end.isoformat(), after=after)
         account = data["account"]
         if account is None:
@@ -88,19 +89,19 @@ class StatementForm:
         self.member = data["me"]["member"]
         accounts = self.member["accounts"]
         if not accounts:
-            frame.empty("You hold no accounts yet.")
+            frame.empty(_("You hold no accounts yet."))
             return
         options = {a["number"]: f"{a['product']['name']} {a['number']}" for a in accounts}
         today = date.today()
         with ui.card().classes("w-full max-w-xl"):
             self.account = ui.select(options, value=self.preselect if self.preselect in options else next(iter(options)),
-                                     label="Account").props("outlined").classes("w-full").mark("account")
+                                     label=_("Account")).props("outlined").classes("w-full").mark("account")
             with ui.row().classes("w-full gap-2"):
-                self.from_input = frame.date_input("From", today - timedelta(days=90)).mark("from")
-                self.to_input = frame.date_input("To", today).mark("to")
+                self.from_input = frame.date_input(_("From"), today - timedelta(days=90)).mark("from")
+                self.to_input = frame.date_input(_("To"), today).mark("to")
             with ui.row().classes("w-full gap-2"):
-                ui.button("PDF", icon="picture_as_pdf", on_click=lambda: self.download("pdf")).mark("pdf")
-                ui.button("CSV", icon="table_view", on_click=lambda: self.download("csv")).props("outline").mark("csv")
+                ui.button(_("PDF"), icon="picture_as_pdf", on_click=lambda: self.download("pdf")).mark("pdf")
+                ui.button(_("CSV"), icon="table_view", on_click=lambda: self.download("csv")).props("outline").mark("csv")
             self.message = ui.label().classes("text-sm").mark("message")
 
     async def download(self, kind: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
+from ui.i18n import _
 from nicegui import ui
 
 from ui import fmt, frame
@@ -33,7 +34,7 @@ async def audit_page(request: Request) -> RedirectResponse | None:
         await frame.section(api, chain, lambda: draw_chain(api))
         with ui.row().classes("items-center gap-2 text-sm"):
             ui.icon("code")
-            ui.link("Open the GraphiQL explorer (read-only for auditors)", "/graphql", new_tab=True).mark("graphiql-link")
+            ui.link(_("Open the GraphiQL explorer (read-only for auditors)"), "/graphql", new_tab=True).mark("graphiql-link")
         await AuditList(api).draw()
     return None
 
@@ -55,15 +56,15 @@ class AuditList(CursorPages):
 
     async def draw(self) -> None:
         with ui.row().classes("w-full items-end gap-2"):
-            self.actor = ui.input("Actor, e.g. staff:3").props("outlined dense").mark("a-actor")
-            self.action = ui.input("Action, e.g. staff.sign_in").props("outlined dense").mark("a-action")
+            self.actor = ui.input(_("Actor, e.g. staff:3")).props("outlined dense").mark("a-actor")
+            self.action = ui.input(_("Action, e.g. staff.sign_in")).props("outlined dense").mark("a-action")
             self.outcome = ui.select({"": "Any outcome", "ok": "ok", "denied": "denied", "failed": "failed"}, value="",
-                                     label="Outcome").props("outlined dense").classes("w-36")
-            ui.button("Filter", on_click=self.filter).props("unelevated").mark("a-filter")
+                                     label=_("Outcome")).props("outlined dense").classes("w-36")
+            ui.button(_("Filter"), on_click=self.filter).props("unelevated").mark("a-filter")
         self.box = ui.column().classes("w-full")
         with ui.row():
-            self.prev = ui.button("Newer", on_click=self.previous).props("flat")
-            self.next = ui.button("Older", on_click=self.older).props("flat")
+            self.prev = ui.button(_("Newer"), on_click=self.previous).props("flat")
+            self.next = ui.button(_("Older"), on_click=self.older).props("flat")
         await self.load()
 
     async def load(self) -> None:
@@ -73,7 +74,7 @@ class AuditList(CursorPages):
                                        after=self.cursors[-1]))["auditEvents"]
             self.end_cursor = page["pageInfo"]["endCursor"] if page["pageInfo"]["hasNextPage"] else None
             if not page["edges"]:
-                frame.empty("No audit events match.")
+                frame.empty(_("No audit events match."))
                 return
             rows = [{"id": e["node"]["id"], "at": fmt.moment(e["node"]["occurredAt"]), "actor": e["node"]["actor"],
                      "action": e["node"]["action"], "outcome": e["node"]["outcome"],

@@ -7,6 +7,7 @@ from datetime import date
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
+from ui.i18n import _
 from nicegui import ui
 
 from ui import fmt, frame
@@ -51,10 +52,10 @@ async def books_page(request: Request) -> RedirectResponse | None:
         return api
     with frame.body():
         with ui.tabs().classes("w-full") as tabs:
-            chart_tab = ui.tab("Chart of accounts")
-            tb_tab = ui.tab("Trial balance").mark("tab-tb")
-            journal_tab = ui.tab("Journal").mark("tab-journal")
-            verify_tab = ui.tab("Verify").mark("tab-verify")
+            chart_tab = ui.tab(_("Chart of accounts"))
+            tb_tab = ui.tab(_("Trial balance")).mark("tab-tb")
+            journal_tab = ui.tab(_("Journal")).mark("tab-journal")
+            verify_tab = ui.tab(_("Verify")).mark("tab-verify")
         with ui.tab_panels(tabs, value=chart_tab).classes("w-full"):
             with ui.tab_panel(chart_tab):
                 await chart_panel(api)
@@ -73,8 +74,8 @@ def _columns(*spec: tuple[str, str, str]) -> list[dict]:
 
 async def chart_panel(api: Api) -> None:
     with ui.row().classes("items-end gap-2"):
-        as_of = frame.date_input("As of", date.today()).mark("chart-asof")
-        ui.button("Show", on_click=lambda: load()).props("unelevated")
+        as_of = frame.date_input(_("As of"), date.today()).mark("chart-asof")
+        ui.button(_("Show"), on_click=lambda: load()).props("unelevated")
     box = ui.column().classes("w-full")
 
     async def load() -> None:
@@ -82,7 +83,7 @@ async def chart_panel(api: Api) -> None:
             day = fmt.parse_day(as_of.value)
             rows = (await api.run(CHART_OF_ACCOUNTS, asOf=day.isoformat() if day else None))["ledgerAccounts"]
             if not rows:
-                frame.empty("No accounts in the chart yet.")
+                frame.empty(_("No accounts in the chart yet."))
                 return
             ui.table(columns=_columns(("code", "Code", "left"), ("name", "Name", "left"), ("kind", "Kind", "left"),
                                       ("balance", "Balance", "right")),
@@ -96,9 +97,9 @@ async def chart_panel(api: Api) -> None:
 
 async def trial_balance_panel(api: Api) -> None:
     with ui.row().classes("items-end gap-2"):
-        as_of = frame.date_input("As of", date.today()).mark("tb-asof")
-        currency = ui.select(["INR", "CZK", "EUR", "USD"], value="INR", label="Currency").props("outlined dense").mark("tb-currency")
-        ui.button("Show", on_click=lambda: load()).props("unelevated").mark("tb-show")
+        as_of = frame.date_input(_("As of"), date.today()).mark("tb-asof")
+        currency = ui.select(["INR", "CZK", "EUR", "USD"], value="INR", label=_("Currency")).props("outlined dense").mark("tb-currency")
+        ui.button(_("Show"), on_click=lambda: load()).props("unelevated").mark("tb-show")
     box = ui.column().classes("w-full")
 
     async def load() -> None:
@@ -126,16 +127,16 @@ class Journal(CursorPages):
 
     async def draw(self) -> None:
         with ui.row().classes("w-full items-end gap-2"):
-            self.from_input = frame.date_input("From").mark("j-from")
-            self.to_input = frame.date_input("To").mark("j-to")
-            self.account = ui.input("Account number").props("outlined dense").mark("j-account")
+            self.from_input = frame.date_input(_("From")).mark("j-from")
+            self.to_input = frame.date_input(_("To")).mark("j-to")
+            self.account = ui.input(_("Account number")).props("outlined dense").mark("j-account")
             self.kind = ui.select({"": "Any type", **{t: t.lower().replace("_", " ") for t in ENTRY_TYPES}}, value="",
-                                  label="Type").props("outlined dense").classes("w-44")
-            ui.button("Filter", on_click=self.filter).props("unelevated").mark("j-filter")
+                                  label=_("Type")).props("outlined dense").classes("w-44")
+            ui.button(_("Filter"), on_click=self.filter).props("unelevated").mark("j-filter")
         self.box = ui.column().classes("w-full")
         with ui.row():
-            self.prev = ui.button("Newer", on_click=self.previous).props("flat")
-            self.next = ui.button("Older", on_click=self.older).props("flat").mark("j-older")
+            self.prev = ui.button(_("Newer"), on_click=self.previous).props("flat")
+            self.next = ui.button(_("Older"), on_click=self.older).props("flat").mark("j-older")
         await self.load()
 
     async def load(self) -> None:
@@ -150,7 +151,7 @@ class Journal(CursorPages):
             page = data["journalEntries"]
             self.end_cursor = page["pageInfo"]["endCursor"] if page["pageInfo"]["hasNextPage"] else None
             if not page["edges"]:
-                frame.empty("No entries match.")
+                frame.empty(_("No entries match."))
                 return
             rows = []
             for edge in page["edges"]:
@@ -180,4 +181,4 @@ def verify_panel(api: Api) -> None:
                 ui.label(problem).classes("text-sm text-red-700 font-mono")
         await frame.section(api, box, draw)
 
-    ui.button("Run verify", icon="rule", on_click=run).mark("verify")
+    ui.button(_("Run verify"), icon="rule", on_click=run).mark("verify")

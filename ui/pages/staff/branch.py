@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
+from ui.i18n import _
 from nicegui import ui
 
 from ui import fmt, frame
@@ -40,12 +41,12 @@ class Overview:
 
     async def draw(self) -> None:
         with ui.row().classes("w-full items-end gap-2"):
-            self.branch = ui.select({"": "All branches"}, value="", label="Branch").props("outlined dense").classes(
+            self.branch = ui.select({"": "All branches"}, value="", label=_("Branch")).props("outlined dense").classes(
                 "w-64").mark("branch")
-            self.days = ui.select({30: "30 days", 90: "90 days", 365: "1 year"}, value=30, label="Period").props(
+            self.days = ui.select({30: "30 days", 90: "90 days", 365: "1 year"}, value=30, label=_("Period")).props(
                 "outlined dense").classes("w-32")
-            self.to_date = frame.date_input("Up to (default: last activity)").classes("w-56").mark("to-date")
-            ui.button("Show", on_click=self.load).props("unelevated").mark("show")
+            self.to_date = frame.date_input(_("Up to (default: last activity)")).classes("w-56").mark("to-date")
+            ui.button(_("Show"), on_click=self.load).props("unelevated").mark("show")
         self.box = ui.column().classes("w-full gap-4")
         await self.load()
 
@@ -67,9 +68,9 @@ class Overview:
                 tile("Deposits", ", ".join(fmt.money_of(d) for d in o["deposits"]) or "—")
             volume = o["dailyVolume"]
             if not volume:
-                frame.empty("No postings in this period.")
+                frame.empty(_("No postings in this period."))
             else:
-                ui.label(f"Daily volume up to {fmt.day(o['lastActivity'])}").classes("font-medium")
+                ui.label(_('Daily volume up to {0}').format(fmt.day(o['lastActivity']))).classes("font-medium")
                 currency = volume[0]["amount"]["currency"]
                 days = [v for v in volume if v["amount"]["currency"] == currency]
                 # ECharts needs numbers; major units rounded to whole units are plenty for a chart.

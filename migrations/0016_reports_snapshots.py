@@ -5,7 +5,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0014_loans')]
+    dependencies = [('bankcore', '0015_standing_instructions')]
 
     initial = False
 
