@@ -37,6 +37,12 @@ DEPOSIT_INTEREST_EXPENSE = "5100"
 GATEWAY_SETTLEMENT = "1250"
 SUSPENSE = "2900"
 GATEWAY_CHARGES = "5200"
+# term deposits (bankcore/deposits): FD and RD control accounts, interest accrued not yet
+# credited (month-end accrual), and tax deducted at source (s.194A) owed to the government
+FIXED_DEPOSITS = "2312"
+RECURRING_DEPOSITS = "2313"
+DEPOSIT_INTEREST_PAYABLE = "2314"
+TDS_PAYABLE = "2315"
 # loans (bankcore/loans): receivable interest, GST on fees, the NPA interest reserve, provisions
 LOAN_INTEREST_RECEIVABLE = "1365"
 GST_PAYABLE = "2365"
@@ -88,6 +94,12 @@ STANDARD_CHART: tuple[GlSpec, ...] = (
     GlSpec(GATEWAY_SETTLEMENT, "Payment gateway settlement account", LedgerKind.ASSET, ASSETS, False),
     GlSpec(SUSPENSE, "Suspense: unreconciled gateway items", LedgerKind.LIABILITY, LIABILITIES, False),
     GlSpec(GATEWAY_CHARGES, "Payment gateway charges", LedgerKind.EXPENSE, EXPENSES, False),
+    # term deposits
+    GlSpec(FIXED_DEPOSITS, "Fixed deposits", LedgerKind.LIABILITY, LIABILITIES, True),
+    GlSpec(RECURRING_DEPOSITS, "Recurring deposits", LedgerKind.LIABILITY, LIABILITIES, True),
+    GlSpec(DEPOSIT_INTEREST_PAYABLE, "Interest accrued on term deposits, not yet credited", LedgerKind.LIABILITY,
+           LIABILITIES, False),
+    GlSpec(TDS_PAYABLE, "TDS payable (income tax deducted at source, s.194A)", LedgerKind.LIABILITY, LIABILITIES, False),
     # loans
     GlSpec(LOAN_INTEREST_RECEIVABLE, "Interest receivable on loans", LedgerKind.ASSET, ASSETS, False),
     GlSpec(GST_PAYABLE, "GST payable", LedgerKind.LIABILITY, LIABILITIES, False),

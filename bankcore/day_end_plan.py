@@ -12,6 +12,7 @@ import importlib
 
 DAY_END_MODULES: tuple[str, ...] = (
     "bankcore.payments.day_end",
+    "bankcore.deposits.day_end",
     "bankcore.loans.day_end",
     "bankcore.savings.day_end",
     "bankcore.reports.day_end",

@@ -11,7 +11,7 @@ import importlib
 import sys
 
 COMMANDS = [
-    "migrate", "import_berka", "verify", "balances", "calc", "create_admin", "serve", "demo", "business_date", "day_end",
+    "migrate", "import_berka", "verify", "balances", "deposits", "calc", "create_admin", "serve", "demo", "business_date", "day_end",
     "gateway_sim", "settlement", "report", "backup", "restore", "rotate_keys", "worker", "loans",
 ]
 

@@ -30,6 +30,7 @@ from graphql_api.mutations.withdraw_cash import withdraw_cash
 from graphql_api.notifications.schema import NotificationsMutation
 from graphql_api.loans.schema import LoansMutation
 from graphql_api.payments.schema import PaymentsMutation
+from graphql_api.deposits.schema import DepositsMutation
 from graphql_api.calendar.schema import CalendarMutation
 from graphql_api.instructions.schema import InstructionsMutation
 from graphql_api.policy import RootFieldPolicy
@@ -39,7 +40,8 @@ GUARD = [RootFieldPolicy]
 
 
 @strawberry.type
-class Mutation(PaymentsMutation, LoansMutation, CalendarMutation, SharesMutation, NotificationsMutation, InstructionsMutation):
+class Mutation(PaymentsMutation, LoansMutation, CalendarMutation, SharesMutation, NotificationsMutation, InstructionsMutation,
+               DepositsMutation):
     sign_in_with_password = strawberry.mutation(resolver=sign_in_with_password, permission_classes=GUARD, description="Sign-in step one: login and password; answers a challenge for the one-time code. Rate limited; one answer for every wrong login or password.")
     sign_in_with_code = strawberry.mutation(resolver=sign_in_with_code, permission_classes=GUARD, description="Sign-in step two: the challenge token and the TOTP or sent code; answers the session tokens.")
     refresh_session = strawberry.mutation(resolver=refresh_session, permission_classes=GUARD, description="Trade a refresh token (once) for new session tokens.")

@@ -35,6 +35,7 @@ from graphql_api.queries_dashboards import DashboardQuery
 from graphql_api.scalars import SCALAR_MAP
 from graphql_api.loans.schema import LoansQuery
 from graphql_api.payments.schema import PaymentsQuery, PaymentsSubscription
+from graphql_api.deposits.schema import DepositsQuery
 from graphql_api.notifications.schema import NotificationsQuery, NotificationsSubscription
 import graphql_api.notifications.webhook_payloads  # noqa: F401,E402 - registers the webhook payload renderer
 from graphql_api.shares.schema import SharesQuery
@@ -79,6 +80,7 @@ class DocumentLimits(AddValidationRules):
 
 @strawberry.type
 class Query(CoreQuery, DashboardQuery, PaymentsQuery, LoansQuery, ReportsQuery, CalendarQuery, SharesQuery, NotificationsQuery,
+            DepositsQuery,
             InstructionsQuery):
     """The query root."""
 

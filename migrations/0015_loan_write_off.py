@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0014_loans'), ('bankcore', '0014_standing_instructions')]
+    dependencies = [('bankcore', '0015_standing_instructions')]
 
     initial = False
 

@@ -240,6 +240,7 @@ def run(demo: Demo, out: Path) -> None:
         shoot(driver, out, "member-add-money-paid", None, base, before=pay_on_checkout)
         shoot(driver, out, "member-send", "/member/send", base, wait="Recent payments")
         shoot(driver, out, "member-profile", "/member/profile", base, wait="Contact details")
+        shoot(driver, out, "member-instructions", "/member/instructions", base, wait="New standing instruction")
         driver.delete_all_cookies()
 
         def branch_window(d) -> None:  # noqa: ANN001
@@ -257,12 +258,18 @@ def run(demo: Demo, out: Path) -> None:
         wait_text(driver, "Deposit keyed to the wrong account")
         driver.delete_all_cookies()
 
+        def close_a_day(d) -> None:  # noqa: ANN001
+            if "Runs" in d.page_source and "No day-end has run yet." in d.page_source:
+                button(d, "Run day-end").click()
+                wait_text(d, "Business date now", timeout=120)
+
         for staff, pages in (
             ("demo-manager", (("manager-approvals", "/staff/approvals", "KYC approval"),
                               ("manager-branch", "/staff/branch", "Daily volume", branch_window))),
             ("demo-clerk", (("clerk-members", "/staff/clerk", "Name, member number or mobile"),)),
             ("demo-accountant", (("accountant-books", "/staff/books", "As of"),
-                                 ("accountant-payments", "/staff/payments", "Suspense ageing"))),
+                                 ("accountant-payments", "/staff/payments", "Suspense ageing"),
+                                 ("accountant-day-end", "/staff/day-end", "Runs", close_a_day))),
             ("demo-admin", (("admin", "/staff/admin", "Add a staff user"),)),
             ("demo-auditor", (("auditor-audit", "/staff/audit", "Hash chain"),)),
         ):

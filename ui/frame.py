@@ -44,6 +44,7 @@ MEMBER_NAV = (
     NavItem("/member/add-money", "Add money", "add_card", ("createPaymentOrder",)),
     NavItem("/member/send", "Send to another bank", "send", ("createPayout",)),
     NavItem("/member/statements", "Statements", "receipt_long"),
+    NavItem("/member/instructions", "Standing instructions", "event_repeat", ("standingInstructions", "createStandingInstruction")),
     NavItem("/member/loans", "Loans", "request_quote"),
     NavItem("/member/deposits", "Deposits", "savings"),
     NavItem("/member/profile", "Profile", "person"),
@@ -59,6 +60,9 @@ STAFF_NAV = (
     # every staff role has at least one report (clerks: KYC due; cashiers: the cash book)
     NavItem("/staff/reports", "Reports", "summarize"),
     NavItem("/staff/payments", "Gateway settlement", "account_balance", ("suspenseItems", "reconcileSettlement")),
+    NavItem("/staff/day-end", "Day-end", "event_available", ("dayEndRuns",)),
+    NavItem("/staff/instructions", "Standing instructions", "event_repeat", ("standingInstructions", "createStandingInstruction")),
+    NavItem("/staff/inoperative", "Inoperative accounts", "lock_clock", ("reactivateAccount",)),
     NavItem("/staff/admin", "Administration", "admin_panel_settings", ("staffUsers", "createStaffUser")),
     NavItem("/staff/audit", "Audit trail", "policy", ("auditEvents", "auditChainStatus")),
     NavItem("/staff/webhooks", "Partner webhooks", "webhook", ("webhooks", "webhookCreate")),
@@ -132,6 +136,8 @@ def shell(api: Api, title: str, *, audience: str, needs: tuple[str, ...] = ()) -
         ui.button(icon="menu", on_click=lambda: drawer.toggle()).props("flat round dense color=white").mark("menu")
         ui.label(BANK_NAME).classes("text-lg font-semibold tracking-wide")
         ui.space()
+        if api.kind == "staff":
+            _business_date_label(api)
         ui.label(_who(api)).classes("text-sm opacity-90 hidden sm:block").mark("who")
         bell(api)
         language_menu(api)
@@ -159,6 +165,28 @@ def shell(api: Api, title: str, *, audience: str, needs: tuple[str, ...] = ()) -
         refusal(_("This page is not available for your role."))
         return False
     return True
+
+
+def _business_date_label(api: Api) -> None:
+    """The bank's business date in the staff header (not the wall clock: day-end moves it)."""
+    label = ui.label("").classes("text-xs sm:text-sm opacity-90 whitespace-nowrap").mark("business-date")
+
+    async def fill() -> None:
+        try:
+            label.text = _("Business date {day}").format(day=fmt.day(await business_date(api)))
+        except (SignedOut, ApiError):
+            pass  # the page itself handles a dead session
+
+    ui.timer(0, fill, once=True)
+
+
+async def business_date(api: Api) -> date:
+    """The bank's business date, for pages that count "the last N days" back from it.
+
+    Raises ``SignedOut`` / ``ApiError`` as ``Api.run`` does.
+    """
+    data = await api.run("query BusinessDate { businessDate }")
+    return date.fromisoformat(data["businessDate"])
 
 
 def _who(api: Api) -> str:

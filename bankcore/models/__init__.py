@@ -79,6 +79,20 @@ from bankcore.models.payments import (
 )
 # API edge (issue 8): rate limits shared by instances
 from bankcore.models.ratelimit import RateLimitHit
+# term deposits (issue 12)
+from bankcore.models.deposit import (
+    DepositInterestCredit,
+    DepositKind,
+    DepositLien,
+    DepositProduct,
+    DepositRate,
+    DepositStatus,
+    InterestPayout,
+    LienStatus,
+    MaturityInstruction,
+    TdsDeclaration,
+    TermDeposit,
+)
 # share capital, dividends and the year-end close (issue 12)
 from bankcore.models.shares import (
     CertificateStatus,
@@ -174,6 +188,18 @@ __all__ = [
     "SuspenseStatus",
     # API edge (issue 8)
     "RateLimitHit",
+    # term deposits (issue 12)
+    "DepositInterestCredit",
+    "DepositKind",
+    "DepositLien",
+    "DepositProduct",
+    "DepositRate",
+    "DepositStatus",
+    "InterestPayout",
+    "LienStatus",
+    "MaturityInstruction",
+    "TdsDeclaration",
+    "TermDeposit",
     # share capital, dividends and the year-end close (issue 12)
     "CertificateStatus",
     "DividendDeclaration",

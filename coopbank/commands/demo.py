@@ -143,6 +143,26 @@ async def _products(currency: str) -> None:
     if not await Product.filter(code="SB").exists():
         await create_product(code="SB", name="Savings", kind=ProductKind.SAVINGS, currency=currency,
                              interest_rate_bps=350, min_balance_minor=100_000)
+    await _deposit_products(currency)
+
+
+async def _deposit_products(currency: str) -> None:
+    """A fixed deposit product whose chart covers 7 days to 10 years (12 months at 7.00 %) and a recurring one."""
+    from datetime import date
+
+    from bankcore.deposits.products import ChartLine, create_deposit_product
+    from bankcore.models import DepositKind, DepositProduct
+
+    chart = (ChartLine(7, 45, 350), ChartLine(46, 179, 550), ChartLine(180, 364, 625), ChartLine(365, 729, 700),
+             ChartLine(730, 1094, 675), ChartLine(1095, 3660, 650))
+    since = date(1990, 1, 1)  # before the Berka data's first day
+    if not await DepositProduct.filter(code="FD").exists():
+        await create_deposit_product(code="FD", name="Fixed deposit", kind=DepositKind.FIXED, currency=currency,
+                                     rate_chart=chart, effective_from=since, min_amount_minor=1_000_00)
+    if not await DepositProduct.filter(code="RD").exists():
+        await create_deposit_product(code="RD", name="Recurring deposit", kind=DepositKind.RECURRING, currency=currency,
+                                     rate_chart=chart[2:], effective_from=since, min_amount_minor=100_00,
+                                     min_tenure_months=6)
 
 
 async def _staff() -> list[Credential]:

@@ -55,9 +55,8 @@ async def account_page(request: Request, number: str) -> RedirectResponse | None
     return None
 
 
-def default_period(today: date | None = None) -> tuple[date, date]:
-    """The last twelve months, ending today."""
-    today = today or date.today()
+def default_period(today: date) -> tuple[date, date]:
+    """The last twelve months, ending ``today`` (the bank's business date, not the wall clock)."""
     return today - timedelta(days=365), today
 
 
@@ -68,7 +67,8 @@ class AccountView:
         self.cursors: list[str | None] = [None]  # cursor of each page shown so far, for "previous"
 
     async def draw(self) -> None:
-        start, end = default_period()
+        self.today = await frame.business_date(self.api)
+        start, end = default_period(self.today)
         self.head = ui.column().classes("w-full gap-1")
         self.payments = ui.column().classes("w-full gap-2")
         with ui.row().classes("w-full items-end gap-2"):
@@ -90,7 +90,7 @@ class AccountView:
     async def all_history(self) -> None:
         if getattr(self, "opened_on", None):
             self.from_input.value = fmt.day(self.opened_on)
-            self.to_input.value = fmt.day(date.today())
+            self.to_input.value = fmt.day(self.today)
             await self.filter()
 
     async def next(self) -> None:

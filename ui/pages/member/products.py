@@ -1,4 +1,4 @@
-"""Loans and deposits: the places are there; they fill as those products come to the bank."""
+"""Loans: the member's loan accounts (deposits have their own page, ui/pages/member/deposits.py)."""
 
 from __future__ import annotations
 
@@ -40,14 +40,3 @@ async def draw_loans(api: Api) -> None:
             ui.label(_('Since {0} · {1}').format(fmt.day(loan['openedOn']), loan['status'].lower())).classes("text-xs text-slate-500")
             ui.button(_("History"), on_click=lambda n=loan["number"]: ui.navigate.to(f"/member/accounts/{n}")).props(
                 "flat dense")
-
-
-@ui.page("/member/deposits")
-async def deposits_page(request: Request) -> RedirectResponse | None:
-    api = await frame.signed_in(request)
-    if api is None:
-        return frame.to_sign_in()
-    if frame.shell(api, _("Deposits"), audience=frame.MEMBER):
-        with frame.body():
-            frame.empty(_("Fixed and recurring deposits will show here when the bank offers them online."))
-    return None

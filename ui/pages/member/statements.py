@@ -92,7 +92,7 @@ class StatementForm:
             frame.empty(_("You hold no accounts yet."))
             return
         options = {a["number"]: f"{a['product']['name']} {a['number']}" for a in accounts}
-        today = date.today()
+        today = await frame.business_date(self.api)  # "the last 90 days" count back from the business date
         with ui.card().classes("w-full max-w-xl"):
             self.account = ui.select(options, value=self.preselect if self.preselect in options else next(iter(options)),
                                      label=_("Account")).props("outlined").classes("w-full").mark("account")

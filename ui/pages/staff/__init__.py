@@ -4,4 +4,5 @@ pages the API's policy lets it use."""
 from ui.pages.staff import admin, approvals, audit, books, branch, cashier, clerk  # noqa: F401
 from ui.pages.staff import payments  # noqa: F401
 from ui.pages.staff import reports  # noqa: F401
+from ui.pages.staff import day_end, inoperative, instructions  # noqa: F401
 from ui.pages.staff import webhooks  # noqa: F401  (partners' webhooks, issue 13)

@@ -1,0 +1,158 @@
+"""Root fields of the deposits domain: ``DepositsQuery``, ``DepositsMutation``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import strawberry
+from strawberry import relay
+
+from bankcore.calendar.business_date import business_date
+from bankcore.deposits.closing import premature_terms
+from bankcore.deposits.service import active_lien_minor
+from bankcore.models import DepositInterestCredit, DepositProduct, DepositStatus, Member, TermDeposit
+from graphql_api.context import Context
+from graphql_api.deposits.mutations._common import member_id_of
+from graphql_api.deposits.mutations.close_deposit_prematurely import close_deposit_prematurely
+from graphql_api.deposits.mutations.create_deposit_product import create_deposit_product
+from graphql_api.deposits.mutations.open_fixed_deposit import open_fixed_deposit
+from graphql_api.deposits.mutations.open_recurring_deposit import open_recurring_deposit
+from graphql_api.deposits.mutations.record_tds_declaration import record_tds_declaration
+from graphql_api.deposits.mutations.set_deposit_rate_chart import set_deposit_rate_chart
+from graphql_api.deposits.mutations.set_maturity_instruction import set_maturity_instruction
+from graphql_api.deposits.types import (
+    DepositClosureQuoteType,
+    DepositProductType,
+    DepositStatusEnum,
+    DepositType,
+    TdsRegisterRowType,
+    percent,
+)
+from graphql_api.pagination import decode_cursor, page_size
+from graphql_api.policy import RootFieldPolicy
+from graphql_api.queries import build_connection
+from graphql_api.types.money import MoneyType
+
+GUARD = [RootFieldPolicy]
+
+
+async def _visible(ctx: Context, number: str) -> TermDeposit | None:
+    compact = "".join((number or "").split()).upper()[:20]
+    deposit = await TermDeposit.get_or_none(number=compact)
+    member_id = member_id_of(ctx)
+    if deposit is None or (member_id is not None and deposit.member_id != member_id):
+        return None
+    return deposit
+
+
+@strawberry.type
+class DepositsQuery:
+    @strawberry.field(description="Fixed and recurring deposit products with their rate charts (active first).", permission_classes=GUARD)
+    async def deposit_products(self, active_only: bool = False) -> list[DepositProductType]:
+        query = DepositProduct.all()
+        if active_only:
+            query = query.filter(active=True)
+        return [DepositProductType.of(p) for p in await query.order_by("-active", "code")]
+
+    @strawberry.field(description="Deposits the caller may see (a member: their own), by number. `maturingWithinDays` lists "
+                      "active deposits maturing from the business date through that many days on, soonest first.",
+                      permission_classes=GUARD)
+    async def deposits(
+        self,
+        info: strawberry.Info[Context, None],
+        member_number: str | None = None,
+        status: DepositStatusEnum | None = None,
+        maturing_within_days: int | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[DepositType]:
+        limit = page_size(first)
+        today = await business_date()
+        query = TermDeposit.all()
+        member_id = member_id_of(info.context)
+        if member_id is not None:
+            query = query.filter(member_id=member_id)
+        if member_number:
+            query = query.filter(member__member_number=member_number.strip()[:20])
+        if status is not None:
+            query = query.filter(status=DepositStatus(status.value if hasattr(status, "value") else status))
+        cursor = decode_cursor("deposit", after)
+        if maturing_within_days is not None:
+            days = max(0, min(maturing_within_days, 3660))
+            query = query.filter(status=DepositStatus.ACTIVE, maturity_date__gte=today,
+                                 maturity_date__lte=today + timedelta(days=days))
+            if cursor:
+                when, _, number = cursor.partition("|")
+                query = query.filter(maturity_date__gte=when).exclude(maturity_date=when, number__lte=number)
+            rows = await query.order_by("maturity_date", "number").limit(limit + 1)
+            key = lambda d: f"{d.maturity_date.isoformat()}|{d.number}"  # noqa: E731
+        else:
+            if cursor:
+                query = query.filter(number__gt=cursor)
+            rows = await query.order_by("number").limit(limit + 1)
+            key = lambda d: d.number  # noqa: E731
+        nodes = [await DepositType.of(d, today) for d in rows]
+        for node, row in zip(nodes, rows, strict=True):
+            node._key = key(row)  # type: ignore[attr-defined]
+        return build_connection(nodes, limit, "deposit", lambda n: n._key, lambda n: n)
+
+    @strawberry.field(description="A deposit by number; null when unknown or not the caller's.", permission_classes=GUARD)
+    async def deposit(self, info: strawberry.Info[Context, None], number: str) -> DepositType | None:
+        found = await _visible(info.context, number)
+        return await DepositType.of(found, await business_date()) if found else None
+
+    @strawberry.field(description="What closing the deposit today would pay (the rate for the period run, less the penalty).",
+                      permission_classes=GUARD)
+    async def deposit_closure_quote(self, info: strawberry.Info[Context, None], number: str) -> DepositClosureQuoteType | None:
+        found = await _visible(info.context, number)
+        if found is None:
+            return None
+        today = await business_date()
+        rate, earned = await premature_terms(found, today)
+        principal = found.principal_minor * (found.instalments_paid if found.kind == "RECURRING" else 1)
+        closable = found.status == DepositStatus.ACTIVE and today < found.maturity_date and not await active_lien_minor(found.id)
+        return DepositClosureQuoteType(rate_percent=percent(rate), interest=MoneyType.minor(earned, found.currency),
+                                       payout=MoneyType.minor(principal + earned - (found.interest_paid_minor if found.payout != "CUMULATIVE" else 0), found.currency),
+                                       closable=closable)
+
+    @strawberry.field(description="The TDS register: every interest credit of a financial year (starting year, default the current) "
+                      "with the tax deducted, by date; `quarter` (1-4) narrows it to a quarter, `memberNumber` to a member.",
+                      permission_classes=GUARD)
+    async def tds_register(self, financial_year: int | None = None, quarter: int | None = None,
+                           member_number: str | None = None, only_deducted: bool = False) -> list[TdsRegisterRowType]:
+        from bankcore.deposits.periods import financial_year as fy_of
+
+        fy = financial_year or fy_of(await business_date())
+        query = DepositInterestCredit.filter(financial_year=fy)
+        if member_number:
+            query = query.filter(member__member_number=member_number.strip()[:20])
+        if only_deducted:
+            query = query.filter(tds_minor__gt=0)
+        rows = await query.order_by("credited_on", "id").limit(5000)
+        members = {m.id: m for m in await Member.filter(id__in={r.member_id for r in rows}).only("id", "member_number", "full_name")}
+        deposits = {d.id: d for d in await TermDeposit.filter(id__in={r.deposit_id for r in rows}).only("id", "number", "currency")}
+        out = []
+        for r in rows:
+            q = (r.credited_on.month - 4) % 12 // 3 + 1
+            if quarter is not None and q != quarter:
+                continue
+            d, m = deposits[r.deposit_id], members[r.member_id]
+            out.append(TdsRegisterRowType(member_number=m.member_number, member_name=m.full_name, pan_held=r.pan_held,
+                                          deposit_number=d.number, credited_on=r.credited_on,
+                                          interest=MoneyType.minor(r.interest_minor, d.currency),
+                                          tds=MoneyType.minor(r.tds_minor, d.currency), rate_percent=percent(r.rate_bps), quarter=q))
+        return out
+
+
+@strawberry.type
+class DepositsMutation:
+    create_deposit_product = strawberry.mutation(resolver=create_deposit_product, permission_classes=GUARD, description="Admin: a fixed or recurring deposit product with its rate chart, senior-citizen extra, penalties and limits.")
+    set_deposit_rate_chart = strawberry.mutation(resolver=set_deposit_rate_chart, permission_classes=GUARD, description="Admin: a new rate chart for deposits opened from a date on.")
+    open_fixed_deposit = strawberry.mutation(resolver=open_fixed_deposit, permission_classes=GUARD, description="Open a fixed deposit from the member's savings (members: their own, with a step-up code) or, at the counter, from cash. Idempotent per key. Answers the deposit's number.")
+    open_recurring_deposit = strawberry.mutation(resolver=open_recurring_deposit, permission_classes=GUARD, description="Open a recurring deposit: the first instalment now, the rest collected from savings by day-end. Idempotent per key.")
+    set_maturity_instruction = strawberry.mutation(resolver=set_maturity_instruction, permission_classes=GUARD, description="Change what happens to a fixed deposit at maturity.")
+    close_deposit_prematurely = strawberry.mutation(resolver=close_deposit_prematurely, permission_classes=GUARD, description="Close a deposit before maturity into savings, at the rate for the period run less the penalty; refused under lien.")
+    record_tds_declaration = strawberry.mutation(resolver=record_tds_declaration, permission_classes=GUARD, description="Record a member's Form 15G/15H for a financial year: no TDS on their deposit interest that year.")
+
+
+__all__ = ["DepositsMutation", "DepositsQuery"]

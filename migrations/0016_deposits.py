@@ -1,0 +1,138 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from bankcore.models.deposit import DepositKind, DepositStatus, InterestPayout, LienStatus, MaturityInstruction
+from tortoise.fields.base import OnDelete
+from tortoise import fields
+from tortoise.indexes import Index
+
+class Migration(migrations.Migration):
+    dependencies = [('bankcore', '0015_loan_write_off')]
+
+    initial = False
+
+    operations = [
+        ops.CreateModel(
+            name='DepositProduct',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('code', fields.CharField(unique=True, max_length=20)),
+                ('name', fields.CharField(max_length=100)),
+                ('kind', fields.CharEnumField(description='FIXED: FIXED\nRECURRING: RECURRING', enum_type=DepositKind, max_length=10)),
+                ('currency', fields.CharField(max_length=3)),
+                ('senior_extra_bps', fields.IntField(default=50, description='Extra rate for members aged 60 or more at opening')),
+                ('premature_penalty_bps', fields.IntField(default=100, description='Taken off the rate on premature closure')),
+                ('rd_missed_penalty_bps', fields.IntField(default=150, description='Charge on a late RD instalment, bps of it')),
+                ('min_amount_minor', fields.BigIntField(default=100000, description='Smallest principal (FD) or instalment (RD)')),
+                ('max_amount_minor', fields.BigIntField(null=True)),
+                ('min_tenure_months', fields.IntField(default=1)),
+                ('max_tenure_months', fields.IntField(default=120)),
+                ('payouts', fields.CharField(default='CUMULATIVE,MONTHLY,QUARTERLY', description='Interest payout options offered, comma-separated', max_length=40)),
+                ('active', fields.BooleanField(default=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'deposit_product', 'app': 'bankcore', 'pk_attr': 'id', 'table_description': 'A fixed or recurring deposit product: its limits, penalties and (in ``DepositRate``) its rate chart.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='DepositRate',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('product', fields.ForeignKeyField('bankcore.DepositProduct', source_field='product_id', db_constraint=True, to_field='id', related_name='rates', on_delete=OnDelete.RESTRICT)),
+                ('effective_from', fields.DateField()),
+                ('min_days', fields.IntField()),
+                ('max_days', fields.IntField(null=True)),
+                ('rate_bps', fields.IntField()),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'deposit_rate', 'app': 'bankcore', 'unique_together': (('product', 'effective_from', 'min_days'),), 'pk_attr': 'id', 'table_description': 'A rate-chart line: deposits of ``min_days``..``max_days`` (inclusive, null = no upper'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='TdsDeclaration',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('member', fields.ForeignKeyField('bankcore.Member', source_field='member_id', db_constraint=True, to_field='id', related_name='tds_declarations', on_delete=OnDelete.RESTRICT)),
+                ('financial_year', fields.IntField()),
+                ('form', fields.CharField(description='15G or 15H', max_length=3)),
+                ('received_on', fields.DateField()),
+                ('recorded_by', fields.CharField(max_length=100)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'tds_declaration', 'app': 'bankcore', 'unique_together': (('member', 'financial_year'),), 'pk_attr': 'id', 'table_description': 'A Form 15G (under 60) or 15H (60 or more) on record for a financial year: no TDS that year (s.197A).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='TermDeposit',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('number', fields.CharField(unique=True, max_length=20)),
+                ('kind', fields.CharEnumField(description='FIXED: FIXED\nRECURRING: RECURRING', enum_type=DepositKind, max_length=10)),
+                ('product', fields.ForeignKeyField('bankcore.DepositProduct', source_field='product_id', db_constraint=True, to_field='id', related_name='deposits', on_delete=OnDelete.RESTRICT)),
+                ('member', fields.ForeignKeyField('bankcore.Member', source_field='member_id', db_constraint=True, to_field='id', related_name='deposits', on_delete=OnDelete.RESTRICT)),
+                ('branch', fields.ForeignKeyField('bankcore.Branch', source_field='branch_id', db_constraint=True, to_field='id', related_name='deposits', on_delete=OnDelete.RESTRICT)),
+                ('ledger_account', fields.OneToOneField('bankcore.LedgerAccount', source_field='ledger_account_id', db_constraint=True, to_field='id', related_name='deposit', on_delete=OnDelete.RESTRICT)),
+                ('payout_account', fields.ForeignKeyField('bankcore.Account', source_field='payout_account_id', db_constraint=True, to_field='id', related_name='linked_deposits', on_delete=OnDelete.RESTRICT)),
+                ('currency', fields.CharField(max_length=3)),
+                ('principal_minor', fields.BigIntField()),
+                ('rate_bps', fields.IntField()),
+                ('senior_citizen', fields.BooleanField(default=False)),
+                ('tenure_months', fields.IntField()),
+                ('opened_on', fields.DateField()),
+                ('maturity_date', fields.DateField()),
+                ('payout', fields.CharEnumField(default=InterestPayout.CUMULATIVE, description='CUMULATIVE: CUMULATIVE\nMONTHLY: MONTHLY\nQUARTERLY: QUARTERLY', enum_type=InterestPayout, max_length=12)),
+                ('maturity_instruction', fields.CharEnumField(default=MaturityInstruction.CREDIT_SAVINGS, description='CREDIT_SAVINGS: CREDIT_SAVINGS\nRENEW_PRINCIPAL: RENEW_PRINCIPAL\nRENEW_ALL: RENEW_ALL', enum_type=MaturityInstruction, max_length=16)),
+                ('status', fields.CharEnumField(default=DepositStatus.ACTIVE, description='ACTIVE: ACTIVE\nMATURED: MATURED\nRENEWED: RENEWED\nCLOSED_PREMATURELY: CLOSED_PREMATURELY', enum_type=DepositStatus, max_length=20)),
+                ('closed_on', fields.DateField(null=True)),
+                ('last_payout_on', fields.DateField(null=True)),
+                ('interest_paid_minor', fields.BigIntField(default=0)),
+                ('tds_minor', fields.BigIntField(default=0)),
+                ('maturity_value_minor', fields.BigIntField(null=True, description='What was paid out at maturity or closure')),
+                ('instalments_paid', fields.IntField(default=0)),
+                ('missed_instalments', fields.IntField(default=0)),
+                ('penalty_minor', fields.BigIntField(default=0)),
+                ('renewed_from', fields.ForeignKeyField('bankcore.TermDeposit', source_field='renewed_from_id', null=True, db_constraint=True, to_field='id', related_name='renewals', on_delete=OnDelete.RESTRICT)),
+                ('opened_by', fields.CharField(max_length=100)),
+                ('idempotency_key', fields.CharField(null=True, unique=True, max_length=100)),
+                ('request_fingerprint', fields.CharField(null=True, max_length=64)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'term_deposit', 'app': 'bankcore', 'indexes': [Index(fields=['member_id'], name='term_deposit_member_idx'), Index(fields=['status', 'maturity_date'], name='term_deposit_status_maturity_idx')], 'pk_attr': 'id', 'table_description': "A member's fixed or recurring deposit."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='DepositInterestCredit',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('deposit', fields.ForeignKeyField('bankcore.TermDeposit', source_field='deposit_id', db_constraint=True, to_field='id', related_name='interest_credits', on_delete=OnDelete.RESTRICT)),
+                ('member', fields.ForeignKeyField('bankcore.Member', source_field='member_id', db_constraint=True, to_field='id', related_name='deposit_interest', on_delete=OnDelete.RESTRICT)),
+                ('financial_year', fields.IntField()),
+                ('credited_on', fields.DateField()),
+                ('interest_minor', fields.BigIntField()),
+                ('tds_minor', fields.BigIntField(default=0)),
+                ('rate_bps', fields.IntField(default=0, description='TDS rate applied (0 under the threshold or a 15G/15H)')),
+                ('pan_held', fields.BooleanField(default=True)),
+                ('entry_id', fields.BigIntField(null=True)),
+                ('reason', fields.CharField(description='payout, maturity, closure', max_length=20)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'deposit_interest_credit', 'app': 'bankcore', 'indexes': [Index(fields=['member_id', 'financial_year'], name='deposit_interest_member_fy_idx'), Index(fields=['credited_on'], name='deposit_interest_date_idx')], 'pk_attr': 'id', 'table_description': 'Interest credited or paid on a deposit and the TDS deducted from it: the s.194A base'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='DepositLien',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('deposit', fields.ForeignKeyField('bankcore.TermDeposit', source_field='deposit_id', db_constraint=True, to_field='id', related_name='liens', on_delete=OnDelete.RESTRICT)),
+                ('amount_minor', fields.BigIntField()),
+                ('reference', fields.CharField(description='What the lien secures, e.g. the loan account number', max_length=60)),
+                ('status', fields.CharEnumField(default=LienStatus.ACTIVE, description='ACTIVE: ACTIVE\nRELEASED: RELEASED', enum_type=LienStatus, max_length=10)),
+                ('marked_on', fields.DateField()),
+                ('marked_by', fields.CharField(max_length=100)),
+                ('released_on', fields.DateField(null=True)),
+                ('released_by', fields.CharField(null=True, max_length=100)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'deposit_lien', 'app': 'bankcore', 'indexes': [Index(fields=['deposit_id', 'status'], name='deposit_lien_deposit_idx')], 'pk_attr': 'id', 'table_description': 'A lien on a deposit (a loan against it): while ACTIVE the deposit cannot be closed.'},
+            bases=['Model'],
+        ),
+    ]

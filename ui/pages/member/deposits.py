@@ -1,0 +1,259 @@
+"""The member's fixed and recurring deposits: each with its maturity date and value, interest
+earned and TDS this financial year; open a fixed deposit from savings (confirmed with a
+one-time code), change the maturity instruction, close early (after a quote), download the advice.
+
+Opening sends ``openFixedDeposit`` with an idempotency key made when the confirmation was
+shown, so a retry (double click, a timeout, the code step) cannot open two deposits.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from ui import fmt, frame
+from ui.api import Api, ApiError, SignedOut
+from ui.deposit_advice_pdf import INSTRUCTION_TEXT, PAYOUT_TEXT, deposit_advice_pdf
+from ui.i18n import _
+from ui.pages.member.send_money import ask_code
+
+DEPOSIT_FIELDS = """number kind productName memberNumber principal { amount currency } ratePercent seniorCitizen
+  tenureMonths openedOn maturityDate maturityValue { amount currency } payout maturityInstruction status closedOn
+  balance { amount currency } payoutAccountNumber interestPaid { amount currency } tdsDeducted { amount currency }
+  interestThisYear { amount currency } tdsThisYear { amount currency } instalmentsPaid missedInstalments
+  lien { amount currency }"""
+
+MEMBER_DEPOSITS = """
+query MemberDeposits {
+  me { member { fullName memberNumber accounts { number status currency product { name kind } availableBalance { amount currency } } } }
+  deposits(first: 100) { edges { node { %s } } }
+  depositProducts(activeOnly: true) { code name kind currency payouts minTenureMonths maxTenureMonths
+    minimumAmount { amount currency } rateChart { minDays maxDays ratePercent } }
+}""" % DEPOSIT_FIELDS
+
+OPEN_FIXED_DEPOSIT = """
+mutation OpenFixedDeposit($input: OpenFixedDepositInput!) {
+  openFixedDeposit(input: $input) { number replayed userErrors { field code message } }
+}"""
+
+SET_INSTRUCTION = """
+mutation SetMaturityInstruction($input: SetMaturityInstructionInput!) {
+  setMaturityInstruction(input: $input) { deposit { maturityInstruction } userErrors { code message } }
+}"""
+
+CLOSURE_QUOTE = """
+query DepositClosureQuote($number: String!) {
+  depositClosureQuote(number: $number) { ratePercent interest { amount currency } payout { amount currency } closable }
+}"""
+
+CLOSE_DEPOSIT = """
+mutation CloseDepositPrematurely($input: CloseDepositPrematurelyInput!) {
+  closeDepositPrematurely(input: $input) { deposit { status } userErrors { code message } }
+}"""
+
+STATUS_TEXT = {"ACTIVE": "Active", "MATURED": "Matured", "RENEWED": "Renewed", "CLOSED_PREMATURELY": "Closed early"}
+
+
+@ui.page("/member/deposits")
+async def deposits_page(request: Request) -> RedirectResponse | None:
+    api = await frame.signed_in(request)
+    if api is None:
+        return frame.to_sign_in()
+    if frame.shell(api, _("Deposits"), audience=frame.MEMBER, needs=("deposits",)):
+        with frame.body() as column:
+            page = DepositsPage(api)
+            await frame.section(api, column, page.draw)
+    return None
+
+
+class DepositsPage:
+    def __init__(self, api: Api) -> None:
+        self.api = api
+        self.key: str | None = None
+
+    async def draw(self) -> None:
+        data = await self.api.run(MEMBER_DEPOSITS)
+        self.member = data["me"]["member"]
+        self.products = {p["code"]: p for p in data["depositProducts"] if p["kind"] == "FIXED"}
+        self.savings = {a["number"]: a for a in self.member["accounts"]
+                        if a["status"] == "ACTIVE" and a["product"]["kind"] != "LOAN"}
+        deposits = [e["node"] for e in data["deposits"]["edges"]]
+        with ui.row().classes("w-full items-center"):
+            ui.label(_("Your deposits")).classes("text-lg font-medium")
+            ui.space()
+            if self.products and self.savings:
+                ui.button(_("Open a fixed deposit"), icon="add", on_click=self.open_form).mark("open-fd")
+        self.form_box = ui.column().classes("w-full max-w-xl")
+        if not deposits:
+            frame.empty(_("You have no deposits yet."))
+        active = [d for d in deposits if d["status"] == "ACTIVE"]
+        ended = [d for d in deposits if d["status"] != "ACTIVE"]
+        with ui.row().classes("w-full gap-3"):
+            for d in active + ended:
+                self.card(d)
+
+    def card(self, d: dict) -> None:
+        with ui.card().classes("w-full sm:w-[22rem]").mark(f"deposit {d['number']}"):
+            with ui.row().classes("w-full items-center no-wrap"):
+                ui.label(f"{d['productName']}").classes("font-medium")
+                ui.space()
+                ui.badge(_(STATUS_TEXT.get(d["status"], d["status"])),
+                         color="positive" if d["status"] == "ACTIVE" else "grey").mark("status")
+            ui.label(d["number"]).classes("text-xs text-slate-500")
+            with ui.grid(columns=2).classes("w-full gap-x-3 gap-y-0 text-sm"):
+                amount_label = _("Amount") if d["kind"] == "FIXED" else _("Instalment")
+                for label, value in (
+                    (amount_label, fmt.money_of(d["principal"])),
+                    (_("Rate"), f"{d['ratePercent']} %" + (" · " + _("senior") if d["seniorCitizen"] else "")),
+                    (_("Opened"), fmt.day(d["openedOn"])),
+                    (_("Matures"), fmt.day(d["maturityDate"])),
+                    (_("Maturity value"), fmt.money_of(d["maturityValue"])),
+                    (_("Interest this year"), fmt.money_of(d["interestThisYear"])),
+                    (_("TDS this year"), fmt.money_of(d["tdsThisYear"])),
+                    (_("Payout"), _(PAYOUT_TEXT.get(d["payout"], d["payout"]))),
+                ):
+                    ui.label(label).classes("text-slate-500")
+                    ui.label(value).mark(f"field {label}")
+                if d["kind"] == "RECURRING":
+                    ui.label(_("Instalments")).classes("text-slate-500")
+                    ui.label(f"{d['instalmentsPaid']} / {d['tenureMonths']}" +
+                             (f" · {d['missedInstalments']} " + _("missed") if d["missedInstalments"] else ""))
+            if d["lien"]["amount"] not in ("0", "0.00"):
+                ui.label(_("Under lien for a loan: {amount}").format(amount=fmt.money_of(d["lien"]))).classes(
+                    "text-sm text-amber-800")
+            with ui.row().classes("w-full gap-1"):
+                ui.button(_("Advice"), icon="picture_as_pdf", on_click=lambda d=d: self.advice(d)).props(
+                    "flat dense").mark("advice")
+                if d["status"] == "ACTIVE":
+                    if d["kind"] == "FIXED":
+                        ui.select({k: _(v) for k, v in INSTRUCTION_TEXT.items()}, value=d["maturityInstruction"],
+                                  label=_("At maturity"),
+                                  on_change=lambda e, n=d["number"]: self.set_instruction(n, e.value)).props(
+                            "dense outlined").classes("w-full").mark("instruction")
+                    ui.button(_("Close early"), icon="cancel", on_click=lambda n=d["number"]: self.close(n)).props(
+                        "flat dense color=negative").mark("close")
+
+    def advice(self, d: dict) -> None:
+        content = deposit_advice_pdf(d, bank=frame.BANK_NAME, member_name=self.member["fullName"])
+        ui.download.content(content, f"deposit-advice-{d['number']}.pdf", media_type="application/pdf")
+
+    async def set_instruction(self, number: str, value: str) -> None:
+        data = await frame.call(self.api, SET_INSTRUCTION, on_error=lambda m: ui.notify(m, type="negative"),
+                                input={"depositNumber": number, "maturityInstruction": value})
+        if data is None:
+            return
+        errors = data["setMaturityInstruction"]["userErrors"]
+        ui.notify(errors[0]["message"] if errors else _("Saved: at maturity, {what}.").format(
+            what=_(INSTRUCTION_TEXT[value]).lower()), type="negative" if errors else "positive")
+
+    async def close(self, number: str) -> None:
+        data = await frame.call(self.api, CLOSURE_QUOTE, on_error=lambda m: ui.notify(m, type="negative"), number=number)
+        if data is None or data["depositClosureQuote"] is None:
+            return
+        quote = data["depositClosureQuote"]
+        with ui.dialog() as dialog, ui.card().classes("w-80").mark("close-dialog"):
+            ui.label(_("Close {number} early?").format(number=number)).classes("text-lg font-medium")
+            if not quote["closable"]:
+                ui.label(_("This deposit cannot be closed now (it is under lien or not active).")).classes("text-sm")
+            else:
+                ui.label(_("Rate for the period run, less the penalty: {rate} %").format(rate=quote["ratePercent"])).classes("text-sm")
+                ui.label(_("You receive about {amount} in savings (before any TDS).").format(
+                    amount=fmt.money_of(quote["payout"]))).classes("text-sm").mark("quote")
+            with ui.row().classes("w-full justify-end"):
+                ui.button(_("Keep it"), on_click=lambda: dialog.submit(False)).props("flat")
+                if quote["closable"]:
+                    ui.button(_("Close deposit"), on_click=lambda: dialog.submit(True)).props("color=negative").mark("close-confirm")
+        confirmed = await dialog
+        dialog.delete()
+        if not confirmed:
+            return
+        result = await frame.call(self.api, CLOSE_DEPOSIT, on_error=lambda m: ui.notify(m, type="negative"),
+                                  input={"depositNumber": number, "idempotencyKey": f"close-{uuid.uuid4()}"})
+        if result is None:
+            return
+        errors = result["closeDepositPrematurely"]["userErrors"]
+        if errors:
+            ui.notify(errors[0]["message"], type="negative")
+            return
+        ui.notify(_("Closed. The money is in your savings account."), type="positive")
+        ui.navigate.to("/member/deposits")
+
+    def open_form(self) -> None:
+        self.form_box.clear()
+        self.key = None
+        with self.form_box, ui.card().classes("w-full").mark("fd-form"):
+            ui.label(_("Open a fixed deposit")).classes("text-lg font-medium")
+            self.source = ui.select({n: f"{a['product']['name']} {n} ({fmt.money_of(a['availableBalance'])})"
+                                     for n, a in self.savings.items()}, value=next(iter(self.savings)),
+                                    label=_("From")).props("outlined").classes("w-full").mark("fd-from")
+            self.product = ui.select({c: p["name"] for c, p in self.products.items()}, value=next(iter(self.products)),
+                                     label=_("Product"), on_change=self._product_changed).props("outlined").classes(
+                "w-full").mark("fd-product")
+            self.chart = ui.label().classes("text-xs text-slate-500").mark("fd-chart")
+            self.amount = ui.input(_("Amount"), validation={_("Enter an amount like 100000"): lambda v: fmt.parse_amount(v) is not None}
+                                   ).props("outlined inputmode=decimal").classes("w-full").mark("fd-amount")
+            self.months = ui.number(_("Term in months"), value=12, min=1, max=120, step=1, format="%d").props(
+                "outlined").classes("w-full").mark("fd-months")
+            self.payout = ui.select({}, label=_("Interest")).props("outlined").classes("w-full").mark("fd-payout")
+            self.instruction = ui.select({k: _(v) for k, v in INSTRUCTION_TEXT.items()}, value="CREDIT_SAVINGS",
+                                         label=_("At maturity")).props("outlined").classes("w-full").mark("fd-instruction")
+            with ui.row().classes("w-full gap-2"):
+                self.open_button = ui.button(_("Open deposit"), icon="savings", on_click=lambda: self.submit()).mark("fd-submit")
+                ui.button(_("Cancel"), on_click=self.form_box.clear).props("flat")
+            self.message = ui.label().classes("text-sm").mark("fd-message")
+        self._product_changed()
+
+    def _product_changed(self) -> None:
+        product = self.products[self.product.value]
+        self.payout.options = {p: _(PAYOUT_TEXT[p]) for p in product["payouts"]}
+        self.payout.value = product["payouts"][0]
+        self.payout.update()
+        bands = ", ".join(f"{b['minDays']}–{b['maxDays'] or '…'} {_('days')}: {b['ratePercent']} %" for b in product["rateChart"])
+        self.chart.text = _("Rates: {bands}. Minimum {minimum}.").format(bands=bands, minimum=fmt.money_of(product["minimumAmount"]))
+        self.key = None
+
+    async def submit(self, step_up: tuple[str, str] | None = None) -> None:
+        amount = fmt.parse_amount(self.amount.value)
+        if amount is None or amount <= 0:
+            self.message.text = _("Enter the amount to deposit.")
+            self.message.classes(replace="text-sm text-red-700")
+            return
+        product = self.products[self.product.value]
+        self.key = self.key or f"fd-{uuid.uuid4()}"
+        fields = {"fromAccountNumber": self.source.value, "productCode": product["code"],
+                  "principal": {"amount": str(amount), "currency": product["currency"]},
+                  "tenureMonths": int(self.months.value or 0), "payout": self.payout.value,
+                  "maturityInstruction": self.instruction.value, "idempotencyKey": self.key}
+        if step_up is not None:
+            fields["stepUp"] = {"challengeToken": step_up[0], "code": step_up[1]}
+        self.open_button.disable()
+        try:
+            data = await self.api.run(OPEN_FIXED_DEPOSIT, input=fields)
+        except SignedOut:
+            frame.leave("expired")
+            return
+        except ApiError as exc:
+            self.message.text = exc.for_person() + " " + _("You can press Open again: it will not open two deposits.")
+            self.message.classes(replace="text-sm text-red-700")
+            self.open_button.enable()
+            return
+        payload = data["openFixedDeposit"]
+        codes = [e["code"] for e in payload["userErrors"]]
+        if "STEP_UP_REQUIRED" in codes and step_up is None:
+            entered = await ask_code(self.api)
+            if entered is not None:
+                await self.submit(entered)
+            else:
+                self.open_button.enable()
+            return
+        if payload["userErrors"]:
+            self.message.text = " ".join(e["message"] for e in payload["userErrors"])
+            self.message.classes(replace="text-sm text-red-700")
+            self.open_button.enable()
+            self.key = None if "IDEMPOTENCY_CONFLICT" in codes else self.key
+            return
+        ui.notify(_("Deposit {number} opened.").format(number=payload["number"]), type="positive")
+        ui.navigate.to("/member/deposits")
