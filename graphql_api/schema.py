@@ -33,6 +33,9 @@ from graphql_api.mutations_root import Mutation
 from graphql_api.queries import CoreQuery
 from graphql_api.queries_dashboards import DashboardQuery
 from graphql_api.scalars import SCALAR_MAP
+from graphql_api.counter.schema import CounterQuery
+from graphql_api.transfers.schema import TransfersQuery
+from graphql_api.settings.schema import SettingsQuery
 from graphql_api.loans.schema import LoansQuery
 from graphql_api.payments.schema import PaymentsQuery, PaymentsSubscription
 from graphql_api.deposits.schema import DepositsQuery
@@ -80,8 +83,7 @@ class DocumentLimits(AddValidationRules):
 
 @strawberry.type
 class Query(CoreQuery, DashboardQuery, PaymentsQuery, LoansQuery, ReportsQuery, CalendarQuery, SharesQuery, NotificationsQuery,
-            DepositsQuery,
-            InstructionsQuery):
+            DepositsQuery, InstructionsQuery, CounterQuery, TransfersQuery, SettingsQuery):
     """The query root."""
 
 

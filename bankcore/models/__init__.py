@@ -9,6 +9,7 @@ from bankcore.models.account import Account, AccountHolder, AccountStatus, Holde
 from bankcore.models.audit import AuditLog, AuditOutcome
 from bankcore.models.approval import ApprovalKind, ApprovalRequest, ApprovalStatus
 from bankcore.models.branch import Branch
+from bankcore.models.counter import DrawerStatus, TellerDrawer
 from bankcore.models.calendar import BankCalendar, DayEndRun, DayEndStatus, DayEndStepRun
 from bankcore.models.identity import (
     ApiClient,
@@ -24,6 +25,7 @@ from bankcore.models.identity import (
     StaffUser,
 )
 from bankcore.models.ledger import EntryType, JournalEntry, LedgerAccount, LedgerKind, Posting, Side
+from bankcore.models.member import Gender, KycDocument, KycDocumentType, KycStatus, Member, RiskCategory
 from bankcore.models.loan import (
     BerkaLoanStatus,
     DisburseTo,
@@ -34,7 +36,6 @@ from bankcore.models.loan import (
     LoanProduct,
     LoanStatus,
 )
-from bankcore.models.member import Gender, KycDocument, KycDocumentType, KycStatus, Member
 from bankcore.models.notification import (
     DeliveryChannel,
     DeliveryStatus,
@@ -176,6 +177,9 @@ __all__ = [
     "Hold",
     "HoldStatus",
     "Payee",
+    "RiskCategory",
+    "TellerDrawer",
+    "DrawerStatus",
     "PayeeKind",
     "PaymentOrder",
     "PaymentOrderStatus",

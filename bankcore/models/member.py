@@ -17,6 +17,14 @@ class KycStatus(StrEnum):
     REJECTED = "rejected"
 
 
+class RiskCategory(StrEnum):
+    """KYC risk category: sets how often KYC is renewed (RBI KYC Master Direction s.38)."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
 class KycDocumentType(StrEnum):
     PAN = "pan"
     AADHAAR = "aadhaar"
@@ -50,6 +58,10 @@ class Member(Model):
     source_ref = fields.CharField(max_length=60, unique=True, null=True)
     registered_by = fields.CharField(max_length=100, null=True, description="Staff actor who registered the member (the KYC maker)")
     kyc_verified_by = fields.CharField(max_length=100, null=True, description="Staff actor who approved KYC (the checker)")
+    kyc_verified_on = fields.DateField(null=True, description="Business date KYC was last verified")
+    kyc_rejection_reason = fields.CharField(max_length=255, null=True, description="Why the checker rejected KYC")
+    risk_category = fields.CharEnumField(RiskCategory, max_length=6, default=RiskCategory.LOW, db_default="low")
+    re_kyc_due_on = fields.DateField(null=True, description="When KYC must be renewed (verified date + years by risk)")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -71,6 +83,11 @@ class KycDocument(Model):
     reference_masked = fields.CharField(max_length=40, description="Document number, masked")
     issued_on = fields.DateField(null=True)
     expires_on = fields.DateField(null=True)
+    storage_key = fields.CharField(max_length=120, null=True, description="Where the scan lives in the document store")
+    content_type = fields.CharField(max_length=40, null=True, description="Detected from the content, not the name")
+    size_bytes = fields.IntField(null=True)
+    file_name = fields.CharField(max_length=120, null=True)
+    uploaded_by = fields.CharField(max_length=100, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

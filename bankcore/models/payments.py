@@ -75,12 +75,17 @@ class GatewayEvent(Model):
 
 
 class PayeeKind(StrEnum):
+    INTERNAL = "internal"  # an account of this bank (member transfer), by its 12-digit number
     BANK_ACCOUNT = "bank_account"
     VPA = "vpa"
 
 
 class Payee(Model):
-    """A member's saved beneficiary at another bank: IFSC and account number, or a UPI address."""
+    """A member's saved beneficiary: an account of this bank (INTERNAL, ``account_number``), or
+    at another bank: IFSC and account number (BANK_ACCOUNT), or a UPI address (VPA).
+
+    ``created_at`` starts the cooling period in which transfers to a new payee have a lower limit.
+    """
 
     id = fields.BigIntField(primary_key=True)
     member = fields.ForeignKeyField("bankcore.Member", related_name="payees", on_delete=fields.RESTRICT)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from bankcore.chart import CASH
+from bankcore.counter import rules
+from bankcore.counter.drawer import require_open_drawer
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.ledger.entry import EntryDraft, credit, debit, request_fingerprint
-from bankcore.ledger.posting import PostedEntry, post_entry
+from bankcore.ledger.posting import Effects, PostedEntry, post_entry
 from bankcore.models import EntryType, JournalEntry, Posting, Side
 from bankcore.money import Money
 from bankcore.services._lookup import get_account, get_accounts, gl_account_id
@@ -44,16 +46,20 @@ async def deposit_cash(
     narration: str | None = None,
     value_date: date | None = None,
     idempotency_key: str | None = None,
+    form60: bool = False,
 ) -> PostedEntry:
     """Cash paid in at the counter: Dr cash in hand, Cr the member's account.
 
-    ``amount`` must be positive and in the account's currency. Raises ``DomainError``
+    ``amount`` must be positive and in the account's currency. ``form60`` records that the
+    depositor, who has no PAN on record, signed a Form 60 declaration (rule 114B). The
+    counter's rules apply (``bankcore.counter.rules``). Raises ``DomainError``
     (``INVALID_AMOUNT``, ``CURRENCY_MISMATCH``, ``NOT_FOUND``, ``ACCOUNT_NOT_ACTIVE``,
+    ``LOAN_ACCOUNT_CASH``, ``PAN_REQUIRED``, ``CASH_LIMIT_EXCEEDED``, ``DRAWER_NOT_OPEN``,
     ``IDEMPOTENCY_CONFLICT`` and the rest of ``post_entry``'s codes).
     """
     return await _cash_at_counter(
         EntryType.CASH_DEPOSIT, account_number=account_number, amount=amount, initiator=initiator,
-        narration=narration, value_date=value_date, idempotency_key=idempotency_key,
+        narration=narration, value_date=value_date, idempotency_key=idempotency_key, form60=form60,
     )
 
 
@@ -68,7 +74,8 @@ async def withdraw_cash(
 ) -> PostedEntry:
     """Cash paid out at the counter: Dr the member's account, Cr cash in hand.
 
-    Refused with ``INSUFFICIENT_FUNDS`` if it would take the account below its floor;
+    Refused with ``INSUFFICIENT_FUNDS`` (or ``MIN_BALANCE``) if it would take the account
+    below its floor, ``LOAN_ACCOUNT_CASH`` on a loan account (cash never leaves a loan);
     other codes as ``deposit_cash``.
     """
     return await _cash_at_counter(
@@ -86,14 +93,28 @@ async def _cash_at_counter(
     narration: str | None,
     value_date: date | None,
     idempotency_key: str | None,
+    form60: bool = False,
 ) -> PostedEntry:
     """Cash in (Dr cash, Cr account) or out (Dr account, Cr cash) of a member's account."""
     _check_key(idempotency_key)
     account = await get_account(account_number)
     currency = account.currency
     _check_amount(amount, currency)
-    cash = await gl_account_id(CASH, currency)
     paid_in = entry_type is EntryType.CASH_DEPOSIT
+    depositor = await rules.depositor_of(account.id)
+    rules.refuse_loan_cash(depositor.product_kind, paid_in=paid_in)
+    await require_open_drawer(initiator)
+    effects = None
+    if paid_in:
+        on_form60 = await rules.check_pan(depositor, amount, form60=form60)
+        handler = rules.loan_cash_repayment()
+        if depositor.product_kind == "loan" and handler is not None:
+            return await handler(account_number=account.number, amount=amount, initiator=initiator,
+                                 narration=narration, idempotency_key=idempotency_key)
+        effects = rules.per_person_limit_effect(depositor.member_id, currency)
+        if on_form60:
+            narration = f"{_narration(narration, 'Cash deposit')} (Form 60)"
+    cash = await gl_account_id(CASH, currency)
     debit_id, credit_id = (cash, account.ledger_account_id) if paid_in else (account.ledger_account_id, cash)
     draft = EntryDraft(
         entry_type=entry_type,
@@ -106,7 +127,7 @@ async def _cash_at_counter(
             {"op": entry_type.value, "account": account.number, "amount": amount.amount_minor, "currency": currency}
         ),
     )
-    return await post_entry(draft)
+    return await post_entry(draft, effects=effects)
 
 
 async def transfer_funds(
@@ -118,12 +139,18 @@ async def transfer_funds(
     narration: str | None = None,
     value_date: date | None = None,
     idempotency_key: str | None = None,
+    effects: Effects | None = None,
 ) -> PostedEntry:
     """Move ``amount`` between two accounts of the bank: Dr payer, Cr payee.
 
+    ``narration`` is a remark: it is added to, never replaces, the narration both sides
+    see (``Transfer <payer> to <payee>: <remark>``), so a payer cannot dress a transfer up
+    as something else on the receiver's statement. ``effects`` run in the posting's
+    transaction (e.g. a member's limits, ``bankcore.transfers.member``).
     Raises ``DomainError``: ``SAME_ACCOUNT``, ``CURRENCY_MISMATCH`` (accounts or amount
     in different currencies), ``INSUFFICIENT_FUNDS``, ``ACCOUNT_NOT_ACTIVE``,
-    ``NOT_FOUND``, ``INVALID_ACCOUNT_NUMBER``, ``IDEMPOTENCY_CONFLICT``.
+    ``NOT_FOUND``, ``INVALID_ACCOUNT_NUMBER``, ``IDEMPOTENCY_CONFLICT``, and whatever
+    ``effects`` raise.
     """
     _check_key(idempotency_key)
     found = await get_accounts({"from_account_number": from_account_number, "to_account_number": to_account_number})
@@ -137,7 +164,7 @@ async def transfer_funds(
     draft = EntryDraft(
         entry_type=EntryType.TRANSFER,
         value_date=value_date,
-        narration=_narration(narration, f"Transfer {payer.number} to {payee.number}"),
+        narration=_transfer_narration(payer.number, payee.number, narration),
         initiator=initiator,
         postings=(
             debit(payer.ledger_account_id, amount.amount_minor, currency),
@@ -154,7 +181,15 @@ async def transfer_funds(
             }
         ),
     )
-    return await post_entry(draft)
+    return await post_entry(draft, effects=effects)
+
+
+def _transfer_narration(payer: str, payee: str, remark: str | None) -> str:
+    base = f"Transfer {payer} to {payee}"
+    remark = " ".join((remark or "").split())
+    if len(remark) > 200:
+        raise DomainError(ErrorCode.INVALID_INPUT, "a remark has at most 200 characters", field="narration")
+    return f"{base}: {remark}" if remark else base
 
 
 async def reverse_entry(

@@ -15,6 +15,7 @@ class DepositCashInput:
     amount: MoneyInput = strawberry.field(description="Positive amount in the account's currency.")
     idempotency_key: str = strawberry.field(description="Unique per attempt (1-100 characters); a retry with the same key and input returns the original entry.")
     narration: str | None = strawberry.field(default=None, description="Optional description (up to 255 characters).")
+    form60: bool = strawberry.field(default=False, description="The depositor has no PAN and signed a Form 60 declaration (needed above cash.pan_required_above_minor, rule 114B).")
 
 
 async def deposit_cash(info: strawberry.Info[Context, None], input: DepositCashInput) -> MoneyMovementPayload:
@@ -25,6 +26,7 @@ async def deposit_cash(info: strawberry.Info[Context, None], input: DepositCashI
             initiator=info.context.actor,
             narration=input.narration,
             idempotency_key=input.idempotency_key,
+            form60=input.form60,
         )
         return await movement_payload(posted, posted_account(input.account_number))
 

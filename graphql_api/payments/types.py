@@ -29,7 +29,8 @@ PaymentPurposeEnum = strawberry.enum(PaymentPurpose, name="PaymentPurpose",
 PaymentOrderStatusEnum = strawberry.enum(PaymentOrderStatus, name="PaymentOrderStatus",
                                          description="CREATED, ATTEMPTED (a payment tried), FAILED (last attempt failed), PAID (credited).")
 HoldStatusEnum = strawberry.enum(HoldStatus, name="HoldStatus", description="PENDING until POSTED, VOIDED or EXPIRED, once.")
-PayeeKindEnum = strawberry.enum(PayeeKind, name="PayeeKind", description="A bank account (IFSC + number) or a UPI address.")
+PayeeKindEnum = strawberry.enum(PayeeKind, name="PayeeKind",
+                                description="INTERNAL (an account of this bank), BANK_ACCOUNT (IFSC + number) or VPA (a UPI address).")
 PayoutModeEnum = strawberry.enum(PayoutMode, name="PayoutMode", description="NEFT, IMPS (bank accounts) or UPI (UPI addresses).")
 PayoutStatusEnum = strawberry.enum(PayoutStatus, name="PayoutStatus",
                                    description="HELD (money held, not yet accepted by the gateway), PROCESSING, PROCESSED "
@@ -86,11 +87,16 @@ class PayeeType:
     ifsc: str | None = strawberry.field(description="IFSC of the beneficiary's branch.")
     account_number_masked: str | None = strawberry.field(description="The beneficiary's account number, last 4 digits shown.")
     vpa: str | None = strawberry.field(description="UPI address.")
+    internal_account_number: str | None = strawberry.field(
+        description="INTERNAL payees: the account of this bank, in full (the member saved it; pass it to transferFunds).")
+    created_at: datetime = strawberry.field(description="When the payee was saved (starts the new-payee cooling period).")
 
     @classmethod
     def of(cls, p: Payee) -> PayeeType:
         masked = ("•" * max(len(p.account_number) - 4, 0) + p.account_number[-4:]) if p.account_number else None
-        return cls(id=strawberry.ID(str(p.id)), name=p.name, kind=p.kind, ifsc=p.ifsc, account_number_masked=masked, vpa=p.vpa)
+        internal = p.account_number if p.kind == PayeeKind.INTERNAL else None
+        return cls(id=strawberry.ID(str(p.id)), name=p.name, kind=p.kind, ifsc=p.ifsc, account_number_masked=masked, vpa=p.vpa,
+                   internal_account_number=internal, created_at=p.created_at)
 
 
 @strawberry.type(name="Payout", description="Money sent to another bank through the gateway.")

@@ -29,9 +29,9 @@ from bankcore.models import (
     StandingOrder,
 )
 from bankcore.verify import verify_ledger
-from tests.conftest import BERKA_DIR
+from tests.conftest import BERKA_DIR, needs_full_berka
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, needs_full_berka]
 
 
 def _file_balances() -> dict[int, int]:

@@ -6,7 +6,7 @@ from datetime import date
 
 from bankcore.berka.ordering import heuristic_key, posting_sequence, resolve_account, resolve_all, resolve_day
 from bankcore.berka.parse import Transaction, read_transactions
-from tests.conftest import BERKA_DIR
+from tests.conftest import BERKA_DIR, needs_full_berka
 
 D1 = date(1993, 1, 31)
 D2 = date(1993, 2, 1)
@@ -98,6 +98,7 @@ def test_posting_sequence_is_by_date_then_account_then_resolved_order() -> None:
     assert [r.row.trans_id for r in posting_sequence(orders.values())] == [1, 2, 9, 8]
 
 
+@needs_full_berka
 def test_every_account_of_the_real_file_chains() -> None:
     rows = list(read_transactions(BERKA_DIR / "trans.asc.gz"))
     orders = resolve_all(rows)

@@ -19,7 +19,7 @@ from bankcore.berka.parse import (
     read_transactions,
 )
 from bankcore.models import BerkaLoanStatus as LoanStatus, Gender, HolderRole, StatementFrequency
-from tests.conftest import BERKA_DIR
+from tests.conftest import BERKA_DIR, needs_full_berka
 
 
 @pytest.mark.parametrize(
@@ -114,6 +114,7 @@ def test_amount_that_is_not_a_number_names_the_line(tmp_path: Path) -> None:
         list(read_transactions(bad))
 
 
+@needs_full_berka
 def test_real_files_decode() -> None:
     data = read_all(BERKA_DIR)
     assert len(data.districts) == 77

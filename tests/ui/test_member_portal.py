@@ -80,7 +80,7 @@ async def test_transfer_to_another_member_with_confirmation(user: User) -> None:
     await user.should_see(marker="confirm-card")
     await user.should_see("₹250.50")
     user.find(marker="confirm").click()
-    await user.should_see("New balance ₹749.50")
+    await user.should_see("New balance ₹749.50", retries=30)
 
 
 async def test_transfer_above_the_available_balance_says_what_to_do(user: User) -> None:

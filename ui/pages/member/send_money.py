@@ -107,7 +107,7 @@ class SendMoney:
             return
         self.accounts = {a["number"]: a for a in data["me"]["member"]["accounts"]
                          if a["status"] == "ACTIVE" and a["product"]["kind"] != "LOAN"}
-        self.payees = {p["id"]: p for p in data["payees"]}
+        self.payees = {p["id"]: p for p in data["payees"] if p["kind"] != "INTERNAL"}  # INTERNAL: /member/transfer
         if not self.accounts:
             frame.empty(_("You have no active account to pay from."))
             return
@@ -193,7 +193,7 @@ class SendMoney:
                     return
                 fresh = await frame.call(self.api, SEND_MONEY)
                 if fresh:
-                    self.payees = {p["id"]: p for p in fresh["payees"]}
+                    self.payees = {p["id"]: p for p in fresh["payees"] if p["kind"] != "INTERNAL"}
                     self.payee.value = payload["payee"]["id"]
                     self._refresh_payees()
                 self.payee_box.clear()

@@ -12,6 +12,7 @@ from nicegui import ui
 from ui import fmt, frame
 from ui.api import Api
 from ui.pages.staff.common import open_staff_page
+from ui.pages.staff.drawer import branch_drawers
 
 BRANCH_OVERVIEW = """
 query BranchOverview($branchCode: String, $days: Int!, $toDate: Date) {
@@ -49,6 +50,9 @@ class Overview:
             ui.button(_("Show"), on_click=self.load).props("unelevated").mark("show")
         self.box = ui.column().classes("w-full gap-4")
         await self.load()
+        if frame.may_all(self.api, ("branchDrawers",)):
+            with ui.card().classes("w-full").mark("branch-drawers"):
+                await branch_drawers(self.api)
 
     async def load(self) -> None:
         self.box.clear()

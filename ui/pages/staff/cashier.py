@@ -1,5 +1,11 @@
-"""The counter: find a member or account, take or pay out cash, print a receipt, and see
-today's cash-drawer totals."""
+"""The counter: the teller's cash drawer, find a member or account, take or pay out cash,
+print a receipt, and see today's cash totals.
+
+What the cashier reviewed is what posts: kind, account, amount, narration and Form 60
+are frozen when the confirmation is drawn, and any edit of the form takes the
+confirmation away (the cashier reviews again). Loan accounts take no cash at the counter
+(bankcore refuses it too, with ``LOAN_ACCOUNT_CASH``).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,9 @@ from nicegui import ui
 
 from ui import fmt, frame
 from ui.api import Api, ApiError, SignedOut
+from ui.i18n import _
 from ui.pages.staff.common import open_staff_page
+from ui.pages.staff.drawer import DrawerCard
 
 COUNTER_LOOKUP = """
 query CounterLookup($search: String!) {
@@ -55,10 +63,20 @@ query CashTotals {
 
 PRINT_CSS = "@media print { .q-header, .q-drawer, .no-print { display: none !important; } .q-page-container { padding: 0 !important; } }"
 
+# What the cashier can do about each refusal (the API's message says what went wrong).
+WHAT_TO_DO = {
+    "PAN_REQUIRED": "Record the member's PAN, or take a signed Form 60 and tick the Form 60 box.",
+    "CASH_LIMIT_EXCEEDED": "Take the rest by cheque or transfer, or on another day.",
+    "LOAN_ACCOUNT_CASH": "Take a loan repayment through the loan's own page.",
+    "DRAWER_NOT_OPEN": "Open your cash drawer above with the counted float.",
+    "INSUFFICIENT_FUNDS": "Pay out a smaller amount.",
+    "MIN_BALANCE": "Pay out a smaller amount: the account keeps a minimum balance.",
+}
+
 
 @ui.page("/staff/cashier")
 async def cashier_page(request: Request) -> RedirectResponse | None:
-    api = await open_staff_page(request, "Counter", "/staff/cashier")
+    api = await open_staff_page(request, _("Counter"), "/staff/cashier")
     if not isinstance(api, Api):
         return api
     ui.add_css(PRINT_CSS)
@@ -67,38 +85,46 @@ async def cashier_page(request: Request) -> RedirectResponse | None:
     return None
 
 
+def explain(error: dict) -> str:
+    hint = WHAT_TO_DO.get(error.get("code", ""))
+    return f"{error['message']}. {_(hint)}" if hint else error["message"]
+
+
 class Counter:
     def __init__(self, api: Api) -> None:
         self.api = api
         self.account: dict | None = None
+        self.pending: dict | None = None
 
     async def draw(self) -> None:
+        self.drawer = DrawerCard(self.api)
+        await self.drawer.draw()
         self.totals = ui.card().classes("w-full no-print").mark("cash-totals")
         await self.refresh_totals()
         with ui.card().classes("w-full no-print"):
-            ui.label("Find a member or account").classes("font-medium")
+            ui.label(_("Find a member or account")).classes("font-medium")
             with ui.row().classes("w-full items-end gap-2"):
-                self.search = ui.input("Name, member number, mobile or account number").props("outlined dense").classes(
+                self.search = ui.input(_("Name, member number, mobile or account number")).props("outlined dense").classes(
                     "grow").mark("search")
                 self.search.on("keydown.enter", self.lookup)
-                ui.button("Find", icon="search", on_click=self.lookup).mark("find")
+                ui.button(_("Find"), icon="search", on_click=self.lookup).mark("find")
             self.results = ui.column().classes("w-full gap-1")
         self.work = ui.column().classes("w-full")
 
     async def refresh_totals(self) -> None:
         self.totals.clear()
         with self.totals:
-            ui.label("Today's cash").classes("font-medium")
+            ui.label(_("Today's cash")).classes("font-medium")
             data = await frame.call(self.api, CASH_TOTALS)
             if data is None:
                 return
             if not data["cashTotals"]:
-                frame.empty("No cash taken in or paid out today.")
+                frame.empty(_("No cash taken in or paid out today."))
             for t in data["cashTotals"]:
-                with ui.row().classes("w-full gap-6 text-sm"):
-                    ui.label(f"In: {t['depositsCount']} · {fmt.money_of(t['deposits'])}").mark("cash-in")
-                    ui.label(f"Out: {t['withdrawalsCount']} · {fmt.money_of(t['withdrawals'])}").mark("cash-out")
-                    ui.label(f"Net: {fmt.money_of(t['net'])}").classes("font-semibold").mark("cash-net")
+                with ui.row().classes("w-full gap-x-6 gap-y-1 text-sm"):
+                    ui.label(f"{_('In')}: {t['depositsCount']} · {fmt.money_of(t['deposits'])}").mark("cash-in")
+                    ui.label(f"{_('Out')}: {t['withdrawalsCount']} · {fmt.money_of(t['withdrawals'])}").mark("cash-out")
+                    ui.label(f"{_('Net')}: {fmt.money_of(t['net'])}").classes("font-semibold").mark("cash-net")
 
     async def lookup(self) -> None:
         term = (self.search.value or "").replace(" ", "").strip()
@@ -114,7 +140,7 @@ class Counter:
         edges = data["members"]["edges"]
         with self.results:
             if not edges:
-                frame.empty("No member matches.")
+                frame.empty(_("No member matches."))
             for edge in edges:
                 m = edge["node"]
                 ui.label(f"{m['fullName']} · {m['memberNumber']} · KYC {m['kycStatus'].lower()}").classes("text-sm font-medium")
@@ -128,12 +154,17 @@ class Counter:
     async def choose(self, number: str) -> None:
         data = await frame.call(self.api, COUNTER_ACCOUNT, number=number)
         self.work.clear()
+        self.pending = None
         if data is None:
             return
         account = data["account"]
         with self.work:
             if account is None:
-                frame.refusal("No such account.")
+                frame.refusal(_("No such account."))
+                return
+            if account["product"]["kind"] == "LOAN":
+                frame.refusal(_("This is a loan account: cash is never paid out of a loan, and a repayment is taken "
+                                "through the loan, not as a cash deposit."))
                 return
             self.account = account
             with ui.card().classes("w-full no-print").mark("counter-account"):
@@ -141,39 +172,66 @@ class Counter:
                     "font-medium")
                 ui.label(", ".join(f"{h['fullName']} ({h['role'].lower()})" for h in account["holders"])).classes(
                     "text-sm text-slate-600")
-                self.balance = ui.label(f"Balance {fmt.money_of(account['balance'])} · available "
+                self.balance = ui.label(f"{_('Balance')} {fmt.money_of(account['balance'])} · {_('available')} "
                                         f"{fmt.money_of(account['availableBalance'])}").classes("text-sm").mark("counter-balance")
-                self.kind = ui.toggle({"deposit": "Deposit", "withdraw": "Withdrawal"}, value="deposit").mark("cash-kind")
-                self.amount = ui.input("Amount", validation={"Enter an amount like 500 or 500.50":
-                                                             lambda v: not v or fmt.parse_amount(v) is not None}).props(
-                    "outlined dense inputmode=decimal").mark("cash-amount")
-                self.narration = ui.input("Narration (optional)").props("outlined dense maxlength=100").classes("w-full")
+                self.kind = ui.toggle({"deposit": _("Deposit"), "withdraw": _("Withdrawal")}, value="deposit",
+                                      on_change=self.edited).mark("cash-kind")
+                self.amount = ui.input(_("Amount"), validation={_("Enter an amount like 500 or 500.50"):
+                                                                lambda v: not v or fmt.parse_amount(v) is not None},
+                                       on_change=self.edited).props("outlined dense inputmode=decimal").mark("cash-amount")
+                self.form60 = ui.checkbox(_("No PAN: the depositor signed a Form 60 declaration"),
+                                          on_change=self.edited).mark("cash-form60")
+                self.narration = ui.input(_("Narration (optional)"), on_change=self.edited).props(
+                    "outlined dense maxlength=100").classes("w-full").mark("cash-narration")
                 self.message = ui.label().classes("text-sm").mark("cash-message")
-                ui.button("Review", on_click=self.review).mark("cash-review")
+                ui.button(_("Review"), on_click=self.review).mark("cash-review")
             self.confirm_box = ui.column().classes("w-full")
+
+    def edited(self) -> None:
+        """Any change to the form withdraws the confirmation: what posts is what was reviewed."""
+        self.form60.set_visibility(self.kind.value == "deposit")
+        if self.pending is not None:
+            self.pending = None
+            self.confirm_box.clear()
+            self.message.text = _("Changed: review again before confirming.")
 
     def review(self) -> None:
         amount = fmt.parse_amount(self.amount.value)
         if amount is None:
-            self.message.text = "Enter an amount like 500 or 500.50."
+            self.message.text = _("Enter an amount like 500 or 500.50.")
             return
         self.message.text = ""
+        deposit = self.kind.value == "deposit"
         key = f"ui-{uuid.uuid4()}"  # one per attempt: pressing Confirm twice posts once
-        pending = {"accountNumber": self.account["number"], "amount": {"amount": str(amount), "currency": self.account["currency"]},
-                   "idempotencyKey": key, "narration": self.narration.value or None}
-        verb = "Take in" if self.kind.value == "deposit" else "Pay out"
+        inputs = {"accountNumber": self.account["number"], "amount": {"amount": str(amount), "currency": self.account["currency"]},
+                  "idempotencyKey": key, "narration": self.narration.value or None}
+        if deposit:
+            inputs["form60"] = bool(self.form60.value)
+        self.pending = pending = {"deposit": deposit, "input": inputs}
+        verb = _("Take in") if deposit else _("Pay out")
         self.confirm_box.clear()
         with self.confirm_box, ui.card().classes("w-full no-print").mark("cash-confirm"):
-            ui.label(f"{verb} {fmt.money(amount, self.account['currency'])} for {self.account['number']}?").classes("font-medium")
+            ui.label(f"{verb} {fmt.money(amount, self.account['currency'])} {_('for')} {self.account['number']}?").classes(
+                "font-medium").mark("cash-confirm-text")
+            if deposit and inputs["form60"]:
+                ui.label(_("With a Form 60 declaration")).classes("text-sm")
             with ui.row():
-                button = ui.button("Confirm", icon="check", on_click=lambda: self.post(pending, button)).mark("cash-confirm-button")
-                ui.button("Cancel", on_click=self.confirm_box.clear).props("flat")
+                button = ui.button(_("Confirm"), icon="check", on_click=lambda: self.post(pending, button)).mark(
+                    "cash-confirm-button")
+                ui.button(_("Cancel"), on_click=self.cancel).props("flat")
+
+    def cancel(self) -> None:
+        self.pending = None
+        self.confirm_box.clear()
 
     async def post(self, pending: dict, button: ui.button) -> None:
+        if pending is not self.pending:  # the form changed after this confirmation was drawn
+            self.confirm_box.clear()
+            return
         button.disable()
-        deposit = self.kind.value == "deposit"
+        deposit = pending["deposit"]
         try:
-            data = await self.api.run(DEPOSIT_CASH if deposit else WITHDRAW_CASH, input=pending)
+            data = await self.api.run(DEPOSIT_CASH if deposit else WITHDRAW_CASH, input=pending["input"])
         except SignedOut:
             frame.leave("expired")
             return
@@ -182,27 +240,30 @@ class Counter:
             button.enable()
             return
         payload = data["depositCash" if deposit else "withdrawCash"]
+        self.pending = None
         self.confirm_box.clear()
         if payload["userErrors"]:
-            self.message.text = " ".join(e["message"] for e in payload["userErrors"])
+            self.message.text = " ".join(explain(e) for e in payload["userErrors"])
             return
-        self.balance.text = f"Balance {fmt.money_of(payload['account']['balance'])}"
+        self.balance.text = f"{_('Balance')} {fmt.money_of(payload['account']['balance'])}"
         with self.confirm_box:
-            receipt(payload, pending, deposit)
+            receipt(payload, pending["input"], deposit)
         await self.refresh_totals()
+        await self.drawer.refresh()
 
 
 def receipt(payload: dict, pending: dict, deposit: bool) -> None:
     entry = payload["entry"]
     with ui.card().classes("w-full max-w-sm").mark("receipt"):
-        ui.label(f"{frame.BANK_NAME} · {'Cash deposit' if deposit else 'Cash withdrawal'} receipt").classes("font-semibold")
+        ui.label(f"{frame.BANK_NAME} · {_('Cash deposit') if deposit else _('Cash withdrawal')} {_('receipt')}").classes(
+            "font-semibold")
         with ui.grid(columns=2).classes("gap-x-4 text-sm"):
             for label, value in (
-                ("Reference", entry["entryId"]), ("Date", fmt.moment(entry["postedAt"])),
-                ("Account", pending["accountNumber"]), ("Amount", fmt.money_of(pending["amount"])),
-                ("Balance after", fmt.money_of(payload["account"]["balance"])),
+                (_("Reference"), entry["entryId"]), (_("Date"), fmt.moment(entry["postedAt"])),
+                (_("Account"), pending["accountNumber"]), (_("Amount"), fmt.money_of(pending["amount"])),
+                (_("Balance after"), fmt.money_of(payload["account"]["balance"])),
             ):
                 ui.label(label).classes("text-slate-500")
                 ui.label(value)
-        ui.button("Print", icon="print", on_click=lambda: ui.run_javascript("window.print()")).props("flat").classes(
+        ui.button(_("Print"), icon="print", on_click=lambda: ui.run_javascript("window.print()")).props("flat").classes(
             "no-print").mark("print")

@@ -5,7 +5,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0016_deposits')]
+    dependencies = [('bankcore', '0017_counter_kyc')]
 
     initial = False
 

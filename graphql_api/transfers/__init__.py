@@ -1,0 +1,1 @@
+"""Members' transfers within the bank: the payee check before the confirmation."""
