@@ -130,6 +130,7 @@ PARTNER_SCOPES.update(CALENDAR_PARTNER_SCOPES)
 
 from graphql_api.reports.policy import REPORTS_POLICY  # noqa: E402
 
+assert not set(REPORTS_POLICY) & set(POLICY), "a report field shadows another domain's root field"
 POLICY.update(REPORTS_POLICY)
 from graphql_api.loans.policy import LOANS_PARTNER_SCOPES, LOANS_POLICY  # noqa: E402
 

@@ -60,6 +60,8 @@ STAFF_NAV = (
     NavItem("/staff/approvals", "Approvals", "fact_check", ("pendingApprovals", "approveReversal")),
     NavItem("/staff/branch", "Branch overview", "insights", ("branchOverview",)),
     NavItem("/staff/books", "Books", "menu_book", ("ledgerAccounts", "trialBalance", "journalEntries")),
+    # every staff role has at least one report (clerks: KYC due; cashiers: the cash book)
+    NavItem("/staff/reports", "Reports", "summarize"),
     NavItem("/staff/payments", "Gateway settlement", "account_balance", ("suspenseItems", "reconcileSettlement")),
     NavItem("/staff/shares", "Share register", "pie_chart", ("shareRegister",)),
     NavItem("/staff/dividends", "Dividends and year-end", "paid", ("dividends", "financialYearCloses")),

@@ -205,6 +205,8 @@ EXPECTED: dict[str, set[str]] = {
     "dicgcReturn": BACK_OFFICE,
     "inoperativeAccounts": BACK_OFFICE | {"clerk"},
     "kycDueList": BACK_OFFICE | {"clerk"},
+    "shareRegisterReport": BACK_OFFICE,
+    "dividendRegisterReport": BACK_OFFICE,
 }
 
 
