@@ -15,6 +15,7 @@ from stdnum.in_ import pan as pan_number
 from ui import fmt, frame
 from ui.api import Api, user_errors
 from ui.pages.staff.common import open_staff_page
+from ui.pages.staff.portal_access import portal_access_card
 
 CLERK_SETUP = """
 query ClerkSetup { branches { code name } products { code name kind currency active } }"""
@@ -76,7 +77,10 @@ async def clerk_page(request: Request) -> RedirectResponse | None:
             search_tab = ui.tab(_("Search"))
             register_tab = ui.tab(_("Register")).mark("tab-register")
             open_tab = ui.tab(_("Open account")).mark("tab-open")
+            portal_tab = ui.tab(_("Portal access")).mark("tab-portal")
         with ui.tab_panels(tabs, value=search_tab).classes("w-full"):
+            with ui.tab_panel(portal_tab):
+                portal_access_card(api)
             with ui.tab_panel(search_tab):
                 await MemberSearch(api).draw()
             with ui.tab_panel(register_tab):
