@@ -298,7 +298,7 @@ def clients_panel(api: Api, clients: list[dict]) -> None:
                 with ui.row().classes("w-full items-center gap-2 border-b py-1"):
                     with ui.column().classes("gap-0 grow min-w-0"):
                         ui.label(f"{c['name']} · {c['clientId']}").classes("text-sm")
-                        ui.label(" ".join(c["scopes"]) + (f" · member {c['memberNumber']}" if c["memberNumber"] else "")
+                        ui.label(" ".join(c["scopes"]) + (" · " + _("member {0}").format(c['memberNumber']) if c["memberNumber"] else "")
                                  + " · " + (_("active") if c["active"] else _("inactive"))).classes(
                             "text-xs text-slate-500")
                     if c["active"] and api.may("rotateClientSecret"):
