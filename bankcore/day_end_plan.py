@@ -15,6 +15,7 @@ DAY_END_MODULES: tuple[str, ...] = (
     "bankcore.deposits.day_end",
     "bankcore.loans.day_end",
     "bankcore.savings.day_end",
+    "bankcore.reports.day_end",
     "bankcore.inoperative.day_end",
     "bankcore.instructions.day_end",
 )

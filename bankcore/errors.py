@@ -59,6 +59,9 @@ class ErrorCode(StrEnum):
     DUPLICATE_USERNAME = "DUPLICATE_USERNAME"
     ADMIN_EXISTS = "ADMIN_EXISTS"
     SECOND_FACTOR_UNAVAILABLE = "SECOND_FACTOR_UNAVAILABLE"
+    # Ten wrong passwords for one typed login in 30 minutes, whether or not it exists: the
+    # sign-in page says so and until when (issue 9 item 4), without checking the password.
+    LOGIN_LOCKED = "LOGIN_LOCKED"
     # maker-checker
     APPROVAL_SAME_USER = "APPROVAL_SAME_USER"
     # calendar and day-end (bankcore/calendar)

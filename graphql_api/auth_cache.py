@@ -50,3 +50,9 @@ async def principal_for(token: str | None) -> Principal | None:
 
 def forget_all() -> None:
     _cache.clear()
+
+
+def forget_token(token: str | None) -> None:
+    """Drop one token's entry (its principal changed, e.g. a forced password change was made)."""
+    if token:
+        _cache.pop(hash_token(token), None)

@@ -47,6 +47,8 @@ class Context:
     # The client's IP address when the request did not come through /graphql itself (the web
     # app's in-process calls pass the address of the browser behind the page).
     client_address: str | None = None
+    # The browser's User-Agent when the request did not come through /graphql itself.
+    user_agent: str | None = None
     # Account ids the principal may see, computed once per request for members and partners.
     _visible_account_ids: set[int] | None = field(default=None, repr=False)
 
@@ -76,6 +78,14 @@ class Context:
             return self.client_address
         peer = getattr(self.request, "client", None)
         return peer.host if peer is not None and peer.host else "in-process"
+
+    @property
+    def device(self) -> str | None:
+        """The client's User-Agent (what signed in, shown in the holder's list of sessions)."""
+        if self.user_agent:
+            return self.user_agent
+        headers = getattr(self.request, "headers", None)
+        return headers.get("user-agent") if headers is not None else None
 
     @property
     def actor(self) -> str:

@@ -70,7 +70,8 @@ FIELD_COSTS = {("Query", "ledgerVerification"): 200, ("Query", "auditChainStatus
 # Reports (graphql_api/reports): each reads the whole ledger as of a date; rows come with it.
 FIELD_COSTS.update({("Query", name): 50 for name in (
     "trialBalanceReport", "balanceSheet", "profitAndLoss", "dayBook", "cashBook", "generalLedger", "loansOutstanding",
-    "npaStatement", "depositsReport", "crrReturn", "slrReturn", "dicgcReturn", "inoperativeAccounts", "kycDueList")})
+    "npaStatement", "depositsReport", "crrReturn", "slrReturn", "dicgcReturn", "inoperativeAccounts", "kycDueList",
+    "shareRegisterReport", "dividendRegisterReport")})
 
 _MISSING = object()
 

@@ -64,8 +64,9 @@ class TypedErrors(SchemaExtension):
                 error.extensions = extensions
 
 
-# Ending one's own session changes nothing in the bank: auditors may sign out.
-AUDITOR_MUTATIONS = frozenset({"signOut"})
+# Ending one's own session or changing one's own password changes nothing in the bank:
+# auditors may do those.
+AUDITOR_MUTATIONS = frozenset({"signOut", "endSession", "changePassword"})
 
 
 class _NoMutations(ValidationRule):
@@ -113,7 +114,10 @@ class IntrospectionForStaffOnly(AddValidationRules):
 # Mutations whose service already writes its own audit row (sign-in, tokens, staff users).
 SELF_AUDITED = frozenset(
     {"signInWithPassword", "signInWithCode", "refreshSession", "issueClientToken", "signOut",
-     "revokeSession", "createStaffUser", "createApiClient", "enrolTotp"}
+     "revokeSession", "createStaffUser", "createApiClient", "enrolTotp",
+     "requestContactChange", "confirmContactChange", "changePassword", "requestPasswordReset", "completePasswordReset",
+     "grantPortalAccess", "resetStaffPassword", "unlockLogin", "endSession", "deactivateStaffUser", "deactivateApiClient",
+     "rotateClientSecret"}
 )
 
 

@@ -30,6 +30,16 @@ from graphql_api.mutations.withdraw_cash import withdraw_cash
 from graphql_api.counter.schema import CounterMutation
 from graphql_api.settings.schema import SettingsMutation
 from graphql_api.notifications.schema import NotificationsMutation
+from graphql_api.mutations.change_password import change_password
+from graphql_api.mutations.complete_password_reset import complete_password_reset
+from graphql_api.mutations.deactivate_api_client import deactivate_api_client
+from graphql_api.mutations.deactivate_staff_user import deactivate_staff_user
+from graphql_api.mutations.end_session import end_session
+from graphql_api.mutations.grant_portal_access import grant_portal_access
+from graphql_api.mutations.request_password_reset import request_password_reset
+from graphql_api.mutations.reset_staff_password import reset_staff_password
+from graphql_api.mutations.rotate_client_secret import rotate_client_secret
+from graphql_api.mutations.unlock_login import unlock_login
 from graphql_api.loans.schema import LoansMutation
 from graphql_api.payments.schema import PaymentsMutation
 from graphql_api.deposits.schema import DepositsMutation
@@ -67,3 +77,14 @@ class Mutation(PaymentsMutation, LoansMutation, CalendarMutation, SharesMutation
     request_reversal = strawberry.mutation(resolver=request_reversal, permission_classes=GUARD, description="Maker step: ask for a journal entry to be reversed; another staff user approves.")
     reactivate_account = strawberry.mutation(resolver=reactivate_account, permission_classes=GUARD, description="Manager, admin: make an inoperative account active again after checking every holder's KYC (RBI).")
     approve_reversal = strawberry.mutation(resolver=approve_reversal, permission_classes=GUARD, description="Checker step: approve a reversal request and post the reversing entry.")
+    # credentials and sessions (issue 9 items 4 and 5)
+    change_password = strawberry.mutation(resolver=change_password, permission_classes=GUARD, description="Staff and members: change your own password with the current one; your other sessions end.")
+    request_password_reset = strawberry.mutation(resolver=request_password_reset, permission_classes=GUARD, description="Members: set a first password or reset a forgotten one; a code goes to the registered mobile when member number (or mobile) and date of birth match. One answer either way.")
+    complete_password_reset = strawberry.mutation(resolver=complete_password_reset, permission_classes=GUARD, description="Members: the code from requestPasswordReset and the new password.")
+    grant_portal_access = strawberry.mutation(resolver=grant_portal_access, permission_classes=GUARD, description="Clerk, manager, admin: give a registered member portal access; they set their password with a code to their registered mobile.")
+    reset_staff_password = strawberry.mutation(resolver=reset_staff_password, permission_classes=GUARD, description="Admin: set a temporary password for a staff user, to be changed at their next sign-in; their sessions end.")
+    unlock_login = strawberry.mutation(resolver=unlock_login, permission_classes=GUARD, description="Manager, admin: lift a staff user's or a member's sign-in lock early.")
+    end_session = strawberry.mutation(resolver=end_session, permission_classes=GUARD, description="End one of your own sessions (see mySessions).")
+    deactivate_staff_user = strawberry.mutation(resolver=deactivate_staff_user, permission_classes=GUARD, description="Admin: deactivate a staff user; their sessions end at once.")
+    deactivate_api_client = strawberry.mutation(resolver=deactivate_api_client, permission_classes=GUARD, description="Admin: deactivate a partner API client; its tokens end at once.")
+    rotate_client_secret = strawberry.mutation(resolver=rotate_client_secret, permission_classes=GUARD, description="Admin: give a partner API client a new secret (shown once); the old one stops working.")

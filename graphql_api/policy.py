@@ -65,6 +65,19 @@ POLICY: dict[str, frozenset[Role]] = {
     "createApiClient": frozenset({A.ADMIN}),
     "createProduct": frozenset({A.ADMIN}),
     "revokeSession": frozenset({A.ADMIN}),
+    # credentials and sessions (issue 9 items 4 and 5)
+    "mySessions": STAFF | {A.MEMBER},
+    "staffSessions": frozenset({A.ADMIN}),
+    "endSession": STAFF | {A.MEMBER},
+    "changePassword": STAFF | {A.MEMBER},
+    "grantPortalAccess": frozenset({A.ADMIN, A.MANAGER, A.CLERK}),
+    "requestPasswordReset": EVERYONE - {A.PARTNER},
+    "completePasswordReset": EVERYONE - {A.PARTNER},
+    "resetStaffPassword": frozenset({A.ADMIN}),
+    "unlockLogin": frozenset({A.ADMIN, A.MANAGER}),
+    "deactivateStaffUser": frozenset({A.ADMIN}),
+    "deactivateApiClient": frozenset({A.ADMIN}),
+    "rotateClientSecret": frozenset({A.ADMIN}),
     # subscriptions
     "balanceChanged": SIGNED_IN,
     "entryPosted": SIGNED_IN,
@@ -117,6 +130,7 @@ PARTNER_SCOPES.update(CALENDAR_PARTNER_SCOPES)
 
 from graphql_api.reports.policy import REPORTS_POLICY  # noqa: E402
 
+assert not set(REPORTS_POLICY) & set(POLICY), "a report field shadows another domain's root field"
 POLICY.update(REPORTS_POLICY)
 from graphql_api.loans.policy import LOANS_PARTNER_SCOPES, LOANS_POLICY  # noqa: E402
 
@@ -124,11 +138,17 @@ POLICY.update(LOANS_POLICY)
 PARTNER_SCOPES.update(LOANS_PARTNER_SCOPES)
 
 
+# What a staff user may still do after an admin reset their password, until they choose one.
+PASSWORD_CHANGE_FIELDS = frozenset({"me", "changePassword", "signOut", "mySessions", "endSession"})
+
+
 def allowed(context: Context, field_name: str) -> bool:
     """Whether the principal of ``context`` may call root field ``field_name``."""
     role = context.role
     roles = POLICY.get(field_name, frozenset())
     if role not in roles:
+        return False
+    if getattr(context.principal, "must_change_password", False) and field_name not in PASSWORD_CHANGE_FIELDS:
         return False
     if role is Role.PARTNER and Role.ANONYMOUS not in roles:  # public fields need no scope
         needed = PARTNER_SCOPES.get(field_name)

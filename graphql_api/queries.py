@@ -12,8 +12,21 @@ from strawberry import relay
 from tortoise.expressions import Q
 
 from bankcore.audit import query_audit, verify_audit_chain
+from bankcore.identity.credentials import live_sessions
 from bankcore.calendar.business_date import business_date
-from bankcore.models import Account, ApiClient, Branch, EntryType, JournalEntry, KycStatus, Member, Posting, Product, StaffUser
+from bankcore.models import (
+    Account,
+    ApiClient,
+    Branch,
+    EntryType,
+    JournalEntry,
+    KycStatus,
+    Member,
+    Posting,
+    PrincipalKind,
+    Product,
+    StaffUser,
+)
 from bankcore.models.approval import ApprovalRequest, ApprovalStatus
 from bankcore.reports.trial_balance import chart_balances, trial_balance
 from graphql_api.context import Context
@@ -24,7 +37,7 @@ from graphql_api.types.account import AccountType
 from graphql_api.types.approval import ApprovalRequestType
 from graphql_api.types.bank import BranchType, ProductType
 from graphql_api.types.enums import EntryTypeEnum, KycStatusEnum
-from graphql_api.types.identity import ApiClientType, AuditEventType, StaffUserType
+from graphql_api.types.identity import ApiClientType, AuditEventType, SessionInfoType, StaffUserType
 from graphql_api.types.ledger import JournalEntryType, LedgerAccountType, TrialBalanceType
 from graphql_api.types.member import MemberType, sees_own_identifiers
 
@@ -57,6 +70,7 @@ class AuditChainStatus:
 class StaffIdentity:
     id: strawberry.ID = strawberry.field(description="Staff user id.")
     role: str = strawberry.field(description="admin, manager, accountant, clerk, cashier or auditor.")
+    must_change_password: bool = strawberry.field(default=False, description="True after an admin's reset: only changePassword (and signing out) is allowed until a new password is chosen.")
 
 
 @strawberry.type(name="Me", description="Who the caller is.")
@@ -84,7 +98,8 @@ class CoreQuery:
             role=ctx.role.value,
             scopes=sorted(ctx.scopes),
             member=_member_type(ctx, member) if member else None,
-            staff=StaffIdentity(id=strawberry.ID(str(p.id)), role=ctx.role.value) if ctx.is_staff else None,
+            staff=StaffIdentity(id=strawberry.ID(str(p.id)), role=ctx.role.value,
+                                must_change_password=bool(getattr(p, "must_change_password", False))) if ctx.is_staff else None,
         )
 
     @strawberry.field(description="Any object by its global id; null when unknown or not visible to the caller.", permission_classes=GUARD)
@@ -238,6 +253,18 @@ class CoreQuery:
     @strawberry.field(description="Staff users and their roles.", permission_classes=GUARD)
     async def staff_users(self) -> list[StaffUserType]:
         return [StaffUserType.of(u) for u in await StaffUser.all().order_by("username")]
+
+    @strawberry.field(description="The caller's own live sessions (device, address, last seen), most recently used first.", permission_classes=GUARD)
+    async def my_sessions(self, info: strawberry.Info[Context, None]) -> list[SessionInfoType]:
+        p = info.context.principal
+        rows = await live_sessions(kind=PrincipalKind(p.kind), principal_id=p.id)
+        return [SessionInfoType.of(s, p.session_id) for s in rows]
+
+    @strawberry.field(description="Admin: every live staff session, most recently used first, with the username.", permission_classes=GUARD)
+    async def staff_sessions(self, info: strawberry.Info[Context, None]) -> list[SessionInfoType]:
+        rows = await live_sessions(kind=PrincipalKind.STAFF)
+        names = dict(await StaffUser.filter(id__in={s.principal_id for s in rows}).values_list("id", "username")) if rows else {}
+        return [SessionInfoType.of(s, info.context.principal.session_id, names.get(s.principal_id)) for s in rows]
 
     @strawberry.field(description="Partner API clients.", permission_classes=GUARD)
     async def api_clients(self) -> list[ApiClientType]:

@@ -15,6 +15,7 @@ the bank's database on PostgreSQL (``bankcore.ratelimit_store``), in memory on S
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 
 from limits import RateLimitItemPerMinute
 from limits.aio.storage import MemoryStorage, Storage
@@ -63,6 +64,30 @@ async def check_sign_in(ctx: Context, *, kind: str, key: str) -> None:
     allowed_client = await limits_.hit(PER_CLIENT, "sign-in-client", ctx.client)
     if not (allowed_key and allowed_client):
         raise DomainError(ErrorCode.RATE_LIMITED, "too many attempts; wait a minute and try again")
+
+
+# Wrong passwords per typed login (existing or not), as the database lockout counts per account.
+LOGIN_FAILURES = RateLimitItemPerMinute(10, 30)
+
+
+async def login_locked_until(*, kind: str, login: str) -> datetime | None:
+    """When the typed ``login`` (of ``kind``: staff or member) may try again, if ten wrong
+    passwords for it came within 30 minutes; None while it may try now.
+
+    Counted per typed text, not per account, so the answer is the same for a login that
+    does not exist: the lock tells nothing about who banks here.
+    """
+    limits_ = limiter()
+    key = ("sign-in-failures", kind, login.strip().casefold()[:120])
+    if await limits_.test(LOGIN_FAILURES, *key):
+        return None
+    stats = await limits_.get_window_stats(LOGIN_FAILURES, *key)
+    return datetime.fromtimestamp(stats.reset_time, tz=UTC)
+
+
+async def count_login_failure(*, kind: str, login: str) -> None:
+    """Count one wrong password for the typed ``login``."""
+    await limiter().hit(LOGIN_FAILURES, "sign-in-failures", kind, login.strip().casefold()[:120])
 
 
 async def reset_rate_limits() -> None:

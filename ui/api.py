@@ -49,28 +49,35 @@ class Api:
     # The browser's address (the page request's client, as uvicorn resolved it behind trusted
     # proxies): sign-in attempts are rate limited per address, not for the whole web app at once.
     client_address: str | None = None
+    # The browser's User-Agent: shown in the list of sessions ("Firefox on Android").
+    user_agent: str | None = None
     role: Role = Role.ANONYMOUS
     kind: str | None = None
     principal_id: int | None = None
+    # Staff after an admin's password reset: every page but /security says so.
+    must_change_password: bool = False
     # When this user last asked for something (not counting live updates): for idle expiry.
     last_activity: float = field(default_factory=time.monotonic)
 
     @classmethod
-    async def for_token(cls, token: str | None, client_address: str | None = None) -> Api | None:
+    async def for_token(cls, token: str | None, client_address: str | None = None,
+                        user_agent: str | None = None) -> Api | None:
         """The API handle for a session token, or None when the token is not a live session."""
         principal = await principal_for(token)
         if principal is None:
             return None
         ctx = Context(principal=principal)
-        return cls(token=token, client_address=client_address, role=ctx.role, kind=principal.kind, principal_id=principal.id)
+        return cls(token=token, client_address=client_address, user_agent=user_agent, role=ctx.role, kind=principal.kind,
+                   principal_id=principal.id, must_change_password=bool(getattr(principal, "must_change_password", False)))
 
     async def _context(self) -> Context:
         if self.token is None:
-            return Context(client_address=self.client_address)
+            return Context(client_address=self.client_address, user_agent=self.user_agent)
         principal = await principal_for(self.token)
         if principal is None:
             raise SignedOut()
-        return Context(principal=principal, access_token=self.token, client_address=self.client_address)
+        return Context(principal=principal, access_token=self.token, client_address=self.client_address,
+                       user_agent=self.user_agent)
 
     def may(self, field_name: str) -> bool:
         """Whether the policy lets this user's role call root field ``field_name`` (to hide what it cannot)."""

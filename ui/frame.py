@@ -28,6 +28,7 @@ BANK_NAME = "coopbank"
 DEFAULT_IDLE_S = 15 * 60  # staff default (ARCHITECTURE §4); the sign-in answer gives the real one
 MEMBER = "member"
 STAFF = "staff"
+ANYONE_SIGNED_IN = "anyone"  # pages for members and staff alike (password and sessions)
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,10 @@ MEMBER_NAV = (
     NavItem("/member/instructions", "Standing instructions", "event_repeat", ("standingInstructions", "createStandingInstruction")),
     NavItem("/member/loans", "Loans", "request_quote"),
     NavItem("/member/deposits", "Deposits", "savings"),
+    NavItem("/member/shares", "Shares", "pie_chart", ("shareHolding",)),
     NavItem("/member/profile", "Profile", "person"),
     NavItem("/member/inbox", "Notifications", "notifications", ("notifications",)),
+    NavItem("/security", "Password and sessions", "lock", ("mySessions", "changePassword")),
 )
 
 STAFF_NAV = (
@@ -57,15 +60,21 @@ STAFF_NAV = (
     NavItem("/staff/approvals", "Approvals", "fact_check", ("pendingApprovals", "approveReversal")),
     NavItem("/staff/branch", "Branch overview", "insights", ("branchOverview",)),
     NavItem("/staff/books", "Books", "menu_book", ("ledgerAccounts", "trialBalance", "journalEntries")),
+    # every staff role has at least one report (clerks: KYC due; cashiers: the cash book)
+    NavItem("/staff/reports", "Reports", "summarize"),
     NavItem("/staff/payments", "Gateway settlement", "account_balance", ("suspenseItems", "reconcileSettlement")),
+    NavItem("/staff/shares", "Share register", "pie_chart", ("shareRegister",)),
+    NavItem("/staff/dividends", "Dividends and year-end", "paid", ("dividends", "financialYearCloses")),
     NavItem("/staff/day-end", "Day-end", "event_available", ("dayEndRuns",)),
     NavItem("/staff/instructions", "Standing instructions", "event_repeat", ("standingInstructions", "createStandingInstruction")),
     NavItem("/staff/inoperative", "Inoperative accounts", "lock_clock", ("reactivateAccount",)),
+    NavItem("/staff/deposits", "Deposits", "savings", ("deposits",)),
     NavItem("/staff/admin", "Administration", "admin_panel_settings", ("staffUsers", "createStaffUser")),
     NavItem("/staff/settings", "Settings", "tune", ("settings",)),
     NavItem("/staff/audit", "Audit trail", "policy", ("auditEvents", "auditChainStatus")),
     NavItem("/staff/webhooks", "Partner webhooks", "webhook", ("webhooks", "webhookCreate")),
     NavItem("/staff/inbox", "Notifications", "notifications", ("notifications",)),
+    NavItem("/security", "Password and sessions", "lock", ("mySessions", "changePassword")),
 )
 
 
@@ -74,7 +83,10 @@ def may_all(api: Api, needs: tuple[str, ...]) -> bool:
 
 
 def home_of(api: Api) -> str:
-    """Where a signed-in user starts: members their accounts, staff their first page."""
+    """Where a signed-in user starts: members their accounts, staff their first page (or, after an
+    admin's password reset, the page to choose a new one)."""
+    if api.must_change_password:
+        return "/security"
     if api.kind == "member":
         return "/member"
     for item in STAFF_NAV:
@@ -85,7 +97,8 @@ def home_of(api: Api) -> str:
 
 async def signed_in(request: Request) -> Api | None:
     """The user behind the request's session cookie, or None (not signed in, or no longer)."""
-    return await Api.for_token(token_of(request), client_address=client_address(request))
+    return await Api.for_token(token_of(request), client_address=client_address(request),
+                               user_agent=request.headers.get("user-agent"))
 
 
 def client_address(request: Request) -> str | None:
@@ -159,7 +172,11 @@ def shell(api: Api, title: str, *, audience: str, needs: tuple[str, ...] = ()) -
                         ui.item_label(_("GraphiQL explorer"))
     _idle_watch(api)
     ui.label(_(title)).classes("text-xl font-semibold text-slate-800 px-1")
-    wrong_audience = (audience == MEMBER) != (api.kind == "member")
+    if api.must_change_password and audience != ANYONE_SIGNED_IN:
+        refusal(_("Choose a new password first: an administrator set a temporary one."))
+        ui.button(_("Choose a new password"), on_click=lambda: ui.navigate.to("/security")).mark("to-security")
+        return False
+    wrong_audience = audience != ANYONE_SIGNED_IN and (audience == MEMBER) != (api.kind == "member")
     if wrong_audience or not may_all(api, needs):
         refusal(_("This page is not available for your role."))
         return False

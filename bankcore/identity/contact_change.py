@@ -153,6 +153,11 @@ async def _record_change(before: Member, after: Member, field: str, *, actor: st
         actor=actor, action=f"member.change_{field}", outcome=AuditOutcome.OK, object_type="member", object_id=after.id,
         details={"old": _mask(old) if old else None, "new": _mask(new) if new else None, "via": via}, now=now,
     )
+    from bankcore.notifications import notify
+
+    # The member's inbox (and their channels) hear of it too; the old destination gets the notice below.
+    await notify(member_id=after.id, kind="mobile_changed" if field == MOBILE else "email_changed",
+                 params={"mobile" if field == MOBILE else "email": _mask(new) if new else "—"})
     if not old:
         return
     what = "mobile number" if field == MOBILE else "e-mail address"

@@ -100,6 +100,8 @@ async def refuse_password(
 
     if row is None:
         reason: str | None = missing
+    elif row.password_hash == "!":  # portal access granted, no password chosen yet
+        reason = "no password set"
     elif not row.active:
         reason = "inactive"
     elif is_locked(row.locked_until, now):

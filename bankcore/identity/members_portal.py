@@ -96,6 +96,9 @@ async def set_member_password(*, member_id: int, password: str, actor: str, now:
     await append_audit(actor=actor, action="member.set_password", outcome=AuditOutcome.OK, object_type="member",
                        object_id=member.id)
     if replaced:
+        from bankcore.notifications import notify
+
+        await notify(member_id=member.id, kind="password_changed")  # always by SMS too (cannot be turned off)
         await revoke_sessions_of(kind=PrincipalKind.MEMBER, principal_id=member.id, reason="password changed",
                                  actor=actor, now=now)
     return credential

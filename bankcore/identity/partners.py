@@ -151,3 +151,21 @@ async def deactivate_api_client(*, client_id: str, actor: str, now: datetime | N
                        object_id=client.client_id)
     return await revoke_sessions_of(kind=PrincipalKind.PARTNER, principal_id=client.id, reason="client deactivated",
                                     actor=actor, now=now)
+
+
+async def rotate_client_secret(*, client_id: str, actor: str, now: datetime | None = None) -> NewApiClient:
+    """Give a client a new secret (shown once); the old secret stops working and its live tokens end.
+
+    Raises ``DomainError(NOT_FOUND)``.
+    """
+    client = await ApiClient.get_or_none(client_id=client_id)
+    if client is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such API client", field="client_id")
+    secret = secrets.token_urlsafe(32)
+    await ApiClient.filter(id=client.id).update(secret_hash=hash_token(secret))
+    client.secret_hash = hash_token(secret)
+    await append_audit(actor=actor, action="api_client.rotate_secret", outcome=AuditOutcome.OK,
+                       object_type="api_client", object_id=client.client_id, now=now)
+    await revoke_sessions_of(kind=PrincipalKind.PARTNER, principal_id=client.id, reason="client secret rotated",
+                             actor=actor, now=now)
+    return NewApiClient(client, secret)

@@ -70,6 +70,8 @@ class Principal:
     member_id: int | None = None
     client_id: str | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
+    # Staff after an admin's password reset: only changing the password is allowed.
+    must_change_password: bool = False
 
     @property
     def actor(self) -> str:
@@ -163,10 +165,12 @@ async def _principal_of(session: AuthSession) -> Principal | None:
     """The principal a live session stands for; None when its staff user or API client is inactive."""
     kind = PrincipalKind(session.principal_kind)
     if kind is PrincipalKind.STAFF:
-        user = await StaffUser.get_or_none(id=session.principal_id).only("id", "role", "branch_id", "active")
+        user = await StaffUser.get_or_none(id=session.principal_id).only(
+            "id", "role", "branch_id", "active", "must_change_password")
         if user is None or not user.active:
             return None
-        return Principal(kind, user.id, session.id, role=StaffRole(user.role), branch_id=user.branch_id)
+        return Principal(kind, user.id, session.id, role=StaffRole(user.role), branch_id=user.branch_id,
+                         must_change_password=user.must_change_password)
     if kind is PrincipalKind.MEMBER:
         return Principal(kind, session.principal_id, session.id, member_id=session.principal_id)
     from bankcore.models import ApiClient
@@ -334,3 +338,11 @@ async def check_session(session_id: int, *, now: datetime | None = None) -> Sess
         return SessionCheck(None, ended="inactive")
     return SessionCheck(principal, ends_at=min(session.expires_at, idle_end))
 
+
+
+async def note_session_origin(*, session_id: int, device: str | None, client_address: str | None) -> None:
+    """Record where a new session was opened (the browser or app, the IP address) for its holder to see."""
+    device = " ".join((device or "").split())[:200] or None
+    address = (client_address or "").strip()[:64] or None
+    if device or address:
+        await AuthSession.filter(id=session_id).update(device=device, client_address=address)

@@ -106,8 +106,12 @@ from bankcore.models.shares import (
     ShareTransaction,
     ShareTransactionKind,
 )
+# reports (issue 14): month-end balance snapshots
+from bankcore.models.reports import BalanceSnapshot, BalanceSnapshotRun
 
 __all__ = [
+    "BalanceSnapshot",
+    "BalanceSnapshotRun",
     "InstructionFrequency",
     "InstructionOutcome",
     "InstructionStatus",

@@ -22,6 +22,7 @@ from bankcore.errors import DomainError, ErrorCode
 from bankcore.ledger.sql import fetch, placeholders
 from bankcore.models import LedgerKind
 from bankcore.money import Money
+from bankcore.reports.snapshots import balance_source
 
 NET = "SUM(CASE p.side WHEN 'D' THEN p.amount_minor ELSE -p.amount_minor END)"
 
@@ -69,18 +70,14 @@ async def gl_balances(*, as_of: date, currency: str) -> dict[str, GlBalance]:
     control account. One aggregate over postings, rolled up to GL level in SQL.
     """
     conn = get_connection("default")
-    m = placeholders(conn, 2)
-    per_account = (
-        f"SELECT p.ledger_account_id AS id, {NET} AS net FROM posting p "
-        f"WHERE p.value_date <= {m[0]} AND p.currency = {m[1]} GROUP BY p.ledger_account_id"
-    )
+    per_account, params = await balance_source(conn, as_of=as_of, currency=currency)
     rolled = await fetch(
         conn,
         "SELECT CASE WHEN la.tracks_balance THEN la.parent_id ELSE la.id END AS gl, SUM(s.net) AS net, "
         "SUM(CASE WHEN la.tracks_balance AND s.net > 0 THEN s.net ELSE 0 END) AS dr_parts, "
         "SUM(CASE WHEN la.tracks_balance AND s.net < 0 THEN -s.net ELSE 0 END) AS cr_parts "
         f"FROM ({per_account}) s JOIN ledger_account la ON la.id = s.id GROUP BY 1",
-        [as_of, currency],
+        params,
     )
     accounts = await fetch(
         conn,
@@ -167,17 +164,17 @@ async def subledger_balances(*, as_of: date, currency: str, kind: LedgerKind) ->
     One aggregate over postings joined to the accounts; natural sign.
     """
     conn = get_connection("default")
-    m = placeholders(conn, 3)
+    source, params = await balance_source(conn, as_of=as_of, currency=currency)
+    m = placeholders(conn, 1, len(params) + 1)
     sign = "" if kind.debit_normal else "-"
     rows = await fetch(
         conn,
         "SELECT a.id, a.number, pr.code AS product_code, pr.kind AS product_kind, b.code AS branch_code, a.status, "
-        f"{sign}s.net AS balance FROM (SELECT p.ledger_account_id AS id, {NET} AS net FROM posting p "
-        f"WHERE p.value_date <= {m[0]} AND p.currency = {m[1]} GROUP BY p.ledger_account_id) s "
+        f"{sign}s.net AS balance FROM ({source}) s "
         "JOIN ledger_account la ON la.id = s.id JOIN account a ON a.ledger_account_id = la.id "
         "JOIN product pr ON pr.id = a.product_id JOIN branch b ON b.id = a.branch_id "
-        f"WHERE la.kind = {m[2]} AND s.net <> 0 ORDER BY a.number",
-        [as_of, currency, kind.value],
+        f"WHERE la.kind = {m[0]} AND s.net <> 0 ORDER BY a.number",
+        [*params, kind.value],
     )
     return [
         SubLedgerBalance(r["id"], r["number"], r["product_code"], r["product_kind"], r["branch_code"], r["status"],

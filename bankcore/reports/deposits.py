@@ -49,6 +49,6 @@ async def deposits_report(*, as_of: date, currency: str) -> Report:
         name="deposits", title="Deposits by product and maturity", as_of=as_of, currency=currency,
         columns=DEPOSIT_COLUMNS, rows=tuple(rows), subtitle=f"Credit balances at the end of {as_of.isoformat()}",
         summary=(("Deposit accounts in credit", count), ("Deposits", Amount(total, currency))),
-        gaps=("Term deposits by residual maturity: the deposits domain (issue 12) has not recorded term "
-              "deposits on this installation yet; every deposit is shown as repayable on demand.",),
+        gaps=("Term deposits by residual maturity: this report does not yet read the term-deposit records of the "
+              "deposits domain (issue 12); every deposit is shown by product and as repayable on demand.",),
     )

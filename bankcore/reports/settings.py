@@ -30,11 +30,6 @@ DICGC_COVER = money_setting(
     "DICGC cover per depositor in the same capacity and right (minor units of the bank's currency).",
     source="DICGC Act s.16(1); ₹5 lakh since 4 Feb 2020",
 )
-INOPERATIVE_AFTER_YEARS = integer_setting(
-    "reports.inoperative_after_years", 2,
-    "An account with no customer-induced transaction for this many years is inoperative.",
-    source="RBI Master Direction on KYC; RBI circular on inoperative accounts (2024)",
-)
 UNCLAIMED_AFTER_YEARS = integer_setting(
     "reports.unclaimed_after_years", 10,
     "A deposit unclaimed (no operation) for this many years goes to the DEA Fund.",

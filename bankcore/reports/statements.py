@@ -17,9 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tortoise.connection import get_connection
+
 from bankcore import chart
+from bankcore.ledger.sql import fetch, placeholders
 from bankcore.models import LedgerKind
-from bankcore.reports.balances import GlBalance, gl_balances
+from bankcore.reports.balances import NET, GlBalance, gl_balances
 from bankcore.reports.base import STATEMENT_COLUMNS, Amount, Check, Report, Row, statement_row
 
 
@@ -148,12 +151,14 @@ async def profit_and_loss(*, as_of: date, currency: str, from_date: date | None 
     start = from_date or financial_year_start(as_of)
     closing = await gl_balances(as_of=as_of, currency=currency)
     opening = await gl_balances(as_of=start - timedelta(days=1), currency=currency)
+    closed = await _closing_entries_effect(start=start, end=as_of, currency=currency)
     amounts: dict[Line, list[tuple[str, str, int]]] = {line: [] for line in FORM_B}
     for gl in leaves(closing):
         if gl.kind not in (LedgerKind.INCOME, LedgerKind.EXPENSE):
             continue
         before = opening.get(gl.code)
-        movement = gl.balance_minor - (before.balance_minor if before else 0)
+        sign = 1 if gl.kind.debit_normal else -1
+        movement = gl.balance_minor - (before.balance_minor if before else 0) - sign * closed.get(gl.id, 0)
         amounts[line_of(gl)].append((gl.code, gl.name, movement))
     rows, totals = _statement_rows(FORM_B, amounts, currency, ("INCOME", "EXPENDITURE"))
     net = totals["INCOME"] - totals["EXPENDITURE"]
@@ -164,6 +169,22 @@ async def profit_and_loss(*, as_of: date, currency: str, from_date: date | None 
         subtitle=f"For the period {start.isoformat()} to {as_of.isoformat()}",
         summary=(("Net profit (loss)", _amount(net, currency)),),
     )
+
+
+async def _closing_entries_effect(*, start: date, end: date, currency: str) -> dict[int, int]:
+    """Net debit per income/expense account of the year-end closing entries valued in the
+    period (``bankcore.books.year_end``): they move the year's result to the appropriation
+    account and are not income or expenditure of the period, so the P&L adds them back."""
+    conn = get_connection("default")
+    m = placeholders(conn, 3)
+    rows = await fetch(
+        conn,
+        f"SELECT p.ledger_account_id AS id, {NET} AS net FROM posting p WHERE p.entry_id IN ("
+        f"SELECT closing_entry_id FROM financial_year_close WHERE currency = {m[0]} AND year_end >= {m[1]} "
+        f"AND year_end <= {m[2]} AND closing_entry_id IS NOT NULL) GROUP BY p.ledger_account_id",
+        [currency, start, end],
+    )
+    return {r["id"]: int(r["net"] or 0) for r in rows}
 
 
 def _amount(minor: int, currency: str) -> Amount:

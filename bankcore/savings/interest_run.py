@@ -31,7 +31,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from bankcore import chart
@@ -116,6 +115,14 @@ def _products_sql(q: _Params, product_id: int, start: date, end: date, segments:
     )
 
 
+async def _tune(conn: BaseDBAsyncClient) -> None:
+    """PostgreSQL, for this transaction: no JIT (compiling the statement cost half its 11 s on the
+    100,000-account benchmark) and room to sort the period's postings in memory."""
+    if is_postgres(conn):
+        await conn.execute_query("SET LOCAL jit = off")
+        await conn.execute_query("SET LOCAL work_mem = '64MB'")
+
+
 @dataclass(frozen=True, slots=True)
 class AccountInterest:
     """One account's daily product (sum of positive end-of-day balances) and interest, in minor units."""
@@ -132,20 +139,23 @@ async def compute_interest(*, product: Product, start: date, end: date,
     Keyed by ledger account id; accounts whose balance was never positive are left out.
     ``ledger_account_ids`` limits it to those accounts. Reads only; for previews and tests.
     """
-    conn = get_connection("default")
-    q = _Params(conn)
-    sql = _products_sql(q, product.id, start, end, await rate_segments(product, start, end), ledger_account_ids)
-    rows = await fetch(conn, sql, q.values)
+    segments = await rate_segments(product, start, end)
+    async with in_transaction() as conn:
+        await _tune(conn)
+        q = _Params(conn)
+        rows = await fetch(conn, _products_sql(q, product.id, start, end, segments, ledger_account_ids), q.values)
     return {int(r["lid"]): AccountInterest(int(r["lid"]), int(r["product"]), int(r["interest"]))
             for r in rows if int(r["product"]) > 0}
 
 
 async def accrued_total(*, product: Product, start: date, end: date) -> int:
     """Σ over accounts of the interest accrued for ``start..end``, each rounded as it will be credited."""
-    conn = get_connection("default")
-    q = _Params(conn)
-    sql = _products_sql(q, product.id, start, end, await rate_segments(product, start, end), None)
-    rows = await fetch(conn, f"SELECT {q.bigint('COALESCE(SUM(interest), 0)')} AS total FROM ({sql}) x", q.values)
+    segments = await rate_segments(product, start, end)
+    async with in_transaction() as conn:
+        await _tune(conn)
+        q = _Params(conn)
+        sql = _products_sql(q, product.id, start, end, segments, None)
+        rows = await fetch(conn, f"SELECT {q.bigint('COALESCE(SUM(interest), 0)')} AS total FROM ({sql}) x", q.values)
     return int(rows[0]["total"])
 
 
@@ -164,6 +174,7 @@ async def credit_interest(*, product: Product, start: date, end: date, key_prefi
     now = datetime.now(UTC)
     narration = f"Savings interest {start.isoformat()} to {end.isoformat()}"
     async with in_transaction() as conn:
+        await _tune(conn)
         q = _Params(conn)
         computed = _products_sql(q, product.id, start, end, segments, None)
         await conn.execute_query(

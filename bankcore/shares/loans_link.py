@@ -13,18 +13,22 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.connection import get_connection
 
 from bankcore.ledger.sql import fetch, placeholders
+from bankcore.models import Loan
 
 
 async def member_has_outstanding_loan(member_id: int, *, conn: BaseDBAsyncClient | None = None) -> bool:
     """True when member ``member_id`` holds a loan account with principal outstanding (> 0)."""
     conn = conn or get_connection("default")
-    mark = placeholders(conn, 1)[0]
+    m = placeholders(conn, 2)
+    # The loans domain's contracts name their borrower (loan.member_id); Berka's loans only
+    # through the loan account's holders. Either makes the member a borrower.
+    borrower = f"l.member_id = {m[1]} OR " if "member" in Loan._meta.fields_map else ""
     rows = await fetch(
         conn,
         "SELECT 1 AS one FROM loan l JOIN account a ON a.id = l.account_id "
         "JOIN ledger_account la ON la.id = a.ledger_account_id "
-        "JOIN account_holder h ON h.account_id = a.id "
-        f"WHERE h.member_id = {mark} AND h.role IN ('owner', 'joint') AND la.balance_minor > 0 LIMIT 1",
-        [member_id],
+        f"WHERE la.balance_minor > 0 AND ({borrower}EXISTS (SELECT 1 FROM account_holder h WHERE h.account_id = a.id "
+        f"AND h.member_id = {m[0]} AND h.role IN ('owner', 'joint'))) LIMIT 1",
+        [member_id, member_id] if borrower else [member_id],
     )
     return bool(rows)

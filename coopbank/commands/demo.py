@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coopbank.commands._run import run_async
+from coopbank.commands.serve import add_serve_arguments
 
 BUNDLED = Path(__file__).with_name("demo_data") / "berka"
 DEMO_CURRENCY = "INR"
@@ -40,8 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Migrate, import the Berka data, create demo staff (one per role) and members, print their "
         "credentials, and serve. Idempotent: a second run reuses what exists.",
     )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8080)
+    add_serve_arguments(parser)
     parser.add_argument("--data", type=Path, help="directory with the Berka .asc.gz files (default: found or bundled)")
     parser.add_argument("--no-serve", action="store_true", help="set up and print the credentials, but do not serve")
     parser.add_argument("--sim-port", type=int, default=8090,

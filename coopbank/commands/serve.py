@@ -11,6 +11,12 @@ from coopbank.commands._run import run_async
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("serve", help="Serve the web app and /graphql (HTTP and WebSocket).")
+    add_serve_arguments(parser)
+    parser.set_defaults(func=_run)
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options ``_run`` reads; every command that ends by serving (``demo``) takes them too."""
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument(
@@ -21,7 +27,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--log-format", choices=("json", "text"), default=os.environ.get("COOPBANK_LOG_FORMAT", "json"),
         help="json: one JSON object per line with the request id (default; COOPBANK_LOG_FORMAT); text: readable lines",
     )
-    parser.set_defaults(func=_run)
 
 
 def insecure_keys_refusal(url: str) -> str | None:

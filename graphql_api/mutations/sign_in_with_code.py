@@ -3,7 +3,9 @@ from __future__ import annotations
 import strawberry
 
 from bankcore.identity.members_portal import complete_member_sign_in
+from bankcore.identity.sessions import note_session_origin
 from bankcore.identity.staff import complete_staff_sign_in
+from bankcore.models import StaffUser
 from graphql_api.context import Context
 from graphql_api.errors import UserError
 from graphql_api.mutations._base import run
@@ -23,10 +25,14 @@ async def sign_in_with_code(
     async def act() -> SessionPayload:
         token, otp = challenge_token.strip()[:200], code.strip()[:12]
         await check_sign_in(info.context, kind="code", key=token)
+        must_change = False
         if kind is PrincipalKindInput.STAFF:
             issued = await complete_staff_sign_in(challenge_token=token, code=otp)
+            must_change = await StaffUser.filter(id=issued.principal_id, must_change_password=True).exists()
         else:
             issued = await complete_member_sign_in(challenge_token=token, code=otp)
-        return SessionPayload(session=SessionTokensType.of(issued))
+        await note_session_origin(session_id=issued.session_id, device=info.context.device,
+                                  client_address=info.context.client)
+        return SessionPayload(session=SessionTokensType.of(issued, must_change_password=must_change))
 
     return await run(SessionPayload, act)

@@ -28,6 +28,8 @@ REPORTS_POLICY: dict[str, frozenset[Role]] = {
     "dicgcReturn": BACK_OFFICE,
     "inoperativeAccounts": BACK_OFFICE | {A.CLERK},
     "kycDueList": BACK_OFFICE | {A.CLERK},
+    "shareRegisterReport": BACK_OFFICE,
+    "dividendRegisterReport": BACK_OFFICE,
 }
 
 # Root field -> the report's command-line name (bankcore.reports.registry).
@@ -46,4 +48,6 @@ REPORT_FIELDS: dict[str, str] = {
     "dicgcReturn": "dicgc",
     "inoperativeAccounts": "inoperative",
     "kycDueList": "kyc-due",
+    "shareRegisterReport": "share-register",
+    "dividendRegisterReport": "dividend-register",
 }

@@ -61,6 +61,10 @@ class ReportsQuery:
     inoperative_accounts = _on_date("inoperative", "Inoperative deposit accounts and those due to the DEA Fund as "
                                     "of `asOf`.")
     kyc_due_list = _on_date("kyc-due", "Members whose KYC is due as of `asOf`.")
+    share_register_report = _on_date("share-register", "Members holding shares at the end of `asOf`, with paid-up value; "
+                              "checks the total against share capital in the ledger.")
+    dividend_register_report = _on_date("dividend-register", "Each member's dividend of the declarations credited up to "
+                                 "`asOf`: the account credited, or UNPAID.")
 
     @strawberry.field(description="Profit and loss account (Form B, Third Schedule) for `fromDate` (default 1 April "
                       "of the financial year) to `asOf`, both inclusive.", permission_classes=GUARD)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import strawberry
 from tortoise.connection import get_connection
 
@@ -42,6 +44,13 @@ from graphql_api.shares.types import (
 from graphql_api.types.money import MoneyType
 
 GUARD = [RootFieldPolicy]
+
+
+def _day(value: object) -> date | None:
+    """A date from raw SQL (SQLite answers text)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
 MAX_ROWS = 500
 
 
@@ -115,7 +124,7 @@ class SharesQuery:
             paid_up=MoneyType.minor(int(totals["paid_up"]), currency),
             lines=[ShareRegisterLineType(member_number=r["member_number"], member_name=r["full_name"], shares=int(r["shares"]),
                                          paid_up=MoneyType.minor(int(r["paid_up"]), currency), certificates=int(r["certificates"]),
-                                         admitted_on=r["admitted_on"]) for r in rows],
+                                         admitted_on=_day(r["admitted_on"])) for r in rows],
         )
 
     @strawberry.field(description="Dividend declarations, newest first; `financialYear` (e.g. 2025-26) filters.",

@@ -23,10 +23,29 @@ class SessionTokensType:
     refresh_token: str | None = strawberry.field(description="Use once with refreshSession to get new tokens; reuse revokes the session.")
     expires_at: datetime = strawberry.field(description="Absolute expiry (UTC).")
     idle_timeout_s: int = strawberry.field(description="Seconds of inactivity after which the token stops working.")
+    must_change_password: bool = strawberry.field(default=False, description="Staff after an admin's reset: choose a new password (changePassword) before anything else.")
 
     @classmethod
-    def of(cls, s: IssuedSession) -> SessionTokensType:
-        return cls(token=s.token, refresh_token=s.refresh_token, expires_at=s.expires_at, idle_timeout_s=s.idle_timeout_s)
+    def of(cls, s: IssuedSession, must_change_password: bool = False) -> SessionTokensType:
+        return cls(token=s.token, refresh_token=s.refresh_token, expires_at=s.expires_at, idle_timeout_s=s.idle_timeout_s,
+                   must_change_password=must_change_password)
+
+
+@strawberry.type(name="SessionInfo", description="A live session: where it was opened and when it was last used. Never its token.")
+class SessionInfoType:
+    id: strawberry.ID = strawberry.field(description="Session id (pass to endSession, or revokeSession for an admin).")
+    device: str | None = strawberry.field(description="The browser or app that signed in.")
+    client_address: str | None = strawberry.field(description="The IP address that signed in.")
+    created_at: datetime = strawberry.field(description="Signed in at (UTC).")
+    last_seen_at: datetime = strawberry.field(description="Last used at (UTC).")
+    expires_at: datetime = strawberry.field(description="Ends at the latest at (UTC).")
+    current: bool = strawberry.field(description="True for the session asking.")
+    username: str | None = strawberry.field(default=None, description="staffSessions: the staff user's sign-in name.")
+
+    @classmethod
+    def of(cls, s, current_id: int | None, username: str | None = None) -> SessionInfoType:  # noqa: ANN001 - SessionInfo
+        return cls(id=strawberry.ID(str(s.id)), device=s.device, client_address=s.client_address, created_at=s.created_at,
+                   last_seen_at=s.last_seen_at, expires_at=s.expires_at, current=s.id == current_id, username=username)
 
 
 @strawberry.type(name="TotpEnrolment", description="Authenticator-app setup: show once, each part lets anyone generate codes.")
@@ -49,12 +68,14 @@ class StaffUserType:
     active: bool = strawberry.field(description="Whether the user may sign in.")
     totp_enrolled: bool = strawberry.field(description="Whether an authenticator app is set up.")
     locked_until: datetime | None = strawberry.field(description="Locked out after repeated failures until this time (UTC).")
+    must_change_password: bool = strawberry.field(default=False, description="A temporary password was set by an admin; the user must choose a new one.")
 
     @classmethod
     def of(cls, u) -> StaffUserType:  # noqa: ANN001 - a StaffUser row
         return cls(
             id=strawberry.ID(str(u.id)), username=u.username, full_name=u.full_name, role=str(u.role),
             active=u.active, totp_enrolled=bool(u.totp_secret), locked_until=u.locked_until,
+            must_change_password=bool(getattr(u, "must_change_password", False)),
         )
 
 

@@ -64,6 +64,18 @@ EXPECTED: dict[str, set[str]] = {
     "registerMember": {"admin", "manager", "clerk"},
     "updateMember": {"admin", "manager", "clerk", "member"},
     "requestContactChange": {"member"},
+    "mySessions": STAFF | {"member"},
+    "staffSessions": {"admin"},
+    "endSession": STAFF | {"member"},
+    "changePassword": STAFF | {"member"},
+    "grantPortalAccess": {"admin", "manager", "clerk"},
+    "requestPasswordReset": EVERYONE - {"auditor", "partner", "partner-no-scopes"},
+    "completePasswordReset": EVERYONE - {"auditor", "partner", "partner-no-scopes"},
+    "resetStaffPassword": {"admin"},
+    "unlockLogin": {"admin", "manager"},
+    "deactivateStaffUser": {"admin"},
+    "deactivateApiClient": {"admin"},
+    "rotateClientSecret": {"admin"},
     "confirmContactChange": {"member"},
     "approveKyc": {"admin", "manager"},
     "openAccount": {"admin", "manager", "clerk"},
@@ -193,6 +205,8 @@ EXPECTED: dict[str, set[str]] = {
     "dicgcReturn": BACK_OFFICE,
     "inoperativeAccounts": BACK_OFFICE | {"clerk"},
     "kycDueList": BACK_OFFICE | {"clerk"},
+    "shareRegisterReport": BACK_OFFICE,
+    "dividendRegisterReport": BACK_OFFICE,
 }
 
 

@@ -165,3 +165,24 @@ async def test_every_report_renders_csv_and_pdf(db: str) -> None:
     assert header  # the loop ran
     with pytest.raises(DomainError):
         await run_report("no-such-report", ReportRequest(as_of=TODAY))
+
+
+async def test_year_end_close_is_not_income_or_expenditure_of_the_period(db: str) -> None:
+    from bankcore.books.year_end import close_financial_year
+    from bankcore.calendar.business_date import set_business_date_at_least
+
+    await _bank()
+    await set_business_date_at_least(date(2026, 4, 2))
+    await close_financial_year(financial_year=2025, initiator="t", idempotency_key="close-2025")
+    year = {(r["section"], r["code"]): r["amount"]
+            for r in _csv(await run_report("profit-and-loss", ReportRequest(as_of=TODAY)))}
+    assert year[("INCOME", "I.2")] == "10.00" and year[("EXPENDITURE", "II.1")] == "5.00"
+    assert year[("PROFIT", "III")] == "5.00"
+    after = {(r["section"], r["code"]): r["amount"]
+             for r in _csv(await run_report("profit-and-loss", ReportRequest(as_of=date(2026, 4, 2))))}
+    assert after[("PROFIT", "III")] == "0.00"
+    sheet = await run_report("balance-sheet", ReportRequest(as_of=TODAY))
+    assert sheet.ok
+    lines = {(r["section"], r["code"]): r["amount"] for r in _csv(sheet)}
+    # 5.00 appropriated: 1% (0.05) to the education fund payable, the rest stays in reserves and surplus.
+    assert lines[("LIABILITIES", "2")] == "4.95" and lines[("LIABILITIES", "5")] == "0.05"

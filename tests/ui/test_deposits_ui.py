@@ -8,6 +8,19 @@ from nicegui.testing import User
 
 from tests.ui.test_payments_ui import _wait_text
 
+
+async def _wait_marker(user: User, marker: str, tries: int = 200) -> None:
+    """Pages load their data after the frame; a loaded machine takes a while."""
+    import asyncio
+
+    for _ in range(tries):
+        try:
+            await user.should_see(marker=marker, retries=1)
+            return
+        except AssertionError:
+            await asyncio.sleep(0.05)
+    await user.should_see(marker=marker)
+
 from bankcore.identity.clock import utcnow
 from bankcore.identity.members_portal import enrol_member_totp, set_member_password
 from bankcore.identity.totp import code_at, time_step
@@ -23,13 +36,13 @@ async def test_a_member_opens_a_fixed_deposit_changes_its_instruction_and_closes
     secret = (await enrol_member_totp(member_id=member.id, actor="test")).secret
     await sign_in_as(user, PrincipalKind.MEMBER, member.id)
     await user.open("/member/deposits")
-    await user.should_see("You have no deposits yet.")
+    await _wait_text(user, "You have no deposits yet.", tries=300)
     user.find(marker="open-fd").click()
-    await user.should_see(marker="fd-form")
+    await _wait_marker(user, "fd-form")
     await user.should_see("365–730 days: 7.00 %")
     user.find(marker="fd-amount").type("100000")
     user.find(marker="fd-submit").click()
-    await user.should_see(marker="step-up-code")
+    await _wait_marker(user, "step-up-code")
     user.find(marker="step-up-code").type(code_at(secret, time_step(utcnow())))
     user.find(marker="step-up-confirm").click()
     await _wait_text(user, "₹1,07,185.90")  # the maturity value of 1 lakh at 7 % for a year
@@ -42,7 +55,50 @@ async def test_a_member_opens_a_fixed_deposit_changes_its_instruction_and_closes
         await user.should_see(marker="instruction")
     assert (await TermDeposit.get(id=fd.id)).maturity_instruction == MaturityInstruction.RENEW_ALL
     user.find(marker="close").click()
-    await user.should_see(marker="quote")
+    await _wait_marker(user, "quote")
     user.find(marker="close-confirm").click()
     await _wait_text(user, "Closed early")
     assert (await TermDeposit.get(id=fd.id)).status == DepositStatus.CLOSED_PREMATURELY
+
+
+async def test_a_clerk_opens_an_fd_from_cash_and_sees_it_in_the_maturity_list(user: User) -> None:
+    from tests.ui.test_staff import as_staff
+
+    await deposit_bank()
+    _, savings = await saver(balance="")
+    await as_staff(user, "clerk")
+    await user.open("/staff/deposits")
+    await _wait_marker(user, "open-card")
+    user.find(marker="account").type(savings)
+    user.find(marker="amount").type("50000")
+    user.find(marker="months").elements.pop().set_value(3)
+    user.find(marker="cash").elements.pop().set_value(True)
+    user.find(marker="submit").click()
+    await _wait_text(user, "at 6.00 %: matures 01-07-2026")
+    fd = await TermDeposit.get(payout_account__number=savings)
+    assert fd.principal_minor == 50_000_00 and fd.tenure_months == 3
+    user.find(marker="maturing-days").elements.pop().set_value(120)
+    user.find(marker="maturing-show").click()
+    await _wait_text(user, fd.number)
+
+
+async def test_the_accountant_sees_the_tds_register(user: User) -> None:
+    from datetime import date
+
+    from bankcore.deposits.interest import credit_interest
+    from bankcore.deposits.service import open_deposit
+    from bankcore.models import DepositKind
+    from tests.ledger.factory import inr
+    from tests.ui.test_staff import as_staff
+
+    await deposit_bank()
+    _, savings = await saver(balance="2000000.00")
+    fd = (await open_deposit(kind=DepositKind.FIXED, product_code="FD1", amount=inr("1000000.00"), tenure_months=12,
+                             from_account_number=savings, initiator="test")).deposit
+    await credit_interest(fd, interest_minor=60_000_00, to_ledger_account_id=fd.ledger_account_id,
+                          value_date=date(2026, 4, 1), reason="payout", initiator="test", idempotency_key="ui-tds")
+    await as_staff(user, "accountant")
+    await user.open("/staff/deposits")
+    await _wait_marker(user, "tds")
+    rows = user.find(marker="tds").elements.pop().rows
+    assert [(r["deposit"], r["tds"], r["rate"], r["pan"]) for r in rows] == [(fd.number, "₹12,000.00", "20.00 %", "no")]

@@ -9,8 +9,9 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import app, ui
 
-from ui import frame
+from ui import fmt, frame
 from ui.api import Api, ApiError, user_errors
+from ui.i18n import _
 from ui.session import park
 
 SIGN_IN_PASSWORD = """
@@ -24,7 +25,7 @@ mutation SignInPassword($kind: PrincipalKindInput!, $login: String!, $password: 
 SIGN_IN_CODE = """
 mutation SignInCode($kind: PrincipalKindInput!, $challengeToken: String!, $code: String!) {
   signInWithCode(kind: $kind, challengeToken: $challengeToken, code: $code) {
-    session { token expiresAt idleTimeoutS }
+    session { token expiresAt idleTimeoutS mustChangePassword }
     userErrors { code message }
   }
 }"""
@@ -49,7 +50,8 @@ async def signin_page(request: Request, reason: str = "") -> RedirectResponse | 
         return RedirectResponse(frame.home_of(api), status_code=303)
     ui.page_title(f"Sign in · {frame.BANK_NAME}")
     ui.colors(primary="#1f5f8b")
-    SignInForm(Api(client_address=frame.client_address(request)), reason).draw()
+    SignInForm(Api(client_address=frame.client_address(request), user_agent=request.headers.get("user-agent")),
+               reason).draw()
     return None
 
 
@@ -78,6 +80,8 @@ class SignInForm:
                         "outlined autocomplete=current-password").classes("w-full").mark("password")
                     self.password.on("keydown.enter", self.submit_password)
                     ui.button("Continue", on_click=self.submit_password).classes("w-full").mark("continue")
+                    self.reset_link = ui.link(_("Set or forgot password"), "/password-reset").classes(
+                        "text-sm").mark("forgot-password")
                 with ui.column().classes("w-full gap-2") as self.step2:
                     self.hint = ui.label().classes("text-sm text-slate-600").mark("code-hint")
                     self.code = ui.input("6-digit code").props(
@@ -90,6 +94,7 @@ class SignInForm:
 
     def _kind_changed(self) -> None:
         self.login.label = "Member number or mobile" if self.kind.value == "MEMBER" else "Username"
+        self.reset_link.set_visibility(self.kind.value == "MEMBER")
         self._restart()
 
     def _restart(self) -> None:
@@ -111,6 +116,10 @@ class SignInForm:
             return
         payload = data["signInWithPassword"]
         errors = user_errors(payload)
+        if payload.get("lockedUntil"):
+            self.message.text = _("Too many wrong passwords: this login is locked until {when}.").format(
+                when=fmt.moment(payload["lockedUntil"]))
+            return
         if errors:
             self.message.text = errors[0]
             return

@@ -17,7 +17,7 @@ query InstructionAccounts { me { member { accounts { number currency status prod
 INSTRUCTIONS = """
 query StandingInstructions($accountNumber: String) {
   businessDate
-  standingInstructions(accountNumber: $accountNumber) {
+  standingInstructions(accountNumber: $accountNumber, first: 20) {
     id fromAccountNumber toAccountNumber amount { amount currency } frequency dayOfMonth startDate endDate
     nextDueOn status narration failedAttempts lastFailure runs { dueOn attemptedOn outcome message }
   }

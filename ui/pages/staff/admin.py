@@ -9,11 +9,12 @@ from nicegui import ui
 
 from ui import fmt, frame
 from ui.api import Api, user_errors
+from ui.i18n import _
 from ui.pages.staff.common import open_staff_page
 
 ADMIN_OVERVIEW = """
 query AdminOverview {
-  staffUsers { id username fullName role active totpEnrolled lockedUntil }
+  staffUsers { id username fullName role active totpEnrolled lockedUntil mustChangePassword }
   products { code name kind currency interestRatePercent minimumBalance { amount currency } overdraftLimit { amount currency } active }
   apiClients { clientId name scopes active memberNumber }
   branches { code name }
@@ -40,6 +41,31 @@ mutation CreateApiClient($name: String!, $scopes: [String!]!, $memberNumber: Str
   }
 }"""
 
+DEACTIVATE_STAFF = """
+mutation DeactivateStaffUser($staffUserId: ID!) {
+  deactivateStaffUser(staffUserId: $staffUserId) { endedSessions userErrors { code message } }
+}"""
+
+RESET_STAFF_PASSWORD = """
+mutation ResetStaffPassword($staffUserId: ID!, $temporaryPassword: String!) {
+  resetStaffPassword(staffUserId: $staffUserId, temporaryPassword: $temporaryPassword) { done userErrors { code message } }
+}"""
+
+UNLOCK_STAFF = """
+mutation UnlockStaff($staffUserId: ID!) { unlockLogin(staffUserId: $staffUserId) { done userErrors { code message } } }"""
+
+STAFF_SESSIONS = """
+query StaffSessions { staffSessions { id username device clientAddress lastSeenAt current } }"""
+
+REVOKE_SESSION = """
+mutation RevokeSession($sessionId: ID!) { revokeSession(sessionId: $sessionId) { revoked } }"""
+
+DEACTIVATE_CLIENT = """
+mutation DeactivateApiClient($clientId: String!) { deactivateApiClient(clientId: $clientId) { endedSessions userErrors { code message } } }"""
+
+ROTATE_CLIENT_SECRET = """
+mutation RotateClientSecret($clientId: String!) { rotateClientSecret(clientId: $clientId) { clientId clientSecret userErrors { code message } } }"""
+
 ROLES = ["cashier", "clerk", "manager", "accountant", "auditor", "admin"]
 SCOPES = ["accounts:read", "entries:read", "transfers:write"]
 
@@ -64,11 +90,16 @@ async def draw(api: Api) -> None:
     data = await api.run(ADMIN_OVERVIEW)
     with ui.tabs().classes("w-full") as tabs:
         staff_tab = ui.tab("Staff")
+        sessions_tab = ui.tab(_("Sessions")).mark("tab-sessions")
         products_tab = ui.tab("Products").mark("tab-products")
         clients_tab = ui.tab("API clients").mark("tab-clients")
     with ui.tab_panels(tabs, value=staff_tab).classes("w-full"):
         with ui.tab_panel(staff_tab):
             staff_panel(api, data["staffUsers"], data["branches"])
+        with ui.tab_panel(sessions_tab):
+            box = ui.column().classes("w-full gap-1").mark("staff-sessions")
+            if api.may("staffSessions"):
+                await sessions_panel(api, box)
         with ui.tab_panel(products_tab):
             products_panel(api, data["products"])
         with ui.tab_panel(clients_tab):
@@ -103,6 +134,7 @@ def staff_panel(api: Api, users: list[dict], branches: list[dict]) -> None:
                             ui.notify(" ".join(user_errors(result["enrolTotp"])), type="warning")
 
                     ui.button("New TOTP", on_click=enrol).props("dense flat").mark(f"enrol {u['username']}")
+                staff_actions(api, u)
     if not api.may("createStaffUser"):
         return
     with ui.card().classes("w-full max-w-xl"):
@@ -176,12 +208,122 @@ def products_panel(api: Api, products: list[dict]) -> None:
         ui.button("Create product", on_click=create).mark("product-create")
 
 
+def staff_actions(api: Api, u: dict) -> None:
+    """Deactivate, reset the password (a temporary one, changed at next sign-in), unlock."""
+    name = u["username"]
+    if u["mustChangePassword"]:
+        ui.badge(_("must change password"), color="amber").mark(f"must-change {name}")
+    if u["lockedUntil"] and api.may("unlockLogin"):
+        async def unlock(user_id: str = u["id"]) -> None:
+            data = await frame.call(api, UNLOCK_STAFF, staffUserId=user_id)
+            if data:
+                errors = user_errors(data["unlockLogin"])
+                ui.notify(" ".join(errors) if errors else _("Unlocked {name}.").format(name=name))
+
+        ui.button(_("Unlock"), on_click=unlock).props("dense flat").mark(f"unlock {name}")
+    if api.may("resetStaffPassword"):
+        def reset_dialog(user_id: str = u["id"]) -> None:
+            with ui.dialog(value=True) as dialog, ui.card().classes("w-80").mark("reset-dialog"):
+                ui.label(_("Temporary password for {name}").format(name=name)).classes("font-medium")
+                ui.label(_("Give it to them in person; they must choose their own at the next sign-in.")).classes(
+                    "text-xs text-slate-500")
+                temporary = ui.input(_("Temporary password (8-64 characters)"), password=True,
+                                     password_toggle_button=True).props("outlined dense").classes("w-full").mark(
+                    "temporary-password")
+                note = ui.label().classes("text-sm text-red-700")
+
+                async def reset() -> None:
+                    data = await frame.call(api, RESET_STAFF_PASSWORD, staffUserId=user_id,
+                                            temporaryPassword=temporary.value or "",
+                                            on_error=lambda t: setattr(note, "text", t))
+                    if data is None:
+                        return
+                    errors = user_errors(data["resetStaffPassword"])
+                    if errors:
+                        note.text = " ".join(errors)
+                        return
+                    dialog.close()
+                    ui.notify(_("Temporary password set for {name}; their sessions ended.").format(name=name))
+
+                with ui.row():
+                    ui.button(_("Set"), on_click=reset).mark("reset-confirm")
+                    ui.button(_("Cancel"), on_click=dialog.close).props("flat")
+
+        ui.button(_("Reset password"), on_click=lambda: reset_dialog()).props("dense flat").mark(f"reset {name}")
+    if u["active"] and api.may("deactivateStaffUser"):
+        async def deactivate(user_id: str = u["id"]) -> None:
+            data = await frame.call(api, DEACTIVATE_STAFF, staffUserId=user_id)
+            if data:
+                errors = user_errors(data["deactivateStaffUser"])
+                ui.notify(" ".join(errors) if errors else _("{name} deactivated; {n} session(s) ended.").format(
+                    name=name, n=data["deactivateStaffUser"]["endedSessions"]))
+
+        ui.button(_("Deactivate"), on_click=deactivate).props("dense flat color=negative").mark(f"deactivate {name}")
+
+
+async def sessions_panel(api: Api, box: ui.column) -> None:
+    """Every live staff session: who, where from, last seen; the admin may end any of them."""
+    box.clear()
+    sessions = (await api.run(STAFF_SESSIONS))["staffSessions"]
+    with box:
+        if not sessions:
+            frame.empty(_("No staff are signed in."))
+        for s in sessions:
+            with ui.row().classes("w-full items-center gap-2 border-b py-1").mark(f"staff-session {s['username']}"):
+                with ui.column().classes("gap-0 grow min-w-0"):
+                    ui.label(s["username"] + (" · " + _("you") if s["current"] else "")).classes("text-sm")
+                    ui.label(_("{device} · {address} · last seen {when}").format(
+                        device=(s["device"] or _("unknown device"))[:60], address=s["clientAddress"] or "?",
+                        when=fmt.moment(s["lastSeenAt"]))).classes("text-xs text-slate-500 truncate w-full")
+                if not s["current"]:
+                    async def end(session_id: str = s["id"]) -> None:
+                        data = await frame.call(api, REVOKE_SESSION, sessionId=session_id)
+                        if data is not None:
+                            ui.notify(_("Session ended.") if data["revokeSession"]["revoked"] else _("It had ended already."))
+                            await sessions_panel(api, box)
+
+                    ui.button(_("End"), on_click=end).props("dense flat").mark(f"end-staff-session {s['username']}")
+
+
 def clients_panel(api: Api, clients: list[dict]) -> None:
     if clients:
-        rows = [{"id": c["clientId"], "name": c["name"], "scopes": " ".join(c["scopes"]), "member": c["memberNumber"] or "",
-                 "active": "yes" if c["active"] else "no"} for c in clients]
-        ui.table(columns=[{"name": k, "label": k.capitalize(), "field": k, "align": "left"} for k in rows[0]], rows=rows,
-                 row_key="id").props("dense flat wrap-cells").classes("w-full").mark("clients")
+        with ui.column().classes("w-full gap-1").mark("clients"):
+            for c in clients:
+                with ui.row().classes("w-full items-center gap-2 border-b py-1"):
+                    with ui.column().classes("gap-0 grow min-w-0"):
+                        ui.label(f"{c['name']} · {c['clientId']}").classes("text-sm")
+                        ui.label(" ".join(c["scopes"]) + (f" · member {c['memberNumber']}" if c["memberNumber"] else "")
+                                 + " · " + (_("active") if c["active"] else _("inactive"))).classes(
+                            "text-xs text-slate-500")
+                    if c["active"] and api.may("rotateClientSecret"):
+                        async def rotate(client_id: str = c["clientId"]) -> None:
+                            data = await frame.call(api, ROTATE_CLIENT_SECRET, clientId=client_id)
+                            if data is None:
+                                return
+                            payload = data["rotateClientSecret"]
+                            errors = user_errors(payload)
+                            if errors:
+                                ui.notify(" ".join(errors), type="warning")
+                                return
+                            with ui.dialog(value=True) as dialog, ui.card().classes("max-w-full").mark("new-secret"):
+                                ui.label(_("New secret for {client}").format(client=client_id)).classes("font-medium")
+                                ui.label(payload["clientSecret"]).classes("font-mono text-sm select-all break-all").mark(
+                                    "client-secret")
+                                ui.label(_("Shown once. The old secret no longer works.")).classes(
+                                    "text-xs text-slate-500")
+                                ui.button(_("Done"), on_click=dialog.close)
+
+                        ui.button(_("New secret"), on_click=rotate).props("dense flat").mark(f"rotate {c['clientId']}")
+                    if c["active"] and api.may("deactivateApiClient"):
+                        async def deactivate(client_id: str = c["clientId"]) -> None:
+                            data = await frame.call(api, DEACTIVATE_CLIENT, clientId=client_id)
+                            if data:
+                                errors = user_errors(data["deactivateApiClient"])
+                                ui.notify(" ".join(errors) if errors else _("{client} deactivated.").format(
+                                    client=client_id))
+
+                        ui.button(_("Deactivate"), on_click=deactivate).props("dense flat color=negative").mark(
+                            f"deactivate-client {c['clientId']}")
     else:
         frame.empty("No partner applications yet.")
     if not api.may("createApiClient"):

@@ -14,6 +14,7 @@ from stdnum.in_ import pan as pan_number
 from ui import fmt, frame
 from ui.api import Api, user_errors
 from ui.pages.staff.common import open_staff_page
+from ui.pages.staff.portal_access import portal_access_card
 
 CLERK_SETUP = """
 query ClerkSetup { branches { code name } products { code name kind currency active } }"""
@@ -75,7 +76,10 @@ async def clerk_page(request: Request) -> RedirectResponse | None:
             search_tab = ui.tab("Search")
             register_tab = ui.tab("Register").mark("tab-register")
             open_tab = ui.tab("Open account").mark("tab-open")
+            portal_tab = ui.tab("Portal access").mark("tab-portal")
         with ui.tab_panels(tabs, value=search_tab).classes("w-full"):
+            with ui.tab_panel(portal_tab):
+                portal_access_card(api)
             with ui.tab_panel(search_tab):
                 await MemberSearch(api).draw()
             with ui.tab_panel(register_tab):

@@ -1,0 +1,148 @@
+"""Month-end balance snapshots, so that a balance as of any date reads a month of postings,
+not the whole history (historical balances in the manner of Blnk's and TigerBeetle's).
+
+A snapshot (``BalanceSnapshotRun`` + ``BalanceSnapshot``) holds, for a month end ``S``,
+every ledger account's debits minus credits over the postings valued on or before ``S``
+with id up to ``through_posting_id``, and the account's last customer-induced value date.
+It is taken under the business-date lock (every posting transaction holds that lock
+shared while it writes; the bulk importer holds a table lock on ``ledger_account``), so
+every posting with a lower id is committed and every later one gets a higher id.
+
+A balance as of ``D`` is then the union of three disjoint sets of postings:
+
+1. the latest snapshot ``S <= D`` (postings valued ``<= S``, id ``<= through``);
+2. postings valued in ``(S, D]``, read through the journal's ``(value_date, id)`` index;
+3. postings valued ``<= S`` with id ``> through``: back-values written after the snapshot.
+
+Without a snapshot at or before ``D`` the sum runs over all postings valued ``<= D``.
+Snapshots are never updated (a back-value is corrected by part 3) and are taken by the
+day-end step ``reports.balance_snapshot`` at each month end, or for a whole imported
+history by ``snapshot_history``.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, date, datetime
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.connection import get_connection
+from tortoise.transactions import in_transaction
+
+from bankcore.ledger.sql import fetch, is_postgres, placeholders
+from bankcore.models import BalanceSnapshotRun, EntryType
+
+CUSTOMER_INDUCED = (
+    EntryType.CASH_DEPOSIT, EntryType.CASH_WITHDRAWAL, EntryType.TRANSFER, EntryType.INWARD_TRANSFER,
+    EntryType.OUTWARD_TRANSFER, EntryType.CARD_WITHDRAWAL,
+)
+_TYPES = ", ".join(f"'{t.value}'" for t in CUSTOMER_INDUCED)
+_SIGNED = "CASE p.side WHEN 'D' THEN p.amount_minor ELSE -p.amount_minor END"
+_LAST = f"CASE WHEN je.entry_type IN ({_TYPES}) THEN p.value_date END"
+
+
+def _as_date(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+async def latest_snapshot(on_or_before: date) -> tuple[int, date, int] | None:
+    """(run id, as_of, through_posting_id) of the latest snapshot at or before the date."""
+    run = await BalanceSnapshotRun.filter(as_of__lte=on_or_before).order_by("-as_of").first()
+    return (run.id, _as_date(run.as_of), int(run.through_posting_id)) if run else None
+
+
+async def balance_source(conn: BaseDBAsyncClient, *, as_of: date, currency: str, start: int = 1,
+                         last_customer: bool = False) -> tuple[str, list[Any]]:
+    """SQL of a subquery with one row per ledger account of ``currency`` that has postings
+    valued on or before ``as_of``: ``id``, ``net`` (debits minus credits) and, with
+    ``last_customer``, ``last_customer`` (last customer-induced value date or NULL).
+
+    Its placeholders are numbered from ``start`` (PostgreSQL); put it in the statement
+    before any other placeholder and pass its params first.
+    """
+    snapshot = await latest_snapshot(as_of)
+    last_col = ", MAX(last_customer) AS last_customer" if last_customer else ""
+    if snapshot is None:
+        m = placeholders(conn, 2, start)
+        if last_customer:
+            sql = (f"SELECT p.ledger_account_id AS id, SUM({_SIGNED}) AS net, MAX({_LAST}) AS last_customer "
+                   "FROM posting p JOIN journal_entry je ON je.id = p.entry_id "
+                   f"WHERE p.value_date <= {m[0]} AND p.currency = {m[1]} GROUP BY p.ledger_account_id")
+        else:
+            sql = (f"SELECT p.ledger_account_id AS id, SUM({_SIGNED}) AS net FROM posting p "
+                   f"WHERE p.value_date <= {m[0]} AND p.currency = {m[1]} GROUP BY p.ledger_account_id")
+        return sql, [as_of, currency]
+    run_id, snap_day, through = snapshot
+    m = placeholders(conn, 8, start)
+    sql = (
+        f"SELECT id, SUM(net) AS net{last_col} FROM ("
+        "SELECT s.ledger_account_id AS id, s.net_debit_minor AS net, s.last_customer_on AS last_customer "
+        f"FROM balance_snapshot s WHERE s.run_id = {m[0]} AND s.currency = {m[1]} "
+        f"UNION ALL SELECT p.ledger_account_id, {_SIGNED}, {_LAST} "
+        "FROM journal_entry je JOIN posting p ON p.entry_id = je.id "
+        f"WHERE je.value_date > {m[2]} AND je.value_date <= {m[3]} AND p.currency = {m[4]} "
+        f"UNION ALL SELECT p.ledger_account_id, {_SIGNED}, {_LAST} "
+        "FROM posting p JOIN journal_entry je ON je.id = p.entry_id "
+        f"WHERE p.id > {m[5]} AND p.value_date <= {m[6]} AND p.currency = {m[7]}"
+        ") u GROUP BY id"
+    )
+    return sql, [run_id, currency, snap_day, as_of, currency, through, snap_day, currency]
+
+
+async def take_snapshot(*, as_of: date) -> BalanceSnapshotRun:
+    """Take the snapshot of the end of ``as_of`` (idempotent: an existing one is returned).
+
+    Reads the highest committed posting id under the business-date lock, then writes one
+    row per account with postings valued on or before ``as_of`` in one set-based
+    statement.
+    """
+    existing = await BalanceSnapshotRun.get_or_none(as_of=as_of)
+    if existing is not None:
+        return existing
+    async with in_transaction() as conn:
+        if is_postgres(conn):
+            await conn.execute_query("SELECT business_date FROM bank_calendar FOR UPDATE")
+            await conn.execute_script("LOCK TABLE ledger_account IN SHARE MODE")
+        through = int((await fetch(conn, "SELECT COALESCE(MAX(id), 0) AS n FROM posting", []))[0]["n"])
+    async with in_transaction() as conn:
+        m = placeholders(conn, 3)
+        await conn.execute_query(
+            f"INSERT INTO balance_snapshot_run (as_of, through_posting_id, accounts, created_at) VALUES ({m[0]}, {m[1]}, 0, {m[2]})",
+            [as_of, through, datetime.now(UTC)],
+        )
+        run = await BalanceSnapshotRun.get(as_of=as_of).using_db(conn)
+        m = placeholders(conn, 3)
+        await conn.execute_query(
+            "INSERT INTO balance_snapshot (run_id, ledger_account_id, currency, net_debit_minor, last_customer_on) "
+            f"SELECT {m[0]}, p.ledger_account_id, MIN(p.currency), SUM({_SIGNED}), MAX({_LAST}) "
+            "FROM posting p JOIN journal_entry je ON je.id = p.entry_id "
+            f"WHERE p.value_date <= {m[1]} AND p.id <= {m[2]} GROUP BY p.ledger_account_id",
+            [run.id, as_of, through],
+        )
+        count = (await fetch(conn, f"SELECT COUNT(*) AS n FROM balance_snapshot WHERE run_id = {placeholders(conn, 1)[0]}",
+                             [run.id]))[0]["n"]
+        await BalanceSnapshotRun.filter(id=run.id).using_db(conn).update(accounts=int(count))
+    return await BalanceSnapshotRun.get(as_of=as_of)
+
+
+async def snapshot_history(*, through: date) -> list[date]:
+    """Take the missing snapshots of every month end from the first posting's month up to
+    ``through`` (inclusive); returns the dates taken. For an imported history."""
+    conn = get_connection("default")
+    first = (await fetch(conn, "SELECT MIN(value_date) AS d FROM posting", []))[0]["d"]
+    if first is None:
+        return []
+    taken = []
+    day = month_end(_as_date(first))
+    have = set(await BalanceSnapshotRun.all().values_list("as_of", flat=True))
+    while day <= through:
+        if day not in {_as_date(d) for d in have}:
+            await take_snapshot(as_of=day)
+            taken.append(day)
+        day = month_end(date(day.year + (day.month == 12), day.month % 12 + 1, 1))
+    return taken
