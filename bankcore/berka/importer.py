@@ -33,7 +33,7 @@ from typing import Any
 from tortoise.connection import get_connection
 
 from bankcore import chart
-from bankcore.calendar.business_date import set_business_date_at_least
+from bankcore.calendar.business_date import business_date, set_business_date_at_least
 from bankcore.interest.rates import check_rate_bps
 from bankcore.berka.mapping import Leg, classify, narration
 from bankcore.berka.ordering import AccountOrder, resolve_all
@@ -328,14 +328,21 @@ async def import_berka_data(
     orders = resolve_all(data.transactions)
     stages.report("resolve same-day order", len(data.transactions), len(data.transactions), resolve_started, 0, True)
     loans_by_account = {loan.account_id: loan for loan in data.loans}
+    # Loans granted after the data's last day are sanctioned, not yet disbursed: day-end
+    # disburses them when the business date reaches their grant date (bankcore.loans).
+    cutoff = max((t.on for t in data.transactions), default=date.max)
+    disbursed = [loan for loan in data.loans if loan.granted_on <= cutoff]
     gl_ids = {leg: gl[leg.value].id for leg in Leg if leg not in (Leg.ACCOUNT, Leg.LOAN)}
     loan_expected: dict[int, int] = {loan.loan_id: loan.amount_minor for loan in data.loans}
+    for loan in data.loans:
+        if loan.granted_on > cutoff:
+            loan_expected[loan.loan_id] = 0  # nothing lent yet
 
     def drafts() -> Iterator[EntryDraft]:
         # Disbursals go first on their day, then the day's transactions by account id
         # and resolved order: entry ids then follow the history.
         keyed: list[tuple[tuple[date, int, int, int], Any]] = [
-            ((loan.granted_on, 0, loan.account_id, 0), loan) for loan in data.loans
+            ((loan.granted_on, 0, loan.account_id, 0), loan) for loan in data.loans if loan.granted_on <= cutoff
         ]
         for order in orders.values():
             keyed.extend(((o.row.on, 1, order.account_id, i), o.row) for i, o in enumerate(order.rows))
@@ -367,7 +374,7 @@ async def import_berka_data(
                 source_ref=f"berka-trans:{row.trans_id}",
             )
 
-    total = len(data.transactions) + len(data.loans)
+    total = len(data.transactions) + len(disbursed)
     entries_started = time.perf_counter()
     written = await write_entries_bulk(
         drafts(),
@@ -392,6 +399,14 @@ async def import_berka_data(
     if data.transactions:
         # The bank's calendar picks up where the data's history ends (never moving back).
         await set_business_date_at_least(max(t.on for t in data.transactions))
+
+    if data.loans:
+        from bankcore.loans.berka import adopt_berka_loans
+
+        adopt_started = time.perf_counter()
+        adopted = await adopt_berka_loans(cutoff=min(cutoff, await business_date()))
+        stages.results.append(StageResult("loan schedules", len(data.loans), adopted, time.perf_counter() - adopt_started))
+        stages.report("loan schedules", len(data.loans), len(data.loans), adopt_started, adopted, True)
 
     recon_started = time.perf_counter()
     reconciliation = await _reconcile(orders, loan_expected)

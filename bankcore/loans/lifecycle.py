@@ -364,7 +364,7 @@ async def disburse_loan(*, loan_number: str, initiator: str, value_date: date | 
             principal_minor=loan.amount_minor, annual_rate_bps=loan.annual_rate_bps, tenure_months=loan.duration_months,
             disbursal_date=on, repayment_day=loan.repayment_day, method=ScheduleMethod(loan.method),
             moratorium_months=loan.moratorium_months,
-        ))
+        )) if not (loan.source_ref or "").startswith("berka-loan:") else None
         loan_ledger = (await Account.get(id=loan.account_id)).ledger_account_id
         if loan.disburse_to == DisburseTo.CLEARING:
             payee_ledger = await gl_account_id(CLEARING, loan.currency)
@@ -376,19 +376,26 @@ async def disburse_loan(*, loan_number: str, initiator: str, value_date: date | 
         if gst:
             legs.append(credit(await gl_account_id(GST_PAYABLE, loan.currency), gst, loan.currency))
         number = (await Account.get(id=loan.account_id)).number
+        if loan.collateral_kind == "DEPOSIT_LIEN" and loan.collateral_ref:
+            from bankcore.deposits.lien import mark_lien  # the deposit stays under lien until the loan is repaid
+
+            await mark_lien(deposit_number=loan.collateral_ref, amount_minor=loan.amount_minor, reference=number,
+                            marked_by=initiator)
         posted = await post_entry(EntryDraft(
             entry_type=EntryType.LOAN_DISBURSAL, value_date=on,
             narration=f"Loan {number} disbursed" + (" to a third party through clearing" if loan.disburse_to == DisburseTo.CLEARING else ""),
             initiator=initiator, postings=tuple(legs), idempotency_key=disbursal_key(loan.id),
             request_fingerprint=request_fingerprint({"op": "disburse_loan", "loan": loan.id}),
         ))
-        await store_schedule(loan, schedule)
+        if schedule is not None:
+            await store_schedule(loan, schedule)
+            loan.instalment_minor = schedule.emi_minor
+            loan.repayment_day = schedule.repayment_day
+        # (a Berka loan keeps the schedule the import gave it: bankcore.loans.berka)
         loan.status = LoanStatus.ACTIVE
         loan.disbursed_on = on
         loan.granted_on = on
         loan.fee_minor, loan.gst_minor = fee, gst
-        loan.instalment_minor = schedule.emi_minor
-        loan.repayment_day = schedule.repayment_day
         await loan.save(update_fields=["status", "disbursed_on", "granted_on", "fee_minor", "gst_minor",
                                        "instalment_minor", "repayment_day"])
     return loan, posted
@@ -408,12 +415,17 @@ async def sanction_loan_against_lien(*, member_number: str, product_code: str, a
                                      deposit_account_number: str, lien_minor: int, staff: tuple[str, str, str]) -> Loan:
     """Cross-slice hook for loans against deposits: apply, recommend and sanction in one step.
 
-    The deposits domain places the lien (``lien_minor`` on ``deposit_account_number``) and
-    calls this with three different staff actors (applied by, recommended by, sanctioned
-    by). The amount may be at most ``loans.deposit_lien_ltv_bps`` of the lien. Raises
+    ``lien_minor`` of the deposit ``deposit_account_number`` (at most its lien capacity,
+    ``bankcore.deposits.lien.lien_capacity``) secures the loan; three different staff
+    actors (applied by, recommended by, sanctioned by). The amount may be at most
+    ``loans.deposit_lien_ltv_bps`` of it. Disbursal marks the lien (``mark_lien``) and full
+    repayment releases it (``release_lien``). Raises
     the codes of ``apply_for_loan``, ``recommend_loan`` and ``sanction_loan``.
     """
+    from bankcore.deposits.lien import lien_capacity
+
     maker, recommender, approver = staff
+    lien_minor = min(lien_minor, await lien_capacity(deposit_number=deposit_account_number))
     loan = await apply_for_loan(member_number=member_number, product_code=product_code, amount=amount,
                                 tenure_months=tenure_months, applied_by=maker,
                                 collateral=Collateral("DEPOSIT_LIEN", lien_minor, deposit_account_number))

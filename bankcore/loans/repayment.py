@@ -268,6 +268,11 @@ async def _close_if_repaid(loan: Loan, on: date) -> bool:
     outstanding, _ = await _principal_outstanding(loan)
     if outstanding > 0 or await LoanInstalment.filter(loan_id=loan.id, paid_on__isnull=True).exists():
         return False
+    if loan.collateral_kind == "DEPOSIT_LIEN" and loan.collateral_ref:
+        from bankcore.deposits.lien import release_lien
+
+        await release_lien(deposit_number=loan.collateral_ref, reference=(await Account.get(id=loan.account_id)).number,
+                           released_by="loans:repaid")
     loan.status = LoanStatus.CLOSED
     loan.closed_on = on
     loan.accrued_interest_minor = 0
@@ -359,3 +364,36 @@ async def close_loan(
                                         paid_interest_minor=quote.accrued_interest_minor, paid_on=on)
         closed = await _close_if_repaid(loan, posted.value_date)
     return RepaymentResult(loan.id, posted, quote.principal_minor, interest, quote.charges_due_minor, 0, closed)
+
+
+async def counter_cash_repayment(*, account_number: str, amount: Money, initiator: str, narration: str | None,
+                                 idempotency_key: str | None) -> PostedEntry:
+    """Cash paid in at the counter on a loan account is a repayment (Dr cash in hand, Cr the loan, RBI order).
+
+    Registered with the counter (``bankcore.counter.rules.register_loan_cash_repayment``);
+    the counter has checked PAN and s.269ST before. Codes as ``repay_loan``.
+    """
+    import uuid
+
+    from bankcore.chart import CASH
+
+    if not await Loan.filter(account__number="".join(account_number.split())[:20]).exists():
+        raise DomainError(ErrorCode.LOAN_ACCOUNT_CASH, "this loan account has no loan to repay", field="account_number")
+    result = await repay_loan(
+        loan_number=account_number, amount=amount, initiator=initiator,
+        idempotency_key=idempotency_key or f"counter:{uuid.uuid4()}",
+        debit_ledger_account_id=await gl_account_id(CASH, amount.currency),
+        narration=narration or f"Cash repayment of loan {account_number} at the counter",
+    )
+    return result.entry
+
+
+def _register_with_the_counter() -> None:
+    try:
+        from bankcore.counter.rules import register_loan_cash_repayment
+    except ImportError:  # a build without the counter
+        return
+    register_loan_cash_repayment(counter_cash_repayment)
+
+
+_register_with_the_counter()

@@ -246,3 +246,25 @@ async def test_reschedule_from_an_instalment_not_yet_due_with_a_new_rate_flags_t
     rows = await LoanInstalment.filter(loan_id=loan.id).order_by("number")
     assert loan.restructured and len(rows) == 2 + 24 and sum(r.principal_minor for r in rows) == 100_000_00
     assert rows[2].interest_minor < rows[1].interest_minor
+
+
+async def test_cash_at_the_counter_on_a_loan_account_is_a_repayment(db: str) -> None:
+    from bankcore.loans.repayment import _register_with_the_counter
+
+    _register_with_the_counter()  # (as importing the module does; another test may have unregistered it)
+    from bankcore.services.money_movement import deposit_cash, withdraw_cash
+
+    await loan_bank()
+    b = await borrower()
+    number = await active_loan(b)
+    loan = await find_loan(number)
+    first = await LoanInstalment.get(loan_id=loan.id, number=1)
+    await move_to(first.due_date)
+    emi = first.principal_minor + first.interest_minor
+    await deposit_cash(account_number=number, amount=inr(str(emi / 100)), initiator="test-counter", idempotency_key="cash-1")
+    row = await LoanInstalment.get(id=first.id)
+    assert row.paid_on == first.due_date and await _gl(LOAN_INTEREST_INCOME) == first.interest_minor
+    with pytest.raises(DomainError) as e:
+        await withdraw_cash(account_number=number, amount=inr("10.00"), initiator="test-counter")
+    assert e.value.code is ErrorCode.LOAN_ACCOUNT_CASH
+    assert (await verify_ledger()).ok
