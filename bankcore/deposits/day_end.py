@@ -57,7 +57,7 @@ from bankcore.services._lookup import gl_account_id
 log = logging.getLogger(__name__)
 ACCRUAL_REF = "deposits-accrual"
 # Refusals that mean "this deposit cannot move money today": skip it and try tomorrow.
-_RETRY = {ErrorCode.INSUFFICIENT_FUNDS, ErrorCode.ACCOUNT_NOT_ACTIVE, ErrorCode.DEPOSIT_UNDER_LIEN}
+_RETRY = {ErrorCode.INSUFFICIENT_FUNDS, ErrorCode.MIN_BALANCE, ErrorCode.ACCOUNT_NOT_ACTIVE, ErrorCode.DEPOSIT_UNDER_LIEN}
 
 
 def rd_penalty_minor(instalment_minor: int, penalty_bps: int) -> int:

@@ -38,6 +38,7 @@ from bankcore.events_relay import relay_active
 from bankcore.ledger.entry import EntryDraft, PostingDraft, validate_entry
 from bankcore.ledger.sql import fetch, is_postgres, placeholders
 from bankcore.observability import ENTRIES_POSTED
+from bankcore.money import Money
 from bankcore.models import AccountStatus, EntryType, JournalEntry, LedgerAccount, LedgerKind, Posting, Side
 
 # Statuses that refuse every posting, and those that refuse only money going out.
@@ -242,7 +243,8 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
     ledger account); ``NOT_POSTABLE`` (a control account); ``CURRENCY_MISMATCH`` (a
     posting's currency differs from its account's); ``ACCOUNT_NOT_ACTIVE`` (pending or
     closed account, or money leaving a frozen, dormant or inoperative one); ``INSUFFICIENT_FUNDS`` (an
-    account would go below its floor); ``IDEMPOTENCY_CONFLICT`` (key reused for another
+    account would go below its floor), or ``MIN_BALANCE`` when that floor is a minimum
+    balance (the message says how much may be taken); ``IDEMPOTENCY_CONFLICT`` (key reused for another
     request); ``ALREADY_REVERSED`` (``reverses_id`` already reversed);
     ``VALUE_DATE_IN_FUTURE`` (a value date after the business date); ``PERIOD_CLOSED`` (a
     value date in a closed financial year: on or before ``books_closed_through``; only the
@@ -314,6 +316,16 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
                 held = row["held_minor"] - released.get(account_id, 0)
                 floor = row["floor_minor"]
                 if delta < 0 and floor is not None and balance - held < floor:
+                    if floor > 0:
+                        # A minimum balance, not a lack of money: say so, and how much may be taken.
+                        currency = facts[account_id].currency
+                        may_take = max(0, row["balance_minor"] - held - floor)
+                        raise DomainError(
+                            ErrorCode.MIN_BALANCE,
+                            f"account {facts[account_id].code} keeps a minimum balance of {Money(floor, currency)}: "
+                            f"at most {Money(may_take, currency)} may be taken",
+                            field="amount",
+                        )
                     raise DomainError(
                         ErrorCode.INSUFFICIENT_FUNDS,
                         f"account {facts[account_id].code} has insufficient funds",

@@ -67,12 +67,22 @@ async def test_account_is_pending_until_owner_kyc_is_verified(db: str) -> None:
     assert await code_of(open_account(product_code="NOPE", holders=[(owner, HolderRole.OWNER)])) is ErrorCode.NOT_FOUND
 
 
+async def test_a_minimum_balance_refusal_says_min_balance_and_how_much_may_be_taken(db: str) -> None:
+    await small_bank()
+    savings = await make_account("SB", deposit="1000.00")  # minimum balance 500.00
+    with pytest.raises(DomainError) as refused:
+        await withdraw_cash(account_number=savings, amount=inr("600.00"), initiator="t")
+    assert refused.value.code is ErrorCode.MIN_BALANCE
+    assert "minimum balance of 500.00 INR" in refused.value.message
+    assert "at most 500.00 INR may be taken" in refused.value.message
+
+
 async def test_deposit_withdraw_and_floors(db: str) -> None:
     await small_bank()
     savings = await make_account("SB", deposit="1000.00")  # minimum balance 500.00
     posted = await withdraw_cash(account_number=savings, amount=inr("500.00"), initiator="t")
     assert posted.balances_minor and list(posted.balances_minor.values()) == [50_000]
-    assert await code_of(withdraw_cash(account_number=savings, amount=inr("0.01"), initiator="t")) is ErrorCode.INSUFFICIENT_FUNDS
+    assert await code_of(withdraw_cash(account_number=savings, amount=inr("0.01"), initiator="t")) is ErrorCode.MIN_BALANCE
     current = await make_account("CA")  # overdraft 10,000.00
     await withdraw_cash(account_number=current, amount=inr("10000.00"), initiator="t")
     assert (await account_balance(account_number=current)).ledger == inr("-10000.00")

@@ -48,7 +48,8 @@ async def test_a_hold_lowers_the_available_balance_not_the_balance(db: str) -> N
     # when: spending more than balance - held - floor (1000 - 300 - 500 = 200)
     with pytest.raises(DomainError) as refused:
         await withdraw_cash(account_number=number, amount=inr("200.01"), initiator="test")
-    assert refused.value.code is ErrorCode.INSUFFICIENT_FUNDS
+    assert refused.value.code is ErrorCode.MIN_BALANCE
+    assert "at most 200.00 INR may be taken" in refused.value.message
     await withdraw_cash(account_number=number, amount=inr("200.00"), initiator="test")
     # and another hold that does not fit is refused too
     with pytest.raises(DomainError) as again:
