@@ -8,20 +8,19 @@ from __future__ import annotations
 from fpdf import FPDF
 
 from ui import fmt
-from ui.i18n import _
-from ui.statement_pdf import FONTS
+from ui.pdf_fonts import add_fonts
+from ui.i18n import N_, _
 
-PAYOUT_TEXT = {"CUMULATIVE": "At maturity (compounded quarterly)", "MONTHLY": "Monthly, into savings",
-               "QUARTERLY": "Quarterly, into savings"}
-INSTRUCTION_TEXT = {"CREDIT_SAVINGS": "Pay into savings", "RENEW_PRINCIPAL": "Renew the principal, interest to savings",
-                    "RENEW_ALL": "Renew principal and interest"}
+PAYOUT_TEXT = {"CUMULATIVE": N_("At maturity (compounded quarterly)"), "MONTHLY": N_("Monthly, into savings"),
+               "QUARTERLY": N_("Quarterly, into savings")}
+INSTRUCTION_TEXT = {"CREDIT_SAVINGS": N_("Pay into savings"), "RENEW_PRINCIPAL": N_("Renew the principal, interest to savings"),
+                    "RENEW_ALL": N_("Renew principal and interest")}
 
 
 def deposit_advice_pdf(deposit: dict, *, bank: str, member_name: str) -> bytes:
     """An advice for ``deposit`` (the API's Deposit object): who, what, rate, dates, maturity value and instruction."""
     pdf = FPDF(orientation="P", unit="mm", format="A5")
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    add_fonts(pdf)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 14)
     pdf.cell(0, 8, bank, new_x="LMARGIN", new_y="NEXT")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from fpdf import FPDF
 
 from ui import fmt
+from ui.pdf_fonts import add_fonts
 from ui.i18n import _
-from ui.statement_pdf import FONTS
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,7 @@ class CertificateData:
 def certificate_pdf(data: CertificateData) -> bytes:
     """The certificate ``data`` as PDF bytes; a cancelled certificate is marked CANCELLED across it."""
     pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    add_fonts(pdf)
     pdf.set_auto_page_break(auto=False)
     pdf.add_page()
     pdf.set_draw_color(31, 95, 139)

@@ -14,6 +14,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from ui import fmt
+from ui.pdf_fonts import add_fonts
 from ui.i18n import _
 
 FONTS = Path(__file__).with_name("fonts")
@@ -40,8 +41,7 @@ class _Pdf(FPDF):
     def __init__(self, data: StatementData) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.data = data
-        self.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        add_fonts(self)
         self.set_auto_page_break(auto=True, margin=18)
         self.alias_nb_pages()
 
@@ -49,13 +49,13 @@ class _Pdf(FPDF):
         self.set_font("DejaVu", "B", 14)
         self.cell(0, 8, self.data.bank, new_x="LMARGIN", new_y="NEXT")
         self.set_font("DejaVu", "", 9)
-        self.cell(0, 5, "Account statement", new_x="LMARGIN", new_y="NEXT")
+        self.cell(0, 5, _("Account statement"), new_x="LMARGIN", new_y="NEXT")
         self.ln(2)
 
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font("DejaVu", "", 8)
-        self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="C")
+        self.cell(0, 5, _("Page {page} of {total}").format(page=self.page_no(), total="{nb}"), align="C")
 
 
 WIDTHS = (22, 70, 30, 30, 34)
@@ -67,11 +67,11 @@ def statement_pdf(data: StatementData) -> bytes:
     pdf.set_font("DejaVu", "", 10)
     top = pdf.get_y()
     for label, value in (
-        ("Member", f"{data.member_name} ({data.member_number})"),
-        ("Account", f"{data.account_number} · {data.product} · {data.currency}"),
-        ("Period", f"{fmt.day(data.from_date)} to {fmt.day(data.to_date)}"),
-        ("Opening balance", fmt.money_of(data.opening)),
-        ("Closing balance", fmt.money_of(data.closing)),
+        (_("Member"), f"{data.member_name} ({data.member_number})"),
+        (_("Account"), f"{data.account_number} · {data.product} · {data.currency}"),
+        (_("Period"), _("{start} to {end}").format(start=fmt.day(data.from_date), end=fmt.day(data.to_date))),
+        (_("Opening balance"), fmt.money_of(data.opening)),
+        (_("Closing balance"), fmt.money_of(data.closing)),
     ):
         pdf.set_font("DejaVu", "B", 10)
         pdf.cell(40, 6, label)
@@ -104,14 +104,14 @@ def _table(pdf: _Pdf, data: StatementData) -> None:
     def head() -> None:
         pdf.set_font("DejaVu", "B", 8)
         pdf.set_fill_color(230, 236, 242)
-        for width, text, align in zip(WIDTHS, ("Date", "Details", "Debit", "Credit", "Balance"), "LLRRR", strict=True):
+        for width, text, align in zip(WIDTHS, (_("Date"), _("Details"), _("Debit"), _("Credit"), _("Balance")), "LLRRR", strict=True):
             pdf.cell(width, 6, text, border=1, align=align, fill=True)
         pdf.ln()
         pdf.set_font("DejaVu", "", 8)
 
     head()
     if not data.lines:
-        pdf.cell(sum(WIDTHS), 6, "No transactions in this period.", border=1, new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(sum(WIDTHS), 6, _("No transactions in this period."), border=1, new_x="LMARGIN", new_y="NEXT")
     for line in data.lines:
         if pdf.will_page_break(6):
             pdf.add_page()
