@@ -253,7 +253,7 @@ def body() -> ui.column:
 def loading() -> ui.row:
     with ui.row().classes("items-center gap-2 text-slate-500") as row:
         ui.spinner(size="md")
-        ui.label("Loading…")
+        ui.label(_("Loading…"))
     return row
 
 

@@ -56,3 +56,59 @@ def test_the_catalogs_parse_and_keep_every_placeholder() -> None:
                 assert set(re.findall(r"\{[^}]*\}", message.id)) == set(re.findall(r"\{[^}]*\}", message.string)), (
                     language, message.id, message.string)
         assert translations(language).gettext("My accounts") != "My accounts"
+
+
+def _extracted_from_the_code() -> set[str]:
+    """Every msgid of ui/, extracted now with the keywords of scripts/i18n."""
+    from babel.messages.extract import extract_from_dir
+
+    keywords = {"_": None, "N_": None, "NavItem": (2,), "shell": (2,), "open_staff_page": (2,)}
+    root = Path(__file__).parents[2]
+    found = set()
+    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+            str(root), method_map=[("ui/**.py", "python")], keywords=keywords):
+        found.add(message if isinstance(message, str) else message[0])
+    return {m for m in found if m}
+
+
+def test_scripts_i18n_keywords_match_this_test() -> None:
+    script = (Path(__file__).parents[2] / "scripts" / "i18n").read_text()
+    for keyword in ("-k _ ", "-k N_ ", "-k NavItem:2 ", "-k shell:2 ", "-k open_staff_page:2 "):
+        assert keyword in script
+
+
+def test_every_string_of_the_code_is_in_the_template_and_translated_in_hindi_and_marathi() -> None:
+    """A new _() string without a translation (or a stale messages.pot) fails here: run scripts/i18n, translate."""
+    in_code = _extracted_from_the_code()
+    assert len(in_code) > 500
+    with (LOCALE / "messages.pot").open("rb") as source:
+        template = {m.id for m in read_po(source) if m.id}
+    assert in_code - template == set(), "messages.pot is stale: run scripts/i18n"
+    for language in ("hi", "mr"):
+        with (LOCALE / language / "LC_MESSAGES" / "messages.po").open("rb") as source:
+            catalog = read_po(source, locale=language)
+        translated = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+        missing = sorted(in_code - translated.keys())
+        assert missing == [], (language, len(missing), missing[:20])
+        for msgid in in_code:
+            placeholders = sorted(re.findall(r"\{[^}]*\}", msgid))
+            assert sorted(re.findall(r"\{[^}]*\}", translated[msgid])) == placeholders, (language, msgid)
+            # Devanagari, not English left in place (codes like CSV, PDF, IFSC and pure placeholders excepted)
+            if re.search(r"[a-z]{3}", re.sub(r"\{[^}]*\}", "", msgid)):
+                assert re.search("[\u0900-\u097f]", translated[msgid]), (language, msgid, translated[msgid])
+
+
+async def test_the_counter_shows_in_marathi_after_the_cashier_chooses_it(user: User) -> None:
+    from tests.ui.test_counter import open_counter
+    from tests.ui.test_staff import as_staff
+
+    await small_bank()
+    await as_staff(user, "cashier")
+    await open_counter(user)
+    await user.should_see("Find a member or account")
+    user.find(marker="language").click()
+    user.find(marker="language mr").click()
+    await user.should_see("सभासद किंवा खाते शोधा", retries=20)
+    await user.should_see("काउंटर")  # the page title
+    await user.should_see("रोख ड्रॉवर: दिवस सुरू करण्यासाठी तुमची सुरुवातीची रोख मोजा आणि ड्रॉवर उघडा")
+    await user.should_not_see("Find a member or account")

@@ -56,7 +56,7 @@ async def _page(request: Request, audience: str) -> RedirectResponse | None:
     api = await frame.signed_in(request)
     if api is None:
         return frame.to_sign_in()
-    if frame.shell(api, _("Notifications"), audience=audience, needs=("notifications",)):
+    if frame.shell(api, "Notifications", audience=audience, needs=("notifications",)):
         with frame.body():
             listing = ui.column().classes("w-full gap-2").mark("inbox")
             await frame.section(api, listing, lambda: draw_inbox(api, listing))

@@ -30,7 +30,7 @@ async def security_page(request: Request) -> RedirectResponse | None:
     api = await frame.signed_in(request)
     if api is None:
         return frame.to_sign_in()
-    if frame.shell(api, _("Password and sessions"), audience=frame.ANYONE_SIGNED_IN, needs=("mySessions", "changePassword")):
+    if frame.shell(api, "Password and sessions", audience=frame.ANYONE_SIGNED_IN, needs=("mySessions", "changePassword")):
         with frame.body() as column:
             await frame.section(api, column, lambda: draw(api))
     return None

@@ -7,11 +7,11 @@ from datetime import datetime
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
+from ui.i18n import N_, _
 from nicegui import app, ui
 
 from ui import fmt, frame
 from ui.api import Api, ApiError, user_errors
-from ui.i18n import _
 from ui.session import park
 
 SIGN_IN_PASSWORD = """
@@ -31,9 +31,9 @@ mutation SignInCode($kind: PrincipalKindInput!, $challengeToken: String!, $code:
 }"""
 
 REASONS = {
-    "idle": "You were signed out after a period of inactivity.",
-    "expired": "Your session has ended. Please sign in again.",
-    "signed-out": "You have signed out.",
+    "idle": N_("You were signed out after a period of inactivity."),
+    "expired": N_("Your session has ended. Please sign in again."),
+    "signed-out": N_("You have signed out."),
 }
 
 
@@ -48,7 +48,7 @@ async def signin_page(request: Request, reason: str = "") -> RedirectResponse | 
     api = await frame.signed_in(request)
     if api is not None:
         return RedirectResponse(frame.home_of(api), status_code=303)
-    ui.page_title(f"Sign in · {frame.BANK_NAME}")
+    ui.page_title(_('Sign in · {0}').format(frame.BANK_NAME))
     ui.colors(primary="#1f5f8b")
     SignInForm(Api(client_address=frame.client_address(request), user_agent=request.headers.get("user-agent")),
                reason).draw()
@@ -69,31 +69,31 @@ class SignInForm:
                 ui.icon("account_balance", size="lg", color="primary")
                 ui.label(frame.BANK_NAME).classes("text-2xl font-semibold text-slate-800")
             if self.reason in REASONS:
-                ui.label(REASONS[self.reason]).classes("text-sm text-slate-600").mark("reason")
+                ui.label(_(REASONS[self.reason])).classes("text-sm text-slate-600").mark("reason")
             with ui.card().classes("w-full"):
-                self.kind = ui.toggle({"MEMBER": "Member", "STAFF": "Staff"}, value="MEMBER",
+                self.kind = ui.toggle({"MEMBER": _("Member"), "STAFF": _("Staff")}, value="MEMBER",
                                       on_change=self._kind_changed).props("spread no-caps").classes("w-full").mark("kind")
                 with ui.column().classes("w-full gap-2") as self.step1:
-                    self.login = ui.input("Member number or mobile").props("outlined autocomplete=username").classes(
+                    self.login = ui.input(_("Member number or mobile")).props("outlined autocomplete=username").classes(
                         "w-full").mark("login")
-                    self.password = ui.input("Password", password=True, password_toggle_button=True).props(
+                    self.password = ui.input(_("Password"), password=True, password_toggle_button=True).props(
                         "outlined autocomplete=current-password").classes("w-full").mark("password")
                     self.password.on("keydown.enter", self.submit_password)
-                    ui.button("Continue", on_click=self.submit_password).classes("w-full").mark("continue")
+                    ui.button(_("Continue"), on_click=self.submit_password).classes("w-full").mark("continue")
                     self.reset_link = ui.link(_("Set or forgot password"), "/password-reset").classes(
                         "text-sm").mark("forgot-password")
                 with ui.column().classes("w-full gap-2") as self.step2:
                     self.hint = ui.label().classes("text-sm text-slate-600").mark("code-hint")
-                    self.code = ui.input("6-digit code").props(
+                    self.code = ui.input(_("6-digit code")).props(
                         "outlined inputmode=numeric autocomplete=one-time-code maxlength=6").classes("w-full").mark("code")
                     self.code.on("keydown.enter", self.submit_code)
-                    ui.button("Sign in", on_click=self.submit_code).classes("w-full").mark("sign-in")
-                    ui.button("Start again", on_click=self._restart).props("flat no-caps").classes("w-full")
+                    ui.button(_("Sign in"), on_click=self.submit_code).classes("w-full").mark("sign-in")
+                    ui.button(_("Start again"), on_click=self._restart).props("flat no-caps").classes("w-full")
                 self.step2.set_visibility(False)
                 self.message = ui.label().classes("text-sm text-red-700").mark("message")
 
     def _kind_changed(self) -> None:
-        self.login.label = "Member number or mobile" if self.kind.value == "MEMBER" else "Username"
+        self.login.label = _("Member number or mobile") if self.kind.value == "MEMBER" else _("Username")
         self.reset_link.set_visibility(self.kind.value == "MEMBER")
         self._restart()
 
@@ -105,7 +105,7 @@ class SignInForm:
 
     async def submit_password(self) -> None:
         if not self.login.value or not self.password.value:
-            self.message.text = "Enter your login and password."
+            self.message.text = _("Enter your login and password.")
             return
         self.message.text = ""
         try:
@@ -126,8 +126,8 @@ class SignInForm:
         self.challenge = payload["challengeToken"]
         self.password.value = ""
         self.hint.text = (
-            f"We sent a code to {payload['sentTo']}. It expires in a few minutes."
-            if payload["method"] == "code" else "Enter the code from your authenticator app."
+            _("We sent a code to {0}. It expires in a few minutes.").format(payload['sentTo'])
+            if payload["method"] == "code" else _("Enter the code from your authenticator app.")
         )
         self.step1.set_visibility(False)
         self.step2.set_visibility(True)
@@ -135,7 +135,7 @@ class SignInForm:
     async def submit_code(self) -> None:
         code = (self.code.value or "").strip()
         if not (code.isdigit() and len(code) == 6):
-            self.message.text = "The code has 6 digits."
+            self.message.text = _("The code has 6 digits.")
             return
         try:
             data = await self.api.run(SIGN_IN_CODE, kind=self.kind.value, challengeToken=self.challenge, code=code)
@@ -145,7 +145,7 @@ class SignInForm:
         payload = data["signInWithCode"]
         errors = user_errors(payload)
         if errors:
-            self.message.text = errors[0] + " Check the code, or start again for a new one."
+            self.message.text = errors[0] + " " + _("Check the code, or start again for a new one.")
             self.code.value = ""
             return
         session = payload["session"]

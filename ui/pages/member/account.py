@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
+from ui.i18n import N_, _
 from nicegui import ui
 
 from ui import fmt, frame
@@ -36,11 +37,11 @@ PAGE_SIZE = 25
 # Four columns, one signed amount (+ in, - out): a debit and a credit column do not fit a
 # 360 px phone. The PDF statement keeps the banker's debit/credit columns.
 COLUMNS = [
-    {"name": "date", "label": "Date", "field": "date", "align": "left", "classes": "whitespace-nowrap gt-xs",
+    {"name": "date", "label": N_("Date"), "field": "date", "align": "left", "classes": "whitespace-nowrap gt-xs",
      "headerClasses": "gt-xs"},
-    {"name": "narration", "label": "Details", "field": "narration", "align": "left", "classes": "whitespace-normal text-xs"},
-    {"name": "amount", "label": "Amount", "field": "amount", "align": "right", "classes": "whitespace-nowrap"},
-    {"name": "balance", "label": "Balance", "field": "balance", "align": "right", "classes": "whitespace-nowrap"},
+    {"name": "narration", "label": N_("Details"), "field": "narration", "align": "left", "classes": "whitespace-normal text-xs"},
+    {"name": "amount", "label": N_("Amount"), "field": "amount", "align": "right", "classes": "whitespace-nowrap"},
+    {"name": "balance", "label": N_("Balance"), "field": "balance", "align": "right", "classes": "whitespace-nowrap"},
 ]
 
 
@@ -72,15 +73,15 @@ class AccountView:
         self.head = ui.column().classes("w-full gap-1")
         self.payments = ui.column().classes("w-full gap-2")
         with ui.row().classes("w-full items-end gap-2"):
-            self.from_input = frame.date_input("From", start).mark("from")
-            self.to_input = frame.date_input("To", end).mark("to")
-            ui.button("Show", icon="filter_alt", on_click=self.filter).props("unelevated").mark("show")
-            self.since_opening = ui.button("Since opening", on_click=self.all_history).props("flat no-caps").mark("since-opening")
+            self.from_input = frame.date_input(_("From"), start).mark("from")
+            self.to_input = frame.date_input(_("To"), end).mark("to")
+            ui.button(_("Show"), icon="filter_alt", on_click=self.filter).props("unelevated").mark("show")
+            self.since_opening = ui.button(_("Since opening"), on_click=self.all_history).props("flat no-caps").mark("since-opening")
         self.summary = ui.row().classes("w-full gap-4 text-sm text-slate-600")
         self.table_box = ui.column().classes("w-full")
         with ui.row().classes("w-full justify-between"):
-            self.prev_button = ui.button("Previous", icon="chevron_left", on_click=self.previous).props("flat").mark("prev")
-            self.next_button = ui.button("Next", icon="chevron_right", on_click=self.next).props("flat").mark("next")
+            self.prev_button = ui.button(_("Previous"), icon="chevron_left", on_click=self.previous).props("flat").mark("prev")
+            self.next_button = ui.button(_("Next"), icon="chevron_right", on_click=self.next).props("flat").mark("next")
         await self.load()
 
     async def filter(self) -> None:
@@ -112,7 +113,7 @@ class AccountView:
         self.table_box.clear()
         if period is None:
             with self.table_box:
-                frame.error("Choose a From date on or before the To date.")
+                frame.error(_("Choose a From date on or before the To date."))
             return
         with self.table_box:
             spinner = frame.loading()
@@ -122,7 +123,7 @@ class AccountView:
         account = (data or {}).get("account")
         if data is not None and account is None:
             with self.table_box:
-                frame.refusal("No such account among yours.")
+                frame.refusal(_("No such account among yours."))
             self.prev_button.set_visibility(False)
             self.next_button.set_visibility(False)
             return
@@ -134,11 +135,11 @@ class AccountView:
         self.next_cursor = statement["nextCursor"]
         self.summary.clear()
         with self.summary:
-            ui.label(f"Opening {fmt.money_of(statement['openingBalance'])}").mark("opening")
-            ui.label(f"Closing {fmt.money_of(statement['closingBalance'])}").mark("closing")
+            ui.label(_('Opening {0}').format(fmt.money_of(statement['openingBalance']))).mark("opening")
+            ui.label(_('Closing {0}').format(fmt.money_of(statement['closingBalance']))).mark("closing")
         with self.table_box:
             if not statement["lines"]:
-                frame.empty("No transactions in this period. Try an earlier From date.")
+                frame.empty(_("No transactions in this period. Try an earlier From date."))
             else:
                 rows = [
                     {"id": f"{line['entryId']}-{i}", "date": fmt.day(line["valueDate"]), "narration": line["narration"],
@@ -146,7 +147,7 @@ class AccountView:
                      "balance": fmt.money_of(line["runningBalance"])}
                     for i, line in enumerate(statement["lines"])
                 ]
-                table = ui.table(columns=COLUMNS, rows=rows, row_key="id").props("dense flat").classes("text-sm").classes(
+                table = ui.table(columns=[dict(c, label=_(c["label"])) for c in COLUMNS], rows=rows, row_key="id").props("dense flat").classes("text-sm").classes(
                     "w-full").mark("lines")
                 # On a phone the date column is hidden and the date goes above the details
                 # (a Vue template: {{ }} escapes, so narrations stay text).
@@ -163,12 +164,12 @@ class AccountView:
         with self.head:
             ui.label(f"{account['product']['name']} · {account['number']}").classes("text-slate-600").mark("account-title")
             self.balance = ui.label(fmt.money_of(account["balance"])).classes("text-2xl font-semibold").mark("balance")
-            ui.label(f"Available {fmt.money_of(account['availableBalance'])} · opened {fmt.day(account['openedOn'])}").classes(
+            ui.label(_('Available {0} · opened {1}').format(fmt.money_of(account['availableBalance']), fmt.day(account['openedOn']))).classes(
                 "text-xs text-slate-500")
             with ui.row().classes("gap-2"):
-                ui.button("Transfer", icon="swap_horiz",
+                ui.button(_("Transfer"), icon="swap_horiz",
                           on_click=lambda: ui.navigate.to(f"/member/transfer?from={account['number']}")).props("outline dense")
-                ui.button("Statement", icon="download",
+                ui.button(_("Statement"), icon="download",
                           on_click=lambda: ui.navigate.to(f"/member/statements?account={account['number']}")).props(
                     "outline dense")
         if not getattr(self, "_payments_drawn", False):

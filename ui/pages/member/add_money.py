@@ -20,7 +20,7 @@ from nicegui import app, background_tasks, ui
 
 from ui import fmt, frame
 from ui.api import Api, ApiError, SignedOut
-from ui.i18n import _
+from ui.i18n import N_, _
 
 ADD_MONEY_ACCOUNTS = """
 query AddMoneyAccounts {
@@ -49,10 +49,10 @@ PAYMENT_UPDATES = """
 subscription PaymentUpdates($accountNumber: String!) { paymentUpdates(accountNumber: $accountNumber) { kind id status } }"""
 
 WHAT_TO_DO = {
-    "INVALID_AMOUNT": "Enter an amount like 500 or 1250.50.",
-    "WRONG_PURPOSE": "Choose a savings account to add money, or a loan account to pay an EMI.",
-    "ACCOUNT_NOT_ACTIVE": "This account is not active; contact your branch.",
-    "GATEWAY_UNAVAILABLE": "The payment service did not answer. Press Continue again: you will not pay twice.",
+    "INVALID_AMOUNT": N_("Enter an amount like 500 or 1250.50."),
+    "WRONG_PURPOSE": N_("Choose a savings account to add money, or a loan account to pay an EMI."),
+    "ACCOUNT_NOT_ACTIVE": N_("This account is not active; contact your branch."),
+    "GATEWAY_UNAVAILABLE": N_("The payment service did not answer. Press Continue again: you will not pay twice."),
 }
 
 
@@ -61,7 +61,7 @@ async def add_money_page(request: Request) -> RedirectResponse | None:
     api = await frame.signed_in(request)
     if api is None:
         return frame.to_sign_in()
-    if frame.shell(api, _("Add money"), audience=frame.MEMBER, needs=("createPaymentOrder",)):
+    if frame.shell(api, "Add money", audience=frame.MEMBER, needs=("createPaymentOrder",)):
         with frame.body():
             order_id = request.query_params.get("order")
             if order_id:
@@ -90,7 +90,7 @@ async def payment_return_page(request: Request) -> RedirectResponse | None:
         return frame.to_sign_in()
     q = request.query_params
     order = None
-    if frame.shell(api, _("Add money"), audience=frame.MEMBER, needs=("confirmPaymentCheckout",)):
+    if frame.shell(api, "Add money", audience=frame.MEMBER, needs=("confirmPaymentCheckout",)):
         with frame.body():
             if q.get("razorpay_payment_id") and q.get("razorpay_signature"):
                 data = await frame.call(api, CONFIRM_PAYMENT_CHECKOUT, input={
@@ -269,7 +269,7 @@ async def razorpay_checkout_page(request: Request, gateway_order_id: str) -> Red
     api = await frame.signed_in(request)
     if api is None:
         return frame.to_sign_in()
-    if frame.shell(api, _("Add money"), audience=frame.MEMBER, needs=("createPaymentOrder",)):
+    if frame.shell(api, "Add money", audience=frame.MEMBER, needs=("createPaymentOrder",)):
         data = await frame.call(api, "query CheckoutKey { paymentGateway { keyId } }")
         if data is None:
             return None

@@ -32,7 +32,7 @@ async def member_dashboard(request: Request) -> RedirectResponse | None:
     api = await frame.signed_in(request)
     if api is None:
         return frame.to_sign_in()
-    if frame.shell(api, _("My accounts"), audience=frame.MEMBER):
+    if frame.shell(api, "My accounts", audience=frame.MEMBER):
         with frame.body() as column:
             await frame.section(api, column, lambda: draw(api))
     return None

@@ -17,7 +17,7 @@ from nicegui import ui
 from ui import fmt, frame
 from ui.api import Api, ApiError, SignedOut
 from ui.deposit_advice_pdf import INSTRUCTION_TEXT, PAYOUT_TEXT, deposit_advice_pdf
-from ui.i18n import _
+from ui.i18n import N_, _
 from ui.pages.member.send_money import ask_code
 
 MEMBER_DEPOSITS = """
@@ -53,7 +53,7 @@ mutation CloseDepositPrematurely($input: CloseDepositPrematurelyInput!) {
   closeDepositPrematurely(input: $input) { deposit { status } userErrors { code message } }
 }"""
 
-STATUS_TEXT = {"ACTIVE": "Active", "MATURED": "Matured", "RENEWED": "Renewed", "CLOSED_PREMATURELY": "Closed early"}
+STATUS_TEXT = {"ACTIVE": N_("Active"), "MATURED": N_("Matured"), "RENEWED": N_("Renewed"), "CLOSED_PREMATURELY": N_("Closed early")}
 
 
 @ui.page("/member/deposits")
@@ -61,7 +61,7 @@ async def deposits_page(request: Request) -> RedirectResponse | None:
     api = await frame.signed_in(request)
     if api is None:
         return frame.to_sign_in()
-    if frame.shell(api, _("Deposits"), audience=frame.MEMBER, needs=("deposits",)):
+    if frame.shell(api, "Deposits", audience=frame.MEMBER, needs=("deposits",)):
         with frame.body() as column:
             page = DepositsPage(api)
             await frame.section(api, column, page.draw)

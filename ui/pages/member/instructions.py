@@ -41,7 +41,7 @@ async def member_instructions_page(request: Request) -> RedirectResponse | None:
     api = await frame.signed_in(request)
     if api is None:
         return frame.to_sign_in()
-    if frame.shell(api, _("Standing instructions"), audience=frame.MEMBER,
+    if frame.shell(api, "Standing instructions", audience=frame.MEMBER,
                    needs=("standingInstructions", "createStandingInstruction")):
         with frame.body():
             await InstructionsView(api, member=True).draw()

@@ -21,7 +21,7 @@ async def loans_page(request: Request) -> RedirectResponse | None:
     api = await frame.signed_in(request)
     if api is None:
         return frame.to_sign_in()
-    if frame.shell(api, _("Loans"), audience=frame.MEMBER):
+    if frame.shell(api, "Loans", audience=frame.MEMBER):
         with frame.body() as column:
             await frame.section(api, column, lambda: draw_loans(api))
     return None

@@ -8,7 +8,7 @@ from nicegui import ui
 
 from ui import fmt, frame
 from ui.api import Api, user_errors
-from ui.i18n import _
+from ui.i18n import N_, _
 
 MEMBER_PROFILE = """
 query MemberProfile {
@@ -65,21 +65,21 @@ async def profile_page(request: Request) -> RedirectResponse | None:
 async def draw(api: Api) -> None:
     member = (await api.run(MEMBER_PROFILE))["me"]["member"]
     with ui.card().classes("w-full max-w-xl"):
-        ui.label("About you").classes("font-medium")
+        ui.label(_("About you")).classes("font-medium")
         with ui.grid(columns=2).classes("gap-x-4 gap-y-1 text-sm"):
             for label, value in (
-                ("Name", member["fullName"]), ("Member number", member["memberNumber"]),
-                ("Date of birth", fmt.day(member["dateOfBirth"])), ("Branch", member["branch"]["name"]),
-                ("KYC", member["kycStatus"].lower()), ("Aadhaar", member["aadhaarMasked"] or "—"),
-                ("PAN", member["pan"] or "—"),
+                (N_("Name"), member["fullName"]), (N_("Member number"), member["memberNumber"]),
+                ("Date of birth", fmt.day(member["dateOfBirth"])), (N_("Branch"), member["branch"]["name"]),
+                (N_("KYC"), member["kycStatus"].lower()), (N_("Aadhaar"), member["aadhaarMasked"] or "—"),
+                (N_("PAN"), member["pan"] or "—"),
             ):
-                ui.label(label).classes("text-slate-500")
+                ui.label(_(label)).classes("text-slate-500")
                 ui.label(value).mark(f"profile {label}")
     with ui.card().classes("w-full max-w-xl"):
-        ui.label("Contact details").classes("font-medium")
-        mobile = ui.input("Mobile", value=member["mobile"] or "").props("outlined inputmode=tel").classes("w-full").mark("mobile")
-        email = ui.input("E-mail", value=member["email"] or "").props("outlined inputmode=email").classes("w-full").mark("email")
-        address = ui.textarea("Address", value=member["address"] or "").props("outlined autogrow").classes("w-full").mark(
+        ui.label(_("Contact details")).classes("font-medium")
+        mobile = ui.input(_("Mobile"), value=member["mobile"] or "").props("outlined inputmode=tel").classes("w-full").mark("mobile")
+        email = ui.input(_("E-mail"), value=member["email"] or "").props("outlined inputmode=email").classes("w-full").mark("email")
+        address = ui.textarea(_("Address"), value=member["address"] or "").props("outlined autogrow").classes("w-full").mark(
             "address")
         message = ui.label().classes("text-sm").mark("message")
         # A new mobile or e-mail receives one-time codes: it is confirmed with a code sent to it.
@@ -161,15 +161,15 @@ async def draw(api: Api) -> None:
 
         with confirm_box:
             ui.button(_("Confirm"), icon="verified", on_click=confirm).mark("contact-confirm")
-        ui.button("Save", icon="save", on_click=save).mark("save")
+        ui.button(_("Save"), icon="save", on_click=save).mark("save")
     with ui.card().classes("w-full max-w-xl"):
-        ui.label("Nominees").classes("font-medium")
-        ui.label("The member who receives the money if something happens to you. They must be a member "
-                 "of the bank; give their member number.").classes("text-xs text-slate-500")
+        ui.label(_("Nominees")).classes("font-medium")
+        ui.label(_("The member who receives the money if something happens to you. They must be a member "
+                 "of the bank; give their member number.")).classes("text-xs text-slate-500")
         owned = [a for a in member["accounts"]
                  if any(h["role"] in ("OWNER", "JOINT") and h["memberNumber"] == member["memberNumber"] for h in a["holders"])]
         if not owned:
-            frame.empty("You hold no account of your own to name a nominee for.")
+            frame.empty(_("You hold no account of your own to name a nominee for."))
         for account in owned:
             await nominee_row(api, account)
 
@@ -179,17 +179,17 @@ async def nominee_row(api: Api, account: dict) -> None:
     current = next((h for h in account["holders"] if h["role"] == "NOMINEE"), None)
     with ui.column().classes("w-full gap-1 border-t pt-2"):
         ui.label(f"{account['number']} · {account['product']['name']}").classes("text-sm font-medium")
-        shown = ui.label(f"Nominee: {current['fullName']} ({current['memberNumber']})" if current else "No nominee yet.").classes(
+        shown = ui.label(_("Nominee: {0} ({1})").format(current['fullName'], current['memberNumber']) if current else _("No nominee yet.")).classes(
             "text-sm").mark(f"nominee {account['number']}")
         with ui.row().classes("w-full items-end gap-2"):
-            number = ui.input("Nominee's member number").props("outlined dense inputmode=numeric").classes("grow").mark(
+            number = ui.input(_("Nominee's member number")).props("outlined dense inputmode=numeric").classes("grow").mark(
                 f"nominee-input {account['number']}")
             note = ui.label().classes("text-xs")
 
             async def save(remove: bool = False) -> None:
                 wanted = None if remove else (number.value or "").strip()
                 if wanted == "":
-                    note.text = "Type the nominee's member number."
+                    note.text = _("Type the nominee's member number.")
                     return
                 data = await frame.call(api, SET_NOMINEE, accountNumber=account["number"], nomineeMemberNumber=wanted,
                                         on_error=lambda text: setattr(note, "text", text))
@@ -201,10 +201,10 @@ async def nominee_row(api: Api, account: dict) -> None:
                     return
                 holders = data["setNominee"]["account"]["holders"]
                 nominee = next((h for h in holders if h["role"] == "NOMINEE"), None)
-                shown.text = f"Nominee: {nominee['fullName']} ({nominee['memberNumber']})" if nominee else "No nominee yet."
-                note.text = "Saved."
+                shown.text = _("Nominee: {0} ({1})").format(nominee['fullName'], nominee['memberNumber']) if nominee else _("No nominee yet.")
+                note.text = _("Saved.")
                 number.value = ""
 
-            ui.button("Save", on_click=lambda: save()).props("dense").mark(f"nominee-save {account['number']}")
+            ui.button(_("Save"), on_click=lambda: save()).props("dense").mark(f"nominee-save {account['number']}")
             if current:
-                ui.button("Remove", on_click=lambda: save(remove=True)).props("dense flat").mark(f"nominee-remove {account['number']}")
+                ui.button(_("Remove"), on_click=lambda: save(remove=True)).props("dense flat").mark(f"nominee-remove {account['number']}")

@@ -61,7 +61,7 @@ async def send_money_page(request: Request) -> RedirectResponse | None:
     api = await frame.signed_in(request)
     if api is None:
         return frame.to_sign_in()
-    if frame.shell(api, _("Send to another bank"), audience=frame.MEMBER, needs=("createPayout", "addPayee")):
+    if frame.shell(api, "Send to another bank", audience=frame.MEMBER, needs=("createPayout", "addPayee")):
         with frame.body():
             await SendMoney(api).draw()
     return None

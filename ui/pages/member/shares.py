@@ -16,7 +16,7 @@ from nicegui import ui
 
 from ui import fmt, frame
 from ui.api import Api, ApiError, SignedOut
-from ui.i18n import _
+from ui.i18n import N_, _
 from ui.share_certificate_pdf import CertificateData, certificate_pdf
 
 BANK = "coopbank co-operative bank"
@@ -43,13 +43,13 @@ mutation PurchaseShares($input: PurchaseSharesInput!) {
 }"""
 
 WHAT_TO_DO = {
-    "INSUFFICIENT_FUNDS": "Choose fewer shares or another account.",
-    "BELOW_MINIMUM_SHARES": "On joining, buy at least the minimum number of shares.",
-    "KYC_INCOMPLETE": "Your KYC is not verified yet; contact your branch.",
-    "IDEMPOTENCY_CONFLICT": "Start again.",
+    "INSUFFICIENT_FUNDS": N_("Choose fewer shares or another account."),
+    "BELOW_MINIMUM_SHARES": N_("On joining, buy at least the minimum number of shares."),
+    "KYC_INCOMPLETE": N_("Your KYC is not verified yet; contact your branch."),
+    "IDEMPOTENCY_CONFLICT": N_("Start again."),
 }
 
-KIND = {"PURCHASE": "Bought", "TRANSFER": "Transferred", "REDEMPTION": "Redeemed"}
+KIND = {"PURCHASE": N_("Bought"), "TRANSFER": N_("Transferred"), "REDEMPTION": N_("Redeemed")}
 
 
 @ui.page("/member/shares")
@@ -57,7 +57,7 @@ async def shares_page(request: Request) -> RedirectResponse | None:
     api = await frame.signed_in(request)
     if api is None:
         return frame.to_sign_in()
-    if frame.shell(api, _("Shares"), audience=frame.MEMBER, needs=("shareHolding",)):
+    if frame.shell(api, "Shares", audience=frame.MEMBER, needs=("shareHolding",)):
         with frame.body() as column:
             page = SharesPage(api, column)
             await frame.section(api, column, page.draw)

@@ -44,7 +44,7 @@ async def statements_page(request: Request) -> RedirectResponse | None:
     api = await frame.signed_in(request)
     if api is None:
         return frame.to_sign_in()
-    if frame.shell(api, _("Statements"), audience=frame.MEMBER):
+    if frame.shell(api, "Statements", audience=frame.MEMBER):
         with frame.body():
             await StatementForm(api, request.query_params.get("account")).draw()
     return None
@@ -107,9 +107,9 @@ class StatementForm:
     async def download(self, kind: str) -> None:
         start, end = fmt.parse_day(self.from_input.value), fmt.parse_day(self.to_input.value)
         if start is None or end is None or start > end:
-            self.message.text = "Choose a From date on or before the To date."
+            self.message.text = _("Choose a From date on or before the To date.")
             return
-        self.message.text = "Preparing…"
+        self.message.text = _("Preparing…")
         try:
             statement = await fetch_statement(self.api, self.member, self.account.value, start, end)
         except SignedOut:
@@ -119,9 +119,9 @@ class StatementForm:
             self.message.text = exc.for_person()
             return
         if statement is None:
-            self.message.text = "No such account among yours."
+            self.message.text = _("No such account among yours.")
             return
         name = f"statement-{statement.account_number}-{start.isoformat()}-{end.isoformat()}.{kind}"
         content = statement_pdf(statement) if kind == "pdf" else statement_csv(statement)
         ui.download.content(content, name, media_type="application/pdf" if kind == "pdf" else "text/csv")
-        self.message.text = f"{len(statement.lines)} transactions · {name}"
+        self.message.text = _("{0} transactions · {1}").format(len(statement.lines), name)

@@ -73,7 +73,7 @@ async def transfer_page(request: Request) -> RedirectResponse | None:
     api = await frame.signed_in(request)
     if api is None:
         return frame.to_sign_in()
-    if frame.shell(api, _("Transfer money"), audience=frame.MEMBER, needs=("transferFunds",)):
+    if frame.shell(api, "Transfer money", audience=frame.MEMBER, needs=("transferFunds",)):
         with frame.body():
             await TransferForm(api, request.query_params.get("from")).draw()
     return None

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
+from ui.i18n import N_, _
 from nicegui import ui
 
 from ui import fmt, frame
 from ui.api import Api, user_errors
-from ui.i18n import _
 from ui.pages.staff.common import open_staff_page
 
 ADMIN_OVERVIEW = """
@@ -76,6 +76,12 @@ mutation CreateProduct($input: CreateProductInput!) {
 }"""
 
 
+#: Table headers of the product and partner-application lists.
+COLUMN_LABELS = {"code": N_("Code"), "name": N_("Name"), "kind": N_("Kind"), "currency": N_("Currency"),
+                 "rate": N_("Rate"), "minimum": N_("Minimum"), "overdraft": N_("Overdraft"), "active": N_("Active"),
+                 "id": N_("Id"), "scopes": N_("Scopes"), "member": N_("Member")}
+
+
 @ui.page("/staff/admin")
 async def admin_page(request: Request) -> RedirectResponse | None:
     api = await open_staff_page(request, "Administration", "/staff/admin")
@@ -89,10 +95,10 @@ async def admin_page(request: Request) -> RedirectResponse | None:
 async def draw(api: Api) -> None:
     data = await api.run(ADMIN_OVERVIEW)
     with ui.tabs().classes("w-full") as tabs:
-        staff_tab = ui.tab("Staff")
+        staff_tab = ui.tab(_("Staff"))
         sessions_tab = ui.tab(_("Sessions")).mark("tab-sessions")
-        products_tab = ui.tab("Products").mark("tab-products")
-        clients_tab = ui.tab("API clients").mark("tab-clients")
+        products_tab = ui.tab(_("Products")).mark("tab-products")
+        clients_tab = ui.tab(_("API clients")).mark("tab-clients")
     with ui.tab_panels(tabs, value=staff_tab).classes("w-full"):
         with ui.tab_panel(staff_tab):
             staff_panel(api, data["staffUsers"], data["branches"])
@@ -109,11 +115,11 @@ async def draw(api: Api) -> None:
 def show_enrolment(enrolment: dict, who: str) -> None:
     """The QR code and secret, in a dialog, once."""
     with ui.dialog(value=True) as dialog, ui.card().classes("items-center").mark("enrolment"):
-        ui.label(f"Authenticator for {who}").classes("font-medium")
+        ui.label(_('Authenticator for {0}').format(who)).classes("font-medium")
         ui.image(enrolment["qrDataUri"]).classes("w-48 h-48").mark("qr")
         ui.label(enrolment["secret"]).classes("font-mono text-sm select-all").mark("secret")
-        ui.label("Scan now: this is not shown again.").classes("text-xs text-slate-500")
-        ui.button("Done", on_click=dialog.close)
+        ui.label(_("Scan now: this is not shown again.")).classes("text-xs text-slate-500")
+        ui.button(_("Done"), on_click=dialog.close)
 
 
 def staff_panel(api: Api, users: list[dict], branches: list[dict]) -> None:
@@ -122,8 +128,8 @@ def staff_panel(api: Api, users: list[dict], branches: list[dict]) -> None:
             with ui.row().classes("w-full items-center gap-2 border-b py-1"):
                 ui.label(f"{u['username']} · {u['fullName']}").classes("text-sm grow")
                 ui.badge(u["role"])
-                ui.label(("active" if u["active"] else "inactive") + (" · TOTP" if u["totpEnrolled"] else " · no TOTP")
-                         + (f" · locked until {fmt.moment(u['lockedUntil'])}" if u["lockedUntil"] else "")).classes(
+                ui.label((_("active") if u["active"] else _("inactive")) + (" · TOTP" if u["totpEnrolled"] else " · " + _("no TOTP"))
+                         + (" · " + _("locked until {0}").format(fmt.moment(u['lockedUntil'])) if u["lockedUntil"] else "")).classes(
                     "text-xs text-slate-500")
                 if api.may("enrolTotp"):
                     async def enrol(user_id: str = u["id"], name: str = u["username"]) -> None:
@@ -133,18 +139,18 @@ def staff_panel(api: Api, users: list[dict], branches: list[dict]) -> None:
                         elif result:
                             ui.notify(" ".join(user_errors(result["enrolTotp"])), type="warning")
 
-                    ui.button("New TOTP", on_click=enrol).props("dense flat").mark(f"enrol {u['username']}")
+                    ui.button(_("New TOTP"), on_click=enrol).props("dense flat").mark(f"enrol {u['username']}")
                 staff_actions(api, u)
     if not api.may("createStaffUser"):
         return
     with ui.card().classes("w-full max-w-xl"):
-        ui.label("Add a staff user").classes("font-medium")
-        username = ui.input("Username").props("outlined dense").classes("w-full").mark("new-username")
-        full_name = ui.input("Full name").props("outlined dense").classes("w-full").mark("new-fullname")
-        role = ui.select(ROLES, value="cashier", label="Role").props("outlined dense").classes("w-full").mark("new-role")
-        branch = ui.select({"": "None", **{b["code"]: f"{b['code']} {b['name']}" for b in branches[:500]}}, value="",
-                           label="Branch").props("outlined dense").classes("w-full")
-        password = ui.input("Initial password (8-64 characters)", password=True).props("outlined dense").classes(
+        ui.label(_("Add a staff user")).classes("font-medium")
+        username = ui.input(_("Username")).props("outlined dense").classes("w-full").mark("new-username")
+        full_name = ui.input(_("Full name")).props("outlined dense").classes("w-full").mark("new-fullname")
+        role = ui.select(ROLES, value="cashier", label=_("Role")).props("outlined dense").classes("w-full").mark("new-role")
+        branch = ui.select({"": _("None"), **{b["code"]: f"{b['code']} {b['name']}" for b in branches[:500]}}, value="",
+                           label=_("Branch")).props("outlined dense").classes("w-full")
+        password = ui.input(_("Initial password (8-64 characters)"), password=True).props("outlined dense").classes(
             "w-full").mark("new-password")
         message = ui.label().classes("text-sm").mark("new-message")
 
@@ -160,37 +166,37 @@ def staff_panel(api: Api, users: list[dict], branches: list[dict]) -> None:
                 message.text = " ".join(errors)
                 return
             password.value = ""
-            message.text = f"Created {data['createStaffUser']['staffUser']['username']}."
+            message.text = _("Created {0}.").format(data['createStaffUser']['staffUser']['username'])
             show_enrolment(data["createStaffUser"]["totp"], data["createStaffUser"]["staffUser"]["username"])
 
-        ui.button("Create", icon="person_add", on_click=create).mark("new-create")
+        ui.button(_("Create"), icon="person_add", on_click=create).mark("new-create")
 
 
 def products_panel(api: Api, products: list[dict]) -> None:
     if products:
         rows = [{"code": p["code"], "name": p["name"], "kind": p["kind"].lower(), "currency": p["currency"],
                  "rate": f"{p['interestRatePercent']} %", "minimum": fmt.money_of(p["minimumBalance"]),
-                 "overdraft": fmt.money_of(p["overdraftLimit"]), "active": "yes" if p["active"] else "no"} for p in products]
-        ui.table(columns=[{"name": k, "label": k.capitalize(), "field": k, "align": "left"} for k in rows[0]], rows=rows,
+                 "overdraft": fmt.money_of(p["overdraftLimit"]), "active": _("yes") if p["active"] else _("no")} for p in products]
+        ui.table(columns=[{"name": k, "label": _(COLUMN_LABELS[k]), "field": k, "align": "left"} for k in rows[0]], rows=rows,
                  row_key="code").props("dense flat wrap-cells").classes("w-full").mark("products")
     else:
-        frame.empty("No products yet.")
+        frame.empty(_("No products yet."))
     if not api.may("createProduct"):
         return
     with ui.card().classes("w-full max-w-xl"):
-        ui.label("New product").classes("font-medium")
+        ui.label(_("New product")).classes("font-medium")
         with ui.row().classes("w-full gap-2"):
-            code = ui.input("Code").props("outlined dense").classes("w-32").mark("product-code")
-            name = ui.input("Name").props("outlined dense").classes("grow").mark("product-name")
+            code = ui.input(_("Code")).props("outlined dense").classes("w-32").mark("product-code")
+            name = ui.input(_("Name")).props("outlined dense").classes("grow").mark("product-name")
         with ui.row().classes("w-full gap-2"):
-            kind = ui.select({"SAVINGS": "Savings", "CURRENT": "Current", "LOAN": "Loan"}, value="SAVINGS",
-                             label="Kind").props("outlined dense").classes("w-36")
-            currency = ui.input("Currency", value="INR").props("outlined dense").classes("w-24")
-            rate = ui.input("Rate % a year", value="0").props("outlined dense inputmode=decimal").classes("w-32").mark(
+            kind = ui.select({"SAVINGS": _("Savings"), "CURRENT": _("Current"), "LOAN": _("Loan")}, value="SAVINGS",
+                             label=_("Kind")).props("outlined dense").classes("w-36")
+            currency = ui.input(_("Currency"), value="INR").props("outlined dense").classes("w-24")
+            rate = ui.input(_("Rate % a year"), value="0").props("outlined dense inputmode=decimal").classes("w-32").mark(
                 "product-rate")
         with ui.row().classes("w-full gap-2"):
-            minimum = ui.input("Minimum balance", value="0").props("outlined dense inputmode=decimal").classes("grow")
-            overdraft = ui.input("Overdraft limit", value="0").props("outlined dense inputmode=decimal").classes("grow")
+            minimum = ui.input(_("Minimum balance"), value="0").props("outlined dense inputmode=decimal").classes("grow")
+            overdraft = ui.input(_("Overdraft limit"), value="0").props("outlined dense inputmode=decimal").classes("grow")
         message = ui.label().classes("text-sm").mark("product-message")
 
         async def create() -> None:
@@ -203,9 +209,9 @@ def products_panel(api: Api, products: list[dict]) -> None:
                 return
             payload = data["createProduct"]
             errors = user_errors(payload)
-            message.text = " ".join(errors) if errors else f"Created {payload['product']['code']}."
+            message.text = " ".join(errors) if errors else _("Created {0}.").format(payload['product']['code'])
 
-        ui.button("Create product", on_click=create).mark("product-create")
+        ui.button(_("Create product"), on_click=create).mark("product-create")
 
 
 def staff_actions(api: Api, u: dict) -> None:
@@ -292,7 +298,7 @@ def clients_panel(api: Api, clients: list[dict]) -> None:
                 with ui.row().classes("w-full items-center gap-2 border-b py-1"):
                     with ui.column().classes("gap-0 grow min-w-0"):
                         ui.label(f"{c['name']} · {c['clientId']}").classes("text-sm")
-                        ui.label(" ".join(c["scopes"]) + (f" · member {c['memberNumber']}" if c["memberNumber"] else "")
+                        ui.label(" ".join(c["scopes"]) + (" · " + _("member {0}").format(c['memberNumber']) if c["memberNumber"] else "")
                                  + " · " + (_("active") if c["active"] else _("inactive"))).classes(
                             "text-xs text-slate-500")
                     if c["active"] and api.may("rotateClientSecret"):
@@ -325,15 +331,15 @@ def clients_panel(api: Api, clients: list[dict]) -> None:
                         ui.button(_("Deactivate"), on_click=deactivate).props("dense flat color=negative").mark(
                             f"deactivate-client {c['clientId']}")
     else:
-        frame.empty("No partner applications yet.")
+        frame.empty(_("No partner applications yet."))
     if not api.may("createApiClient"):
         return
     with ui.card().classes("w-full max-w-xl"):
-        ui.label("Register a partner application").classes("font-medium")
-        name = ui.input("Name").props("outlined dense").classes("w-full").mark("client-name")
-        scopes = ui.select(SCOPES, multiple=True, value=["accounts:read"], label="Scopes").props(
+        ui.label(_("Register a partner application")).classes("font-medium")
+        name = ui.input(_("Name")).props("outlined dense").classes("w-full").mark("client-name")
+        scopes = ui.select(SCOPES, multiple=True, value=["accounts:read"], label=_("Scopes")).props(
             "outlined dense use-chips").classes("w-full")
-        member = ui.input("Acts for member number (optional)").props("outlined dense").classes("w-full")
+        member = ui.input(_("Acts for member number (optional)")).props("outlined dense").classes("w-full")
         message = ui.label().classes("text-sm font-mono").mark("client-message")
 
         async def create() -> None:
@@ -345,6 +351,6 @@ def clients_panel(api: Api, clients: list[dict]) -> None:
             payload = data["createApiClient"]
             errors = user_errors(payload)
             message.text = " ".join(errors) if errors else (
-                f"client id {payload['client']['clientId']} · secret {payload['clientSecret']} (shown once)")
+                _("client id {0} · secret {1} (shown once)").format(payload['client']['clientId'], payload['clientSecret']))
 
-        ui.button("Register", on_click=create).mark("client-create")
+        ui.button(_("Register"), on_click=create).mark("client-create")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
+from ui.i18n import _
 from nicegui import ui
 
 from ui import fmt, frame
@@ -56,18 +57,18 @@ async def approvals_page(request: Request) -> RedirectResponse | None:
 async def draw_queue(api: Api, card: ui.card) -> None:
     card.clear()
     with card:
-        ui.label("Waiting for a checker").classes("font-medium")
+        ui.label(_("Waiting for a checker")).classes("font-medium")
         data = await frame.call(api, PENDING_APPROVALS)
         if data is None:
             return
         if not data["pendingApprovals"]:
-            frame.empty("Nothing waits for approval.")
+            frame.empty(_("Nothing waits for approval."))
             return
         for req in data["pendingApprovals"]:
             with ui.row().classes("w-full items-center gap-3 border-b py-1").mark(f"request {req['id']}"):
                 with ui.column().classes("gap-0 grow"):
-                    ui.label(f"#{req['id']} {req['kind']} of {req['objectRef']}").classes("text-sm font-medium")
-                    ui.label(f"{req['reason']} · by {req['maker']} · {fmt.moment(req['createdAt'])}").classes(
+                    ui.label(_('#{0} {1} of {2}').format(req['id'], req['kind'], req['objectRef'])).classes("text-sm font-medium")
+                    ui.label(_('{0} · by {1} · {2}').format(req['reason'], req['maker'], fmt.moment(req['createdAt']))).classes(
                         "text-xs text-slate-500")
                 message = ui.label().classes("text-xs text-red-700")
                 if api.may("approveReversal") and req["kind"] == "reversal":
@@ -80,35 +81,35 @@ async def draw_queue(api: Api, card: ui.card) -> None:
                         if errors:
                             note.text = " ".join(errors)
                             return
-                        ui.notify(f"Approved: reversal posted as {result['approveReversal']['request']['resultRef']}",
+                        ui.notify(_('Approved: reversal posted as {0}').format(result['approveReversal']['request']['resultRef']),
                                   type="positive")
                         await draw_queue(api, card)
 
-                    ui.button("Approve", icon="done", on_click=approve).props("dense").mark(f"approve {req['id']}")
+                    ui.button(_("Approve"), icon="done", on_click=approve).props("dense").mark(f"approve {req['id']}")
 
 
 def reversal_request_form(api: Api, queue: ui.card) -> None:
     with ui.card().classes("w-full"):
-        ui.label("Ask for a reversal (another staff user approves)").classes("font-medium")
+        ui.label(_("Ask for a reversal (another staff user approves)")).classes("font-medium")
         with ui.row().classes("w-full items-end gap-2"):
-            entry = ui.input("Entry id").props("outlined dense inputmode=numeric").mark("rev-entry")
-            reason = ui.input("Reason").props("outlined dense maxlength=200").classes("grow").mark("rev-reason")
+            entry = ui.input(_("Entry id")).props("outlined dense inputmode=numeric").mark("rev-entry")
+            reason = ui.input(_("Reason")).props("outlined dense maxlength=200").classes("grow").mark("rev-reason")
             message = ui.label().classes("text-sm").mark("rev-message")
 
             async def submit() -> None:
                 if not (entry.value or "").strip().isdigit() or not (reason.value or "").strip():
-                    message.text = "Give the entry id and a reason."
+                    message.text = _("Give the entry id and a reason.")
                     return
                 data = await frame.call(api, REQUEST_REVERSAL, entryId=entry.value.strip(), reason=reason.value.strip(),
                                         on_error=lambda t: setattr(message, "text", t))
                 if data is None:
                     return
                 errors = user_errors(data["requestReversal"])
-                message.text = " ".join(errors) if errors else "Filed; it waits for a checker."
+                message.text = " ".join(errors) if errors else _("Filed; it waits for a checker.")
                 if not errors:
                     await draw_queue(api, queue)
 
-            ui.button("File request", on_click=submit).mark("rev-submit")
+            ui.button(_("File request"), on_click=submit).mark("rev-submit")
 
 
 class KycApproval:
@@ -117,11 +118,11 @@ class KycApproval:
 
     async def draw(self) -> None:
         with ui.card().classes("w-full"):
-            ui.label("KYC approval").classes("font-medium")
+            ui.label(_("KYC approval")).classes("font-medium")
             with ui.row().classes("w-full items-end gap-2"):
-                self.term = ui.input("Name, member number or mobile").props("outlined dense").classes("grow").mark("kyc-search")
+                self.term = ui.input(_("Name, member number or mobile")).props("outlined dense").classes("grow").mark("kyc-search")
                 self.term.on("keydown.enter", self.search)
-                ui.button("Find", on_click=self.search).mark("kyc-find")
+                ui.button(_("Find"), on_click=self.search).mark("kyc-find")
             self.box = ui.column().classes("w-full gap-1")
         await self.search()  # the queue itself, before anyone types
 
@@ -133,10 +134,10 @@ class KycApproval:
         pending = [e["node"] for e in data["members"]["edges"] if e["node"]["kycStatus"] == "PENDING"]
         with self.box:
             if not pending:
-                frame.empty("No member with KYC pending matches.")
+                frame.empty(_("No member with KYC pending matches."))
             for m in pending:
                 with ui.row().classes("w-full items-center gap-2"):
-                    ui.label(f"{m['memberNumber']} {m['fullName']} · branch {m['branch']['code']}").classes("text-sm grow")
+                    ui.label(_('{0} {1} · branch {2}').format(m['memberNumber'], m['fullName'], m['branch']['code'])).classes("text-sm grow")
                     note = ui.label().classes("text-xs")
 
                     async def approve(number: str = m["memberNumber"], note: ui.label = note) -> None:
@@ -145,6 +146,6 @@ class KycApproval:
                         if result is None:
                             return
                         errors = user_errors(result["approveKyc"])
-                        note.text = " ".join(errors) if errors else "Verified."
+                        note.text = " ".join(errors) if errors else _("Verified.")
 
-                    ui.button("Verify KYC", on_click=approve).props("dense outline").mark(f"kyc {m['memberNumber']}")
+                    ui.button(_("Verify KYC"), on_click=approve).props("dense outline").mark(f"kyc {m['memberNumber']}")

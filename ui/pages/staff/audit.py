@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from ui.i18n import _
+from ui.i18n import N_, _
 from nicegui import ui
 
 from ui import fmt, frame
@@ -22,6 +22,10 @@ query AuditEvents($actor: String, $action: String, $outcome: String, $after: Str
     edges { node { id occurredAt actor action outcome objectType objectId details } }
   }
 }"""
+
+
+AUDIT_COLUMNS = {"id": N_("Id"), "at": N_("At"), "actor": N_("Actor"), "action": N_("Action"), "outcome": N_("Outcome"),
+                 "object": N_("Object"), "details": N_("Details")}
 
 
 @ui.page("/staff/audit")
@@ -43,7 +47,7 @@ async def draw_chain(api: Api) -> None:
     status = (await api.run(AUDIT_CHAIN))["auditChainStatus"]
     with ui.row().classes("items-center gap-2"):
         ui.icon("verified" if status["intact"] else "gpp_bad", color="green" if status["intact"] else "red")
-        ui.label("Hash chain intact" if status["intact"] else "Hash chain BROKEN").classes("font-semibold").mark("chain")
+        ui.label(_("Hash chain intact") if status["intact"] else _("Hash chain BROKEN")).classes("font-semibold").mark("chain")
     for problem in status["problems"]:
         ui.label(problem).classes("text-sm text-red-700 font-mono")
 
@@ -58,7 +62,7 @@ class AuditList(CursorPages):
         with ui.row().classes("w-full items-end gap-2"):
             self.actor = ui.input(_("Actor, e.g. staff:3")).props("outlined dense").mark("a-actor")
             self.action = ui.input(_("Action, e.g. staff.sign_in")).props("outlined dense").mark("a-action")
-            self.outcome = ui.select({"": "Any outcome", "ok": "ok", "denied": "denied", "failed": "failed"}, value="",
+            self.outcome = ui.select({"": _("Any outcome"), "ok": _("ok"), "denied": _("denied"), "failed": _("failed")}, value="",
                                      label=_("Outcome")).props("outlined dense").classes("w-36")
             ui.button(_("Filter"), on_click=self.filter).props("unelevated").mark("a-filter")
         self.box = ui.column().classes("w-full")
@@ -82,7 +86,7 @@ class AuditList(CursorPages):
                      "details": (e["node"]["details"] or "")[:200]} for e in page["edges"]]
             # On a phone only when, who, what and how: the rest is for wider screens (Quasar's gt-xs).
             narrow = {"id", "object", "details"}
-            ui.table(columns=[{"name": k, "label": k.capitalize(), "field": k, "align": "left",
+            ui.table(columns=[{"name": k, "label": _(AUDIT_COLUMNS[k]), "field": k, "align": "left",
                                **({"classes": "gt-xs", "headerClasses": "gt-xs"} if k in narrow else {})}
                               for k in ("id", "at", "actor", "action", "outcome", "object", "details")],
                      rows=rows, row_key="id").props("dense flat wrap-cells").classes("w-full").mark("audit")

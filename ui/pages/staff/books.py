@@ -7,7 +7,7 @@ from datetime import date
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from ui.i18n import _
+from ui.i18n import N_, _
 from nicegui import ui
 
 from ui import fmt, frame
@@ -69,7 +69,7 @@ async def books_page(request: Request) -> RedirectResponse | None:
 
 
 def _columns(*spec: tuple[str, str, str]) -> list[dict]:
-    return [{"name": k, "label": label, "field": k, "align": align} for k, label, align in spec]
+    return [{"name": k, "label": _(label), "field": k, "align": align} for k, label, align in spec]
 
 
 async def chart_panel(api: Api) -> None:
@@ -85,8 +85,8 @@ async def chart_panel(api: Api) -> None:
             if not rows:
                 frame.empty(_("No accounts in the chart yet."))
                 return
-            ui.table(columns=_columns(("code", "Code", "left"), ("name", "Name", "left"), ("kind", "Kind", "left"),
-                                      ("balance", "Balance", "right")),
+            ui.table(columns=_columns(("code", N_("Code"), "left"), ("name", N_("Name"), "left"), ("kind", N_("Kind"), "left"),
+                                      ("balance", N_("Balance"), "right")),
                      rows=[{"code": r["code"], "name": ("· " if r["parentCode"] else "") + r["name"], "kind": r["kind"].lower(),
                             "balance": fmt.money_of(r["balance"])} for r in rows],
                      row_key="code").props("dense flat").classes("w-full").mark("chart")
@@ -108,12 +108,12 @@ async def trial_balance_panel(api: Api) -> None:
             tb = (await api.run(TRIAL_BALANCE, asOf=day.isoformat(), currency=currency.value))["trialBalance"]
             rows = [{"code": r["code"], "name": r["name"], "debit": fmt.money_of(r["debit"]), "credit": fmt.money_of(r["credit"])}
                     for r in tb["rows"]]
-            rows.append({"code": "", "name": "Total", "debit": fmt.money_of(tb["totalDebit"]),
+            rows.append({"code": "", "name": _("Total"), "debit": fmt.money_of(tb["totalDebit"]),
                          "credit": fmt.money_of(tb["totalCredit"])})
-            ui.table(columns=_columns(("code", "Code", "left"), ("name", "Name", "left"), ("debit", "Debit", "right"),
-                                      ("credit", "Credit", "right")), rows=rows, row_key="name").props("dense flat").classes(
+            ui.table(columns=_columns(("code", N_("Code"), "left"), ("name", N_("Name"), "left"), ("debit", N_("Debit"), "right"),
+                                      ("credit", N_("Credit"), "right")), rows=rows, row_key="name").props("dense flat").classes(
                 "w-full").mark("tb")
-            ui.label("Balanced" if tb["balanced"] else "NOT BALANCED").classes(
+            ui.label(_("Balanced") if tb["balanced"] else _("NOT BALANCED")).classes(
                 "font-semibold " + ("text-green-800" if tb["balanced"] else "text-red-700")).mark("tb-status")
         await frame.section(api, box, draw)
 
@@ -130,7 +130,7 @@ class Journal(CursorPages):
             self.from_input = frame.date_input(_("From")).mark("j-from")
             self.to_input = frame.date_input(_("To")).mark("j-to")
             self.account = ui.input(_("Account number")).props("outlined dense").mark("j-account")
-            self.kind = ui.select({"": "Any type", **{t: t.lower().replace("_", " ") for t in ENTRY_TYPES}}, value="",
+            self.kind = ui.select({"": _("Any type"), **{t: t.lower().replace("_", " ") for t in ENTRY_TYPES}}, value="",
                                   label=_("Type")).props("outlined dense").classes("w-44")
             ui.button(_("Filter"), on_click=self.filter).props("unelevated").mark("j-filter")
         self.box = ui.column().classes("w-full")
@@ -159,8 +159,8 @@ class Journal(CursorPages):
                 legs = "; ".join(f"{p['side'][0]} {p['ledgerAccountCode']} {fmt.money_of(p['amount'])}" for p in e["postings"])
                 rows.append({"id": e["entryId"], "date": fmt.day(e["valueDate"]), "type": e["entryType"].lower().replace("_", " "),
                              "narration": e["narration"], "by": e["initiator"], "postings": legs})
-            ui.table(columns=_columns(("id", "Entry", "left"), ("date", "Date", "left"), ("type", "Type", "left"),
-                                      ("narration", "Narration", "left"), ("by", "By", "left"), ("postings", "Postings", "left")),
+            ui.table(columns=_columns(("id", N_("Entry"), "left"), ("date", N_("Date"), "left"), ("type", N_("Type"), "left"),
+                                      ("narration", N_("Narration"), "left"), ("by", N_("By"), "left"), ("postings", N_("Postings"), "left")),
                      rows=rows, row_key="id").props("dense flat wrap-cells").classes("w-full").mark("journal")
 
         await frame.section(self.api, self.box, draw)
@@ -174,8 +174,9 @@ def verify_panel(api: Api) -> None:
     async def run() -> None:
         async def draw() -> None:
             r = (await api.run(LEDGER_VERIFICATION))["ledgerVerification"]
-            ui.label(("Books verified: " if r["ok"] else "Problems found: ") +
-                     f"{r['entries']:,} entries, {r['postings']:,} postings, {r['trackedAccounts']:,} account balances").classes(
+            ui.label((_("Books verified: {0} entries, {1} postings, {2} account balances") if r["ok"]
+                      else _("Problems found: {0} entries, {1} postings, {2} account balances")).format(
+                f"{r['entries']:,}", f"{r['postings']:,}", f"{r['trackedAccounts']:,}")).classes(
                 "font-semibold " + ("text-green-800" if r["ok"] else "text-red-700")).mark("verify-result")
             for problem in r["problems"]:
                 ui.label(problem).classes("text-sm text-red-700 font-mono")

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from ui.i18n import _
+from ui.i18n import N_, _
 from nicegui import ui
 
 from ui import fmt, frame
@@ -42,9 +42,9 @@ class Overview:
 
     async def draw(self) -> None:
         with ui.row().classes("w-full items-end gap-2"):
-            self.branch = ui.select({"": "All branches"}, value="", label=_("Branch")).props("outlined dense").classes(
+            self.branch = ui.select({"": _("All branches")}, value="", label=_("Branch")).props("outlined dense").classes(
                 "w-64").mark("branch")
-            self.days = ui.select({30: "30 days", 90: "90 days", 365: "1 year"}, value=30, label=_("Period")).props(
+            self.days = ui.select({30: _("30 days"), 90: _("90 days"), 365: _("1 year")}, value=30, label=_("Period")).props(
                 "outlined dense").classes("w-32")
             self.to_date = frame.date_input(_("Up to (default: last activity)")).classes("w-56").mark("to-date")
             ui.button(_("Show"), on_click=self.load).props("unelevated").mark("show")
@@ -61,15 +61,15 @@ class Overview:
                                 toDate=to_date.isoformat() if to_date else None)
         if data is None:
             return
-        self.branch.options = {"": "All branches", **{b["code"]: f"{b['code']} {b['name']}" for b in data["branches"]}}
+        self.branch.options = {"": _("All branches"), **{b["code"]: f"{b['code']} {b['name']}" for b in data["branches"]}}
         self.branch.update()
         o = data["branchOverview"]
         with self.box:
             with ui.grid().classes("w-full gap-3 grid-cols-2 sm:grid-cols-4"):
-                tile("Members", f"{o['members']:,}")
-                tile("KYC pending", f"{o['membersKycPending']:,}")
-                tile("Accounts", f"{sum(s['count'] for s in o['accountsByStatus']):,}")
-                tile("Deposits", ", ".join(fmt.money_of(d) for d in o["deposits"]) or "—")
+                tile(N_("Members"), f"{o['members']:,}")
+                tile(N_("KYC pending"), f"{o['membersKycPending']:,}")
+                tile(N_("Accounts"), f"{sum(s['count'] for s in o['accountsByStatus']):,}")
+                tile(N_("Deposits"), ", ".join(fmt.money_of(d) for d in o["deposits"]) or "—")
             volume = o["dailyVolume"]
             if not volume:
                 frame.empty(_("No postings in this period."))
@@ -81,25 +81,25 @@ class Overview:
                 ui.echart({
                     "tooltip": {"trigger": "axis"},
                     "grid": {"left": 70, "right": 50, "top": 40, "bottom": 30},
-                    "legend": {"top": 0, "data": [f"Amount ({currency})", "Entries"]},
+                    "legend": {"top": 0, "data": [_("Amount ({0})").format(currency), _("Entries")]},
                     "xAxis": {"type": "category", "data": [fmt.day(v["valueDate"])[:5] for v in days]},
                     "yAxis": [{"type": "value"}, {"type": "value"}],
                     "series": [
-                        {"name": f"Amount ({currency})", "type": "bar", "barMaxWidth": 28,
+                        {"name": _("Amount ({0})").format(currency), "type": "bar", "barMaxWidth": 28,
                          "data": [int(Decimal(v["amount"]["amount"])) for v in days]},
-                        {"name": "Entries", "type": "line", "yAxisIndex": 1, "data": [v["entries"] for v in days]},
+                        {"name": _("Entries"), "type": "line", "yAxisIndex": 1, "data": [v["entries"] for v in days]},
                     ],
                 }).classes("w-full h-72").mark("volume-chart")
             with ui.grid().classes("w-full gap-3 grid-cols-1 sm:grid-cols-2"):
-                ui.echart(pie("Accounts by state", [(s["status"].lower(), s["count"]) for s in o["accountsByStatus"]])
+                ui.echart(pie(_("Accounts by state"), [(s["status"].lower(), s["count"]) for s in o["accountsByStatus"]])
                           ).classes("w-full h-64").mark("accounts-chart")
-                ui.echart(pie("Members' KYC", [("verified or rejected", o["members"] - o["membersKycPending"]),
-                                              ("pending", o["membersKycPending"])])).classes("w-full h-64").mark("kyc-chart")
+                ui.echart(pie(_("Members' KYC"), [(_("verified or rejected"), o["members"] - o["membersKycPending"]),
+                                              (_("pending"), o["membersKycPending"])])).classes("w-full h-64").mark("kyc-chart")
 
 
 def tile(label: str, value: str) -> None:
     with ui.card().classes("gap-0"):
-        ui.label(label).classes("text-xs text-slate-500")
+        ui.label(_(label)).classes("text-xs text-slate-500")
         ui.label(value).classes("text-lg font-semibold").mark(f"tile {label}")
 
 

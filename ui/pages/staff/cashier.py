@@ -17,7 +17,7 @@ from nicegui import ui
 
 from ui import fmt, frame
 from ui.api import Api, ApiError, SignedOut
-from ui.i18n import _
+from ui.i18n import N_, _
 from ui.pages.staff.common import open_staff_page
 from ui.pages.staff.drawer import DrawerCard
 
@@ -65,12 +65,12 @@ PRINT_CSS = "@media print { .q-header, .q-drawer, .no-print { display: none !imp
 
 # What the cashier can do about each refusal (the API's message says what went wrong).
 WHAT_TO_DO = {
-    "PAN_REQUIRED": "Record the member's PAN, or take a signed Form 60 and tick the Form 60 box.",
-    "CASH_LIMIT_EXCEEDED": "Take the rest by cheque or transfer, or on another day.",
-    "LOAN_ACCOUNT_CASH": "Take a loan repayment through the loan's own page.",
-    "DRAWER_NOT_OPEN": "Open your cash drawer above with the counted float.",
-    "INSUFFICIENT_FUNDS": "Pay out a smaller amount.",
-    "MIN_BALANCE": "Pay out a smaller amount: the account keeps a minimum balance.",
+    "PAN_REQUIRED": N_("Record the member's PAN, or take a signed Form 60 and tick the Form 60 box."),
+    "CASH_LIMIT_EXCEEDED": N_("Take the rest by cheque or transfer, or on another day."),
+    "LOAN_ACCOUNT_CASH": N_("Take a loan repayment through the loan's own page."),
+    "DRAWER_NOT_OPEN": N_("Open your cash drawer above with the counted float."),
+    "INSUFFICIENT_FUNDS": N_("Pay out a smaller amount."),
+    "MIN_BALANCE": N_("Pay out a smaller amount: the account keeps a minimum balance."),
 }
 
 
@@ -143,7 +143,7 @@ class Counter:
                 frame.empty(_("No member matches."))
             for edge in edges:
                 m = edge["node"]
-                ui.label(f"{m['fullName']} · {m['memberNumber']} · KYC {m['kycStatus'].lower()}").classes("text-sm font-medium")
+                ui.label(_('{0} · {1} · KYC {2}').format(m['fullName'], m['memberNumber'], m['kycStatus'].lower())).classes("text-sm font-medium")
                 for a in m["accounts"]:
                     if a["product"]["kind"] == "LOAN":
                         continue

@@ -7,6 +7,7 @@ from datetime import date
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
+from ui.i18n import N_, _
 from nicegui import ui
 from stdnum.in_ import aadhaar as aadhaar_number
 from stdnum.in_ import pan as pan_number
@@ -73,10 +74,10 @@ async def clerk_page(request: Request) -> RedirectResponse | None:
         if setup is None:
             return None
         with ui.tabs().classes("w-full") as tabs:
-            search_tab = ui.tab("Search")
-            register_tab = ui.tab("Register").mark("tab-register")
-            open_tab = ui.tab("Open account").mark("tab-open")
-            portal_tab = ui.tab("Portal access").mark("tab-portal")
+            search_tab = ui.tab(_("Search"))
+            register_tab = ui.tab(_("Register")).mark("tab-register")
+            open_tab = ui.tab(_("Open account")).mark("tab-open")
+            portal_tab = ui.tab(_("Portal access")).mark("tab-portal")
         with ui.tab_panels(tabs, value=search_tab).classes("w-full"):
             with ui.tab_panel(portal_tab):
                 portal_access_card(api)
@@ -95,9 +96,9 @@ class MemberSearch:
 
     async def draw(self) -> None:
         with ui.row().classes("w-full items-end gap-2"):
-            self.term = ui.input("Name, member number or mobile").props("outlined dense").classes("grow").mark("member-search")
+            self.term = ui.input(_("Name, member number or mobile")).props("outlined dense").classes("grow").mark("member-search")
             self.term.on("keydown.enter", self.run)
-            ui.button("Search", icon="search", on_click=self.run).mark("member-search-button")
+            ui.button(_("Search"), icon="search", on_click=self.run).mark("member-search-button")
         self.box = ui.column().classes("w-full")
 
     async def run(self) -> None:
@@ -112,43 +113,43 @@ class MemberSearch:
         ]
         with self.box:
             if not rows:
-                frame.empty("No member matches.")
+                frame.empty(_("No member matches."))
                 return
-            ui.table(columns=[{"name": k, "label": label, "field": k, "align": "left"} for k, label in
-                              (("number", "Member"), ("name", "Name"), ("kyc", "KYC"), ("mobile", "Mobile"),
-                               ("accounts", "Accounts"))],
+            ui.table(columns=[{"name": k, "label": _(label), "field": k, "align": "left"} for k, label in
+                              (("number", N_("Member")), ("name", N_("Name")), ("kyc", N_("KYC")), ("mobile", N_("Mobile")),
+                               ("accounts", N_("Accounts")))],
                      rows=rows, row_key="number").props("dense flat wrap-cells").classes("w-full").mark("member-results")
 
 
 def register_form(api: Api, branches: list[dict]) -> None:
     with ui.card().classes("w-full max-w-xl"):
-        name = ui.input("Full name", validation={"Required": lambda v: bool((v or "").strip())}).props(
+        name = ui.input(_("Full name"), validation={_("Required"): lambda v: bool((v or "").strip())}).props(
             "outlined dense").classes("w-full").mark("reg-name")
         branch = ui.select({b["code"]: f"{b['code']} {b['name']}" for b in branches},
-                           value=branches[0]["code"] if branches else None, label="Branch").props(
+                           value=branches[0]["code"] if branches else None, label=_("Branch")).props(
             "outlined dense use-input").classes("w-full").mark("reg-branch")
-        birth = frame.date_input("Date of birth").mark("reg-dob")
-        gender = ui.select({"FEMALE": "Female", "MALE": "Male", "OTHER": "Other"}, label="Gender").props(
+        birth = frame.date_input(_("Date of birth")).mark("reg-dob")
+        gender = ui.select({"FEMALE": _("Female"), "MALE": _("Male"), "OTHER": _("Other")}, label=_("Gender")).props(
             "outlined dense clearable").classes("w-40")
-        mobile = ui.input("Mobile", validation={"10 digits starting 6-9": valid_mobile}).props(
+        mobile = ui.input(_("Mobile"), validation={_("10 digits starting 6-9"): valid_mobile}).props(
             "outlined dense inputmode=tel").classes("w-full").mark("reg-mobile")
-        email = ui.input("E-mail", validation={"Not an e-mail address": valid_email}).props("outlined dense").classes(
+        email = ui.input(_("E-mail"), validation={_("Not an e-mail address"): valid_email}).props("outlined dense").classes(
             "w-full").mark("reg-email")
-        address = ui.textarea("Address").props("outlined dense autogrow").classes("w-full")
-        pan = ui.input("PAN", validation={"Format ABCDE1234F": valid_pan}).props("outlined dense").classes(
+        address = ui.textarea(_("Address")).props("outlined dense autogrow").classes("w-full")
+        pan = ui.input(_("PAN"), validation={_("Format ABCDE1234F"): valid_pan}).props("outlined dense").classes(
             "w-full").mark("reg-pan")
-        aadhaar = ui.input("Aadhaar", validation={"12 digits with a valid check digit": valid_aadhaar}).props(
+        aadhaar = ui.input(_("Aadhaar"), validation={_("12 digits with a valid check digit"): valid_aadhaar}).props(
             "outlined dense inputmode=numeric").classes("w-full").mark("reg-aadhaar")
         message = ui.label().classes("text-sm").mark("reg-message")
 
         async def submit() -> None:
             checks = [name.validate(), mobile.validate(), email.validate(), pan.validate(), aadhaar.validate()]
             if not all(checks) or not (name.value or "").strip():
-                message.text = "Correct the fields marked in red."
+                message.text = _("Correct the fields marked in red.")
                 return
             born = fmt.parse_day(birth.value)
             if birth.value and (born is None or born > date.today()):
-                message.text = "Enter the date of birth as DD-MM-YYYY, not in the future."
+                message.text = _("Enter the date of birth as DD-MM-YYYY, not in the future.")
                 return
             payload = {"fullName": name.value.strip(), "branchCode": branch.value, "dateOfBirth": born.isoformat() if born else None,
                        "gender": gender.value, "mobile": mobile.value or None, "email": email.value or None,
@@ -163,21 +164,21 @@ def register_form(api: Api, branches: list[dict]) -> None:
                 message.classes(replace="text-sm text-red-700")
                 return
             member = data["registerMember"]["member"]
-            message.text = f"Registered {member['fullName']}, member number {member['memberNumber']} (KYC pending approval)."
+            message.text = _("Registered {0}, member number {1} (KYC pending approval).").format(member['fullName'], member['memberNumber'])
             message.classes(replace="text-sm text-green-800")
 
-        ui.button("Register", icon="person_add", on_click=submit).mark("reg-submit")
+        ui.button(_("Register"), icon="person_add", on_click=submit).mark("reg-submit")
 
 
 def open_account_form(api: Api, products: list[dict]) -> None:
     with ui.card().classes("w-full max-w-xl"):
         if not products:
-            frame.empty("No product is open for new accounts.")
+            frame.empty(_("No product is open for new accounts."))
             return
         product = ui.select({p["code"]: f"{p['name']} ({p['currency']})" for p in products}, value=products[0]["code"],
-                            label="Product").props("outlined dense").classes("w-full").mark("open-product")
-        owner = ui.input("Owner's member number").props("outlined dense inputmode=numeric").classes("w-full").mark("open-owner")
-        nominee = ui.input("Nominee's member number (optional)").props("outlined dense inputmode=numeric").classes("w-full")
+                            label=_("Product")).props("outlined dense").classes("w-full").mark("open-product")
+        owner = ui.input(_("Owner's member number")).props("outlined dense inputmode=numeric").classes("w-full").mark("open-owner")
+        nominee = ui.input(_("Nominee's member number (optional)")).props("outlined dense inputmode=numeric").classes("w-full")
         message = ui.label().classes("text-sm").mark("open-message")
 
         async def submit() -> None:
@@ -194,8 +195,8 @@ def open_account_form(api: Api, products: list[dict]) -> None:
                 message.classes(replace="text-sm text-red-700")
                 return
             account = data["openAccount"]["account"]
-            message.text = f"Opened {account['product']['name']} {account['number']} ({account['status'].lower()})."
+            message.text = _("Opened {0} {1} ({2}).").format(account['product']['name'], account['number'], account['status'].lower())
             message.classes(replace="text-sm text-green-800")
 
-        ui.button("Open account", icon="add_card", on_click=submit).mark("open-submit")
+        ui.button(_("Open account"), icon="add_card", on_click=submit).mark("open-submit")
 

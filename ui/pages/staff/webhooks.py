@@ -53,7 +53,7 @@ async def webhooks_page(request: Request) -> RedirectResponse | None:
     api = await frame.signed_in(request)
     if api is None:
         return frame.to_sign_in()
-    if frame.shell(api, _("Partner webhooks"), audience=frame.STAFF, needs=("webhooks", "webhookCreate")):
+    if frame.shell(api, "Partner webhooks", audience=frame.STAFF, needs=("webhooks", "webhookCreate")):
         with frame.body():
             listing = ui.column().classes("w-full gap-3").mark("webhooks")
             await frame.section(api, listing, lambda: draw(api, listing))
