@@ -105,7 +105,12 @@ def _ui_documents() -> list[tuple[str, str]]:
     root = Path(__file__).resolve().parents[2] / "ui"
     found = []
     for path in sorted(root.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text())):
+        tree = ast.parse(path.read_text())
+        # pieces of an f-string are not documents (the reports page builds one per report)
+        pieces = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
+        for node in ast.walk(tree):
+            if id(node) in pieces:
+                continue
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
                     node.value.lstrip().startswith(("query ", "mutation ", "subscription ")):
                 found.append((f"{path.relative_to(root)}", node.value))

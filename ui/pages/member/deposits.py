@@ -20,19 +20,18 @@ from ui.deposit_advice_pdf import INSTRUCTION_TEXT, PAYOUT_TEXT, deposit_advice_
 from ui.i18n import N_, _
 from ui.pages.member.send_money import ask_code
 
-DEPOSIT_FIELDS = """number kind productName memberNumber principal { amount currency } ratePercent seniorCitizen
-  tenureMonths openedOn maturityDate maturityValue { amount currency } payout maturityInstruction status closedOn
-  balance { amount currency } payoutAccountNumber interestPaid { amount currency } tdsDeducted { amount currency }
-  interestThisYear { amount currency } tdsThisYear { amount currency } instalmentsPaid missedInstalments
-  lien { amount currency }"""
-
 MEMBER_DEPOSITS = """
 query MemberDeposits {
   me { member { fullName memberNumber accounts { number status currency product { name kind } availableBalance { amount currency } } } }
-  deposits(first: 100) { edges { node { %s } } }
+  deposits(first: 50) { edges { node {
+    number kind productName memberNumber principal { amount currency } ratePercent seniorCitizen
+    tenureMonths openedOn maturityDate maturityValue { amount currency } payout maturityInstruction status closedOn
+    balance { amount currency } payoutAccountNumber interestPaid { amount currency } tdsDeducted { amount currency }
+    interestThisYear { amount currency } tdsThisYear { amount currency } instalmentsPaid missedInstalments
+    lien { amount currency } } } }
   depositProducts(activeOnly: true) { code name kind currency payouts minTenureMonths maxTenureMonths
     minimumAmount { amount currency } rateChart { minDays maxDays ratePercent } }
-}""" % DEPOSIT_FIELDS
+}"""
 
 OPEN_FIXED_DEPOSIT = """
 mutation OpenFixedDeposit($input: OpenFixedDepositInput!) {

@@ -39,7 +39,7 @@ mutation EventDeliveryRetry($id: ID!) {
   eventDeliveryRetry(id: $id) { delivery { id status } userErrors { code message } }
 }"""
 
-EXAMPLE_DOCUMENT = """subscription {
+EXAMPLE_DOCUMENT = """subscription EntryAndBalanceEvents {
   event {
     __typename
     ... on EntryPosted { eventId issuedAt entry { entryId entryType valueDate narration } }
