@@ -13,6 +13,7 @@ import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
@@ -136,12 +137,25 @@ async def sign_out(api: Api, reason: str = "signed-out") -> None:
     ui.navigate.to(f"/session/end?reason={reason}")
 
 
+# Hindi and Marathi on a device without a Devanagari font (many desktops, headless browsers): the
+# app serves Noto Sans Devanagari itself; the browser fetches it only for Devanagari characters.
+app.add_static_files("/fonts", str(Path(__file__).with_name("fonts")))
+DEVANAGARI_FONT_CSS = """<style>
+@font-face { font-family: 'Coopbank Devanagari'; font-weight: 400; unicode-range: U+0900-097F, U+1CD0-1CFF, U+A8E0-A8FF;
+  src: local('Noto Sans Devanagari'), url('/fonts/NotoSansDevanagari-Regular.ttf') format('truetype'); }
+@font-face { font-family: 'Coopbank Devanagari'; font-weight: 500 900; unicode-range: U+0900-097F, U+1CD0-1CFF, U+A8E0-A8FF;
+  src: local('Noto Sans Devanagari Bold'), url('/fonts/NotoSansDevanagari-Bold.ttf') format('truetype'); }
+body { font-family: Roboto, -apple-system, 'Helvetica Neue', Helvetica, Arial, 'Coopbank Devanagari', sans-serif; }
+</style>"""
+
+
 def shell(api: Api, title: str, *, audience: str, needs: tuple[str, ...] = ()) -> bool:
     """Draw header and navigation; False (after drawing the refusal) when this user may not use the page."""
     if _has_user_storage():
         restore_language(api.kind, api.principal_id)
     ui.page_title(f"{_(title)} · {BANK_NAME}")
     ui.colors(primary="#1f5f8b", secondary="#2e7d32", accent="#f9a825")
+    ui.add_head_html(DEVANAGARI_FONT_CSS)
     nav = MEMBER_NAV if api.kind == "member" else STAFF_NAV
     visible = [item for item in nav if may_all(api, item.needs)]
     with ui.header(elevated=True).classes("items-center gap-1 px-2 py-1"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from ui.i18n import _
+from ui.i18n import N_, _
 from nicegui import ui
 
 from ui import fmt, frame
@@ -25,6 +25,10 @@ query MemberDashboard {
     }
   }
 }"""
+
+
+ACCOUNT_STATUS = {"PENDING": N_("pending"), "ACTIVE": N_("active"), "DORMANT": N_("dormant"),
+                  "INOPERATIVE": N_("inoperative"), "FROZEN": N_("frozen"), "CLOSED": N_("closed")}
 
 
 @ui.page("/member")
@@ -58,7 +62,7 @@ def account_card(api: Api, account: dict) -> None:
         card.on("click", lambda n=number: ui.navigate.to(f"/member/accounts/{n}"))
         with ui.row().classes("w-full items-center justify-between"):
             ui.label(account["product"]["name"]).classes("font-medium text-slate-700")
-            ui.badge(account["status"].lower(), color="green" if account["status"] == "ACTIVE" else "grey")
+            ui.badge(_(ACCOUNT_STATUS.get(account["status"], account["status"].lower())), color="green" if account["status"] == "ACTIVE" else "grey")
         ui.label(_spaced(number)).classes("text-xs text-slate-500 font-mono")
         balance = ui.label(fmt.money_of(account["balance"])).classes("text-2xl font-semibold text-slate-900").mark(
             f"balance {number}")
