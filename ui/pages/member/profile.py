@@ -69,7 +69,7 @@ async def draw(api: Api) -> None:
         with ui.grid(columns=2).classes("gap-x-4 gap-y-1 text-sm"):
             for label, value in (
                 (N_("Name"), member["fullName"]), (N_("Member number"), member["memberNumber"]),
-                ("Date of birth", fmt.day(member["dateOfBirth"])), (N_("Branch"), member["branch"]["name"]),
+                (N_("Date of birth"), fmt.day(member["dateOfBirth"])), (N_("Branch"), member["branch"]["name"]),
                 (N_("KYC"), member["kycStatus"].lower()), (N_("Aadhaar"), member["aadhaarMasked"] or "—"),
                 (N_("PAN"), member["pan"] or "—"),
             ):
