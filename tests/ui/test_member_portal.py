@@ -169,7 +169,7 @@ async def test_loans_and_deposits_have_empty_states(user: User) -> None:
     await user.open("/member/loans")
     await user.should_see("You have no loans with us")
     await user.open("/member/deposits")
-    await user.should_see("Fixed and recurring deposits")
+    await user.should_see("You have no deposits yet.")
 
 
 async def test_sign_out_lands_on_sign_in_and_the_session_is_gone(user: User) -> None:
