@@ -98,8 +98,28 @@ def home_of(api: Api) -> str:
 
 async def signed_in(request: Request) -> Api | None:
     """The user behind the request's session cookie, or None (not signed in, or no longer)."""
-    return await Api.for_token(token_of(request), client_address=client_address(request),
-                               user_agent=request.headers.get("user-agent"))
+    api = await Api.for_token(token_of(request), client_address=client_address(request),
+                              user_agent=request.headers.get("user-agent"))
+    await follow_time_zone(api or Api())
+    return api
+
+
+# The bank's time zone is a setting: each process asks for it at most once a minute.
+TIME_ZONE_TTL_S = 60.0
+_time_zone_checked = -TIME_ZONE_TTL_S
+
+
+async def follow_time_zone(api: Api) -> None:
+    """Show times in the bank's time zone (GraphQL ``bankTimeZone``), refreshed at most every ``TIME_ZONE_TTL_S``."""
+    global _time_zone_checked
+    now = time.monotonic()
+    if now - _time_zone_checked < TIME_ZONE_TTL_S:
+        return
+    _time_zone_checked = now
+    try:
+        fmt.set_time_zone((await api.run("query BankTimeZone { bankTimeZone }"))["bankTimeZone"])
+    except (ApiError, SignedOut):
+        pass  # keep the zone in force; the page itself will say what is wrong
 
 
 def client_address(request: Request) -> str | None:
