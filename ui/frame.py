@@ -291,6 +291,20 @@ def loading() -> ui.row:
     return row
 
 
+def secret(value: str, mark: str = "secret") -> None:
+    """A secret shown once (a TOTP secret, an API client's or a webhook's secret): wrapped, never
+    clipped on a 360 px phone, selectable, with a copy button beside it."""
+    with ui.row().classes("w-full max-w-full items-center gap-1 no-wrap"):
+        ui.label(value).classes("font-mono text-sm select-all break-all grow min-w-0").mark(mark)
+
+        def copy() -> None:
+            ui.clipboard.write(value)
+            ui.notify(_("Copied"))
+
+        ui.button(icon="content_copy", on_click=copy).props(f'flat dense round aria-label="{_("Copy")}"').mark(
+            f"copy {mark}").tooltip(_("Copy"))
+
+
 def empty(text: str) -> None:
     with ui.row().classes("items-center gap-2 text-slate-500 p-4").mark("empty"):
         ui.icon("inbox")
