@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date
 
 from bankcore.models import LedgerKind, Product
-from bankcore.reports.balances import subledger_balances
+from bankcore.reports.balances import subledger_credit_totals
 from bankcore.reports.base import Amount, Column, ColumnKind, Report, Row
 
 MATURITY_BUCKETS = ("On demand", "1-14 days", "15-28 days", "29 days-3 months", "3-6 months", "6-12 months",
@@ -23,17 +23,16 @@ DEPOSIT_COLUMNS = (Column("section", "Section"), Column("code", "Code"), Column(
 async def deposits_report(*, as_of: date, currency: str) -> Report:
     """Members' deposits at the end of ``as_of``: per product (accounts in credit and their
     credit balances), then the maturity profile; TOTAL rows per section."""
-    balances = [b for b in await subledger_balances(as_of=as_of, currency=currency, kind=LedgerKind.LIABILITY)
-                if b.balance_minor > 0]
+    totals = await subledger_credit_totals(as_of=as_of, currency=currency, kind=LedgerKind.LIABILITY)
     names = dict(await Product.all().values_list("code", "name"))
     by_product: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_bucket: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for b in balances:
-        by_product[b.product_code][0] += 1
-        by_product[b.product_code][1] += b.balance_minor
+    for code, (n, amount) in totals.items():
+        by_product[code][0] += n
+        by_product[code][1] += amount
         bucket = "On demand"  # savings and current; term deposits are bucketed once the domain records them
-        by_bucket[bucket][0] += 1
-        by_bucket[bucket][1] += b.balance_minor
+        by_bucket[bucket][0] += n
+        by_bucket[bucket][1] += amount
     rows: list[Row] = []
     count = sum(v[0] for v in by_product.values())
     total = sum(v[1] for v in by_product.values())
