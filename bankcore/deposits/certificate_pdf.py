@@ -91,7 +91,7 @@ def tds_certificate_pdf(c: TdsCertificate) -> bytes:
     head = [("Date", 24, "L"), ("Deposit", 36, "L"), ("Credited as", 52, "L"), ("Interest", 30, "R"),
             ("Rate", 14, "R"), ("TDS", 30, "R")]
     rows = [[line.credited_on.strftime("%d-%m-%Y"), line.deposit_number, _REASON.get(line.reason, line.reason),
-             _money(line.interest_minor, c.currency), f"{line.rate_bps / 100:.0f} %",
+             _money(line.interest_minor, c.currency), f"{line.rate_bps / 100:g} %",
              _money(line.tds_minor, c.currency)] for line in c.lines]
     _table(pdf, head, rows, ["Total", "", "", _money(c.interest_minor, c.currency), "",
                              _money(c.tds_minor, c.currency)])

@@ -72,27 +72,33 @@ async def test_tds_and_interest_certificates_for_the_member_and_staff(db: str) -
 async def test_tds_register_and_deposits_report_read_the_term_deposits(db: str) -> None:
     await deposit_bank()
     m, savings, fds = await _taxed_member()
-    g, _ = await saver("Gita Shah", balance="3000000.00")
+    g, g_savings = await saver("Gita Shah", balance="3000000.00")
     await record_tds_declaration(member_number=g.member_number, financial_year_start=2026, form="15G",
                                  received_on=DAY, recorded_by="clerk")
-    rd = (await open_deposit(kind=DepositKind.RECURRING, product_code="RD1", amount=inr("5000.00"), tenure_months=36,
-                             from_account_number=savings, initiator="test")).deposit
+    g_fd = (await open_deposit(kind=DepositKind.FIXED, product_code="FD1", amount=inr("1000000.00"), tenure_months=24,
+                               from_account_number=g_savings, initiator="test")).deposit
+    await credit_interest(g_fd, interest_minor=60_000_00, to_ledger_account_id=g_fd.ledger_account_id,
+                          value_date=DAY, reason="payout", initiator="test", idempotency_key="g")
+    await (open_deposit(kind=DepositKind.RECURRING, product_code="RD1", amount=inr("5000.00"), tenure_months=36,
+                             from_account_number=savings, initiator="test"))
     register = await run_report("tds-register", ReportRequest(as_of=date(2026, 6, 30)))
     assert register.ok, register.checks  # equals the credits to TDS payable
     rows = list(csv.DictReader(io.StringIO(report_csv(register).decode())))
     assert rows[0] == {"member_number": m.member_number, "name": "Asha Rao", "pan": "XXXXX1234X", "quarter": "Q1",
                        "interest": "60000.55", "tds": "6000.00", "declaration": ""}
-    assert rows[-1]["member_number"] == "TOTAL" and rows[-1]["tds"] == "6000.00"
+    assert rows[1] == {"member_number": g.member_number, "name": "Gita Shah", "pan": "", "quarter": "Q1",
+                       "interest": "60000.00", "tds": "0.00", "declaration": "15G"}
+    assert rows[-1]["member_number"] == "TOTAL" and rows[-1]["tds"] == "6000.00" and rows[-1]["interest"] == "120000.55"
     assert report_pdf(register).startswith(b"%PDF")
 
     deposits = await run_report("deposits", ReportRequest(as_of=DAY))
     assert deposits.ok and not deposits.gaps
     lines = {(r["section"], r["code"]): r for r in csv.DictReader(io.StringIO(report_csv(deposits).decode()))}
-    # two FDs of 10,00,000 plus the interest credited net of TDS: 20,54,000.55; one RD instalment 5,000
-    assert lines[("PRODUCT", "FD1")]["amount"] == "2054000.55" and lines[("PRODUCT", "FD1")]["accounts"] == "2"
+    # Asha's two FDs of 10,00,000 plus interest net of TDS (20,54,000.55), Gita's 10,60,000; one RD instalment 5,000
+    assert lines[("PRODUCT", "FD1")]["amount"] == "3114000.55" and lines[("PRODUCT", "FD1")]["accounts"] == "3"
     assert lines[("PRODUCT", "RD1")]["amount"] == "5000.00"
-    assert lines[("MATURITY", "M6")]["amount"] == "2054000.55"  # 12 months: the 6-12 months bucket
-    assert lines[("MATURITY", "M7")]["amount"] == "5000.00"  # 36 months: 1-3 years
+    assert lines[("MATURITY", "M6")]["amount"] == "2054000.55"  # Asha's 12-month FDs: the 6-12 months bucket
+    assert lines[("MATURITY", "M7")]["amount"] == "1065000.00"  # 36-month RD, 24-month FD: 1-3 years
     assert lines[("PRODUCT", "TOTAL")]["amount"] == lines[("MATURITY", "TOTAL")]["amount"]
     del fds
 
