@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 from bankcore.identity.clock import utcnow
 from bankcore.identity.totp import code_at, time_step
 from bankcore.models import Account, DepositStatus, EntryType, JournalEntry, LedgerAccount, Posting, TermDeposit
@@ -21,10 +19,10 @@ from bankcore.verify import verify_ledger
 from graphql_api.http import TOKEN_COOKIE
 from tests.deposits.factory import deposit_bank
 from tests.live.server import serve, staff_token
-from tests.ui.browser import button, chrome, chromium_missing, field, wait_text
+from tests.ui.browser import browser_test, button, chrome, field, wait_text
 from tests.ui.test_browser import MEMBER_PASSWORD, _portal_member, _sign_in
 
-pytestmark = pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or "")
+pytestmark = browser_test("postgres")
 SHOTS = os.environ.get("COOPBANK_SCREENSHOTS")
 
 
