@@ -21,11 +21,13 @@ from tortoise.transactions import in_transaction
 from bankcore.calendar.business_date import business_date
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.ledger.sql import fetch, placeholders
-from bankcore.models import Account, AccountHolder, LedgerAccount, Member, PassbookPrint
+from bankcore.models import Account, AccountHolder, HolderRole, LedgerAccount, Member, PassbookPrint
 from bankcore.reports.balances import _as_date
 from bankcore.reports.settings import PASSBOOK_LINES_PER_PAGE
 
 MAX_PAGES_PER_PRINT = 10
+# A nominee sees nothing of the account while its holders live; these may print its passbook.
+_OPERATING_ROLES = (HolderRole.OWNER, HolderRole.JOINT, HolderRole.MANDATE_HOLDER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,13 +71,14 @@ async def _account(account_number: str, member_id: int | None) -> Account:
     compact = "".join((account_number or "").split())[:20]
     account = await Account.get_or_none(number=compact)
     if account is None or (member_id is not None
-                           and not await AccountHolder.exists(account_id=account.id, member_id=member_id)):
+                           and not await AccountHolder.exists(account_id=account.id, member_id=member_id,
+                                                             role__in=_OPERATING_ROLES)):
         raise DomainError(ErrorCode.NOT_FOUND, f"no account {compact}", field="account_number")
     return account
 
 
 async def _holder_name(account: Account) -> str:
-    holder = await AccountHolder.filter(account_id=account.id).order_by("id").first()
+    holder = await AccountHolder.filter(account_id=account.id, role__in=_OPERATING_ROLES).order_by("id").first()
     member = await Member.get_or_none(id=holder.member_id) if holder else None
     return member.full_name if member else ""
 
@@ -136,7 +139,7 @@ async def print_passbook(*, account_number: str, initiator: str, member_id: int 
     """Print the passbook lines not printed yet and move the "printed up to" mark past them.
 
     ``from_start`` reprints from the first posting on page 1 (a new passbook). ``member_id``
-    (a member printing their own) must hold the account. Raises ``DomainError(NOT_FOUND)``
+    (a member printing their own) must own, jointly hold or operate the account. Raises ``DomainError(NOT_FOUND)``
     for an unknown account or one the member does not hold.
     """
     account = await _account(account_number, member_id)

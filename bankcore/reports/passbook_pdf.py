@@ -22,7 +22,7 @@ def _amount(minor: int, currency: str) -> str:
 
 def passbook_pdf(p: PassbookPrintout, *, bank: str = BANK_TITLE) -> bytes:
     """The printout ``p`` as PDF bytes (A5 landscape, ``p.lines_per_page`` rows a page)."""
-    pdf = FPDF(orientation="L", unit="mm", format="A5")
+    pdf = FPDF(orientation="L", unit="mm", format=(148, 210))  # A5 (named "A5" warns since fpdf2 2.8.5)
     add_fonts(pdf)
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(10, 8, 10)
