@@ -4,7 +4,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0018_reports_snapshots')]
+    dependencies = [('bankcore', '0019_loan_day_end_indexes')]
 
     initial = False
 
