@@ -23,6 +23,6 @@ async def backward(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("bankcore", "0020_postgres_jit_off")]
+    dependencies = [("bankcore", "0021_postgres_jit_off")]
 
     operations = [ops.RunPython(forward, backward)]

@@ -41,6 +41,6 @@ async def backward(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("bankcore", "0019_loan_day_end_indexes")]
+    dependencies = [("bankcore", "0020_passbook_print")]
 
     operations = [ops.RunPython(forward, backward)]
