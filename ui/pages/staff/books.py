@@ -67,8 +67,22 @@ async def books_page(request: Request) -> RedirectResponse | None:
     return None
 
 
+# On a phone (Quasar's xs, under 600 px) the descriptive columns wrap and the kind and type
+# columns are left out, so the amounts stay on the screen; wider tables still scroll in their card.
+_WRAP = {"name", "narration"}
+_PHONE_HIDDEN = {"kind", "type"}
+
+
 def _columns(*spec: tuple[str, str, str]) -> list[dict]:
-    return [{"name": k, "label": _(label), "field": k, "align": align} for k, label, align in spec]
+    columns = []
+    for k, label, align in spec:
+        column = {"name": k, "label": _(label), "field": k, "align": align}
+        if k in _WRAP:
+            column |= {"classes": "whitespace-normal", "style": "min-width: 8rem"}
+        if k in _PHONE_HIDDEN:
+            column |= {"classes": "gt-xs", "headerClasses": "gt-xs"}
+        columns.append(column)
+    return columns
 
 
 async def chart_panel(api: Api) -> None:
