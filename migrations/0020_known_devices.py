@@ -7,7 +7,7 @@ from bankcore.models.identity import PrincipalKind
 
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0018_reports_snapshots')]
+    dependencies = [('bankcore', '0019_loan_day_end_indexes')]
 
     initial = False
 
