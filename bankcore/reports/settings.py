@@ -41,3 +41,8 @@ DEMAND_HORIZON_DAYS = integer_setting(
     "overdue ones (days).",
     source="issue 14: demand and overdue list",
 )
+PASSBOOK_LINES_PER_PAGE = integer_setting(
+    "reports.passbook_lines_per_page", 20,
+    "Lines on one page of a printed passbook (the printer continues on the next line of the page).",
+    source="Bank practice: the passbook stationery in use",
+)

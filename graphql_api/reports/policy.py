@@ -31,6 +31,7 @@ REPORTS_POLICY: dict[str, frozenset[Role]] = {
     "demandList": BACK_OFFICE | {A.CLERK},
     "shareRegisterReport": BACK_OFFICE,
     "dividendRegisterReport": BACK_OFFICE,
+    "tdsRegisterReport": BACK_OFFICE,
 }
 
 # Root field -> the report's command-line name (bankcore.reports.registry).
@@ -52,4 +53,5 @@ REPORT_FIELDS: dict[str, str] = {
     "demandList": "demand",
     "shareRegisterReport": "share-register",
     "dividendRegisterReport": "dividend-register",
+    "tdsRegisterReport": "tds-register",
 }

@@ -41,6 +41,7 @@ REPORTS: tuple[tuple[str, str, bool, bool], ...] = (
     ("demandList", N_("Demand and overdue list"), False, False),
     ("shareRegisterReport", N_("Share register"), False, False),
     ("dividendRegisterReport", N_("Dividend register"), False, False),
+    ("tdsRegisterReport", N_("TDS register (s.194A)"), True, False),
 )
 
 

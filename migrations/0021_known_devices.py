@@ -7,7 +7,7 @@ from bankcore.models.identity import PrincipalKind
 
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0019_loan_day_end_indexes')]
+    dependencies = [('bankcore', '0020_passbook_print')]
 
     initial = False
 
