@@ -7,7 +7,7 @@ from bankcore.models.identity import PrincipalKind
 
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0020_passbook_print')]
+    dependencies = [('bankcore', '0022_account_activity_index')]
 
     initial = False
 
