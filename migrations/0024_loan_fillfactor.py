@@ -30,6 +30,6 @@ async def backward(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("bankcore", "0022_account_activity_index")]
+    dependencies = [("bankcore", "0023_known_devices")]
 
     operations = [ops.RunPython(forward, backward)]
