@@ -241,6 +241,9 @@ def run(demo: Demo, out: Path) -> None:
         shoot(driver, out, "member-send", "/member/send", base, wait="Recent payments")
         shoot(driver, out, "member-profile", "/member/profile", base, wait="Contact details")
         shoot(driver, out, "member-instructions", "/member/instructions", base, wait="New standing instruction")
+        shoot(driver, out, "member-deposits", "/member/deposits", base, wait="Your deposits")
+        shoot(driver, out, "member-inbox", "/member/inbox", base, wait="Alert settings")
+        shoot(driver, out, "member-security", "/security", base, wait="Change your password")
         driver.delete_all_cookies()
 
         def branch_window(d) -> None:  # noqa: ANN001
@@ -263,14 +266,24 @@ def run(demo: Demo, out: Path) -> None:
                 button(d, "Run day-end").click()
                 wait_text(d, "Business date now", timeout=120)
 
+        def open_sessions_tab(d) -> None:  # noqa: ANN001
+            d.find_element("xpath", "//*[contains(@class,'q-tab') and .//*[normalize-space()='Sessions']]").click()
+            time.sleep(0.5)
+
         for staff, pages in (
             ("demo-manager", (("manager-approvals", "/staff/approvals", "KYC approval"),
                               ("manager-branch", "/staff/branch", "Daily volume", branch_window))),
             ("demo-clerk", (("clerk-members", "/staff/clerk", "Name, member number or mobile"),)),
             ("demo-accountant", (("accountant-books", "/staff/books", "As of"),
                                  ("accountant-payments", "/staff/payments", "Suspense ageing"),
+                                 ("accountant-reports", "/staff/reports", "Balance sheet (Form A)"),
+                                 ("accountant-deposits", "/staff/deposits", "Maturing soon"),
                                  ("accountant-day-end", "/staff/day-end", "Runs", close_a_day))),
-            ("demo-admin", (("admin", "/staff/admin", "Add a staff user"),)),
+            ("demo-admin", (("admin", "/staff/admin", "Add a staff user"),
+                            ("admin-sessions", "/staff/admin", "Add a staff user", open_sessions_tab),
+                            ("admin-settings", "/staff/settings", "History"),
+                            ("admin-webhooks", "/staff/webhooks", "Subscribe a partner"),
+                            ("staff-security", "/security", "Change your password"))),
             ("demo-auditor", (("auditor-audit", "/staff/audit", "Hash chain"),)),
         ):
             sign_in(driver, demo, staff=staff)

@@ -46,6 +46,7 @@ def test_the_page_names_only_files_shipped_in_the_package() -> None:
         assert pinned in readme
 
 
+@pytest.mark.chromium  # its browser half runs with the other browser tests, one at a time
 async def test_graphiql_is_served_by_the_bank_and_runs_offline(db: str) -> None:
     token = await staff_token("auditor")
     with serve(db) as base:
