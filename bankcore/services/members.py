@@ -182,14 +182,16 @@ async def record_kyc_document(
     """Record that staff saw a KYC document; only its masked number is kept.
 
     Raises ``DomainError``: ``NOT_FOUND`` (member), ``INVALID_INPUT`` (reference not 4-40
-    characters), ``INVALID_DATE`` (expiry before issue, or already expired).
+    characters), ``INVALID_DATE`` (expiry before issue, or expired by the business date).
     """
     compact = "".join(reference.split())
     if not 4 <= len(compact) <= 40:
         raise DomainError(ErrorCode.INVALID_INPUT, "document number must be 4-40 characters", field="reference")
     if issued_on and expires_on and expires_on < issued_on:
         raise DomainError(ErrorCode.INVALID_DATE, "expiry is before issue", field="expires_on")
-    if expires_on and expires_on < date.today():
+    # Expired as the bank counts days: the business date, never the wall clock (imports and
+    # tests run in the past, and a branch may close its day after midnight).
+    if expires_on and expires_on < await business_date():
         raise DomainError(ErrorCode.INVALID_DATE, "the document has expired", field="expires_on")
     member = await Member.get_or_none(member_number=member_number).only("id")
     if member is None:
