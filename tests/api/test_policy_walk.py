@@ -188,6 +188,7 @@ EXPECTED: dict[str, set[str]] = {
     "closeFinancialYear": {"accountant"},
     # calendar (graphql_api/calendar)
     "businessDate": SIGNED_IN,
+    "bankTimeZone": EVERYONE,
     "dayEndRuns": BACK_OFFICE,
     "dayEndSteps": BACK_OFFICE,
     "runDayEnd": {"admin", "accountant"},
@@ -212,6 +213,7 @@ EXPECTED: dict[str, set[str]] = {
     "dicgcReturn": BACK_OFFICE,
     "inoperativeAccounts": BACK_OFFICE | {"clerk"},
     "kycDueList": BACK_OFFICE | {"clerk"},
+    "demandList": BACK_OFFICE | {"clerk"},
     "shareRegisterReport": BACK_OFFICE,
     "dividendRegisterReport": BACK_OFFICE,
     "tdsRegisterReport": BACK_OFFICE,

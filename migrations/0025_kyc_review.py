@@ -5,7 +5,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0022_account_activity_index')]
+    dependencies = [('bankcore', '0024_loan_fillfactor')]
 
     initial = False
 
