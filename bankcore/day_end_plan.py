@@ -18,6 +18,7 @@ DAY_END_MODULES: tuple[str, ...] = (
     "bankcore.reports.day_end",
     "bankcore.inoperative.day_end",
     "bankcore.instructions.day_end",
+    "bankcore.notifications.day_end",
 )
 
 

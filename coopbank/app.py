@@ -26,6 +26,7 @@ from coopbank.logs import request_id, request_id_for
 from coopbank.metrics import metrics_endpoint
 from coopbank.webhooks import razorpay_webhook
 from coopbank.web_security import SecurityHeaders
+from graphql_api.graphiql import ASSETS_PATH, assets_app
 from graphql_api.http import BankGraphQL
 from graphql_api.schema import schema
 
@@ -101,7 +102,7 @@ async def _stop_outbox_worker() -> None:
 
 
 class ApiShortcut:
-    """ASGI middleware, outermost: /graphql and /healthz go straight to their handlers.
+    """ASGI middleware, outermost: /graphql, GraphiQL's assets and /healthz go straight to their handlers.
 
     They need none of the web app's middleware (sessions storage, gzip, request
     tracking: BaseHTTPMiddleware alone costs a task per request), and the API is the
@@ -132,6 +133,9 @@ class ApiShortcut:
             return
         if path == "/graphql":
             await self.graphql(scope, receive, send)
+            return
+        if path.startswith(ASSETS_PATH + "/") and scope["type"] == "http":
+            await assets_app()(scope, receive, send)  # GraphiQL's own scripts and styles
             return
         if path == "/healthz" and scope["type"] == "http":
             if scope["method"] not in ("GET", "HEAD"):

@@ -45,10 +45,11 @@ PAGE_CSP = (
     "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; media-src 'self' blob:; "
     "worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-# GraphiQL (staff only) is Strawberry's page, which loads React and GraphiQL from unpkg.
+# GraphiQL (staff only) loads its scripts and styles from the bank itself (graphql_api/graphiql.py):
+# no third-party host, no inline script; React and GraphiQL set inline styles.
 GRAPHIQL_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; "
-    "style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data:; font-src 'self' data: https://unpkg.com; "
+    "default-src 'self'; script-src 'self'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 _SCRIPT_TAG = re.compile(rb"<script(?=[\s>])", re.IGNORECASE)

@@ -30,6 +30,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from bankcore.observability import GRAPHQL_SECONDS, REFUSALS
 from graphql_api.auth_cache import principal_for
 from graphql_api.context import Context
+from graphql_api.graphiql import graphiql_html
 from graphql_api.ws import SessionBoundHandler
 
 TOKEN_COOKIE = "coopbank_token"
@@ -151,6 +152,11 @@ class BankGraphQL(GraphQL):
         context.principal = principal
         context.access_token = token
         return {"role": context.role.value}
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """GraphiQL with its assets served by the bank (``graphql_api.graphiql``), never from a CDN."""
+        return graphiql_html()
 
     async def render_graphql_ide(self, request: Request) -> Response:
         context = await self.get_context(request, Response())

@@ -37,6 +37,11 @@ needs_full_berka = pytest.mark.skipif(
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Headless-Chromium tests run one at a time (one xdist worker, with `--dist loadgroup`): two
+    # browsers and two servers at once on a 2-core machine starve each other into timeouts.
+    for item in items:
+        if "chromium" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group("chromium"))
     if BACKEND == "postgres":
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (COOPBANK_TEST_DATABASE=postgres)")
@@ -74,6 +79,32 @@ async def database_url() -> AsyncIterator[str]:
             await migrate_database(url)
             yield url
             await Tortoise.close_connections()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """Copy a freshly migrated SQLite bank to a path: ``migrated_sqlite(path) -> "sqlite://path"``.
+
+    `coopbank migrate` on an empty file costs about 10 s of CPU (Tortoise re-renders its model
+    state for every operation), so the command-line tests that need their own file share one
+    migration per test process. The migration runs as the user runs it, in a subprocess with the
+    CLI (and so on SQLite whatever this run's backend is).
+    """
+    import shutil
+    import subprocess
+    import sys
+
+    template = tmp_path_factory.mktemp("template") / "bank.sqlite3"
+    done = subprocess.run([sys.executable, "-m", "coopbank.cli", "migrate"],
+                          env={**os.environ, "DATABASE_URL": f"sqlite://{template}"},
+                          capture_output=True, text=True, timeout=600, cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr
+
+    def copy(path: Path) -> str:
+        shutil.copyfile(template, path)
+        return f"sqlite://{path}"
+
+    return copy
 
 
 @pytest_asyncio.fixture(scope="session")

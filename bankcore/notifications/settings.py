@@ -26,3 +26,31 @@ WEBHOOK_TIMEOUT_S = integer_setting(
     "webhooks.timeout_seconds", 10,
     "Seconds the bank waits for a partner's endpoint to answer one delivery.",
 )
+
+# --- day-end reminders and housekeeping (bankcore.notifications.day_end) ------------------
+
+EMI_DUE_NOTICE_DAYS = integer_setting(
+    "notifications.emi_due_notice_days", 3,
+    "Members hear of an EMI this many days before it falls due (day-end; once per instalment).",
+    source="issue 14: EMI due in 3 days",
+)
+EMI_OVERDUE_WINDOW_DAYS = integer_setting(
+    "notifications.emi_overdue_window_days", 7,
+    "An unpaid instalment is announced as overdue only if it fell due within this many days: a first run after an "
+    "import, or a day-end catching up, does not announce years-old arrears (days).",
+)
+FD_MATURITY_NOTICE_DAYS = integer_setting(
+    "notifications.fd_maturity_notice_days", 7,
+    "Members hear of a term deposit's maturity this many days ahead (day-end; once per deposit and maturity date).",
+    source="issue 14: FD maturity in 7 days",
+)
+KYC_DUE_NOTICE_DAYS = integer_setting(
+    "notifications.kyc_due_notice_days", 30,
+    "Members hear that their periodic KYC update is due this many days before the re-KYC date (or on it).",
+    source="RBI KYC Master Direction s.38 (periodic updation); issue 14",
+)
+OUTBOX_RETENTION_DAYS = integer_setting(
+    "notifications.outbox_retention_days", 90,
+    "Sent (or given-up) SMS / e-mail / WhatsApp deliveries, sign-in codes and dispatched outbox events older than "
+    "this are deleted at day-end; the in-app inbox is kept (days).",
+)

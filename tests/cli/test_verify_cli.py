@@ -37,10 +37,11 @@ def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str
                           cwd=Path(__file__).resolve().parents[2])
 
 
-def test_verify_passes_then_names_what_was_tampered_with(tmp_path: Path) -> None:
+def test_verify_passes_then_names_what_was_tampered_with(tmp_path: Path, migrated_sqlite) -> None:
     path = tmp_path / "bank.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite://{path}"}
-    assert run(["-m", "coopbank.cli", "migrate"], env).returncode == 0
+    env = {**os.environ, "DATABASE_URL": migrated_sqlite(path)}
+    again = run(["-m", "coopbank.cli", "migrate"], env)  # on a migrated file: nothing to do, and says so
+    assert again.returncode == 0 and "up to date" in again.stdout, again.stderr
     seeded = run(["-c", SEED], env)
     assert seeded.returncode == 0, seeded.stderr
     number = seeded.stdout.strip().splitlines()[-1]

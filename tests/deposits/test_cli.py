@@ -39,9 +39,8 @@ def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str
                           cwd=Path(__file__).resolve().parents[2])
 
 
-def test_deposits_csv(tmp_path: Path) -> None:
-    env = {**os.environ, "DATABASE_URL": f"sqlite://{tmp_path / 'bank.sqlite3'}"}
-    assert run(["-m", "coopbank.cli", "migrate"], env).returncode == 0
+def test_deposits_csv(tmp_path: Path, migrated_sqlite) -> None:
+    env = {**os.environ, "DATABASE_URL": migrated_sqlite(tmp_path / "bank.sqlite3")}
     seeded = run(["-c", SEED], env)
     assert seeded.returncode == 0, seeded.stderr
     member, fd, rd = seeded.stdout.strip().splitlines()[-1].split()

@@ -78,6 +78,7 @@ async def test_http_hygiene(db: str) -> None:
         assert answer.startswith(b"HTTP/1.1 408") and took_s < 15
 
 
+@pytest.mark.chromium
 @pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or "")
 @pytest.mark.skipif(BACKEND == "postgres", reason="the pages' CSP does not depend on the database: run once, on SQLite")
 async def test_every_page_loads_under_the_csp_in_chromium(db: str) -> None:

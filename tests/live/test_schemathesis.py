@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.graphql import nodes
 
 from graphql_api.schema import SDL_PATH
+from tests.conftest import BACKEND
 from tests.ledger.factory import make_account, small_bank
 from tests.live.server import serve, staff_token
 
 EXAMPLES_PER_OPERATION = 4
+# The question is "never a 500", not latency: a report's PDF on a loaded 2-core CI machine can take
+# longer than schemathesis' 10 s default, and a read timeout would be a false failure.
+REQUEST_TIMEOUT_S = 120
 
 # Decimal is a string scalar: give it both well-formed amounts and hostile text.
 schemathesis.graphql.scalar(
@@ -23,6 +28,8 @@ schemathesis.graphql.scalar(
 )
 
 
+@pytest.mark.skipif(BACKEND == "postgres", reason="generated operations test the API's validation, not the database: "
+                                                  "run once, on SQLite, to keep CI under 15 minutes")
 async def test_generated_operations_never_fail_with_a_server_error(db: str) -> None:
     await small_bank()
     await make_account("SB0", deposit="100.00")
@@ -39,7 +46,8 @@ async def test_generated_operations_never_fail_with_a_server_error(db: str) -> N
             @given(case=operation.as_strategy())
             def check(case: schemathesis.Case) -> None:
                 for role, token in tokens.items():
-                    response = case.call(base_url=f"{base}/graphql", headers={"authorization": f"Bearer {token}"})
+                    response = case.call(base_url=f"{base}/graphql", headers={"authorization": f"Bearer {token}"},
+                                         timeout=REQUEST_TIMEOUT_S)
                     calls.append(response.status_code)
                     if response.status_code >= 500:
                         failures.append(f"{role} {operation.label}: {response.status_code} {case.body!r:.300}")

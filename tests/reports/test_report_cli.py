@@ -30,9 +30,8 @@ asyncio.run(go())
 
 
 @pytest.mark.skipif(BACKEND == "postgres", reason="the command runs on its own SQLite file; the SQLite run covers it")
-def test_report_command_writes_csv_and_pdf(tmp_path: Path) -> None:
-    env = {**os.environ, "DATABASE_URL": f"sqlite://{tmp_path / 'bank.sqlite3'}"}
-    assert run(["-m", "coopbank.cli", "migrate"], env).returncode == 0
+def test_report_command_writes_csv_and_pdf(tmp_path: Path, migrated_sqlite) -> None:
+    env = {**os.environ, "DATABASE_URL": migrated_sqlite(tmp_path / "bank.sqlite3")}
     seeded = run(["-c", SEED], env)
     assert seeded.returncode == 0, seeded.stderr
     a, _ = seeded.stdout.split()[-2:]

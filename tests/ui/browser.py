@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
+
+import pytest
 
 CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-dev-shm-usage", "--hide-scrollbars", "--lang=en-IN")
@@ -20,6 +23,29 @@ def chromium_missing() -> str | None:
     if not shutil.which("chromedriver"):
         return "chromedriver is not installed (apt-get install -y chromium-driver)"
     return None
+
+
+# A wait returns as soon as its condition holds, so a generous ceiling costs nothing when the
+# page is quick and keeps a loaded CI machine (first page load compiles NiceGUI's assets) from
+# failing a correct flow. Waits never assert that something stays absent.
+WAIT_FLOOR_S = float(os.environ.get("COOPBANK_BROWSER_WAIT_S", "30"))
+
+
+def browser_test(backend: str) -> list[pytest.MarkDecorator]:
+    """Marks for a headless-Chromium test module: skipped without Chromium, run on ``backend`` only.
+
+    A browser flow exercises the pages and the server, not the database dialect (every service it
+    calls is tested on both backends without a browser), so each flow runs once per CI run; the
+    flows are shared between the SQLite and the PostgreSQL run to keep CI under 15 minutes.
+    """
+    from tests.conftest import BACKEND
+
+    return [
+        pytest.mark.chromium,
+        pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or ""),
+        pytest.mark.skipif(BACKEND != backend,
+                           reason=f"browser flows run once, on the {backend} run (COOPBANK_TEST_DATABASE={backend})"),
+    ]
 
 
 def chrome(width: int = 1280, height: int = 800, downloads: Path | None = None):  # noqa: ANN201
@@ -52,7 +78,7 @@ def _find(driver, xpath: str, timeout: float = 10.0):  # noqa: ANN001, ANN201
         shown = [e for e in d.find_elements(By.XPATH, xpath) if e.is_displayed()]
         return shown[0] if shown else False
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.05,
+    return WebDriverWait(driver, max(timeout, WAIT_FLOOR_S), poll_frequency=0.05,
                          ignored_exceptions=(StaleElementReferenceException,)).until(visible)
 
 
@@ -72,6 +98,6 @@ def wait_text(driver, text: str, timeout: float = 10.0) -> None:  # noqa: ANN001
     from selenium.webdriver.support.ui import WebDriverWait
 
     # Vue re-renders replace elements under us: a stale or missing body just means "look again".
-    WebDriverWait(driver, timeout, poll_frequency=0.05,
+    WebDriverWait(driver, max(timeout, WAIT_FLOOR_S), poll_frequency=0.05,
                   ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(
         lambda d: text in d.find_element(By.TAG_NAME, "body").text)

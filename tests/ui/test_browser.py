@@ -11,7 +11,6 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 
 from bankcore.identity.members_portal import enrol_member_totp, set_member_password
 from bankcore.identity.staff import create_staff_user
@@ -20,9 +19,9 @@ from bankcore.identity.clock import utcnow
 from bankcore.models import Account, Member
 from tests.ledger.factory import make_account, make_member, small_bank
 from tests.live.server import serve
-from tests.ui.browser import button, chrome, chromium_missing, field, wait_text
+from tests.ui.browser import browser_test, button, chrome, field, wait_text
 
-pytestmark = pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or "")
+pytestmark = browser_test("postgres")
 
 MEMBER_PASSWORD = "a fine portal password"
 

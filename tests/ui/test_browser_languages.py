@@ -10,13 +10,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
 
 from tests.live.server import serve
-from tests.ui.browser import chrome, chromium_missing, wait_text
+from tests.ui.browser import browser_test, chrome, wait_text
 from tests.ui.test_browser import MEMBER_PASSWORD, _portal_member, _sign_in
 
-pytestmark = pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or "")
+pytestmark = browser_test("sqlite")
 
 
 async def test_the_member_dashboard_in_hindi_fits_a_360_px_phone(db: str, tmp_path: Path) -> None:

@@ -6,16 +6,15 @@ Skipped (with the reason) where chromium, chromedriver or selenium are missing.
 
 from __future__ import annotations
 
-import pytest
 
 from bankcore.identity.staff import create_staff_user
 from bankcore.models import Account, JournalEntry, LedgerAccount, Posting
 from tests.ledger.factory import make_account, make_member, small_bank
 from tests.live.server import serve
-from tests.ui.browser import button, chrome, chromium_missing, field, wait_text
+from tests.ui.browser import browser_test, button, chrome, field, wait_text
 from tests.ui.test_browser import MEMBER_PASSWORD, _portal_member, _sign_in
 
-pytestmark = pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or "")
+pytestmark = browser_test("sqlite")
 
 
 async def balance(number: str) -> int:

@@ -9,15 +9,14 @@ import sys
 import time
 
 import httpx
-import pytest
 
 from bankcore.models import Account, EntryType, GatewayEvent, LedgerAccount, PaymentOrder, PaymentOrderStatus, Posting
 from tests.live.server import free_port, serve
-from tests.ui.browser import button, chrome, chromium_missing, field, wait_text
+from tests.ui.browser import browser_test, button, chrome, field, wait_text
 from tests.ui.test_browser import MEMBER_PASSWORD, _portal_member, _sign_in
 from tests.ledger.factory import small_bank
 
-pytestmark = pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or "")
+pytestmark = browser_test("postgres")
 
 SECRET = "browser-test-webhook-secret"
 

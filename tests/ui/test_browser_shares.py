@@ -10,7 +10,6 @@ import os
 from datetime import date
 from pathlib import Path
 
-import pytest
 
 from bankcore.books.year_end import close_financial_year
 from bankcore.calendar.business_date import ensure_calendar, set_business_date_at_least
@@ -22,10 +21,10 @@ from graphql_api.http import TOKEN_COOKIE
 from tests.ledger.factory import make_account, make_member, small_bank
 from tests.live.server import serve, staff_token
 from tests.shares.test_year_end_dividend import _book
-from tests.ui.browser import button, chrome, chromium_missing, field, wait_text
+from tests.ui.browser import browser_test, button, chrome, field, wait_text
 from tests.ui.test_browser import MEMBER_PASSWORD, _portal_member, _sign_in
 
-pytestmark = pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or "")
+pytestmark = browser_test("sqlite")
 SHOTS = os.environ.get("COOPBANK_SCREENSHOTS")
 
 
