@@ -19,6 +19,7 @@ from bankcore.loans.application import Collateral, _require, apply_for_loan, eli
 from bankcore.models import (
     Account,
     AccountStatus,
+    LedgerAccount,
     Loan,
     LoanStatus,
 )
@@ -100,20 +101,31 @@ async def sanction_loan_against_lien(*, member_number: str, product_code: str, a
                                      deposit_account_number: str, lien_minor: int, staff: tuple[str, str, str]) -> Loan:
     """Cross-slice hook for loans against deposits: apply, recommend and sanction in one step.
 
-    ``lien_minor`` of the deposit ``deposit_account_number`` (at most its lien capacity,
-    ``bankcore.deposits.lien.lien_capacity``) secures the loan; three different staff
-    actors (applied by, recommended by, sanctioned by). The amount may be at most
-    ``loans.deposit_lien_ltv_bps`` of it. Disbursal marks the lien (``mark_lien``) and full
-    repayment releases it (``release_lien``). Raises
-    the codes of ``apply_for_loan``, ``recommend_loan`` and ``sanction_loan``.
+    The deposit ``deposit_account_number`` secures the loan: its value (ledger balance) is
+    the collateral's value, so the amount may be at most ``loans.deposit_lien_ltv_bps`` of
+    the deposit (90 %); the lien to be marked, ``lien_minor``, is capped at the deposit's
+    lien capacity (``bankcore.deposits.lien.lien_capacity``: 90 % of it less liens already
+    marked) and the amount may not exceed it either. Three different staff actors
+    (applied by, recommended by, sanctioned by). Disbursal marks a lien of the amount
+    (``mark_lien``), and full repayment releases it (``release_lien``). Raises
+    LIEN_LIMIT_EXCEEDED (amount above the lien), and the codes of ``apply_for_loan``
+    (COLLATERAL_INSUFFICIENT above the LTV), ``recommend_loan`` and ``sanction_loan``.
     """
+    # (Before: the capped lien was passed as the collateral's value, so the 90 % LTV applied
+    # on top of the 90 % lien capacity and the loan stopped at 81 % of the deposit.)
     from bankcore.deposits.lien import lien_capacity
+    from bankcore.deposits.service import get_deposit
 
     maker, recommender, approver = staff
+    deposit = await get_deposit(deposit_account_number)
+    value_minor = (await LedgerAccount.get(id=deposit.ledger_account_id)).balance_minor
     lien_minor = min(lien_minor, await lien_capacity(deposit_number=deposit_account_number))
+    if amount.amount_minor > lien_minor:
+        raise DomainError(ErrorCode.LIEN_LIMIT_EXCEEDED, "the loan is larger than the lien the deposit can carry",
+                          field="amount")
     loan = await apply_for_loan(member_number=member_number, product_code=product_code, amount=amount,
                                 tenure_months=tenure_months, applied_by=maker,
-                                collateral=Collateral("DEPOSIT_LIEN", lien_minor, deposit_account_number))
+                                collateral=Collateral("DEPOSIT_LIEN", value_minor, deposit.number))
     number = (await Account.get(id=loan.account_id)).number
     await recommend_loan(loan_number=number, recommended_by=recommender)
     return await sanction_loan(loan_number=number, approver=approver)
