@@ -249,6 +249,7 @@ class PayEmi:
 
     def review(self) -> None:
         self.box.clear()
+        self.reviewed = None
         amount = fmt.parse_amount(self.amount.value)
         with self.box:
             if amount is None or amount <= 0:
