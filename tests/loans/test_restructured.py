@@ -21,10 +21,10 @@ async def _own_class(number: str, on: date) -> tuple[int, str]:
 
 
 async def test_a_restructured_loan_keeps_its_class_until_the_specified_period_ends(db: str) -> None:
-    # given: two borrowers' loans, one rescheduled from its third instalment (5 Apr 2025) at a lower rate
+    # given: two borrowers' 3-year loans, one rescheduled from its third instalment (5 Apr 2025) at a lower rate
     await loan_bank(penal_bps=0, tolerance_minor=0)
     a, b = await borrower(deposit="150000.00"), await borrower(deposit="150000.00", name="Ravi Rao")
-    restructured, plain = await active_loan(a), await active_loan(b)
+    restructured, plain = await active_loan(a, tenure=36), await active_loan(b, tenure=36)
     for number in (restructured, plain):
         await Loan.filter(id=(await find_loan(number)).id).update(auto_debit=False)
     loan = await reschedule_loan(loan_number=restructured, from_number=3, actor=MANAGER, annual_rate_bps=1000)
@@ -49,4 +49,5 @@ async def test_a_restructured_loan_keeps_its_class_until_the_specified_period_en
     await classify_loans(date(2026, 4, 5))
     assert (await find_loan(restructured)).asset_class == "SMA_2"  # the last day of the specified period
     assert await _own_class(restructured, date(2026, 4, 6)) == (0, "STANDARD")
+    assert (await find_loan(restructured)).status == "ACTIVE"
     assert (await verify_ledger()).ok
