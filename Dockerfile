@@ -14,9 +14,11 @@ COPY graphql_api ./graphql_api
 COPY ui ./ui
 COPY migrations ./migrations
 COPY coopbank ./coopbank
-RUN pip install .
+# [redis]: NiceGUI's storage and the sign-in rate limits shared by several instances (docker-compose.yml)
+RUN pip install '.[redis]'
 
 USER coopbank
-EXPOSE 8080
+# 8080 the web app (and /graphql); 8081 the API workers of `serve --api-workers N`
+EXPOSE 8080 8081
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8080/healthz').status == 200 else 1)"
 CMD ["sh", "-c", "coopbank migrate && exec coopbank serve --host 0.0.0.0 --port 8080"]

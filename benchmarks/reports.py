@@ -125,9 +125,9 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    # (an ImportError raised inside main() must not run it a second time)
     try:
         import uvloop
-
-        uvloop.run(main())
     except ImportError:  # pragma: no cover
-        asyncio.run(main())
+        uvloop = None
+    uvloop.run(main()) if uvloop is not None else asyncio.run(main())

@@ -42,8 +42,14 @@ FIRST_DAY = date(1993, 1, 1)
 DAYS = 424  # 1993-01-01 .. 1994-02-28, the span of the real subset
 
 
-def generate(real: BerkaData, *, accounts: int, transactions: int, seed: int = 1999) -> BerkaData:
-    """Scale ``real`` to ``accounts`` accounts and ``transactions`` transaction rows."""
+def generate(real: BerkaData, *, accounts: int, transactions: int, seed: int = 1999, loans: int | None = None,
+             granted_between: tuple[date, date] | None = None) -> BerkaData:
+    """Scale ``real`` to ``accounts`` accounts and ``transactions`` transaction rows.
+
+    ``loans`` overrides the number of loans (default: the real share of accounts, at most
+    one per account); ``granted_between`` draws their grant dates uniformly from that range
+    instead of the real loans' (the loans benchmark wants them all disbursed).
+    """
     rng = random.Random(seed)
     scale = accounts / len(real.accounts)
     districts = [a.district_id for a in real.accounts]
@@ -69,12 +75,19 @@ def generate(real: BerkaData, *, accounts: int, transactions: int, seed: int = 1
             if role is HolderRole.OWNER:
                 owner_disp[account.account_id] = disp_id
 
-    loans = [
-        BerkaLoan(i + 1, account_id, template.granted_on, template.amount_minor, template.duration_months,
+    loan_count = round(len(real.loans) * scale) if loans is None else min(loans, accounts)
+
+    def granted(template: BerkaLoan) -> date:
+        if granted_between is None:
+            return template.granted_on
+        return granted_between[0] + timedelta(days=rng.randrange((granted_between[1] - granted_between[0]).days + 1))
+
+    loans_ = [
+        BerkaLoan(i + 1, account_id, granted(template), template.amount_minor, template.duration_months,
                   template.instalment_minor, template.status)
         for i, (account_id, template) in enumerate(
-            zip(rng.sample(range(1, accounts + 1), round(len(real.loans) * scale)),
-                (rng.choice(real.loans) for _ in range(round(len(real.loans) * scale))), strict=True)
+            zip(rng.sample(range(1, accounts + 1), loan_count),
+                (rng.choice(real.loans) for _ in range(loan_count)), strict=True)
         )
     ]
     orders = [
@@ -105,7 +118,7 @@ def generate(real: BerkaData, *, accounts: int, transactions: int, seed: int = 1
             rows.append(Transaction(trans_id, account_id, FIRST_DAY + timedelta(days=offset), t.type, t.operation,
                                     t.amount_minor, balance, t.k_symbol, t.bank, t.account))
     rows.sort(key=lambda r: r.on)  # the real file is sorted by date
-    return BerkaData(real.districts, tuple(clients), tuple(new_accounts), tuple(dispositions), tuple(loans),
+    return BerkaData(real.districts, tuple(clients), tuple(new_accounts), tuple(dispositions), tuple(loans_),
                      tuple(orders), tuple(cards), tuple(rows))
 
 

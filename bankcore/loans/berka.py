@@ -48,11 +48,15 @@ async def adopt_berka_loans(*, cutoff: date, classify_on: date | None = None) ->
     loans = await Loan.filter(source_ref__startswith="berka-loan:", repayment_day__isnull=True).select_related("account")
     if not loans:
         return 0
-    repay_ids = {loan.repayment_account_id for loan in loans}
-    owners = {h.account_id: h.member_id for h in await AccountHolder.filter(account_id__in=repay_ids, role=HolderRole.OWNER)}
+    repay_ids = sorted({loan.repayment_account_id for loan in loans})
+    owners: dict[int, int] = {}
     orders: dict[int, list[int]] = defaultdict(list)
-    for order in await StandingOrder.filter(account_id__in=repay_ids, purpose="UVER"):
-        orders[order.account_id].append(order.amount_minor)
+    for start in range(0, len(repay_ids), 10_000):  # (a statement takes at most 32,767 parameters)
+        part = repay_ids[start:start + 10_000]
+        owners.update({h.account_id: h.member_id
+                       for h in await AccountHolder.filter(account_id__in=part, role=HolderRole.OWNER)})
+        for order in await StandingOrder.filter(account_id__in=part, purpose="UVER"):
+            orders[order.account_id].append(order.amount_minor)
     conn = get_connection("default")
     credits: dict[int, list[tuple[date, int]]] = defaultdict(list)
     ledger_ids = [loan.account.ledger_account_id for loan in loans]
@@ -84,8 +88,10 @@ async def adopt_berka_loans(*, cutoff: date, classify_on: date | None = None) ->
         loan.disbursed_on = loan.granted_on if granted else None
         loan.sanctioned_on = loan.granted_on
         loan.closed_on = max((p for _, p in paid if p), default=None) if repaid else None
-        await loan.save(update_fields=["member_id", "instalment_minor", "duration_months", "repayment_day", "annual_rate_bps",
-                                       "disburse_to", "auto_debit", "status", "disbursed_on", "sanctioned_on", "closed_on"])
+    # one statement per 500 loans rather than one per loan (100,000 loans: minutes of round trips)
+    await Loan.bulk_update(loans, fields=["member_id", "instalment_minor", "duration_months", "repayment_day",
+                                          "annual_rate_bps", "disburse_to", "auto_debit", "status", "disbursed_on",
+                                          "sanctioned_on", "closed_on"], batch_size=500)
     await LoanInstalment.bulk_create(new_rows, batch_size=5000)
     await classify_loans(classify_on or cutoff - timedelta(days=1))
     return len(loans)

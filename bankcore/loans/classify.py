@@ -64,50 +64,74 @@ def age_cutoff(as_of: date, months: int) -> date:
 _UNPAID = "(i.principal_minor + i.interest_minor - i.paid_principal_minor - i.paid_interest_minor)"
 
 
+# Rows due and not fully paid: a fully paid row (``paid_on`` set) owes nothing, so the
+# arrears of a loan are the sum over these rows; the partial index
+# ``loan_instalment_unpaid_idx`` (due_date, loan_id) WHERE paid_on IS NULL keeps them few.
+_ARREARS = (
+    f"SELECT i.loan_id, SUM({_UNPAID}) AS arrears, MIN(CASE WHEN {_UNPAID} > 0 THEN i.due_date END) AS oldest "
+    "FROM loan_instalment i WHERE i.paid_on IS NULL AND i.due_date <= :d GROUP BY i.loan_id"
+)
+
+
 async def accrue_interest(on: date) -> int:
-    """Set every ACTIVE loan's ``accrued_interest_minor`` as of the day-end of ``on`` (one UPDATE)."""
+    """Set every ACTIVE loan's ``accrued_interest_minor`` as of the day-end of ``on`` (one UPDATE).
+
+    Loans at a zero rate with nothing accrued are left alone (Berka's loans: no row to rewrite),
+    and a row is written only when its figure changes.
+    """
     conn = get_connection("default")
     last_due = ("COALESCE((SELECT MAX(i.due_date) FROM loan_instalment i WHERE i.loan_id = loan.id AND i.due_date <= :d), "
                 "loan.disbursed_on, loan.granted_on)")
     balance = ("(SELECT la.balance_minor FROM account a JOIN ledger_account la ON la.id = a.ledger_account_id "
                "WHERE a.id = loan.account_id)")
-    sql = (f"UPDATE loan SET accrued_interest_minor = CASE WHEN annual_rate_bps = 0 THEN 0 ELSE "
-           f"(({balance}) * annual_rate_bps * {days_between(conn, ':d', last_due)} * 2 + 3650000) / 7300000 END "
-           "WHERE status = 'ACTIVE'")
+    accrued = (f"CASE WHEN annual_rate_bps = 0 THEN 0 ELSE "
+               f"(({balance}) * annual_rate_bps * {days_between(conn, ':d', last_due)} * 2 + 3650000) / 7300000 END")
+    sql = (f"UPDATE loan SET accrued_interest_minor = {accrued} "
+           "WHERE status = 'ACTIVE' AND (annual_rate_bps <> 0 OR accrued_interest_minor <> 0) "
+           f"AND accrued_interest_minor <> {accrued}")
     return await execute(conn, sql, {"d": on})
 
 
 async def classify_loans(on: date) -> int:
-    """Days past due, NPA date, own class and borrower-wise class of every ACTIVE loan at the day-end of ``on``."""
-    oldest = f"MIN(CASE WHEN {_UNPAID} > 0 THEN i.due_date END)"
+    """Days past due, NPA date, own class and borrower-wise class of every ACTIVE loan at the day-end of ``on``.
+
+    Two statements over the whole book: one aggregates the arrears of the loans in arrears
+    (a single pass over the unpaid rows due, never a subquery per loan) and writes days past
+    due, NPA date and own class together; the second writes the borrower-wise class, from one
+    aggregate per borrower, to the loans whose class changes. Returns the ACTIVE loans classified.
+    """
     params = {"d": on, "c12": age_cutoff(on, 12), "c24": age_cutoff(on, 24), "c48": age_cutoff(on, 48)}
     async with in_transaction() as conn:
-        count = await execute(conn, (
-            "UPDATE loan SET classified_on = :d, days_past_due = COALESCE((SELECT CASE WHEN "
-            f"SUM({_UNPAID}) > loan.arrears_tolerance_minor THEN {days_between(conn, ':d', oldest)} + 1 ELSE 0 END "
-            "FROM loan_instalment i WHERE i.loan_id = loan.id AND i.due_date <= :d), 0) WHERE status = 'ACTIVE'"
-        ), params)
-        await execute(conn, (
-            "UPDATE loan SET npa_since = CASE WHEN days_past_due = 0 THEN NULL WHEN npa_since IS NOT NULL THEN npa_since "
-            f"WHEN days_past_due > 90 THEN {minus_days(conn, ':d', 'days_past_due - 91')} ELSE NULL END "
-            "WHERE status = 'ACTIVE'"
-        ), params)
-        own = (
-            "CASE "
-            "WHEN own_class = 'LOSS' AND days_past_due > 0 THEN 'LOSS' "
-            "WHEN npa_since IS NOT NULL THEN CASE WHEN npa_since >= :c12 THEN 'SUBSTANDARD' WHEN npa_since >= :c24 "
-            "THEN 'DOUBTFUL_1' WHEN npa_since >= :c48 THEN 'DOUBTFUL_2' ELSE 'DOUBTFUL_3' END "
-            "WHEN days_past_due = 0 THEN 'STANDARD' WHEN days_past_due <= 30 THEN 'SMA_0' "
-            "WHEN days_past_due <= 60 THEN 'SMA_1' ELSE 'SMA_2' END"
-        )
+        dpd = (f"CASE WHEN a.arrears > l.arrears_tolerance_minor THEN {days_between(conn, ':d', 'a.oldest')} + 1 "
+               "ELSE 0 END")
+        npa = (f"CASE WHEN c.dpd = 0 THEN NULL WHEN c.npa_since IS NOT NULL THEN c.npa_since "
+               f"WHEN c.dpd > 90 THEN {minus_days(conn, ':d', 'c.dpd - 91')} ELSE NULL END")
+        own = ("CASE WHEN n.own_class = 'LOSS' AND n.dpd > 0 THEN 'LOSS' "
+               "WHEN n.npa IS NOT NULL THEN CASE WHEN n.npa >= :c12 THEN 'SUBSTANDARD' WHEN n.npa >= :c24 "
+               "THEN 'DOUBTFUL_1' WHEN n.npa >= :c48 THEN 'DOUBTFUL_2' ELSE 'DOUBTFUL_3' END "
+               "WHEN n.dpd = 0 THEN 'STANDARD' WHEN n.dpd <= 30 THEN 'SMA_0' "
+               "WHEN n.dpd <= 60 THEN 'SMA_1' ELSE 'SMA_2' END")
         # a restructured loan inside its specified period keeps its (worse) class: no upgrade yet
-        held = f"restructured_until IS NOT NULL AND :d <= restructured_until AND {_rank('own_class')} > {_rank(own)}"
-        await execute(conn, f"UPDATE loan SET own_class = CASE WHEN {held} THEN own_class ELSE {own} END "
-                            "WHERE status = 'ACTIVE'", params)
+        held = f"n.restructured_until IS NOT NULL AND :d <= n.restructured_until AND {_rank('n.own_class')} > {_rank(own)}"
+        count = await execute(conn, (
+            f"WITH a AS ({_ARREARS}), "
+            f"c AS (SELECT l.id, l.npa_since, l.own_class, l.restructured_until, COALESCE({dpd}, 0) AS dpd "
+            "FROM loan l LEFT JOIN a ON a.loan_id = l.id WHERE l.status = 'ACTIVE'), "
+            f"n AS (SELECT c.id, c.dpd, c.own_class, c.restructured_until, {npa} AS npa FROM c) "
+            f"UPDATE loan SET classified_on = :d, days_past_due = n.dpd, npa_since = n.npa, own_class = "
+            f"CASE WHEN {held} THEN n.own_class ELSE {own} END FROM n WHERE n.id = loan.id"
+        ), params)
         rank = "CASE l2.own_class " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in NPA_RANK.items()) + " ELSE 0 END"
-        back = "CASE (SELECT MAX(" + rank + ") FROM loan l2 WHERE l2.member_id = loan.member_id AND l2.status = 'ACTIVE') " + \
-            " ".join(f"WHEN {v} THEN '{k}'" for k, v in NPA_RANK.items()) + " ELSE loan.own_class END"
-        await execute(conn, f"UPDATE loan SET asset_class = {back} WHERE status = 'ACTIVE'", params)
+        worst = "CASE w.worst " + " ".join(f"WHEN {v} THEN '{k}'" for k, v in NPA_RANK.items()) + " ELSE loan.own_class END"
+        await execute(conn, (
+            f"WITH w AS (SELECT l2.member_id, MAX({rank}) AS worst FROM loan l2 WHERE l2.status = 'ACTIVE' "
+            "GROUP BY l2.member_id) "
+            f"UPDATE loan SET asset_class = {worst} FROM w WHERE loan.status = 'ACTIVE' AND w.member_id = loan.member_id "
+            f"AND asset_class <> {worst}"
+        ), params)
+        # loans without a borrower (none today) are their own class
+        await execute(conn, "UPDATE loan SET asset_class = own_class WHERE status = 'ACTIVE' AND member_id IS NULL "
+                            "AND asset_class <> own_class", params)
     return count
 
 
@@ -124,7 +148,8 @@ async def levy_penal_charges(on: date) -> int:
         count = await execute(conn, (
             f"UPDATE loan_instalment SET penal_e6 = penal_e6 + {increment}, "
             f"penal_minor = (penal_e6 + {increment} + 500000) / 1000000 "
-            "WHERE due_date < :d AND principal_minor + interest_minor > paid_principal_minor + paid_interest_minor "
+            "WHERE paid_on IS NULL AND due_date < :d "
+            "AND principal_minor + interest_minor > paid_principal_minor + paid_interest_minor "
             f"AND loan_id IN ({loans})"
         ), {"d": on})
         await execute(conn, f"UPDATE loan SET penal_through = :d WHERE id IN ({loans})", {"d": on})

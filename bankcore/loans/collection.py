@@ -5,57 +5,178 @@ instalment and anything unpaid on it), as far as the repayment account's availab
 balance allows, allocated in the RBI order (older arrears first). It never sweeps
 arrears on other days and never takes an account below its floor: like a standing
 order, it pays what is due on its day or what the account can (Berka's UVER orders work
-the same way). Candidates are found with one set-based query; each payment is a
-posting of its own (a floor must be checked under the account's lock).
+the same way).
+
+Set-based, in chunks of loans (one transaction each): the loans are locked, then their
+accounts (``bankcore.ledger.batch.lock_accounts``: the order of ``repay_loan``, so the
+two never deadlock); the dues are read in one query, each payment is sized and allocated
+in Python by the same pure ``allocate_payment`` as ``repay_loan`` (the same amounts to
+the paisa, and the same entry: legs, narration, idempotency key and fingerprint), and the
+chunk's entries, postings, balances, outbox events and instalment rows are written with
+a fixed number of statements (``write_entries``). A loan repaid in full is closed as
+``repay_loan`` closes it.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
+from types import SimpleNamespace
+from typing import Any
 
 from tortoise.connection import get_connection
+from tortoise.transactions import in_transaction
 
-from bankcore.errors import DomainError
+from bankcore.chart import LOAN_INTEREST_INCOME, PENAL_INTEREST_INCOME
+from bankcore.ledger.batch import lock_accounts, publish_batch, used_keys, write_entries
+from bankcore.ledger.entry import EntryDraft, PostingDraft, credit, debit, request_fingerprint
+from bankcore.ledger.posting import PostedEntry
+from bankcore.ledger.sql import is_postgres
+from bankcore.loans.allocation import DueKind, allocate_payment
 from bankcore.loans.sqlkit import rows
-from bankcore.money import Money
+from bankcore.models import EntryType, Loan
+from bankcore.services._lookup import gl_account_id
 
 log = logging.getLogger(__name__)
 
+CHUNK_LOANS = 5_000
 
-async def collect_due_instalments(on: date, *, initiator: str, key: Callable[[object], str]) -> int:
+# The loans with something due on ``:d`` that day-end collects (ACTIVE, auto-debit, an
+# active repayment account), with what fell due that day and is unpaid.
+_CANDIDATES = (
+    "SELECT l.id, a.number AS loan_number, a.ledger_account_id AS loan_ledger, a.status AS loan_status, "
+    "ra.ledger_account_id AS repay_ledger, l.currency, due.total "
+    "FROM loan l JOIN account a ON a.id = l.account_id JOIN account ra ON ra.id = l.repayment_account_id "
+    "JOIN (SELECT loan_id, SUM(principal_minor + interest_minor + penal_minor - paid_principal_minor "
+    "- paid_interest_minor - paid_penal_minor) AS total FROM loan_instalment "
+    "WHERE due_date = :d AND paid_on IS NULL GROUP BY loan_id) due ON due.loan_id = l.id "
+    "WHERE l.status = 'ACTIVE' AND l.auto_debit AND ra.status = 'active'"
+)
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def collection_fingerprint(loan_id: int, amount_minor: int, currency: str, source_ledger_id: int) -> str:
+    """The request fingerprint of a collection: the same as ``repay_loan``'s for the same payment."""
+    return request_fingerprint({"op": "repay_loan", "loan": loan_id, "amount": amount_minor,
+                                "currency": currency, "source": source_ledger_id})
+
+
+async def collect_due_instalments(on: date, *, initiator: str, key: Callable[[object], str],
+                                  chunk_loans: int = CHUNK_LOANS) -> int:
     """Collect, for every ACTIVE auto-debit loan with an instalment due on ``on``, what is due (see the module docstring).
 
-    ``key(loan_id)`` gives each payment's idempotency key, so a re-run collects nothing twice.
-    Returns the number of payments made. A refusal (frozen account ...) is logged and skipped.
+    ``key(loan_id)`` gives each payment's idempotency key, so a re-run (or a run resumed
+    after a crash: each chunk commits whole) collects nothing twice. Returns the number of
+    payments made. Loans that cannot pay (no available balance, a closed loan account) are
+    skipped; an account below its floor is never debited.
     """
-    from bankcore.loans.repayment import repay_loan
-
     conn = get_connection("default")
-    candidates = await rows(conn, (
-        "SELECT l.id, a.number AS loan_number, ra.number AS repay_number, l.currency, due.total, "
-        "la.balance_minor - la.held_minor - COALESCE(la.floor_minor, 0) AS available "
-        "FROM loan l JOIN account a ON a.id = l.account_id JOIN account ra ON ra.id = l.repayment_account_id "
-        "JOIN ledger_account la ON la.id = ra.ledger_account_id "
-        "JOIN (SELECT loan_id, SUM(principal_minor + interest_minor + penal_minor - paid_principal_minor "
-        "- paid_interest_minor - paid_penal_minor) AS total FROM loan_instalment "
-        "WHERE due_date = :d AND paid_on IS NULL GROUP BY loan_id) due ON due.loan_id = l.id "
-        "WHERE l.status = 'ACTIVE' AND l.auto_debit AND ra.status = 'active' ORDER BY l.id"
-    ), {"d": on})
+    ids = [int(r["id"]) for r in await rows(conn, _CANDIDATES + " ORDER BY l.id", {"d": on})]
     paid = 0
-    for row in candidates:
-        amount = min(int(row["total"]), int(row["available"]))
-        if amount <= 0:
-            continue
-        try:
-            await repay_loan(
-                loan_number=row["loan_number"], amount=Money(amount, row["currency"]), initiator=initiator,
-                idempotency_key=key(row["id"]), from_account_number=row["repay_number"], value_date=on,
-                narration=f"Instalment of loan {row['loan_number']} collected by standing instruction",
-                allow_prepayment=False,
-            )
-            paid += 1
-        except DomainError as exc:
-            log.warning("instalment of loan %s not collected: %s", row["loan_number"], exc.message)
+    for start in range(0, len(ids), chunk_loans):
+        posted = await _collect_chunk(ids[start:start + chunk_loans], on, initiator=initiator, key=key)
+        await publish_batch(posted)
+        paid += len(posted)
     return paid
+
+
+async def _collect_chunk(loan_ids: list[int], on: date, *, initiator: str, key: Callable[[object], str]) -> list[PostedEntry]:
+    from bankcore.loans.repayment import _close_if_repaid, dues_of
+
+    async with in_transaction() as conn:
+        pg = is_postgres(conn)
+        id_list = ", ".join(str(int(i)) for i in loan_ids)  # integers from our own query
+        if pg:  # the loans first, as repay_loan locks its loan before the accounts
+            await conn.execute_query(f"SELECT id FROM loan WHERE id IN ({id_list}) ORDER BY id FOR UPDATE")
+        candidates = await rows(conn, f"{_CANDIDATES} AND l.id IN ({id_list}) ORDER BY l.id", {"d": on})
+        keys = {int(c["id"]): key(int(c["id"])) for c in candidates}
+        done = await used_keys(conn, list(keys.values()))
+        candidates = [c for c in candidates if keys[int(c["id"])] not in done]
+        if not candidates:
+            return []
+        locked = await lock_accounts(conn, {int(c["repay_ledger"]) for c in candidates}
+                                     | {int(c["loan_ledger"]) for c in candidates})
+        instalments: dict[int, list[SimpleNamespace]] = defaultdict(list)
+        for r in await rows(conn, (
+            "SELECT id, loan_id, number, due_date, principal_minor, interest_minor, penal_minor, paid_principal_minor, "
+            f"paid_interest_minor, paid_penal_minor FROM loan_instalment WHERE loan_id IN ({id_list}) "
+            "AND due_date <= :d AND paid_on IS NULL ORDER BY loan_id, number"
+        ), {"d": on}):
+            instalments[int(r["loan_id"])].append(SimpleNamespace(**{**r, "due_date": _day(r["due_date"])}))
+        drafts: list[EntryDraft] = []
+        settled: list[tuple[Any, ...]] = []
+        maybe_repaid: list[int] = []
+        balance = {i: row["balance_minor"] for i, row in locked.items()}
+        for c in candidates:
+            loan_id, currency = int(c["id"]), c["currency"]
+            repay, loan_ledger = int(c["repay_ledger"]), int(c["loan_ledger"])
+            if c["loan_status"] in ("pending", "closed"):
+                log.warning("instalment of loan %s not collected: its account is %s", c["loan_number"], c["loan_status"])
+                continue
+            row = locked[repay]
+            available = balance[repay] - row["held_minor"] - (row["floor_minor"] or 0)
+            amount = min(int(c["total"]), available)
+            if amount <= 0:
+                continue
+            loan_rows = instalments[loan_id]
+            allocation = allocate_payment(amount, dues_of(loan_rows, on))  # type: ignore[arg-type]
+            if allocation.unapplied_minor:  # cannot happen: the amount is at most what is due
+                log.warning("instalment of loan %s not collected: more than is due", c["loan_number"])
+                continue
+            by_kind = allocation.settled_by_kind()
+            legs: list[PostingDraft] = [debit(repay, amount, currency)]
+            if by_kind[DueKind.PRINCIPAL]:
+                legs.append(credit(loan_ledger, by_kind[DueKind.PRINCIPAL], currency))
+            if by_kind[DueKind.INTEREST]:
+                legs.append(credit(await gl_account_id(LOAN_INTEREST_INCOME, currency), by_kind[DueKind.INTEREST], currency))
+            charges = by_kind[DueKind.PENAL_CHARGES] + by_kind[DueKind.CHARGES]
+            if charges:
+                legs.append(credit(await gl_account_id(PENAL_INTEREST_INCOME, currency), charges, currency))
+            drafts.append(EntryDraft(
+                entry_type=EntryType.LOAN_REPAYMENT, value_date=on,
+                narration=f"Instalment of loan {c['loan_number']} collected by standing instruction"[:255],
+                initiator=initiator, postings=tuple(legs), idempotency_key=keys[loan_id],
+                request_fingerprint=collection_fingerprint(loan_id, amount, currency, repay),
+            ))
+            balance[repay] -= amount
+            if loan_ledger in balance:
+                balance[loan_ledger] -= by_kind[DueKind.PRINCIPAL]
+                if balance[loan_ledger] <= 0:
+                    maybe_repaid.append(loan_id)
+            by_number = {r.number: r for r in loan_rows}
+            for s in allocation.settlements:
+                r = by_number[s.due.instalment_number]
+                if s.due.kind is DueKind.PRINCIPAL:
+                    r.paid_principal_minor += s.settled_minor
+                elif s.due.kind is DueKind.INTEREST:
+                    r.paid_interest_minor += s.settled_minor
+                else:
+                    r.paid_penal_minor += s.settled_minor
+            for number in sorted({s.due.instalment_number for s in allocation.settlements}):
+                r = by_number[number]
+                full = (r.paid_principal_minor >= r.principal_minor and r.paid_interest_minor >= r.interest_minor
+                        and r.paid_penal_minor >= r.penal_minor)
+                settled.append((int(r.id), r.paid_principal_minor, r.paid_interest_minor, r.paid_penal_minor,
+                                on if full else None))
+        posted = await write_entries(conn, drafts, locked, value_date=on)
+        if settled:
+            if pg:
+                await conn._connection.execute(  # type: ignore[attr-defined]
+                    "UPDATE loan_instalment AS i SET paid_principal_minor = v.pp, paid_interest_minor = v.pi, "
+                    "paid_penal_minor = v.pn, paid_on = v.paid FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], "
+                    "$4::bigint[], $5::date[]) AS v(id, pp, pi, pn, paid) WHERE i.id = v.id",
+                    *[list(col) for col in zip(*settled, strict=True)])
+            else:
+                await conn.execute_many(
+                    "UPDATE loan_instalment SET paid_principal_minor = ?, paid_interest_minor = ?, paid_penal_minor = ?, "
+                    "paid_on = ? WHERE id = ?",
+                    [[pp, pi, pn, d.isoformat() if d else None, i] for i, pp, pi, pn, d in settled])
+        # repaid in full by this instalment (its last): closed, as repay_loan does (rare, one by one)
+        for loan in await Loan.filter(id__in=maybe_repaid).using_db(conn) if maybe_repaid else []:
+            await _close_if_repaid(loan, on)
+    return posted

@@ -107,11 +107,12 @@ from bankcore.models.shares import (
     ShareTransactionKind,
 )
 # reports (issue 14): month-end balance snapshots
-from bankcore.models.reports import BalanceSnapshot, BalanceSnapshotRun
+from bankcore.models.reports import BalanceSnapshot, BalanceSnapshotRun, PassbookPrint
 
 __all__ = [
     "BalanceSnapshot",
     "BalanceSnapshotRun",
+    "PassbookPrint",
     "InstructionFrequency",
     "InstructionOutcome",
     "InstructionStatus",

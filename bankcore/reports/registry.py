@@ -130,6 +130,12 @@ async def _dividend_register(r: ReportRequest, currency: str) -> Report:
     return await dividend_register(as_of=r.as_of, currency=currency)
 
 
+async def _tds_register(r: ReportRequest, currency: str) -> Report:
+    from bankcore.reports.tds import tds_register
+
+    return await tds_register(as_of=r.as_of, currency=currency, from_date=r.from_date)
+
+
 REPORTS: dict[str, Builder] = {
     "trial-balance": _trial_balance,
     "balance-sheet": _balance_sheet,
@@ -148,6 +154,7 @@ REPORTS: dict[str, Builder] = {
     # beyond the issue's command-line list: the registers of other domains' data
     "share-register": _share_register,
     "dividend-register": _dividend_register,
+    "tds-register": _tds_register,
 }
 REPORT_NAMES = tuple(REPORTS)
 

@@ -99,7 +99,8 @@ async def take_snapshot(*, as_of: date) -> BalanceSnapshotRun:
 
     Reads the highest committed posting id under the business-date lock, then writes one
     row per account with postings valued on or before ``as_of`` in one set-based
-    statement.
+    statement: from the previous snapshot plus the postings it lacks when there is one
+    (a month of postings), else from the whole history.
     """
     existing = await BalanceSnapshotRun.get_or_none(as_of=as_of)
     if existing is not None:
@@ -116,14 +117,37 @@ async def take_snapshot(*, as_of: date) -> BalanceSnapshotRun:
             [as_of, through, datetime.now(UTC)],
         )
         run = await BalanceSnapshotRun.get(as_of=as_of).using_db(conn)
-        m = placeholders(conn, 3)
-        await conn.execute_query(
-            "INSERT INTO balance_snapshot (run_id, ledger_account_id, currency, net_debit_minor, last_customer_on) "
-            f"SELECT {m[0]}, p.ledger_account_id, MIN(p.currency), SUM({_SIGNED}), MAX({_LAST}) "
-            "FROM posting p JOIN journal_entry je ON je.id = p.entry_id "
-            f"WHERE p.value_date <= {m[1]} AND p.id <= {m[2]} GROUP BY p.ledger_account_id",
-            [run.id, as_of, through],
-        )
+        previous = await BalanceSnapshotRun.filter(as_of__lt=as_of).using_db(conn).order_by("-as_of").first()
+        if previous is None:
+            m = placeholders(conn, 3)
+            await conn.execute_query(
+                "INSERT INTO balance_snapshot (run_id, ledger_account_id, currency, net_debit_minor, last_customer_on) "
+                f"SELECT {m[0]}, p.ledger_account_id, MIN(p.currency), SUM({_SIGNED}), MAX({_LAST}) "
+                "FROM posting p JOIN journal_entry je ON je.id = p.entry_id "
+                f"WHERE p.value_date <= {m[1]} AND p.id <= {m[2]} GROUP BY p.ledger_account_id",
+                [run.id, as_of, through],
+            )
+        else:
+            # Incremental: the previous snapshot (valued <= S0, id <= T0) plus the two disjoint
+            # sets it lacks - valued in (S0, as_of] with id <= through, and back-values (valued
+            # <= S0) with id in (T0, through] - so a month end reads a month of postings, not
+            # the whole history (the same three parts as ``balance_source``).
+            m = placeholders(conn, 8)
+            await conn.execute_query(
+                "INSERT INTO balance_snapshot (run_id, ledger_account_id, currency, net_debit_minor, last_customer_on) "
+                f"SELECT {m[0]}, id, MIN(currency), SUM(net), MAX(last_customer) FROM ("
+                "SELECT s.ledger_account_id AS id, s.currency, s.net_debit_minor AS net, s.last_customer_on AS last_customer "
+                f"FROM balance_snapshot s WHERE s.run_id = {m[1]} "
+                f"UNION ALL SELECT p.ledger_account_id, p.currency, {_SIGNED}, {_LAST} "
+                "FROM journal_entry je JOIN posting p ON p.entry_id = je.id "
+                f"WHERE je.value_date > {m[2]} AND je.value_date <= {m[3]} AND p.id <= {m[4]} "
+                f"UNION ALL SELECT p.ledger_account_id, p.currency, {_SIGNED}, {_LAST} "
+                "FROM posting p JOIN journal_entry je ON je.id = p.entry_id "
+                f"WHERE p.id > {m[5]} AND p.id <= {m[6]} AND p.value_date <= {m[7]}"
+                ") u GROUP BY id",
+                [run.id, previous.id, _as_date(previous.as_of), as_of, through, int(previous.through_posting_id), through,
+                 _as_date(previous.as_of)],
+            )
         count = (await fetch(conn, f"SELECT COUNT(*) AS n FROM balance_snapshot WHERE run_id = {placeholders(conn, 1)[0]}",
                              [run.id]))[0]["n"]
         await BalanceSnapshotRun.filter(id=run.id).using_db(conn).update(accounts=int(count))

@@ -24,6 +24,12 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         help="serve a PostgreSQL database with the public development PII and secret keys (never in production)",
     )
     parser.add_argument(
+        "--api-workers", type=int, default=1, metavar="N",
+        help="serve /graphql also from N separate worker processes on --api-port (N > 1, PostgreSQL only); "
+             "the web app stays one process and keeps its own /graphql",
+    )
+    parser.add_argument("--api-port", type=int, default=None, help="port of the API workers (default: --port + 1)")
+    parser.add_argument(
         "--log-format", choices=("json", "text"), default=os.environ.get("COOPBANK_LOG_FORMAT", "json"),
         help="json: one JSON object per line with the request id (default; COOPBANK_LOG_FORMAT); text: readable lines",
     )
@@ -53,9 +59,28 @@ def insecure_keys_refusal(url: str) -> str | None:
             "(`coopbank rotate-keys --generate` prints a secret key), or pass --insecure-dev-keys for a throwaway database")
 
 
+def api_workers_refusal(url: str, workers: int) -> str | None:
+    """Why ``--api-workers workers`` cannot run against ``url``, or None.
+
+    Several processes on one SQLite file fail with "database is locked" (Tortoise opens a
+    deferred transaction; STACK_NOTES), and SQLite has no NOTIFY to carry events between them.
+    """
+    if workers < 1:
+        return "--api-workers must be at least 1"
+    if workers > 1 and not url.startswith(("postgres://", "postgresql://")):
+        return (f"--api-workers {workers} needs PostgreSQL: SQLite serves one process only "
+                "(set DATABASE_URL=postgres://..., or leave out --api-workers)")
+    return None
+
+
 def _run(args: argparse.Namespace) -> int:
     from bankcore.db import database_url
 
+    workers = getattr(args, "api_workers", 1)
+    refusal = api_workers_refusal(database_url(), workers)
+    if refusal:
+        print(f"coopbank serve: {refusal}", file=sys.stderr)
+        return 2
     refusal = insecure_keys_refusal(database_url())
     if refusal and not getattr(args, "insecure_dev_keys", False):
         print(f"coopbank serve: {refusal}", file=sys.stderr)
@@ -75,7 +100,10 @@ def _run(args: argparse.Namespace) -> int:
     )
 
     configure_logging(args.log_format)
+    os.environ["COOPBANK_LOG_FORMAT"] = args.log_format  # for the API workers
     wire()
+    if workers > 1:
+        _start_api_workers(workers=workers, host=args.host, port=args.api_port or args.port + 1)
     proxies = trusted_proxies()
     ui.run(
         host=args.host,
@@ -98,3 +126,27 @@ def _run(args: argparse.Namespace) -> int:
         forwarded_allow_ips=proxies or None,
     )
     return 0
+
+
+def _start_api_workers(*, workers: int, host: str, port: int) -> None:
+    """Start ``coopbank.api_server`` (its supervisor and ``workers`` processes) beside this one;
+    stopped when this process shuts down."""
+    import atexit
+    import subprocess
+
+    from nicegui import app
+
+    from coopbank.api_server import api_worker_command
+
+    proc = subprocess.Popen(api_worker_command(workers=workers, host=host, port=port))
+
+    def stop() -> None:
+        if proc.poll() is None:
+            proc.terminate()  # uvicorn's supervisor stops its workers on SIGTERM
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    app.on_shutdown(stop)
+    atexit.register(stop)

@@ -30,6 +30,7 @@ REPORTS_POLICY: dict[str, frozenset[Role]] = {
     "kycDueList": BACK_OFFICE | {A.CLERK},
     "shareRegisterReport": BACK_OFFICE,
     "dividendRegisterReport": BACK_OFFICE,
+    "tdsRegisterReport": BACK_OFFICE,
 }
 
 # Root field -> the report's command-line name (bankcore.reports.registry).
@@ -50,4 +51,5 @@ REPORT_FIELDS: dict[str, str] = {
     "kycDueList": "kyc-due",
     "shareRegisterReport": "share-register",
     "dividendRegisterReport": "dividend-register",
+    "tdsRegisterReport": "tds-register",
 }

@@ -146,6 +146,8 @@ EXPECTED: dict[str, set[str]] = {
     "deposit": STAFF | {"member"},
     "depositClosureQuote": STAFF | {"member"},
     "tdsRegister": BACK_OFFICE,
+    "tdsCertificate": BACK_OFFICE | {"clerk", "member"},
+    "interestCertificate": BACK_OFFICE | {"clerk", "member"},
     "createDepositProduct": {"admin"},
     "setDepositRateChart": {"admin"},
     "openFixedDeposit": {"manager", "clerk", "cashier", "member"},
@@ -153,6 +155,7 @@ EXPECTED: dict[str, set[str]] = {
     "setMaturityInstruction": {"manager", "clerk", "member"},
     "closeDepositPrematurely": {"manager", "clerk", "member"},
     "recordTdsDeclaration": {"manager", "clerk", "accountant"},
+    "printPassbook": {"manager", "clerk", "cashier", "member"},
     # notifications and partners' webhooks (graphql_api/notifications)
     "notifications": STAFF | {"member"},
     "unreadNotificationCount": STAFF | {"member"},
@@ -208,6 +211,7 @@ EXPECTED: dict[str, set[str]] = {
     "kycDueList": BACK_OFFICE | {"clerk"},
     "shareRegisterReport": BACK_OFFICE,
     "dividendRegisterReport": BACK_OFFICE,
+    "tdsRegisterReport": BACK_OFFICE,
 }
 
 

@@ -27,43 +27,74 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _start(database_url: str, port: int, args: tuple[str, ...], env_extra: dict[str, str]) -> subprocess.Popen:
+    # Without PYTEST_CURRENT_TEST, or NiceGUI thinks it runs inside pytest and picks its own port.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env.update(DATABASE_URL=database_url, COOPBANK_STORAGE_SECRET="test", **env_extra)
+    return subprocess.Popen(
+        [sys.executable, "-m", "coopbank.cli", "serve", "--port", str(port), "--insecure-dev-keys", *args],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+
+
+def _wait_ready(proc: subprocess.Popen, bases: list[str]) -> None:
+    # Generous: on a machine shared with other test runs a start can take half a minute.
+    deadline = time.monotonic() + 90
+    waiting = list(bases)
+    while waiting:
+        try:
+            if httpx.get(f"{waiting[0]}/healthz", timeout=1).status_code == 200:
+                waiting.pop(0)
+                continue
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            # Stop it first: reading the output of a live process would wait for ever.
+            proc.kill()
+            out = proc.stdout.read().decode() if proc.stdout else ""
+            raise RuntimeError(f"server did not start:\n{out[-3000:]}")
+        time.sleep(0.2)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @contextlib.contextmanager
 def serve(
     database_url: str, *, port: int | None = None, extra_env: dict[str, str] | None = None, **environment: str
 ) -> Iterator[str]:
     """Run `coopbank serve` on a free port (or ``port``) against ``database_url``, with ``extra_env`` and
     ``environment`` added to its environment; yields its base URL."""
-    port = port or free_port()
-    # Without PYTEST_CURRENT_TEST, or NiceGUI thinks it runs inside pytest and picks its own port.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    env.update(DATABASE_URL=database_url, COOPBANK_STORAGE_SECRET="test", **(extra_env or {}), **environment)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "coopbank.cli", "serve", "--port", str(port), "--insecure-dev-keys"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        # Generous: on a machine shared with other test runs a start can take half a minute.
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                # Stop it first: reading the output of a live process would wait for ever.
-                proc.kill()
-                out = proc.stdout.read().decode() if proc.stdout else ""
-                raise RuntimeError(f"server did not start:\n{out[-3000:]}")
-            time.sleep(0.2)
+    with serve_together(database_url, [], extra_env={**(extra_env or {}), **environment}, port=port) as (base,):
         yield base
+
+
+@contextlib.contextmanager
+def serve_together(
+    database_url: str, *arguments: list[str], extra_env: dict[str, str] | None = None, port: int | None = None
+) -> Iterator[list[str]]:
+    """Start one `coopbank serve` per list of extra arguments, all at once (their start-ups overlap),
+    and yield their base URLs when every one answers (an ``--api-port``'s workers as well)."""
+    started: list[tuple[subprocess.Popen, list[str]]] = []
+    try:
+        for i, args in enumerate(arguments):
+            chosen = port if port and i == 0 else free_port()
+            bases = [f"http://127.0.0.1:{chosen}"]
+            if "--api-port" in args:
+                bases.append(f"http://127.0.0.1:{args[args.index('--api-port') + 1]}")
+            started.append((_start(database_url, chosen, tuple(args), extra_env or {}), bases))
+        for proc, bases in started:
+            _wait_ready(proc, bases)
+        yield [bases[0] for _, bases in started]
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        for proc, _ in started:
+            _stop(proc)
 
 
 async def staff_token(role: str = "cashier", username: str | None = None) -> str:

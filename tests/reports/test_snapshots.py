@@ -51,3 +51,28 @@ async def test_reports_read_the_same_with_snapshots_and_back_values(db: str) -> 
     assert with_snapshots == await _all_figures()
     sheet = with_snapshots[("balance-sheet", date(2026, 1, 31))]
     assert ["ASSETS", "TOTAL", "Total assets", "1570.00"] in sheet
+
+
+async def _snapshot_rows(as_of: date) -> list[tuple]:
+    run = await BalanceSnapshotRun.get(as_of=as_of)
+    conn = get_connection("default")
+    rows = await conn.execute_query_dict(
+        "SELECT ledger_account_id, currency, net_debit_minor, last_customer_on FROM balance_snapshot "
+        f"WHERE run_id = {int(run.id)} ORDER BY ledger_account_id")
+    return [(r["ledger_account_id"], r["currency"], r["net_debit_minor"], str(r["last_customer_on"])) for r in rows]
+
+
+async def test_a_snapshot_built_on_the_previous_one_equals_one_built_from_the_whole_history(db: str) -> None:
+    # given January and February snapshots, then back-values into both months written after them
+    a, b = await _bank()
+    await snapshot_history(through=date(2026, 2, 28))
+    await deposit_cash(account_number=a, amount=inr("70.00"), initiator="t", value_date=date(2026, 1, 20))
+    await transfer_funds(from_account_number=a, to_account_number=b, amount=inr("30.00"), initiator="t",
+                         value_date=date(2026, 2, 28))
+    # when March is taken from February's snapshot plus what it lacks, and again from nothing
+    await take_snapshot(as_of=date(2026, 3, 31))
+    incremental = await _snapshot_rows(date(2026, 3, 31))
+    await _drop_snapshots()
+    await take_snapshot(as_of=date(2026, 3, 31))
+    # then the two are the same, account by account
+    assert incremental == await _snapshot_rows(date(2026, 3, 31)) and incremental

@@ -40,6 +40,7 @@ REPORTS: tuple[tuple[str, str, bool, bool], ...] = (
     ("kycDueList", N_("KYC due"), False, False),
     ("shareRegisterReport", N_("Share register"), False, False),
     ("dividendRegisterReport", N_("Dividend register"), False, False),
+    ("tdsRegisterReport", N_("TDS register (s.194A)"), True, False),
 )
 
 

@@ -4,7 +4,7 @@ from tortoise import fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0018_reports_snapshots')]
+    dependencies = [('bankcore', '0020_passbook_print')]
 
     initial = False
 
