@@ -4,7 +4,7 @@ from tortoise import fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0020_passbook_print')]
+    dependencies = [('bankcore', '0023_known_devices')]
 
     initial = False
 
