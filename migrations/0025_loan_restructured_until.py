@@ -4,7 +4,7 @@ from tortoise import fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0023_known_devices')]
+    dependencies = [('bankcore', '0024_loan_fillfactor')]
 
     initial = False
 
