@@ -19,6 +19,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -109,6 +110,25 @@ class BankGraphQL(GraphQL):
             multipart_uploads_enabled=False,
             max_subscriptions_per_connection=MAX_SUBSCRIPTIONS,
         )
+
+    # orjson instead of the standard library's json for request bodies and answers: about
+    # 4x faster to encode and 2x to parse a typical answer (benchmarks/graphql_edge.py). It is
+    # also stricter: NaN, Infinity and lone surrogates are not JSON and get a 400.
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
+
+    def encode_json(self, data: object) -> str:
+        # A str: WebSocket messages go out as text frames (graphql-transport-ws needs them).
+        return orjson.dumps(data).decode()
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        # HTTP answers go out as the encoder's bytes, with no decode and re-encode of a str.
+        response = Response(orjson.dumps(response_data), status_code=sub_response.status_code or 200,
+                            media_type="application/json")
+        response.headers.raw.extend(sub_response.headers.raw)
+        if sub_response.background:
+            response.background = sub_response.background
+        return response
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST":
