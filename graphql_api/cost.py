@@ -71,7 +71,7 @@ FIELD_COSTS = {("Query", "ledgerVerification"): 200, ("Query", "auditChainStatus
 FIELD_COSTS.update({("Query", name): 50 for name in (
     "trialBalanceReport", "balanceSheet", "profitAndLoss", "dayBook", "cashBook", "generalLedger", "loansOutstanding",
     "npaStatement", "depositsReport", "crrReturn", "slrReturn", "dicgcReturn", "inoperativeAccounts", "kycDueList",
-    "shareRegisterReport", "dividendRegisterReport")})
+    "shareRegisterReport", "dividendRegisterReport", "tdsRegisterReport")})
 
 _MISSING = object()
 

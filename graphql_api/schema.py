@@ -38,6 +38,7 @@ from graphql_api.transfers.schema import TransfersQuery
 from graphql_api.settings.schema import SettingsQuery
 from graphql_api.loans.schema import LoansQuery
 from graphql_api.payments.schema import PaymentsQuery, PaymentsSubscription
+from graphql_api.deposits.documents import DepositDocumentsQuery
 from graphql_api.deposits.schema import DepositsQuery
 from graphql_api.notifications.schema import NotificationsQuery, NotificationsSubscription
 import graphql_api.notifications.webhook_payloads  # noqa: F401,E402 - registers the webhook payload renderer
@@ -83,7 +84,7 @@ class DocumentLimits(AddValidationRules):
 
 @strawberry.type
 class Query(CoreQuery, DashboardQuery, PaymentsQuery, LoansQuery, ReportsQuery, CalendarQuery, SharesQuery, NotificationsQuery,
-            DepositsQuery, InstructionsQuery, CounterQuery, TransfersQuery, SettingsQuery):
+            DepositsQuery, DepositDocumentsQuery, InstructionsQuery, CounterQuery, TransfersQuery, SettingsQuery):
     """The query root."""
 
 

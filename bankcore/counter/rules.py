@@ -8,7 +8,8 @@
    have a PAN on record, or the teller records that a Form 60 declaration was received.
    Refused otherwise with ``PAN_REQUIRED``.
 3. **s.269ST**: cash from one person in one business date must stay below
-   ``cash.per_person_per_day_limit_minor`` (₹2,00,000). Checked inside the posting's
+   ``cash.per_person_per_day_limit_minor`` (₹2,00,000), counting cash paid into their
+   accounts and into term deposits opened from cash (``bankcore.deposits.service``). Checked inside the posting's
    transaction (after the accounts are locked), counting this deposit, so two deposits at
    two counters cannot both slip under it. Refused with ``CASH_LIMIT_EXCEEDED``.
 """
@@ -113,18 +114,22 @@ def per_person_limit_effect(member_id: int | None, currency: str) -> Callable[[B
     async def check(conn: BaseDBAsyncClient, entry_id: int) -> None:
         if member_id is None:
             return
-        m = placeholders(conn, 4)
+        m = placeholders(conn, 5)
+        # Cash the person paid in today: into accounts they own, and into their term
+        # deposits opened (or RD instalments paid) in cash: s.269ST counts every receipt.
         rows = await fetch(
             conn,
             "SELECT COALESCE(SUM(p.amount_minor), 0) AS total FROM posting p "
             "JOIN journal_entry je ON je.id = p.entry_id "
-            "JOIN account a ON a.ledger_account_id = p.ledger_account_id "
-            "JOIN account_holder h ON h.account_id = a.id AND h.role = 'owner' "
-            f"WHERE h.member_id = {m[0]} AND p.currency = {m[1]} AND p.side = 'C' "
+            f"WHERE p.currency = {m[0]} AND p.side = 'C' "
             "AND je.entry_type IN ('cash_deposit', 'loan_repayment') "
-            f"AND p.value_date = (SELECT value_date FROM journal_entry WHERE id = {m[2]}) "
-            f"AND (je.entry_type = 'cash_deposit' OR je.id = {m[3]})",
-            [member_id, currency, entry_id, entry_id],
+            f"AND p.value_date = (SELECT value_date FROM journal_entry WHERE id = {m[1]}) "
+            f"AND (je.entry_type = 'cash_deposit' OR je.id = {m[2]}) "
+            "AND (p.ledger_account_id IN (SELECT a.ledger_account_id FROM account a "
+            "JOIN account_holder h ON h.account_id = a.id AND h.role = 'owner' "
+            f"WHERE h.member_id = {m[3]}) "
+            f"OR p.ledger_account_id IN (SELECT td.ledger_account_id FROM term_deposit td WHERE td.member_id = {m[4]}))",
+            [currency, entry_id, entry_id, member_id, member_id],
         )
         total = int(rows[0]["total"] or 0)
         limit = await CASH_PER_PERSON_PER_DAY.get()

@@ -10,6 +10,10 @@
 * ``deposits.mature`` (610): deposits whose maturity date has come are credited the
   interest still due (less TDS) and paid out or renewed as instructed; one under lien
   waits until the lien is released.
+* ``deposits.year_end_tds`` (620, 31 March): interest earned by cumulative fixed deposits
+  in the financial year and not yet credited is credited to each deposit on the year's
+  last day, less TDS (s.194A taxes interest when it is *credited* to the payee's account,
+  not only when paid, so a cumulative deposit's accrual is taxed year by year).
 * ``deposits.month_end_accrual`` (800, month ends): one entry per currency for the
   interest earned by all active deposits and not yet credited (Dr interest on deposits,
   Cr interest accrued on term deposits 2314), and the previous month's accrual reversed;
@@ -30,11 +34,11 @@ from decimal import Decimal
 
 from tortoise.transactions import in_transaction
 
-from bankcore.calendar.registry import StepContext, day_end_step, is_month_end
+from bankcore.calendar.registry import StepContext, day_end_step, is_financial_year_end, is_month_end
 from bankcore.chart import DEPOSIT_INTEREST_EXPENSE, DEPOSIT_INTEREST_PAYABLE, FEE_INCOME
 from bankcore.deposits.closing import mature_deposit
 from bankcore.deposits.interest import credit_interest
-from bankcore.deposits.periods import accrued_interest, payout_schedule
+from bankcore.deposits.periods import accrued_interest, financial_year, payout_schedule
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.interest.rounding import DEPOSIT_ROUNDING, round_minor, working_context
 from bankcore.ledger.entry import EntryDraft, credit, debit, request_fingerprint
@@ -42,6 +46,7 @@ from bankcore.ledger.posting import post_entry
 from bankcore.loans.dates import add_months
 from bankcore.models import (
     Account,
+    DepositInterestCredit,
     DepositKind,
     DepositLien,
     DepositProduct,
@@ -162,6 +167,48 @@ async def mature(ctx: StepContext) -> int:
             continue
         done += 1
     return done
+
+
+YEAR_END_REASON = "fy-accrual"
+
+
+@day_end_step("deposits.year_end_tds", position=620, runs_on=is_financial_year_end,
+              description="31 March: credit the year's interest on cumulative fixed deposits to them, less TDS (s.194A)")
+async def year_end_tds(ctx: StepContext) -> int:
+    """Credit each active cumulative FD the interest it earned to the financial year's end and not yet credited.
+
+    Interest = ``cumulative_value`` on the date closed (quarterly compounding, the maths of
+    ``coopbank calc fd``) - principal - interest credited before, rounded half up to the
+    paisa; credited into the deposit itself (so maturity pays the rest: the deposit's total
+    interest is still exactly its maturity value less principal) with TDS deducted on the
+    member's year (``credit_interest``). Deposits maturing on or before the date were paid
+    by ``deposits.mature``. Idempotent per deposit and year (the entry's key and a check of
+    the year's ``fy-accrual`` credit), so a re-run after a crash credits nothing twice.
+    Source: Income-tax Act s.194A(1) ("credit ... or payment ..., whichever is earlier").
+    """
+    fy = financial_year(ctx.business_date)
+    done_ids = DepositInterestCredit.filter(financial_year=fy, reason=YEAR_END_REASON).values_list("deposit_id",
+                                                                                                   flat=True)
+    deposits = await TermDeposit.filter(kind=DepositKind.FIXED, payout=InterestPayout.CUMULATIVE,
+                                        status=DepositStatus.ACTIVE, opened_on__lt=ctx.business_date,
+                                        maturity_date__gt=ctx.business_date) \
+        .exclude(id__in=await done_ids).order_by("id")
+    credited = 0
+    for fd in deposits:
+        interest = accrued_interest(
+            kind=str(fd.kind), payout=str(fd.payout), principal_minor=fd.principal_minor, rate_bps=fd.rate_bps,
+            opened_on=fd.opened_on, as_of=ctx.business_date, interest_credited_minor=fd.interest_paid_minor,
+            last_payout_on=fd.last_payout_on,
+        )
+        if interest <= 0:
+            continue
+        async with in_transaction():
+            await credit_interest(fd, interest_minor=interest, to_ledger_account_id=fd.ledger_account_id,
+                                  value_date=ctx.business_date, reason=YEAR_END_REASON, initiator=ctx.initiator,
+                                  idempotency_key=f"dep:{fd.id}:{YEAR_END_REASON}:{fy}")
+        credited += 1
+    ctx.report(credited, len(deposits))
+    return credited
 
 
 @day_end_step("deposits.month_end_accrual", position=800, runs_on=is_month_end,

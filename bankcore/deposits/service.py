@@ -18,6 +18,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from bankcore.calendar.business_date import business_date
+from bankcore.counter import rules as cash_rules
 from bankcore.chart import CASH, FIXED_DEPOSITS, RECURRING_DEPOSITS, ensure_chart
 from bankcore.deposits.periods import age_on
 from bankcore.deposits.products import card_rate, get_product
@@ -149,6 +150,7 @@ async def open_deposit(
     from_cash: bool = False,
     idempotency_key: str | None = None,
     member_id: int | None = None,
+    form60: bool = False,
 ) -> OpenedDeposit:
     """Open a fixed deposit of ``amount`` (or a recurring deposit of ``amount`` a month) for ``tenure_months``.
 
@@ -157,12 +159,16 @@ async def open_deposit(
     value and (RD) later instalments go to and come from it. Its first owner holds the
     deposit; ``member_id`` (a member acting in the portal) must be that owner. An RD's first
     instalment is paid on opening. Idempotent per key (same key and request: the first deposit).
+    Cash passes the counter's rules (``bankcore.counter.rules``): above the rule 114B
+    threshold the holder needs a PAN on record or ``form60`` (a Form 60 received), and the
+    day's cash from the holder, this deposit included, must stay below the s.269ST limit.
 
     Raises ``DomainError``: ``NOT_FOUND`` (product, account), ``PRODUCT_INACTIVE``,
     ``INVALID_INPUT`` (wrong kind of product or account, payout not offered, RD payout or
     renewal), ``INVALID_AMOUNT`` (below the product's minimum or above its maximum),
     ``CURRENCY_MISMATCH``, ``INVALID_TENURE`` (outside the product's limits or its chart),
-    ``ACCOUNT_NOT_ACTIVE``, ``INSUFFICIENT_FUNDS``, ``IDEMPOTENCY_CONFLICT``.
+    ``ACCOUNT_NOT_ACTIVE``, ``INSUFFICIENT_FUNDS``, ``IDEMPOTENCY_CONFLICT``; from cash also
+    ``PAN_REQUIRED`` (no PAN and no Form 60 above the threshold) and ``CASH_LIMIT_EXCEEDED`` (s.269ST).
     """
     _check_key(idempotency_key)
     kind = DepositKind(kind)
@@ -209,6 +215,12 @@ async def open_deposit(
         raise DomainError(ErrorCode.CURRENCY_MISMATCH, "the account is in another currency", field="from_account_number")
     today = await business_date()
     source = await gl_account_id(CASH, product.currency) if from_cash else account.ledger_account_id
+    effects = None
+    on_form60 = False
+    if from_cash:  # the holder pays the cash in: the counter's PAN / Form 60 and s.269ST rules
+        holder = cash_rules.Depositor(member.id, member.member_number, bool(member.pan), str(account.product.kind))
+        on_form60 = await cash_rules.check_pan(holder, amount, form60=form60)
+        effects = cash_rules.per_person_limit_effect(member.id, product.currency)
     try:
         async with in_transaction():
             deposit = await _new_deposit_row(
@@ -219,11 +231,12 @@ async def open_deposit(
             what = "Fixed deposit" if kind is DepositKind.FIXED else "Recurring deposit instalment 1,"
             await post_entry(EntryDraft(
                 entry_type=EntryType.CASH_DEPOSIT if from_cash else EntryType.TRANSFER, value_date=None,
-                narration=f"{what} {deposit.number} opened" + (" (cash)" if from_cash else f" from {account.number}"),
+                narration=f"{what} {deposit.number} opened" + (" (cash)" if from_cash else f" from {account.number}")
+                + (" (Form 60)" if on_form60 else ""),
                 initiator=initiator,
                 postings=(debit(source, amount.amount_minor, product.currency),
                           credit(deposit.ledger_account_id, amount.amount_minor, product.currency)),
-            ))
+            ), effects=effects)
     except IntegrityError:
         if idempotency_key is not None:
             existing = await TermDeposit.get_or_none(idempotency_key=idempotency_key)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from bankcore.deposits.tds import TdsRule
-from bankcore.settings import integer_setting, json_setting
+from bankcore.settings import integer_setting, json_setting, text_setting
 
 TDS_194A_RULES = json_setting(
     "deposits.tds_194a_rules",
@@ -53,3 +53,13 @@ async def tds_rule_for(financial_year: int) -> TdsRule:
                    senior_citizen_threshold_minor=int(chosen["senior_threshold_minor"]),
                    rate_bps=int(chosen.get("rate_bps", 1000)),
                    rate_without_pan_bps=int(chosen.get("rate_without_pan_bps", 2000)))
+DEDUCTOR_NAME = text_setting(
+    "deposits.tds_deductor_name", "coopbank",
+    "The bank's name as the deductor on TDS and interest certificates (Form 16A).",
+    source="Income-tax Rules 1962 rule 31 and Form 16A",
+)
+DEDUCTOR_TAN = text_setting(
+    "deposits.tds_deductor_tan", "",
+    "The bank's TAN (tax deduction account number, e.g. MUMC12345D) printed on TDS certificates; empty until set.",
+    source="Income-tax Act s.203A; Form 16A",
+)

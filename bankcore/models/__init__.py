@@ -15,6 +15,7 @@ from bankcore.models.identity import (
     ApiClient,
     AuthSession,
     ContactChange,
+    KnownDevice,
     MemberCredential,
     OneTimeCode,
     PrincipalKind,
@@ -107,17 +108,19 @@ from bankcore.models.shares import (
     ShareTransactionKind,
 )
 # reports (issue 14): month-end balance snapshots
-from bankcore.models.reports import BalanceSnapshot, BalanceSnapshotRun
+from bankcore.models.reports import BalanceSnapshot, BalanceSnapshotRun, PassbookPrint
 
 __all__ = [
     "BalanceSnapshot",
     "BalanceSnapshotRun",
+    "PassbookPrint",
     "InstructionFrequency",
     "InstructionOutcome",
     "InstructionStatus",
     "StandingInstruction",
     "StandingInstructionRun",
     "ContactChange",
+    "KnownDevice",
     "ProductRate",
     "SavingsInterestCredit",
     "ApprovalKind",

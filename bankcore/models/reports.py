@@ -35,3 +35,25 @@ class BalanceSnapshot(Model):
         table = "balance_snapshot"
         unique_together = (("run", "ledger_account"),)
         indexes = (Index(fields=("run_id", "currency"), name="balance_snapshot_run_currency_idx"),)
+
+
+class PassbookPrint(Model):
+    """Where an account's passbook was printed up to: the next print continues from here.
+
+    ``last_posting_id`` is the highest posting printed (lines are printed in posting
+    order); ``balance_minor`` the running balance after it; ``page`` the passbook page the
+    next line goes on and ``line`` how many lines of that page are used already.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    account = fields.OneToOneField("bankcore.Account", related_name="passbook_print", on_delete=fields.RESTRICT)
+    last_posting_id = fields.BigIntField(default=0)
+    balance_minor = fields.BigIntField(default=0)
+    page = fields.IntField(default=1)
+    line = fields.IntField(default=0)
+    printed_on = fields.DateField(null=True, description="Business date of the last print")
+    printed_by = fields.CharField(max_length=100, null=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "passbook_print"

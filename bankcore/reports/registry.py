@@ -118,6 +118,12 @@ async def _kyc_due(r: ReportRequest, currency: str) -> Report:
     return await kyc_due(as_of=r.as_of, currency=currency)
 
 
+async def _demand(r: ReportRequest, currency: str) -> Report:
+    from bankcore.reports.demand import demand_list
+
+    return await demand_list(as_of=r.as_of, currency=currency)
+
+
 async def _share_register(r: ReportRequest, currency: str) -> Report:
     from bankcore.reports.shares import share_register
 
@@ -128,6 +134,12 @@ async def _dividend_register(r: ReportRequest, currency: str) -> Report:
     from bankcore.reports.shares import dividend_register
 
     return await dividend_register(as_of=r.as_of, currency=currency)
+
+
+async def _tds_register(r: ReportRequest, currency: str) -> Report:
+    from bankcore.reports.tds import tds_register
+
+    return await tds_register(as_of=r.as_of, currency=currency, from_date=r.from_date)
 
 
 REPORTS: dict[str, Builder] = {
@@ -145,9 +157,11 @@ REPORTS: dict[str, Builder] = {
     "dicgc": _dicgc,
     "inoperative": _inoperative,
     "kyc-due": _kyc_due,
+    "demand": _demand,
     # beyond the issue's command-line list: the registers of other domains' data
     "share-register": _share_register,
     "dividend-register": _dividend_register,
+    "tds-register": _tds_register,
 }
 REPORT_NAMES = tuple(REPORTS)
 

@@ -15,6 +15,8 @@ DEPOSITS_POLICY: dict[str, frozenset[Role]] = {
     "deposit": _STAFF | {A.MEMBER},
     "depositClosureQuote": _STAFF | {A.MEMBER},
     "tdsRegister": frozenset({A.ADMIN, A.MANAGER, A.ACCOUNTANT, A.AUDITOR}),
+    "tdsCertificate": frozenset({A.ADMIN, A.MANAGER, A.ACCOUNTANT, A.CLERK, A.AUDITOR, A.MEMBER}),
+    "interestCertificate": frozenset({A.ADMIN, A.MANAGER, A.ACCOUNTANT, A.CLERK, A.AUDITOR, A.MEMBER}),
     # mutations
     "createDepositProduct": frozenset({A.ADMIN}),
     "setDepositRateChart": frozenset({A.ADMIN}),
@@ -23,6 +25,7 @@ DEPOSITS_POLICY: dict[str, frozenset[Role]] = {
     "setMaturityInstruction": frozenset({A.MANAGER, A.CLERK, A.MEMBER}),
     "closeDepositPrematurely": frozenset({A.MANAGER, A.CLERK, A.MEMBER}),
     "recordTdsDeclaration": frozenset({A.MANAGER, A.CLERK, A.ACCOUNTANT}),
+    "printPassbook": frozenset({A.MANAGER, A.CLERK, A.CASHIER, A.MEMBER}),
 }
 
 DEPOSITS_PARTNER_SCOPES: dict[str, str] = {

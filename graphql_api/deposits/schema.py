@@ -17,6 +17,7 @@ from graphql_api.deposits.mutations.close_deposit_prematurely import close_depos
 from graphql_api.deposits.mutations.create_deposit_product import create_deposit_product
 from graphql_api.deposits.mutations.open_fixed_deposit import open_fixed_deposit
 from graphql_api.deposits.mutations.open_recurring_deposit import open_recurring_deposit
+from graphql_api.deposits.mutations.print_passbook import print_passbook
 from graphql_api.deposits.mutations.record_tds_declaration import record_tds_declaration
 from graphql_api.deposits.mutations.set_deposit_rate_chart import set_deposit_rate_chart
 from graphql_api.deposits.mutations.set_maturity_instruction import set_maturity_instruction
@@ -110,9 +111,11 @@ class DepositsQuery:
         today = await business_date()
         rate, earned = await premature_terms(found, today)
         principal = found.principal_minor * (found.instalments_paid if found.kind == "RECURRING" else 1)
+        # A payout FD has had its interest paid out; a cumulative one has had TDS taken at year end.
+        already = found.interest_paid_minor if found.payout != "CUMULATIVE" else found.tds_minor
         closable = found.status == DepositStatus.ACTIVE and today < found.maturity_date and not await active_lien_minor(found.id)
         return DepositClosureQuoteType(rate_percent=percent(rate), interest=MoneyType.minor(earned, found.currency),
-                                       payout=MoneyType.minor(principal + earned - (found.interest_paid_minor if found.payout != "CUMULATIVE" else 0), found.currency),
+                                       payout=MoneyType.minor(principal + earned - already, found.currency),
                                        closable=closable)
 
     @strawberry.field(description="The TDS register: every interest credit of a financial year (starting year, default the current) "
@@ -152,6 +155,7 @@ class DepositsMutation:
     open_recurring_deposit = strawberry.mutation(resolver=open_recurring_deposit, permission_classes=GUARD, description="Open a recurring deposit: the first instalment now, the rest collected from savings by day-end. Idempotent per key.")
     set_maturity_instruction = strawberry.mutation(resolver=set_maturity_instruction, permission_classes=GUARD, description="Change what happens to a fixed deposit at maturity.")
     close_deposit_prematurely = strawberry.mutation(resolver=close_deposit_prematurely, permission_classes=GUARD, description="Close a deposit before maturity into savings, at the rate for the period run less the penalty; refused under lien.")
+    print_passbook = strawberry.mutation(resolver=print_passbook, permission_classes=GUARD, description="Print an account's passbook lines not printed yet (page by page, continuing where the last print stopped) and move its \"printed up to\" mark.")
     record_tds_declaration = strawberry.mutation(resolver=record_tds_declaration, permission_classes=GUARD, description="Record a member's Form 15G/15H for a financial year: no TDS on their deposit interest that year.")
 
 

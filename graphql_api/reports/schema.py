@@ -61,10 +61,20 @@ class ReportsQuery:
     inoperative_accounts = _on_date("inoperative", "Inoperative deposit accounts and those due to the DEA Fund as "
                                     "of `asOf`.")
     kyc_due_list = _on_date("kyc-due", "Members whose KYC is due as of `asOf`.")
+    demand_list = _on_date("demand", "Demand and overdue list: every unpaid instalment overdue at the end of `asOf` or "
+                           "falling due in the following days (setting `reports.demand_horizon_days`), with principal, "
+                           "interest and charges due and days past due.")
     share_register_report = _on_date("share-register", "Members holding shares at the end of `asOf`, with paid-up value; "
                               "checks the total against share capital in the ledger.")
     dividend_register_report = _on_date("dividend-register", "Each member's dividend of the declarations credited up to "
                                  "`asOf`: the account credited, or UNPAID.")
+
+    @strawberry.field(description="TDS register (s.194A) of the financial year containing `asOf`: per member and quarter, "
+                      "PAN masked, interest credited, TDS deducted, Form 15G/15H; from 1 April (or `fromDate`) to `asOf`; "
+                      "checks the TDS against TDS payable in the ledger.", permission_classes=GUARD)
+    async def tds_register_report(self, as_of: date, from_date: date | None = None,
+                                  currency: str | None = None) -> ReportType:
+        return await _run("tds-register", as_of, currency, from_date)
 
     @strawberry.field(description="Profit and loss account (Form B, Third Schedule) for `fromDate` (default 1 April "
                       "of the financial year) to `asOf`, both inclusive.", permission_classes=GUARD)

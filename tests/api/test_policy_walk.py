@@ -145,6 +145,8 @@ EXPECTED: dict[str, set[str]] = {
     "deposit": STAFF | {"member"},
     "depositClosureQuote": STAFF | {"member"},
     "tdsRegister": BACK_OFFICE,
+    "tdsCertificate": BACK_OFFICE | {"clerk", "member"},
+    "interestCertificate": BACK_OFFICE | {"clerk", "member"},
     "createDepositProduct": {"admin"},
     "setDepositRateChart": {"admin"},
     "openFixedDeposit": {"manager", "clerk", "cashier", "member"},
@@ -152,6 +154,7 @@ EXPECTED: dict[str, set[str]] = {
     "setMaturityInstruction": {"manager", "clerk", "member"},
     "closeDepositPrematurely": {"manager", "clerk", "member"},
     "recordTdsDeclaration": {"manager", "clerk", "accountant"},
+    "printPassbook": {"manager", "clerk", "cashier", "member"},
     # notifications and partners' webhooks (graphql_api/notifications)
     "notifications": STAFF | {"member"},
     "unreadNotificationCount": STAFF | {"member"},
@@ -181,6 +184,7 @@ EXPECTED: dict[str, set[str]] = {
     "closeFinancialYear": {"accountant"},
     # calendar (graphql_api/calendar)
     "businessDate": SIGNED_IN,
+    "bankTimeZone": EVERYONE,
     "dayEndRuns": BACK_OFFICE,
     "dayEndSteps": BACK_OFFICE,
     "runDayEnd": {"admin", "accountant"},
@@ -205,8 +209,10 @@ EXPECTED: dict[str, set[str]] = {
     "dicgcReturn": BACK_OFFICE,
     "inoperativeAccounts": BACK_OFFICE | {"clerk"},
     "kycDueList": BACK_OFFICE | {"clerk"},
+    "demandList": BACK_OFFICE | {"clerk"},
     "shareRegisterReport": BACK_OFFICE,
     "dividendRegisterReport": BACK_OFFICE,
+    "tdsRegisterReport": BACK_OFFICE,
 }
 
 

@@ -1,6 +1,8 @@
 """The member's fixed and recurring deposits: each with its maturity date and value, interest
 earned and TDS this financial year; open a fixed deposit from savings (confirmed with a
-one-time code), change the maturity instruction, close early (after a quote), download the advice.
+one-time code), change the maturity instruction, close early (after a quote), download the advice;
+and the tax documents (the quarterly TDS certificate, the year's interest certificate) and the
+passbook print (the lines not printed yet, continuing from the last print).
 
 Opening sends ``openFixedDeposit`` with an idempotency key made when the confirmation was
 shown, so a retry (double click, a timeout, the code step) cannot open two deposits.
@@ -8,7 +10,9 @@ shown, so a retry (double click, a timeout, the code step) cannot open two depos
 
 from __future__ import annotations
 
+import base64
 import uuid
+from datetime import date
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
@@ -22,6 +26,7 @@ from ui.pages.member.send_money import ask_code
 
 MEMBER_DEPOSITS = """
 query MemberDeposits {
+  businessDate
   me { member { fullName memberNumber accounts { number status currency product { name kind } availableBalance { amount currency } } } }
   deposits(first: 50) { edges { node {
     number kind productName memberNumber principal { amount currency } ratePercent seniorCitizen
@@ -51,6 +56,21 @@ query DepositClosureQuote($number: String!) {
 CLOSE_DEPOSIT = """
 mutation CloseDepositPrematurely($input: CloseDepositPrematurelyInput!) {
   closeDepositPrematurely(input: $input) { deposit { status } userErrors { code message } }
+}"""
+
+TDS_CERTIFICATE = """
+query TdsCertificate($memberNumber: String!, $financialYear: Int!, $quarter: Int!) {
+  tdsCertificate(memberNumber: $memberNumber, financialYear: $financialYear, quarter: $quarter) { certificateNumber pdfBase64 }
+}"""
+
+INTEREST_CERTIFICATE = """
+query InterestCertificate($memberNumber: String!, $financialYear: Int!) {
+  interestCertificate(memberNumber: $memberNumber, financialYear: $financialYear) { pdfBase64 }
+}"""
+
+PRINT_PASSBOOK = """
+mutation PrintPassbook($input: PrintPassbookInput!) {
+  printPassbook(input: $input) { print { lines printedUpTo pdfBase64 } userErrors { code message } }
 }"""
 
 STATUS_TEXT = {"ACTIVE": N_("Active"), "MATURED": N_("Matured"), "RENEWED": N_("Renewed"), "CLOSED_PREMATURELY": N_("Closed early")}
@@ -93,6 +113,58 @@ class DepositsPage:
         with ui.row().classes("w-full gap-3"):
             for d in active + ended:
                 self.card(d)
+        self.documents(date.fromisoformat(data["businessDate"]))
+
+    def documents(self, today: date) -> None:
+        """Tax documents by financial year (April-March, named by its first year) and the passbook print."""
+        current = today.year if today.month >= 4 else today.year - 1
+        with ui.card().classes("w-full max-w-xl").mark("tax-documents"):
+            ui.label(_("Tax documents and passbook")).classes("text-lg font-medium")
+            with ui.row().classes("w-full items-center gap-2"):
+                year = ui.select({y: f"{y}-{(y + 1) % 100:02d}" for y in range(current, current - 3, -1)}, value=current,
+                                 label=_("Financial year")).props("outlined dense").classes("w-40").mark("doc-year")
+                ui.button(_("Interest certificate"), icon="picture_as_pdf",
+                          on_click=lambda: self.interest_certificate(year.value)).props("flat dense").mark("doc-interest")
+            with ui.row().classes("w-full items-center gap-1"):
+                ui.label(_("TDS certificate")).classes("text-sm text-slate-500")
+                for q in (1, 2, 3, 4):
+                    ui.button(f"Q{q}", on_click=lambda q=q: self.tds_certificate(year.value, q)).props(
+                        "flat dense").mark(f"doc-tds-q{q}")
+            if self.savings:
+                with ui.row().classes("w-full items-center gap-2"):
+                    book = ui.select({n: n for n in self.savings}, value=next(iter(self.savings)),
+                                     label=_("Passbook of")).props("outlined dense").classes("w-56").mark("passbook-account")
+                    ui.button(_("Print passbook"), icon="print", on_click=lambda: self.passbook(book.value)).props(
+                        "flat dense").mark("passbook-print")
+
+    async def tds_certificate(self, year: int, quarter: int) -> None:
+        data = await frame.call(self.api, TDS_CERTIFICATE, on_error=lambda m: ui.notify(m, type="negative"),
+                                memberNumber=self.member["memberNumber"], financialYear=year, quarter=quarter)
+        if data and data["tdsCertificate"]:
+            ui.download.content(base64.b64decode(data["tdsCertificate"]["pdfBase64"]),
+                                f"tds-certificate-{year}-Q{quarter}.pdf", media_type="application/pdf")
+
+    async def interest_certificate(self, year: int) -> None:
+        data = await frame.call(self.api, INTEREST_CERTIFICATE, on_error=lambda m: ui.notify(m, type="negative"),
+                                memberNumber=self.member["memberNumber"], financialYear=year)
+        if data and data["interestCertificate"]:
+            ui.download.content(base64.b64decode(data["interestCertificate"]["pdfBase64"]),
+                                f"interest-certificate-{year}.pdf", media_type="application/pdf")
+
+    async def passbook(self, number: str) -> None:
+        data = await frame.call(self.api, PRINT_PASSBOOK, on_error=lambda m: ui.notify(m, type="negative"),
+                                input={"accountNumber": number})
+        if data is None:
+            return
+        payload = data["printPassbook"]
+        if payload["userErrors"]:
+            ui.notify(payload["userErrors"][0]["message"], type="negative")
+            return
+        printed = payload["print"]
+        if not printed["lines"]:
+            ui.notify(_("Nothing new to print: your passbook is up to date."), type="info")
+        ui.download.content(base64.b64decode(printed["pdfBase64"]), f"passbook-{number}.pdf",
+                            media_type="application/pdf")
 
     def card(self, d: dict) -> None:
         with ui.card().classes("w-full sm:w-[22rem]").mark(f"deposit {d['number']}"):
@@ -185,7 +257,8 @@ class DepositsPage:
         self.key = None
         with self.form_box, ui.card().classes("w-full").mark("fd-form"):
             ui.label(_("Open a fixed deposit")).classes("text-lg font-medium")
-            self.source = ui.select({n: f"{a['product']['name']} {n} ({fmt.money_of(a['availableBalance'])})"
+            # number and balance only: with the product's name it is clipped on a 360 px phone
+            self.source = ui.select({n: f"{n} · {fmt.money_of(a['availableBalance'])}"
                                      for n, a in self.savings.items()}, value=next(iter(self.savings)),
                                     label=_("From")).props("outlined").classes("w-full").mark("fd-from")
             self.product = ui.select({c: p["name"] for c, p in self.products.items()}, value=next(iter(self.products)),

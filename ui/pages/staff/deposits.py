@@ -1,10 +1,13 @@
 """Staff: term deposits. Open a fixed or recurring deposit for a member (from savings or cash),
 the list of deposits maturing in the next N days, and, for the accountant, the TDS register
-(s.194A) of a financial year or quarter."""
+(s.194A) of a financial year or quarter; a member's TDS certificate, interest certificate and
+passbook print."""
 
 from __future__ import annotations
 
+import base64
 import uuid
+from datetime import date
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
@@ -37,6 +40,20 @@ OPEN_FD = """mutation OpenFixedDepositDesk($input: OpenFixedDepositInput!) {
 OPEN_RD = """mutation OpenRecurringDepositDesk($input: OpenRecurringDepositInput!) {
   openRecurringDeposit(input: $input) { number deposit { maturityDate maturityValue { amount currency } ratePercent }
     userErrors { field code message } } }"""
+
+
+TDS_CERTIFICATE_DESK = """
+query TdsCertificateDesk($memberNumber: String!, $financialYear: Int!, $quarter: Int!) {
+  tdsCertificate(memberNumber: $memberNumber, financialYear: $financialYear, quarter: $quarter) { certificateNumber pdfBase64 }
+}"""
+INTEREST_CERTIFICATE_DESK = """
+query InterestCertificateDesk($memberNumber: String!, $financialYear: Int!) {
+  interestCertificate(memberNumber: $memberNumber, financialYear: $financialYear) { pdfBase64 }
+}"""
+PRINT_PASSBOOK_DESK = """
+mutation PrintPassbookDesk($input: PrintPassbookInput!) {
+  printPassbook(input: $input) { print { lines printedUpTo pdfBase64 } userErrors { code message } }
+}"""
 
 
 def _columns(*spec: tuple[str, str, str]) -> list[dict]:
@@ -87,6 +104,68 @@ class DepositDesk:
                     ui.button(_("Show"), on_click=self.load_tds).props("outline dense").mark("tds-show")
                 self.tds = ui.column().classes("w-full")
             await self.load_tds()
+        if self.api.may("tdsCertificate") or self.api.may("printPassbook"):
+            self.documents(date.fromisoformat(today) if today else None)
+
+    def documents(self, today: date | None) -> None:
+        """A member's tax documents (by member number) and an account's passbook print."""
+        current = (today.year if today.month >= 4 else today.year - 1) if today else 2026
+        with ui.card().classes("w-full max-w-xl").mark("documents-card"):
+            ui.label(_("Member documents")).classes("text-lg font-medium")
+            if self.api.may("tdsCertificate"):
+                with ui.row().classes("w-full items-center gap-2"):
+                    member = ui.input(_("Member number")).props("outlined dense").classes("w-40").mark("doc-member")
+                    year = ui.select({y: f"{y}-{(y + 1) % 100:02d}" for y in range(current, current - 3, -1)},
+                                     value=current, label=_("Financial year")).props("outlined dense").classes(
+                        "w-32").mark("doc-year")
+                    quarter = ui.select({1: "Q1", 2: "Q2", 3: "Q3", 4: "Q4"}, value=1, label=_("Quarter")).props(
+                        "outlined dense").classes("w-24").mark("doc-quarter")
+                with ui.row().classes("w-full gap-1"):
+                    ui.button(_("TDS certificate"), icon="picture_as_pdf", on_click=lambda: self.certificate(
+                        (member.value or "").strip(), year.value, quarter.value)).props("flat dense").mark("doc-tds")
+                    ui.button(_("Interest certificate"), icon="picture_as_pdf", on_click=lambda: self.certificate(
+                        (member.value or "").strip(), year.value, None)).props("flat dense").mark("doc-interest")
+            if self.api.may("printPassbook"):
+                with ui.row().classes("w-full items-center gap-2"):
+                    account = ui.input(_("Account for the passbook")).props(
+                        "outlined dense inputmode=numeric maxlength=14").classes("w-56").mark("passbook-account")
+                    ui.button(_("Print passbook"), icon="print", on_click=lambda: self.passbook(
+                        (account.value or "").strip())).props("flat dense").mark("passbook-print")
+            self.doc_message = ui.label().classes("text-sm").mark("doc-message")
+
+    async def certificate(self, member: str, year: int, quarter: int | None) -> None:
+        if not member:
+            self.doc_message.text = _("Enter the member number.")
+            return
+        if quarter is None:
+            data = await frame.call(self.api, INTEREST_CERTIFICATE_DESK, memberNumber=member, financialYear=year)
+            found, name = (data or {}).get("interestCertificate"), f"interest-certificate-{member}-{year}.pdf"
+        else:
+            data = await frame.call(self.api, TDS_CERTIFICATE_DESK, memberNumber=member, financialYear=year,
+                                    quarter=quarter)
+            found, name = (data or {}).get("tdsCertificate"), f"tds-certificate-{member}-{year}-Q{quarter}.pdf"
+        if data is None:
+            return
+        if found is None:
+            self.doc_message.text = _("No member {number}.").format(number=member)
+            return
+        self.doc_message.text = ""
+        ui.download.content(base64.b64decode(found["pdfBase64"]), name, media_type="application/pdf")
+
+    async def passbook(self, number: str) -> None:
+        data = await frame.call(self.api, PRINT_PASSBOOK_DESK, on_error=lambda m: setattr(self.doc_message, "text", m),
+                                input={"accountNumber": number})
+        if data is None:
+            return
+        payload = data["printPassbook"]
+        if payload["userErrors"]:
+            self.doc_message.text = payload["userErrors"][0]["message"]
+            return
+        printed = payload["print"]
+        self.doc_message.text = _("{n} new lines printed.").format(n=printed["lines"]) if printed["lines"] else _(
+            "Nothing new to print: the passbook is up to date.")
+        ui.download.content(base64.b64decode(printed["pdfBase64"]), f"passbook-{number}.pdf",
+                            media_type="application/pdf")
 
     def opening_form(self) -> None:
         with ui.card().classes("w-full max-w-xl").mark("open-card"):
@@ -105,6 +184,8 @@ class DepositDesk:
             self.instruction = ui.select({k: _(v) for k, v in INSTRUCTION_TEXT.items()}, value="CREDIT_SAVINGS",
                                          label=_("At maturity")).props("outlined").classes("w-full").mark("instruction")
             self.cash = ui.checkbox(_("Paid in cash at the counter")).mark("cash")
+            self.form60 = ui.checkbox(_("Form 60 received (no PAN)")).mark("form60")
+            self.form60.bind_visibility_from(self.cash, "value")
             ui.button(_("Open deposit"), icon="savings", on_click=self.submit).mark("submit")
             self.message = ui.label().classes("text-sm").mark("message")
         self._product_changed()
@@ -132,7 +213,8 @@ class DepositDesk:
         self.key = self.key or f"desk-{uuid.uuid4()}"
         money = {"amount": str(amount), "currency": product["currency"]}
         common = {"fromAccountNumber": self.account.value.strip(), "productCode": product["code"],
-                  "tenureMonths": int(self.months.value or 0), "idempotencyKey": self.key, "fromCash": bool(self.cash.value)}
+                  "tenureMonths": int(self.months.value or 0), "idempotencyKey": self.key, "fromCash": bool(self.cash.value),
+                  "form60": bool(self.cash.value and self.form60.value)}
         if product["kind"] == "FIXED":
             name, doc = "openFixedDeposit", OPEN_FD
             fields = {**common, "principal": money, "payout": self.payout.value, "maturityInstruction": self.instruction.value}
