@@ -156,11 +156,15 @@ def run_pgbench(dsn: str, script: str, connections: int, seconds: int) -> float:
 
 
 def run_wrk(url: str, script: str, connections: int, seconds: int) -> tuple[float, float, float]:
-    """(requests/s, p50 ms, p99 ms) from wrk; any refused request fails the run."""
+    """(requests/s, p50 ms, p99 ms) from wrk; any refused request fails the run.
+
+    One wrk thread: each thread runs its own copy of the Lua script, so two threads would send
+    the same idempotency keys (replays, not transfers). One thread drives 8 connections easily.
+    """
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
     try:
-        out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", f.name, url],
+        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", f.name, url],
                              capture_output=True, text=True, check=True).stdout
     finally:
         os.unlink(f.name)
