@@ -21,6 +21,9 @@ class Role(StrEnum):
     AUDITOR = "auditor"
 
 
+# The long-lived cookie in which the web app keeps a random id for the browser (known devices).
+DEVICE_COOKIE = "coopbank_device"
+
 STAFF_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.ACCOUNTANT, Role.CLERK, Role.CASHIER, Role.AUDITOR})
 
 
@@ -49,6 +52,9 @@ class Context:
     client_address: str | None = None
     # The browser's User-Agent when the request did not come through /graphql itself.
     user_agent: str | None = None
+    # The id the client keeps for its device (the web app's device cookie) when the request
+    # did not come through /graphql itself: with the User-Agent it tells known devices apart.
+    device_id: str | None = None
     # Account ids the principal may see, computed once per request for members and partners.
     _visible_account_ids: set[int] | None = field(default=None, repr=False)
 
@@ -86,6 +92,18 @@ class Context:
             return self.user_agent
         headers = getattr(self.request, "headers", None)
         return headers.get("user-agent") if headers is not None else None
+
+    @property
+    def device_key(self) -> str | None:
+        """The client's own device id: given in-process, else the ``X-Device-Id`` header or the
+        ``coopbank_device`` cookie of the HTTP request (None when there is none)."""
+        if self.device_id:
+            return self.device_id
+        headers = getattr(self.request, "headers", None)
+        if headers is not None and headers.get("x-device-id"):
+            return headers.get("x-device-id")
+        cookies = getattr(self.request, "cookies", None)
+        return cookies.get(DEVICE_COOKIE) if cookies else None
 
     @property
     def actor(self) -> str:

@@ -51,6 +51,8 @@ class Api:
     client_address: str | None = None
     # The browser's User-Agent: shown in the list of sessions ("Firefox on Android").
     user_agent: str | None = None
+    # The browser's device id (the ``coopbank_device`` cookie): sign-in tells known devices by it.
+    device_id: str | None = None
     role: Role = Role.ANONYMOUS
     kind: str | None = None
     principal_id: int | None = None
@@ -72,7 +74,7 @@ class Api:
 
     async def _context(self) -> Context:
         if self.token is None:
-            return Context(client_address=self.client_address, user_agent=self.user_agent)
+            return Context(client_address=self.client_address, user_agent=self.user_agent, device_id=self.device_id)
         principal = await principal_for(self.token)
         if principal is None:
             raise SignedOut()

@@ -19,19 +19,22 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import app
 
+from graphql_api.context import DEVICE_COOKIE
 from graphql_api.http import TOKEN_COOKIE, secure_cookies
 
 HANDOFF_TTL_S = 30.0
-_handoff: dict[str, tuple[str, datetime, float]] = {}
+DEVICE_COOKIE_MAX_AGE_S = 5 * 366 * 24 * 3600  # a device stays known for years, as a browser does
+_handoff: dict[str, tuple[str, datetime, float, str | None]] = {}
 
 
-def park(token: str, expires_at: datetime) -> str:
-    """Keep ``token`` for one pick-up by ``/session/start``; returns the nonce for its URL."""
+def park(token: str, expires_at: datetime, *, device_id: str | None = None) -> str:
+    """Keep ``token`` (and the browser's device id, to store) for one pick-up by ``/session/start``;
+    returns the nonce for its URL."""
     now = time.monotonic()
-    for key in [k for k, (_, _, t) in _handoff.items() if t < now]:
+    for key in [k for k, (_, _, t, _) in _handoff.items() if t < now]:
         _handoff.pop(key, None)
     nonce = secrets.token_urlsafe(24)
-    _handoff[nonce] = (token, expires_at, now + HANDOFF_TTL_S)
+    _handoff[nonce] = (token, expires_at, now + HANDOFF_TTL_S, device_id)
     return nonce
 
 
@@ -39,15 +42,26 @@ def token_of(request: Request) -> str | None:
     return request.cookies.get(TOKEN_COOKIE)
 
 
+def device_id_of(request: Request) -> str:
+    """The browser's device id: its ``coopbank_device`` cookie, or a new random one (stored by
+    ``/session/start`` after the sign-in that used it, so the next sign-in knows the device)."""
+    kept = (request.cookies.get(DEVICE_COOKIE) or "").strip()
+    return kept if 0 < len(kept) <= 64 and kept.isprintable() else secrets.token_urlsafe(16)
+
+
 async def session_start(request: Request, n: str = "") -> RedirectResponse:
     parked = _handoff.pop(n, None)
     if parked is None or parked[2] < time.monotonic():
         return RedirectResponse("/signin?reason=expired", status_code=303)
-    token, expires_at, _ = parked
+    token, expires_at, _, device_id = parked
     response = RedirectResponse("/", status_code=303)
     max_age = max(int((expires_at - datetime.now(expires_at.tzinfo)).total_seconds()), 60)
     response.set_cookie(TOKEN_COOKIE, token, max_age=max_age, httponly=True, samesite="strict",
                         secure=secure_cookies(request), path="/")
+    if device_id and request.cookies.get(DEVICE_COOKIE) != device_id:
+        # A random id, not a secret: it only tells this browser apart from others (known devices).
+        response.set_cookie(DEVICE_COOKIE, device_id, max_age=DEVICE_COOKIE_MAX_AGE_S, httponly=True, samesite="lax",
+                            secure=secure_cookies(request), path="/")
     return response
 
 

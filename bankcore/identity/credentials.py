@@ -187,8 +187,20 @@ async def change_own_password(
     await model.filter(id=row.id).update(**updates)
     await append_audit(actor=actor, action="identity.change_password", outcome=AuditOutcome.OK,
                        object_type=model._meta.db_table, object_id=row.id, now=now)
+    await _tell_password_changed(kind, principal_id)
     return await _end_other_sessions(kind, principal_id, keep_session_id, reason="password changed", actor=actor,
                                      now=now)
+
+
+async def _tell_password_changed(kind: PrincipalKind, principal_id: int) -> None:
+    """The security notice of issue 14: a member by inbox and SMS (always, whatever their
+    channels: ``MANDATORY_SMS_KINDS``) and e-mail as chosen; a staff user in their inbox."""
+    from bankcore.notifications import notify, notify_staff
+
+    if kind is PrincipalKind.MEMBER:
+        await notify(member_id=principal_id, kind="password_changed")
+    elif kind is PrincipalKind.STAFF:
+        await notify_staff(staff_id=principal_id, kind="password_changed")
 
 
 async def _end_other_sessions(kind: PrincipalKind, principal_id: int, keep: int | None, *, reason: str, actor: str,
@@ -217,6 +229,7 @@ async def reset_staff_password(*, staff_user_id: int, temporary_password: str, a
                                               failed_attempts=0, locked_until=None)
     await append_audit(actor=actor, action="staff.reset_password", outcome=AuditOutcome.OK, object_type="staff_user",
                        object_id=user.id, now=now)
+    await _tell_password_changed(PrincipalKind.STAFF, user.id)
     await revoke_sessions_of(kind=PrincipalKind.STAFF, principal_id=user.id, reason="password reset", actor=actor,
                              now=now)
 

@@ -265,3 +265,27 @@ class ContactChange(Model):
             Index(fields=("member_id", "created_at"), name="contact_change_member_idx"),
             Index(fields=("challenge_id",), name="contact_change_challenge_idx"),
         )
+
+
+class KnownDevice(Model):
+    """A device a staff user or member has signed in from (issue 14: sign-in from a new device).
+
+    ``fingerprint`` is the SHA-256 of the browser's User-Agent with its version numbers
+    taken out (a browser update is not a new device) and the device id the client keeps
+    (the web app's long-lived ``coopbank_device`` cookie, or an app's ``X-Device-Id``).
+    ``label`` is what the holder reads ("Chrome on Android"). No foreign key on the
+    principal, as for sessions: it points at one of two tables.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    principal_kind = fields.CharEnumField(PrincipalKind, max_length=10)
+    principal_id = fields.BigIntField()
+    fingerprint = fields.CharField(max_length=64)
+    label = fields.CharField(max_length=100)
+    first_seen_at = fields.DatetimeField()
+    last_seen_at = fields.DatetimeField()
+    last_address = fields.CharField(max_length=64, null=True, description="IP address of the last sign-in from it")
+
+    class Meta:
+        table = "known_device"
+        unique_together = (("principal_kind", "principal_id", "fingerprint"),)

@@ -183,6 +183,27 @@ async def subledger_balances(*, as_of: date, currency: str, kind: LedgerKind) ->
     ]
 
 
+async def subledger_credit_totals(*, as_of: date, currency: str, kind: LedgerKind) -> dict[str, tuple[int, int]]:
+    """Per product code: (accounts, total) of the member accounts of ``kind`` whose balance at
+    the end of ``as_of`` is positive in its natural sign (deposits in credit, loans owed).
+
+    The figures ``subledger_balances`` gives summed per product, aggregated in SQL (a report
+    of totals needs no 100,000 rows moved to Python).
+    """
+    conn = get_connection("default")
+    source, params = await balance_source(conn, as_of=as_of, currency=currency)
+    m = placeholders(conn, 1, len(params) + 1)
+    sign = "" if kind.debit_normal else "-"
+    rows = await fetch(
+        conn,
+        f"SELECT pr.code AS product_code, COUNT(*) AS n, SUM({sign}s.net) AS total FROM ({source}) s "
+        "JOIN ledger_account la ON la.id = s.id JOIN account a ON a.ledger_account_id = la.id "
+        f"JOIN product pr ON pr.id = a.product_id WHERE la.kind = {m[0]} AND {sign}s.net > 0 GROUP BY pr.code",
+        [*params, kind.value],
+    )
+    return {r["product_code"]: (int(r["n"]), int(r["total"])) for r in rows}
+
+
 async def last_posting_date(*, currency: str | None = None) -> date | None:
     """The latest value date with postings (a default "as of" for imported histories)."""
     conn = get_connection("default")

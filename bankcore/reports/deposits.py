@@ -18,7 +18,7 @@ from tortoise.connection import get_connection
 from bankcore.ledger.sql import fetch
 from bankcore.loans.dates import add_months
 from bankcore.models import DepositProduct, LedgerKind, Product
-from bankcore.reports.balances import _as_date, subledger_balances
+from bankcore.reports.balances import _as_date, subledger_credit_totals
 from bankcore.reports.base import Amount, Check, Column, ColumnKind, Report, Row
 from bankcore.reports.snapshots import balance_source
 
@@ -58,17 +58,17 @@ async def deposits_report(*, as_of: date, currency: str) -> Report:
     """Members' deposits at the end of ``as_of``: per product (savings and current
     products, then term-deposit products; accounts in credit and their credit balances),
     then the maturity profile; TOTAL rows per section and a check that they agree."""
-    balances = [b for b in await subledger_balances(as_of=as_of, currency=currency, kind=LedgerKind.LIABILITY)
-                if b.balance_minor > 0]
+    # savings and current accounts in credit, counted and summed per product in SQL
+    totals = await subledger_credit_totals(as_of=as_of, currency=currency, kind=LedgerKind.LIABILITY)
     names = dict(await Product.all().values_list("code", "name"))
     names.update(dict(await DepositProduct.all().values_list("code", "name")))
     by_product: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_bucket: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for b in balances:
-        by_product[b.product_code][0] += 1
-        by_product[b.product_code][1] += b.balance_minor
-        by_bucket[MATURITY_BUCKETS[0]][0] += 1
-        by_bucket[MATURITY_BUCKETS[0]][1] += b.balance_minor
+    for code, (n, amount) in totals.items():
+        by_product[code][0] += n
+        by_product[code][1] += amount
+        by_bucket[MATURITY_BUCKETS[0]][0] += n
+        by_bucket[MATURITY_BUCKETS[0]][1] += amount
     term_codes = set()
     for code, _name, maturity, balance in await term_deposit_balances(as_of=as_of, currency=currency):
         term_codes.add(code)

@@ -70,6 +70,20 @@ class _Pdf(FPDF):
         self.set_auto_page_break(auto=True, margin=15)
         self.alias_nb_pages()
         self.set_title(report.title)
+        self._glyph_widths: dict[tuple[str, str, float], dict[str, float]] = {}
+
+    def text_width(self, text: str) -> float:
+        """``get_string_width(text)`` summed from a per-character cache (fpdf2 measures each
+        call from scratch; without text shaping a string's width is its glyphs' widths)."""
+        key = (self.font_family, self.font_style, self.font_size_pt)
+        widths = self._glyph_widths.setdefault(key, {})
+        total = 0.0
+        for char in text:
+            width = widths.get(char)
+            if width is None:
+                width = widths[char] = self.get_string_width(char)
+            total += width
+        return total
 
     def header(self) -> None:
         self.set_font("DejaVu", "B", 12)
@@ -100,10 +114,10 @@ def _widths(report: Report, usable: float) -> list[float]:
     return [w * scale if scale < 1 else w for w in widths]  # type: ignore[operator]
 
 
-def _fit(pdf: FPDF, text: str, width: float) -> str:
-    if pdf.get_string_width(text) <= width:
+def _fit(pdf: _Pdf, text: str, width: float) -> str:
+    if pdf.text_width(text) <= width:
         return text
-    while text and pdf.get_string_width(text + "…") > width:
+    while text and pdf.text_width(text + "…") > width:
         text = text[: max(1, int(len(text) * 0.9)) - 1] if len(text) > 20 else text[:-1]
     return text + "…"
 
@@ -136,21 +150,37 @@ def report_pdf(report: Report) -> bytes:
     if not report.rows:
         pdf.set_font("DejaVu", "", 8)
         pdf.cell(usable, 6, "Nothing to report for this date.", border=1, new_x="LMARGIN", new_y="NEXT")
+    # The rows are drawn with text() and lines rather than cell(): the same bordered table,
+    # several times faster (fpdf2's cell() cost 0.4 ms a cell: 16 s for a 5,000-row day book).
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_line_width(0.2)
+    style = None
     for row in report.rows:
         if pdf.will_page_break(5):
             pdf.add_page()
             head()
-        bold = row.style in ("line", "total")
-        pdf.set_font("DejaVu", "B" if bold else "", 7.5 if row.style != "detail" else 7)
-        fill = row.style == "total"
-        if fill:
+            style = None
+        if row.style != style:
+            style = row.style
+            pdf.set_font("DejaVu", "B" if row.style in ("line", "total") else "", 7.5 if row.style != "detail" else 7)
+        x, y = pdf.l_margin, pdf.get_y()
+        if row.style == "total":
             pdf.set_fill_color(242, 242, 242)
+            pdf.rect(x, y, sum(widths), 5, style="DF")
+        else:
+            pdf.rect(x, y, sum(widths), 5)
         for i, (width, cell, align) in enumerate(zip(widths, row.cells, aligns, strict=True)):
             text = format_amount(cell) if isinstance(cell, Amount) else cell_text(cell)
             if row.style == "detail" and i == 2:
                 text = "   " + text
-            pdf.cell(width, 5, _fit(pdf, text, width - 1.5), border=1, align=align, fill=fill)
-        pdf.ln()
+            text = _fit(pdf, text, width - 1.5)
+            if i:
+                pdf.line(x, y, x, y + 5)
+            if text:
+                left = x + width - 0.75 - pdf.text_width(text) if align == "R" else x + 0.75
+                pdf.text(left, y + 3.4, text)
+            x += width
+        pdf.set_y(y + 5)
     pdf.ln(3)
     for check in report.checks:
         pdf.set_font("DejaVu", "B", 8)

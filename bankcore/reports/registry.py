@@ -118,6 +118,12 @@ async def _kyc_due(r: ReportRequest, currency: str) -> Report:
     return await kyc_due(as_of=r.as_of, currency=currency)
 
 
+async def _demand(r: ReportRequest, currency: str) -> Report:
+    from bankcore.reports.demand import demand_list
+
+    return await demand_list(as_of=r.as_of, currency=currency)
+
+
 async def _share_register(r: ReportRequest, currency: str) -> Report:
     from bankcore.reports.shares import share_register
 
@@ -151,6 +157,7 @@ REPORTS: dict[str, Builder] = {
     "dicgc": _dicgc,
     "inoperative": _inoperative,
     "kyc-due": _kyc_due,
+    "demand": _demand,
     # beyond the issue's command-line list: the registers of other domains' data
     "share-register": _share_register,
     "dividend-register": _dividend_register,

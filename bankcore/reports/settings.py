@@ -35,6 +35,12 @@ UNCLAIMED_AFTER_YEARS = integer_setting(
     "A deposit unclaimed (no operation) for this many years goes to the DEA Fund.",
     source="Banking Regulation Act s.26A; RBI/2023-24/105",
 )
+DEMAND_HORIZON_DAYS = integer_setting(
+    "reports.demand_horizon_days", 30,
+    "The demand and overdue list shows instalments falling due up to this many days after its date, besides all "
+    "overdue ones (days).",
+    source="issue 14: demand and overdue list",
+)
 PASSBOOK_LINES_PER_PAGE = integer_setting(
     "reports.passbook_lines_per_page", 20,
     "Lines on one page of a printed passbook (the printer continues on the next line of the page).",

@@ -66,7 +66,6 @@ async def balance_source(conn: BaseDBAsyncClient, *, as_of: date, currency: str,
     before any other placeholder and pass its params first.
     """
     snapshot = await latest_snapshot(as_of)
-    last_col = ", MAX(last_customer) AS last_customer" if last_customer else ""
     if snapshot is None:
         m = placeholders(conn, 2, start)
         if last_customer:
@@ -78,20 +77,30 @@ async def balance_source(conn: BaseDBAsyncClient, *, as_of: date, currency: str,
                    f"WHERE p.value_date <= {m[0]} AND p.currency = {m[1]} GROUP BY p.ledger_account_id")
         return sql, [as_of, currency]
     run_id, snap_day, through = snapshot
-    m = placeholders(conn, 8, start)
+    # The snapshot's rows are the spine (the planner knows their number, so the reports'
+    # joins to 100,000 accounts are hash joins, not a nested loop it chose because a GROUP
+    # BY over a UNION is estimated at 200 rows); the postings after it are aggregated in
+    # ``d`` and added, and accounts without a snapshot row come from ``d`` alone.
+    m = placeholders(conn, 9, start)
+    last = (", CASE WHEN d.last_customer IS NULL OR (s.last_customer_on IS NOT NULL "
+            "AND s.last_customer_on >= d.last_customer) THEN s.last_customer_on ELSE d.last_customer END AS last_customer"
+            if last_customer else "")
     sql = (
-        f"SELECT id, SUM(net) AS net{last_col} FROM ("
-        "SELECT s.ledger_account_id AS id, s.net_debit_minor AS net, s.last_customer_on AS last_customer "
-        f"FROM balance_snapshot s WHERE s.run_id = {m[0]} AND s.currency = {m[1]} "
-        f"UNION ALL SELECT p.ledger_account_id, {_SIGNED}, {_LAST} "
+        "WITH d AS (SELECT id, SUM(net) AS net, MAX(last_customer) AS last_customer FROM ("
+        f"SELECT p.ledger_account_id AS id, {_SIGNED} AS net, {_LAST} AS last_customer "
         "FROM journal_entry je JOIN posting p ON p.entry_id = je.id "
-        f"WHERE je.value_date > {m[2]} AND je.value_date <= {m[3]} AND p.currency = {m[4]} "
+        f"WHERE je.value_date > {m[0]} AND je.value_date <= {m[1]} AND p.currency = {m[2]} "
         f"UNION ALL SELECT p.ledger_account_id, {_SIGNED}, {_LAST} "
         "FROM posting p JOIN journal_entry je ON je.id = p.entry_id "
-        f"WHERE p.id > {m[5]} AND p.value_date <= {m[6]} AND p.currency = {m[7]}"
-        ") u GROUP BY id"
+        f"WHERE p.id > {m[3]} AND p.value_date <= {m[4]} AND p.currency = {m[5]}"
+        ") u GROUP BY id) "
+        f"SELECT s.ledger_account_id AS id, s.net_debit_minor + COALESCE(d.net, 0) AS net{last} "
+        "FROM balance_snapshot s LEFT JOIN d ON d.id = s.ledger_account_id "
+        f"WHERE s.run_id = {m[6]} AND s.currency = {m[7]} "
+        f"UNION ALL SELECT d.id, d.net{', d.last_customer' if last_customer else ''} FROM d WHERE NOT EXISTS "
+        f"(SELECT 1 FROM balance_snapshot s2 WHERE s2.run_id = {m[8]} AND s2.ledger_account_id = d.id)"
     )
-    return sql, [run_id, currency, snap_day, as_of, currency, through, snap_day, currency]
+    return sql, [snap_day, as_of, currency, through, snap_day, currency, run_id, currency, run_id]
 
 
 async def take_snapshot(*, as_of: date) -> BalanceSnapshotRun:

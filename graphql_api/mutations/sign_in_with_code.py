@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
+from bankcore.identity.devices import remember_device
 from bankcore.identity.members_portal import complete_member_sign_in
 from bankcore.identity.sessions import note_session_origin
 from bankcore.identity.staff import complete_staff_sign_in
@@ -33,6 +34,9 @@ async def sign_in_with_code(
             issued = await complete_member_sign_in(challenge_token=token, code=otp)
         await note_session_origin(session_id=issued.session_id, device=info.context.device,
                                   client_address=info.context.client)
+        # A device not seen before for this person: a notice (member: inbox + SMS / e-mail).
+        await remember_device(kind=issued.principal_kind, principal_id=issued.principal_id, user_agent=info.context.device,
+                              device_id=info.context.device_key, client_address=info.context.client)
         return SessionPayload(session=SessionTokensType.of(issued, must_change_password=must_change))
 
     return await run(SessionPayload, act)

@@ -1,7 +1,7 @@
 """Who may call the reports' root fields (merged into ``graphql_api.policy.POLICY``).
 
 Statements and books are for the back office (admin, manager, accountant, auditor);
-the cashier also sees the cash book; clerks see the KYC-due and inoperative lists they
+the cashier also sees the cash book; clerks see the KYC-due, inoperative and demand lists they
 work through; regulatory returns are for the back office only.
 """
 
@@ -28,6 +28,7 @@ REPORTS_POLICY: dict[str, frozenset[Role]] = {
     "dicgcReturn": BACK_OFFICE,
     "inoperativeAccounts": BACK_OFFICE | {A.CLERK},
     "kycDueList": BACK_OFFICE | {A.CLERK},
+    "demandList": BACK_OFFICE | {A.CLERK},
     "shareRegisterReport": BACK_OFFICE,
     "dividendRegisterReport": BACK_OFFICE,
     "tdsRegisterReport": BACK_OFFICE,
@@ -49,6 +50,7 @@ REPORT_FIELDS: dict[str, str] = {
     "dicgcReturn": "dicgc",
     "inoperativeAccounts": "inoperative",
     "kycDueList": "kyc-due",
+    "demandList": "demand",
     "shareRegisterReport": "share-register",
     "dividendRegisterReport": "dividend-register",
     "tdsRegisterReport": "tds-register",

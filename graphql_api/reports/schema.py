@@ -61,6 +61,9 @@ class ReportsQuery:
     inoperative_accounts = _on_date("inoperative", "Inoperative deposit accounts and those due to the DEA Fund as "
                                     "of `asOf`.")
     kyc_due_list = _on_date("kyc-due", "Members whose KYC is due as of `asOf`.")
+    demand_list = _on_date("demand", "Demand and overdue list: every unpaid instalment overdue at the end of `asOf` or "
+                           "falling due in the following days (setting `reports.demand_horizon_days`), with principal, "
+                           "interest and charges due and days past due.")
     share_register_report = _on_date("share-register", "Members holding shares at the end of `asOf`, with paid-up value; "
                               "checks the total against share capital in the ledger.")
     dividend_register_report = _on_date("dividend-register", "Each member's dividend of the declarations credited up to "

@@ -14,7 +14,7 @@ from bankcore.identity import totp
 from bankcore.identity.clock import utcnow
 from bankcore.identity.sessions import authenticate, note_session_origin, open_session
 from bankcore.identity.staff import create_staff_user
-from bankcore.models import ApiClient, Member, MemberCredential, PrincipalKind, StaffUser
+from bankcore.models import ApiClient, Member, MemberCredential, Notification, PrincipalKind, StaffUser
 from bankcore.services.members import register_member, update_contact_details
 from graphql_api.context import Context
 from graphql_api.ratelimit import reset_rate_limits
@@ -133,11 +133,14 @@ async def test_members_and_staff_change_their_password_and_manage_their_sessions
     changed = await gql(phone, CHANGE, c=PASSWORD, n="a brand new secret")
     assert changed.data["changePassword"] == {"done": True, "endedSessions": 1, "userErrors": []}
     assert await authenticate(third.access_token) is None and await authenticate(phone.access_token) is not None
+    # the member is told (inbox, and SMS whatever their channels: issue 14)
+    assert await Notification.filter(member_id=asha.id, kind="password_changed").count() == 1
     # Staff, auditors included, change their own too.
     auditor = await create_staff_user(username="audit1", full_name="Uma Shah", role="auditor", password=PASSWORD,
                                       actor="t")
     as_auditor = await _ctx(PrincipalKind.STAFF, auditor.user.id)
     assert (await gql(as_auditor, CHANGE, c=PASSWORD, n="another long secret")).data["changePassword"]["done"] is True
+    assert await Notification.filter(staff_id=auditor.user.id, kind="password_changed").count() == 1
 
 
 RESET = """mutation R($id: ID!, $p: String!) { resetStaffPassword(staffUserId: $id, temporaryPassword: $p) {
@@ -177,6 +180,8 @@ async def test_admin_resets_a_password_that_must_be_changed_and_manages_staff_se
     assert blocked.errors and blocked.errors[0].extensions["code"] == "FORBIDDEN"
     changed = await gql(forced, CHANGE, c="temporary pass 42", n="my very own secret")
     assert changed.data["changePassword"]["done"] is True
+    # the clerk's inbox tells of the reset and of their own change
+    assert await Notification.filter(staff_id=clerk.user.id, kind="password_changed").count() == 2
     freed = Context(principal=await authenticate(tokens["token"]), access_token=tokens["token"])
     assert (await gql(freed, "{ members { edges { node { memberNumber } } } }")).errors is None
 

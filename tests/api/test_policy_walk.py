@@ -208,6 +208,7 @@ EXPECTED: dict[str, set[str]] = {
     "dicgcReturn": BACK_OFFICE,
     "inoperativeAccounts": BACK_OFFICE | {"clerk"},
     "kycDueList": BACK_OFFICE | {"clerk"},
+    "demandList": BACK_OFFICE | {"clerk"},
     "shareRegisterReport": BACK_OFFICE,
     "dividendRegisterReport": BACK_OFFICE,
     "tdsRegisterReport": BACK_OFFICE,

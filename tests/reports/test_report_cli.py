@@ -48,6 +48,10 @@ def test_report_command_writes_csv_and_pdf(tmp_path: Path, migrated_sqlite) -> N
     dicgc = run(["-m", "coopbank.cli", "report", "dicgc", "--as-of", "2026-03-31", "--format", "csv"], env)
     assert dicgc.stdout.splitlines() == ["depositor_count,assessable_deposits,insured_deposits,premium_half_year",
                                          "1,795.00,795.00,0.48"]
+    demand = run(["-m", "coopbank.cli", "report", "demand", "--as-of", "2026-03-31", "--format", "csv"], env)
+    assert demand.returncode == 0, demand.stderr
+    assert demand.stdout.splitlines() == ["loan_number,member_number,member_name,due_date,principal_due,interest_due,"
+                                          "charges_due,total_due,days_past_due"]  # no loans in this bank
     out = tmp_path / "gl.pdf"
     ledger = run(["-m", "coopbank.cli", "report", "general-ledger", "--as-of", "2026-03-31", "--from", "2026-01-01",
                   "--account", a, "--format", "pdf", "--output", str(out)], env)

@@ -12,7 +12,7 @@ from nicegui import app, ui
 
 from ui import fmt, frame
 from ui.api import Api, ApiError, user_errors
-from ui.session import park
+from ui.session import device_id_of, park
 
 SIGN_IN_PASSWORD = """
 mutation SignInPassword($kind: PrincipalKindInput!, $login: String!, $password: String!) {
@@ -50,8 +50,9 @@ async def signin_page(request: Request, reason: str = "") -> RedirectResponse | 
         return RedirectResponse(frame.home_of(api), status_code=303)
     ui.page_title(_('Sign in · {0}').format(frame.BANK_NAME))
     ui.colors(primary="#1f5f8b")
-    SignInForm(Api(client_address=frame.client_address(request), user_agent=request.headers.get("user-agent")),
-               reason).draw()
+    device = device_id_of(request)
+    SignInForm(Api(client_address=frame.client_address(request), user_agent=request.headers.get("user-agent"),
+                   device_id=device), reason).draw()
     return None
 
 
@@ -150,5 +151,5 @@ class SignInForm:
             return
         session = payload["session"]
         app.storage.user["idle_s"] = session["idleTimeoutS"]
-        nonce = park(session["token"], datetime.fromisoformat(session["expiresAt"]))
+        nonce = park(session["token"], datetime.fromisoformat(session["expiresAt"]), device_id=self.api.device_id)
         ui.navigate.to(f"/session/start?n={nonce}")

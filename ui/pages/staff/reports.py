@@ -38,6 +38,7 @@ REPORTS: tuple[tuple[str, str, bool, bool], ...] = (
     ("dicgcReturn", N_("DICGC premium"), False, False),
     ("inoperativeAccounts", N_("Inoperative and unclaimed accounts"), False, False),
     ("kycDueList", N_("KYC due"), False, False),
+    ("demandList", N_("Demand and overdue list"), False, False),
     ("shareRegisterReport", N_("Share register"), False, False),
     ("dividendRegisterReport", N_("Dividend register"), False, False),
     ("tdsRegisterReport", N_("TDS register (s.194A)"), True, False),
