@@ -1,19 +1,44 @@
 """How the UI shows money and dates: from the API's decimal strings, never through float.
 
 INR uses Indian digit grouping (₹1,23,456.78: thousands, then pairs); other currencies
-group by thousands and carry their ISO code (``CZK 1,234.50``). Dates are DD-MM-YYYY.
+group by thousands and carry their ISO code (``CZK 1,234.50``). Dates are DD-MM-YYYY. Times
+are shown in the bank's time zone (setting ``bank.time_zone``, Asia/Kolkata unless configured;
+``set_time_zone``) with its abbreviation: ``21-11-2026 12:15 IST``, never the server's UTC.
 The formatter is ours, not babel's, so the output does not change with babel's CLDR data
 and the UI needs no extra dependency (the tests compare it with babel when installed).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SYMBOLS = {"INR": "₹", "EUR": "€", "USD": "$", "GBP": "£"}
 # Minor-unit places per currency; the API already sends exactly this many.
 PLACES = {"JPY": 0, "KWD": 3, "BHD": 3, "OMR": 3}
+DEFAULT_TIME_ZONE = "Asia/Kolkata"
+_zone = ZoneInfo(DEFAULT_TIME_ZONE)
+
+
+def set_time_zone(name: str) -> None:
+    """Show times in IANA zone ``name`` from now on (the bank's setting, read through GraphQL by
+    ``ui.frame``); an unknown name keeps the zone in force."""
+    global _zone
+    try:
+        _zone = ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+
+
+def time_zone() -> ZoneInfo:
+    """The zone times are shown in."""
+    return _zone
+
+
+def _local(value: datetime) -> datetime:
+    # The API answers in UTC; a time without a zone is taken as UTC too.
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(_zone)
 
 
 def _group(digits: str, indian: bool) -> str:
@@ -59,21 +84,24 @@ def money_of(m: dict | None, *, sign: bool = False) -> str:
 
 
 def day(value: str | date | datetime | None) -> str:
-    """ISO date (or datetime) -> DD-MM-YYYY."""
+    """ISO date (or datetime: its day in the bank's time zone) -> DD-MM-YYYY."""
     if value is None or value == "":
         return "—"
     if isinstance(value, str):
         value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = _local(value)
     return value.strftime("%d-%m-%Y")
 
 
 def moment(value: str | datetime | None) -> str:
-    """ISO datetime -> DD-MM-YYYY HH:MM (as given, UTC from the API)."""
+    """ISO datetime -> ``DD-MM-YYYY HH:MM IST``: in the bank's time zone, labelled with its abbreviation."""
     if not value:
         return "—"
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value.strftime("%d-%m-%Y %H:%M")
+    local = _local(value)
+    return f"{local.strftime('%d-%m-%Y %H:%M')} {local.tzname()}"
 
 
 def parse_amount(text: str | None, places: int = 2) -> Decimal | None:

@@ -98,8 +98,28 @@ def home_of(api: Api) -> str:
 
 async def signed_in(request: Request) -> Api | None:
     """The user behind the request's session cookie, or None (not signed in, or no longer)."""
-    return await Api.for_token(token_of(request), client_address=client_address(request),
-                               user_agent=request.headers.get("user-agent"))
+    api = await Api.for_token(token_of(request), client_address=client_address(request),
+                              user_agent=request.headers.get("user-agent"))
+    await follow_time_zone(api or Api())
+    return api
+
+
+# The bank's time zone is a setting: each process asks for it at most once a minute.
+TIME_ZONE_TTL_S = 60.0
+_time_zone_checked = -TIME_ZONE_TTL_S
+
+
+async def follow_time_zone(api: Api) -> None:
+    """Show times in the bank's time zone (GraphQL ``bankTimeZone``), refreshed at most every ``TIME_ZONE_TTL_S``."""
+    global _time_zone_checked
+    now = time.monotonic()
+    if now - _time_zone_checked < TIME_ZONE_TTL_S:
+        return
+    _time_zone_checked = now
+    try:
+        fmt.set_time_zone((await api.run("query BankTimeZone { bankTimeZone }"))["bankTimeZone"])
+    except (ApiError, SignedOut):
+        pass  # keep the zone in force; the page itself will say what is wrong
 
 
 def client_address(request: Request) -> str | None:
@@ -269,6 +289,20 @@ def loading() -> ui.row:
         ui.spinner(size="md")
         ui.label(_("Loading…"))
     return row
+
+
+def secret(value: str, mark: str = "secret") -> None:
+    """A secret shown once (a TOTP secret, an API client's or a webhook's secret): wrapped, never
+    clipped on a 360 px phone, selectable, with a copy button beside it."""
+    with ui.row().classes("w-full max-w-full items-center gap-1 no-wrap"):
+        ui.label(value).classes("font-mono text-sm select-all break-all grow min-w-0").mark(mark)
+
+        def copy() -> None:
+            ui.clipboard.write(value)
+            ui.notify(_("Copied"))
+
+        ui.button(icon="content_copy", on_click=copy).props(f'flat dense round aria-label="{_("Copy")}"').mark(
+            f"copy {mark}").tooltip(_("Copy"))
 
 
 def empty(text: str) -> None:

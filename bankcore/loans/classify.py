@@ -118,18 +118,18 @@ async def levy_penal_charges(on: date) -> int:
     """Add the day's penal charge to every overdue instalment of ACTIVE loans in arrears with a penal rate.
 
     Idempotent per date: ``loan.penal_through`` records the last date levied (same transaction).
+    One UPDATE joined to the loans levied (their rate read once per loan, not per row).
     """
-    loans = ("SELECT id FROM loan WHERE status = 'ACTIVE' AND penal_rate_bps > 0 AND days_past_due > 0 "
+    loans = ("SELECT id, penal_rate_bps FROM loan WHERE status = 'ACTIVE' AND penal_rate_bps > 0 AND days_past_due > 0 "
              "AND (penal_through IS NULL OR penal_through < :d)")
-    increment = "((principal_minor + interest_minor - paid_principal_minor - paid_interest_minor) * " \
-        "(SELECT l.penal_rate_bps FROM loan l WHERE l.id = loan_instalment.loan_id) * 100 / 365)"
+    increment = "((principal_minor + interest_minor - paid_principal_minor - paid_interest_minor) * l.penal_rate_bps * 100 / 365)"
     async with in_transaction() as conn:
         count = await execute(conn, (
             f"UPDATE loan_instalment SET penal_e6 = penal_e6 + {increment}, "
             f"penal_minor = (penal_e6 + {increment} + 500000) / 1000000 "
-            "WHERE paid_on IS NULL AND due_date < :d "
-            "AND principal_minor + interest_minor > paid_principal_minor + paid_interest_minor "
-            f"AND loan_id IN ({loans})"
+            f"FROM ({loans}) AS l WHERE l.id = loan_instalment.loan_id AND loan_instalment.paid_on IS NULL "
+            "AND loan_instalment.due_date < :d "
+            "AND principal_minor + interest_minor > paid_principal_minor + paid_interest_minor"
         ), {"d": on})
-        await execute(conn, f"UPDATE loan SET penal_through = :d WHERE id IN ({loans})", {"d": on})
+        await execute(conn, f"UPDATE loan SET penal_through = :d WHERE id IN (SELECT id FROM ({loans}) AS l)", {"d": on})
     return count

@@ -206,6 +206,20 @@ def forget_cached_settings() -> None:
 
 # Settings of the bank as a whole.
 BANK_CURRENCY = text_setting("bank.currency", "INR", "The bank's home currency (ISO 4217): the currency of money settings.")
-BANK_TIME_ZONE = text_setting(
-    "bank.time_zone", "Asia/Kolkata", "IANA time zone in which the bank shows times (and its day starts)."
-)
+def _parse_time_zone(text: str) -> str:
+    """An IANA time zone name the system knows (``Asia/Kolkata``), else ``ValueError``."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = text.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"not an IANA time zone: {text!r} (e.g. Asia/Kolkata)") from None
+    return name
+
+
+BANK_TIME_ZONE = _define(SettingSpec(
+    "bank.time_zone", "text", "Asia/Kolkata",
+    "IANA time zone in which the bank shows times, labelled with its abbreviation (IST for Asia/Kolkata).",
+    _parse_time_zone, str,
+))

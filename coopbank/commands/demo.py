@@ -27,6 +27,9 @@ from coopbank.commands.serve import add_serve_arguments
 
 BUNDLED = Path(__file__).with_name("demo_data") / "berka"
 DEMO_CURRENCY = "INR"
+# The Berka history (Jan 1993 - Feb 1994 in the shared subset) moved to Jan 2025 - Feb 2026: a bank
+# of today. A multiple of 4, so every 29 February stays a leap day (bankcore.berka.shift).
+DEMO_SHIFT_YEARS = 32
 # Names without the role in them: the password policy refuses a password containing the user's name.
 STAFF_ROLES = {"admin": "Anil Mehta", "manager": "Meera Iyer", "accountant": "Suresh Rao", "clerk": "Kavita Joshi",
                "cashier": "Ravi Kumar", "auditor": "Farah Khan"}
@@ -129,8 +132,9 @@ async def _import(path: Path) -> str:
     if existing is not None:
         print(f"Berka data already imported ({existing.currency}); skipping the import.")
         return existing.currency
-    print(f"Importing the Berka data from {path} (amounts booked as {DEMO_CURRENCY}) ...", flush=True)
-    report = await import_berka(path=path, currency=DEMO_CURRENCY)
+    print(f"Importing the Berka data from {path} (amounts booked as {DEMO_CURRENCY}, dates moved "
+          f"{DEMO_SHIFT_YEARS} years on) ...", flush=True)
+    report = await import_berka(path=path, currency=DEMO_CURRENCY, shift_years=DEMO_SHIFT_YEARS)
     print(f"  {report.inserted:,} rows in {report.seconds:.1f}s; "
           f"{report.reconciliation.accounts:,} accounts reconciled against the data's balances")
     return DEMO_CURRENCY

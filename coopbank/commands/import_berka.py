@@ -41,6 +41,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--show", type=int, default=20, metavar="N", help="list at most N differing accounts (default 20)")
     parser.add_argument("--savings-rate", type=_percent, default=Decimal("3.0"), metavar="PERCENT",
                         help="annual interest rate of the imported savings product, in percent (default 3.0)")
+    parser.add_argument("--shift-years", type=int, default=0, metavar="N",
+                        help="move every date of the data by N whole years (default 0: the data's own dates; "
+                        "use a multiple of 4 so leap days stay leap days; `coopbank demo` uses 32)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     parser.set_defaults(func=_run)
 
@@ -105,7 +108,7 @@ def _run(args: argparse.Namespace) -> int:
         async with open_database():
             return await import_berka(
                 path=args.path, currency=args.currency, progress=None if args.quiet else _print_progress,
-                savings_rate_bps=int(args.savings_rate * 100),
+                savings_rate_bps=int(args.savings_rate * 100), shift_years=args.shift_years,
             )
 
     try:

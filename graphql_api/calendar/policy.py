@@ -11,6 +11,8 @@ _BACK_OFFICE = frozenset({A.ADMIN, A.MANAGER, A.ACCOUNTANT, A.AUDITOR})
 CALENDAR_POLICY: dict[str, frozenset[Role]] = {
     # queries
     "businessDate": _SIGNED_IN,
+    # the zone times are shown in: public (the sign-in page says until when a login is locked)
+    "bankTimeZone": frozenset(Role),
     "dayEndRuns": _BACK_OFFICE,
     "dayEndSteps": _BACK_OFFICE,
     # mutations (issue 10: accountant, admin)

@@ -1,4 +1,4 @@
-"""Root fields of the calendar: ``businessDate``, ``dayEndRuns``, ``runDayEnd``, ``dayEndProgress``."""
+"""Root fields of the calendar: ``businessDate``, ``bankTimeZone``, ``dayEndRuns``, ``runDayEnd``, ``dayEndProgress``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from bankcore.calendar.registry import registered_steps
 from bankcore.day_end_plan import load_day_end_plan
 from bankcore.events import DayEndProgress, SessionRevoked, broker
 from bankcore.models import DayEndRun, DayEndStepRun
+from bankcore.settings import BANK_TIME_ZONE
 from graphql_api.calendar.mutations.run_day_end import run_day_end
 from graphql_api.calendar.types import DayEndProgressType, DayEndRunType, DayEndStepType
 from graphql_api.context import Context
@@ -27,6 +28,11 @@ class CalendarQuery:
                       permission_classes=GUARD)
     async def business_date(self) -> date:
         return await business_date()
+
+    @strawberry.field(description="The IANA time zone in which the bank shows times (setting bank.time_zone, "
+                      "Asia/Kolkata unless configured), e.g. for labelling a time IST.", permission_classes=GUARD)
+    async def bank_time_zone(self) -> str:
+        return await BANK_TIME_ZONE.get()
 
     @strawberry.field(description="Day-end runs, latest date first, with their steps (at most 100).",
                       permission_classes=GUARD)

@@ -184,6 +184,7 @@ EXPECTED: dict[str, set[str]] = {
     "closeFinancialYear": {"accountant"},
     # calendar (graphql_api/calendar)
     "businessDate": SIGNED_IN,
+    "bankTimeZone": EVERYONE,
     "dayEndRuns": BACK_OFFICE,
     "dayEndSteps": BACK_OFFICE,
     "runDayEnd": {"admin", "accountant"},

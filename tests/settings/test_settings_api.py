@@ -60,3 +60,21 @@ async def test_only_an_admin_may_change_settings(db: str) -> None:
     for role in ("manager", "accountant", "auditor", "cashier"):
         result = await gql(staff(role), SET, input={"key": "cash.pan_required_above_minor", "value": "1", "reason": "x"})
         assert result.errors and result.errors[0].extensions["code"] == "FORBIDDEN", role
+
+
+async def test_the_banks_time_zone_is_a_checked_setting_anyone_may_read(db: str) -> None:
+    from tests.api.helpers import anonymous
+
+    # given a new bank, when anyone asks (the sign-in page does, to say until when a login is locked)
+    await ensure_calendar()
+    zone = await gql(anonymous(), "query BankTimeZone { bankTimeZone }")
+    # then it is India's, unless configured
+    assert zone.errors is None and zone.data["bankTimeZone"] == "Asia/Kolkata"
+    # an admin may set another IANA zone from a later date, never a made-up one
+    later = (await business_date() + timedelta(days=1)).isoformat()
+    bad = await gql(staff("admin"), SET, input={"key": "bank.time_zone", "value": "Mars/Olympus", "reason": "x",
+                                                "effectiveFrom": later})
+    assert [e["field"] for e in bad.data["setSetting"]["userErrors"]] == ["value"]
+    good = await gql(staff("admin"), SET, input={"key": "bank.time_zone", "value": "Asia/Dubai", "reason": "branch abroad"})
+    assert good.data["setSetting"]["userErrors"] == []
+    assert (await gql(staff("cashier"), "query BankTimeZone { bankTimeZone }")).data["bankTimeZone"] == "Asia/Dubai"

@@ -56,8 +56,23 @@ def test_parse_amount(text: str, expected: Decimal | None) -> None:
 
 def test_dates_are_dd_mm_yyyy() -> None:
     assert fmt.day("2026-11-21") == "21-11-2026"
-    assert fmt.moment("2026-11-21T06:45:00+00:00") == "21-11-2026 06:45"
+    assert fmt.moment("2026-11-21T06:45:00+00:00") == "21-11-2026 12:15 IST"
     assert fmt.day(None) == "—"
+
+
+def test_times_are_shown_in_the_banks_time_zone_and_labelled() -> None:
+    # the API answers in UTC; the bank shows Asia/Kolkata (IST) unless its setting says otherwise
+    assert fmt.time_zone().key == "Asia/Kolkata"
+    assert fmt.moment("2026-11-21T20:00:00+00:00") == "22-11-2026 01:30 IST"  # the next day in India
+    assert fmt.day("2026-11-21T20:00:00+00:00") == "22-11-2026"
+    assert fmt.moment("2026-11-21T06:45:00") == "21-11-2026 12:15 IST"  # a time without a zone is UTC
+    try:
+        fmt.set_time_zone("Europe/Prague")
+        assert fmt.moment("2026-07-01T06:45:00+00:00") == "01-07-2026 08:45 CEST"
+        fmt.set_time_zone("Not/AZone")  # unknown: the zone in force stays
+        assert fmt.time_zone().key == "Europe/Prague"
+    finally:
+        fmt.set_time_zone(fmt.DEFAULT_TIME_ZONE)
 
 
 def test_parse_day_reads_dd_mm_yyyy_only() -> None:

@@ -30,3 +30,12 @@ def test_operation_documents_are_named() -> None:
                     if len(head) < 2:
                         unnamed.append(f"{path.name}: {text[:40]}")
     assert not unnamed, unnamed
+
+
+def test_pages_take_their_dates_from_the_business_date_not_the_wall_clock() -> None:
+    # A demo runs in 2025-26 and an imported bank in its own years: a default of date.today()
+    # lands a user on an empty period. Pages ask GraphQL's businessDate (ui.frame.business_date).
+    offenders = [f"{path.relative_to(UI.parent)}:{n}" for path in UI.rglob("*.py")
+                 for n, line in enumerate(path.read_text().splitlines(), start=1)
+                 if "date.today()" in line or "datetime.today()" in line]
+    assert not offenders, offenders

@@ -114,10 +114,10 @@ async def draw(api: Api) -> None:
 
 def show_enrolment(enrolment: dict, who: str) -> None:
     """The QR code and secret, in a dialog, once."""
-    with ui.dialog(value=True) as dialog, ui.card().classes("items-center").mark("enrolment"):
+    with ui.dialog(value=True) as dialog, ui.card().classes("items-center max-w-full").mark("enrolment"):
         ui.label(_('Authenticator for {0}').format(who)).classes("font-medium")
         ui.image(enrolment["qrDataUri"]).classes("w-48 h-48").mark("qr")
-        ui.label(enrolment["secret"]).classes("font-mono text-sm select-all").mark("secret")
+        frame.secret(enrolment["secret"])
         ui.label(_("Scan now: this is not shown again.")).classes("text-xs text-slate-500")
         ui.button(_("Done"), on_click=dialog.close)
 
@@ -313,8 +313,7 @@ def clients_panel(api: Api, clients: list[dict]) -> None:
                                 return
                             with ui.dialog(value=True) as dialog, ui.card().classes("max-w-full").mark("new-secret"):
                                 ui.label(_("New secret for {client}").format(client=client_id)).classes("font-medium")
-                                ui.label(payload["clientSecret"]).classes("font-mono text-sm select-all break-all").mark(
-                                    "client-secret")
+                                frame.secret(payload["clientSecret"], "client-secret")
                                 ui.label(_("Shown once. The old secret no longer works.")).classes(
                                     "text-xs text-slate-500")
                                 ui.button(_("Done"), on_click=dialog.close)
@@ -340,7 +339,8 @@ def clients_panel(api: Api, clients: list[dict]) -> None:
         scopes = ui.select(SCOPES, multiple=True, value=["accounts:read"], label=_("Scopes")).props(
             "outlined dense use-chips").classes("w-full")
         member = ui.input(_("Acts for member number (optional)")).props("outlined dense").classes("w-full")
-        message = ui.label().classes("text-sm font-mono").mark("client-message")
+        message = ui.label().classes("text-sm font-mono break-all").mark("client-message")
+        shown = ui.column().classes("w-full gap-1")
 
         async def create() -> None:
             data = await frame.call(api, CREATE_API_CLIENT, name=(name.value or "").strip(), scopes=scopes.value or [],
@@ -350,7 +350,12 @@ def clients_panel(api: Api, clients: list[dict]) -> None:
                 return
             payload = data["createApiClient"]
             errors = user_errors(payload)
-            message.text = " ".join(errors) if errors else (
-                _("client id {0} · secret {1} (shown once)").format(payload['client']['clientId'], payload['clientSecret']))
+            shown.clear()
+            if errors:
+                message.text = " ".join(errors)
+                return
+            message.text = _("client id {0} · secret (shown once):").format(payload['client']['clientId'])
+            with shown:
+                frame.secret(payload["clientSecret"], "new-client-secret")
 
         ui.button(_("Register"), on_click=create).mark("client-create")

@@ -3,7 +3,6 @@ as of a date, and a run of the ledger verification."""
 
 from __future__ import annotations
 
-from datetime import date
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
@@ -68,13 +67,28 @@ async def books_page(request: Request) -> RedirectResponse | None:
     return None
 
 
+# On a phone (Quasar's xs, under 600 px) the descriptive columns wrap and the kind and type
+# columns are left out, so the amounts stay on the screen; wider tables still scroll in their card.
+_WRAP = {"name", "narration"}
+_PHONE_HIDDEN = {"kind", "type"}
+
+
 def _columns(*spec: tuple[str, str, str]) -> list[dict]:
-    return [{"name": k, "label": _(label), "field": k, "align": align} for k, label, align in spec]
+    columns = []
+    for k, label, align in spec:
+        column = {"name": k, "label": _(label), "field": k, "align": align}
+        if k in _WRAP:
+            column |= {"classes": "whitespace-normal", "style": "min-width: 8rem"}
+        if k in _PHONE_HIDDEN:
+            column |= {"classes": "gt-xs", "headerClasses": "gt-xs"}
+        columns.append(column)
+    return columns
 
 
 async def chart_panel(api: Api) -> None:
+    today = await frame.business_date(api)  # the bank's date, never the wall clock
     with ui.row().classes("items-end gap-2"):
-        as_of = frame.date_input(_("As of"), date.today()).mark("chart-asof")
+        as_of = frame.date_input(_("As of"), today).mark("chart-asof")
         ui.button(_("Show"), on_click=lambda: load()).props("unelevated")
     box = ui.column().classes("w-full")
 
@@ -96,15 +110,16 @@ async def chart_panel(api: Api) -> None:
 
 
 async def trial_balance_panel(api: Api) -> None:
+    today = await frame.business_date(api)  # the bank's date, never the wall clock
     with ui.row().classes("items-end gap-2"):
-        as_of = frame.date_input(_("As of"), date.today()).mark("tb-asof")
+        as_of = frame.date_input(_("As of"), today).mark("tb-asof")
         currency = ui.select(["INR", "CZK", "EUR", "USD"], value="INR", label=_("Currency")).props("outlined dense").mark("tb-currency")
         ui.button(_("Show"), on_click=lambda: load()).props("unelevated").mark("tb-show")
     box = ui.column().classes("w-full")
 
     async def load() -> None:
         async def draw() -> None:
-            day = fmt.parse_day(as_of.value) or date.today()
+            day = fmt.parse_day(as_of.value) or today
             tb = (await api.run(TRIAL_BALANCE, asOf=day.isoformat(), currency=currency.value))["trialBalance"]
             rows = [{"code": r["code"], "name": r["name"], "debit": fmt.money_of(r["debit"]), "credit": fmt.money_of(r["credit"])}
                     for r in tb["rows"]]

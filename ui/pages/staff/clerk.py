@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
@@ -148,7 +147,7 @@ def register_form(api: Api, branches: list[dict]) -> None:
                 message.text = _("Correct the fields marked in red.")
                 return
             born = fmt.parse_day(birth.value)
-            if birth.value and (born is None or born > date.today()):
+            if birth.value and (born is None or born > await frame.business_date(api)):
                 message.text = _("Enter the date of birth as DD-MM-YYYY, not in the future.")
                 return
             payload = {"fullName": name.value.strip(), "branchCode": branch.value, "dateOfBirth": born.isoformat() if born else None,

@@ -3,7 +3,6 @@ the open suspense items, and the gateway events the bank refused (to look into).
 
 from __future__ import annotations
 
-from datetime import date
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
@@ -55,7 +54,8 @@ class GatewayBooks:
             ui.label(_("Reconcile a settlement report")).classes("text-lg font-medium")
             ui.label(_("Upload the gateway's settlement CSV (Razorpay's recon format), or fetch it from the gateway."))\
                 .classes("text-sm text-slate-600")
-            self.day = frame.date_input(_("Settlement date"), date.today()).mark("settlement-date")
+            # the bank's business date, not the wall clock (a demo or an imported bank lives in another year)
+            self.day = frame.date_input(_("Settlement date"), await frame.business_date(self.api)).mark("settlement-date")
             ui.upload(label=_("Settlement CSV"), auto_upload=True, max_file_size=MAX_UPLOAD_BYTES,
                       on_upload=self._uploaded).props("accept=.csv flat bordered").classes("w-full").mark("settlement-file")
             with ui.row().classes("gap-2"):

@@ -6,7 +6,6 @@ query; the role sees only the reports the API's policy lets it run."""
 from __future__ import annotations
 
 import base64
-from datetime import date
 from decimal import Decimal
 
 from fastapi import Request
@@ -78,7 +77,7 @@ class ReportsView:
             self.which = ui.select({r[0]: _(r[1]) for r in self.available}, value=self.available[0][0],
                                    label=_("Report"), on_change=lambda: self._inputs()).props(
                 "outlined dense").classes("w-72").mark("report-name")
-            self.as_of = frame.date_input(_("As of"), date.today()).mark("report-asof")
+            self.as_of = frame.date_input(_("As of"), await frame.business_date(self.api)).mark("report-asof")
             self.from_date = frame.date_input(_("From")).mark("report-from")
             self.account = ui.input(_("Account or GL code")).props("outlined dense").classes("w-44").mark(
                 "report-account")

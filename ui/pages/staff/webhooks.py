@@ -93,7 +93,7 @@ async def draw(api: Api, container: ui.column) -> None:
                         return
                     with ui.card().classes("w-full bg-green-50").mark("secret"):
                         ui.label(_("Subscribed. The signing secret, shown this once:")).classes("text-sm")
-                        ui.label(payload["secretKey"]).classes("font-mono text-sm break-all")
+                        frame.secret(payload["secretKey"], "webhook-secret")
 
             ui.button(_("Subscribe"), icon="webhook", on_click=create).props("unelevated").mark("subscribe")
             ui.button(_("Refresh list"), icon="refresh", on_click=refresh).props("flat dense")

@@ -1,0 +1,134 @@
+"""The data's history as journal entries, and the reconciliation of every account against the data.
+
+Loans: the principal is never credited to the account in ``trans``, so the disbursal is booked
+Dr loan account / Cr clearing (1200), i.e. paid out to another bank. The loan ``amount`` is the
+sum of all instalments (no separate interest is given), so the loan account runs down to zero
+as ``UVER`` instalments are credited to it. Loans granted after the data's last day are
+sanctioned, not yet disbursed: day-end disburses them when the business date reaches their
+grant date (``bankcore.loans``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from tortoise.connection import get_connection
+
+from bankcore.berka.mapping import Leg, classify, narration
+from bankcore.berka.ordering import AccountOrder, resolve_all
+from bankcore.berka.parse import BerkaData
+from bankcore.berka.progress import StageResult, Stages
+from bankcore.berka.reconcile import AccountBalance, Reconciliation, reconcile
+from bankcore.berka.reference import Keys, need
+from bankcore.ledger.bulk import write_entries_bulk
+from bankcore.ledger.entry import EntryDraft, credit, debit
+from bankcore.models import EntryType, LedgerKind
+
+INITIATOR = "system:import-berka"
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """What the entries stage leaves for the later stages."""
+
+    orders: dict[int, AccountOrder]  # resolved same-day order per Berka account id
+    loan_expected: dict[int, int]  # each loan's balance by the data: amount - instalments (0 if not yet lent)
+    cutoff: date  # the data's last day (``date.max`` without transactions)
+    written: int  # entries new in this run
+
+
+async def write_history(data: BerkaData, stages: Stages, keys: Keys, *, currency: str, chunk_size: int) -> History:
+    """Every transaction (and disbursal) of ``data`` as a journal entry, in the history's order; idempotent."""
+    resolve_started = time.perf_counter()
+    orders = resolve_all(data.transactions)
+    stages.report("resolve same-day order", len(data.transactions), len(data.transactions), resolve_started, 0, True)
+    loans_by_account = {loan.account_id: loan for loan in data.loans}
+    cutoff = max((t.on for t in data.transactions), default=date.max)
+    disbursed = [loan for loan in data.loans if loan.granted_on <= cutoff]
+    gl_ids = {leg: keys.gl[leg.value].id for leg in Leg if leg not in (Leg.ACCOUNT, Leg.LOAN)}
+    loan_expected: dict[int, int] = {loan.loan_id: loan.amount_minor for loan in data.loans}
+    for loan in data.loans:
+        if loan.granted_on > cutoff:
+            loan_expected[loan.loan_id] = 0  # nothing lent yet
+
+    def drafts() -> Iterator[EntryDraft]:
+        # Disbursals go first on their day, then the day's transactions by account id
+        # and resolved order: entry ids then follow the history.
+        keyed: list[tuple[tuple[date, int, int, int], Any]] = [
+            ((loan.granted_on, 0, loan.account_id, 0), loan) for loan in disbursed
+        ]
+        for order in orders.values():
+            keyed.extend(((o.row.on, 1, order.account_id, i), o.row) for i, o in enumerate(order.rows))
+        keyed.sort(key=lambda item: item[0])
+        for _, item in keyed:
+            if not hasattr(item, "trans_id"):
+                loan = item
+                yield EntryDraft(
+                    entry_type=EntryType.LOAN_DISBURSAL, value_date=loan.granted_on,
+                    narration=f"Berka loan {loan.loan_id} disbursed through clearing (the data never credits "
+                    "the principal to the account)",
+                    initiator=INITIATOR,
+                    postings=(debit(keys.loan_ledger[loan.loan_id], loan.amount_minor, currency),
+                              credit(gl_ids[Leg.CLEARING], loan.amount_minor, currency)),
+                    source_ref=f"berka-loan-disbursal:{loan.loan_id}",
+                )
+                continue
+            row = item
+            loan = loans_by_account.get(row.account_id)
+            shape = classify(row, loan.granted_on if loan else None)
+            legs = {Leg.ACCOUNT: need(keys.ledger_of_account, row.account_id, "account")}
+            if shape.credit is Leg.LOAN:
+                legs[Leg.LOAN] = keys.loan_ledger[loan.loan_id]  # type: ignore[union-attr]
+                loan_expected[loan.loan_id] -= row.amount_minor  # type: ignore[union-attr]
+            yield EntryDraft(
+                entry_type=shape.entry_type, value_date=row.on, narration=narration(row, shape), initiator=INITIATOR,
+                postings=(debit(legs.get(shape.debit) or gl_ids[shape.debit], row.amount_minor, currency),
+                          credit(legs.get(shape.credit) or gl_ids[shape.credit], row.amount_minor, currency)),
+                source_ref=f"berka-trans:{row.trans_id}",
+            )
+
+    total = len(data.transactions) + len(disbursed)
+    entries_started = time.perf_counter()
+    written = await write_entries_bulk(
+        drafts(),
+        chunk_size=chunk_size,
+        on_chunk=lambda done, new: stages.report("journal entries", done, total, entries_started, new, done == total),
+    )
+    # Reported chunk by chunk above (the last chunk is the final event): only the result is kept here.
+    stages.results.append(StageResult("journal entries", total, written, time.perf_counter() - entries_started))
+    return History(orders=orders, loan_expected=loan_expected, cutoff=cutoff, written=written)
+
+
+async def reconcile_accounts(orders: dict[int, AccountOrder], loan_expected: dict[int, int]) -> Reconciliation:
+    """Every imported account: cached and posting-derived ledger balance vs the data's."""
+    conn = get_connection("default")
+    rows = await conn.execute_query_dict(
+        "SELECT a.number, a.source_ref, la.balance_minor AS cached, la.kind, COALESCE(s.net, 0) AS net "
+        "FROM account a JOIN ledger_account la ON la.id = a.ledger_account_id "
+        "LEFT JOIN (SELECT ledger_account_id, "
+        "SUM(CASE side WHEN 'D' THEN amount_minor ELSE -amount_minor END) AS net "
+        "FROM posting GROUP BY ledger_account_id) s ON s.ledger_account_id = la.id "
+        "WHERE a.source_ref LIKE 'berka%'"
+    )
+    balances: list[AccountBalance] = []
+    for row in rows:
+        net = int(row["net"])
+        natural = net if LedgerKind(row["kind"]).debit_normal else -net
+        ref: str = row["source_ref"]
+        kind, _, raw_id = ref.partition(":")
+        if kind == "berka":
+            order = orders.get(int(raw_id))
+            data_minor = order.last_data_balance_minor if order else 0
+            steps = order.rounding_steps if order else 0
+        elif kind == "berka-loan-account":
+            # No balance column for loans: expected = amount - instalments in the file.
+            data_minor = loan_expected.get(int(raw_id), 0)
+            steps = 0
+        else:
+            continue
+        balances.append(AccountBalance(row["number"], ref, int(row["cached"]), natural, data_minor, steps))
+    return reconcile(balances)
