@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
-from bankcore.models import Account, Branch, KycDocument, Member
+from bankcore.models import Account, KycDocument, Member
 from bankcore.models.member import RiskCategory
+from graphql_api.dataloaders import loaders_of
 from graphql_api.members.types import RiskCategoryEnum, staff_label
 from graphql_api.scope import can_see_member, sees_full_identifiers, visible_account_ids
 from graphql_api.types.bank import BranchType
@@ -146,8 +147,8 @@ class MemberType(relay.Node):
         return bool(info.context.is_staff and self._model.registered_by == info.context.actor)
 
     @strawberry.field(description="Home branch.")
-    async def branch(self) -> BranchType:
-        return BranchType.from_model(await Branch.get(id=self._model.branch_id))
+    async def branch(self, info: strawberry.Info) -> BranchType:
+        return BranchType.from_model(await loaders_of(info.context).branch.load(self._model.branch_id))
 
     @strawberry.field(description="Accounts this member holds that the caller may see, by account number.")
     async def accounts(self, info: strawberry.Info) -> list[Annotated[AccountType, strawberry.lazy("graphql_api.types.account")]]:

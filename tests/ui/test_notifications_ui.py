@@ -60,6 +60,7 @@ async def test_alert_settings_are_saved(user: User) -> None:
     await sign_in_as(user, PrincipalKind.MEMBER, member_id)
     await user.open("/member/inbox")
     await user.should_see("Alert settings")
+    await user.should_see("a sign-in from a new device", marker="alert-kinds")
     user.find(marker="whatsapp").click()
     user.find(marker="threshold").type("5000")
     user.find(marker="save-settings").click()

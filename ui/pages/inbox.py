@@ -111,6 +111,9 @@ async def draw_settings(api: Api) -> None:
         sms = ui.switch(_("SMS"), value=prefs["sms"]).mark("sms")
         ui.label(_("Debit alerts and security notices always come by SMS (RBI rules).")).classes(
             "text-xs text-slate-500 -mt-2")
+        ui.label(_("You are told of: every debit; credits above your threshold; an EMI due in 3 days or overdue; a "
+                   "deposit maturing in 7 days; KYC update due; a sign-in from a new device; a changed password, "
+                   "mobile or e-mail.")).classes("text-xs text-slate-500").mark("alert-kinds")
         email = ui.switch(_("E-mail"), value=prefs["email"]).mark("email")
         whatsapp = ui.switch(_("WhatsApp"), value=prefs["whatsapp"]).mark("whatsapp")
         amount = ui.input(_("Alert me of credits above (₹, empty: the bank's default)"),

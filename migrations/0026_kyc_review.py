@@ -5,7 +5,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('bankcore', '0024_loan_fillfactor')]
+    dependencies = [('bankcore', '0025_loan_restructured_until')]
 
     initial = False
 
