@@ -97,6 +97,7 @@ EXPECTED: dict[str, set[str]] = {
     "loans": STAFF | {"member"},
     "loan": STAFF | {"member", "partner"},
     "loanSchedulePreview": STAFF | {"member"},
+    "loanDemandList": STAFF,
     "createLoanProduct": {"admin"},
     "applyForLoan": {"admin", "manager", "clerk", "member"},
     "confirmGuarantee": {"admin", "manager", "clerk", "member"},
