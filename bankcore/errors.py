@@ -40,6 +40,10 @@ class ErrorCode(StrEnum):
     KYC_INCOMPLETE = "KYC_INCOMPLETE"
     PRODUCT_INACTIVE = "PRODUCT_INACTIVE"
     HOLDER_REQUIRED = "HOLDER_REQUIRED"
+    # An uploaded KYC document that is not a PDF, JPEG or PNG by its content (or is damaged),
+    # and one over the size limit (setting kyc.document_max_bytes).
+    INVALID_DOCUMENT = "INVALID_DOCUMENT"
+    DOCUMENT_TOO_LARGE = "DOCUMENT_TOO_LARGE"
     # banking maths (loans, deposits, interest, classification)
     INVALID_RATE = "INVALID_RATE"
     INVALID_TENURE = "INVALID_TENURE"

@@ -57,6 +57,16 @@ class Context:
     device_id: str | None = None
     # Account ids the principal may see, computed once per request for members and partners.
     _visible_account_ids: set[int] | None = field(default=None, repr=False)
+    _loaders: Any = field(default=None, repr=False)
+
+    @property
+    def loaders(self) -> Any:
+        """This request's dataloaders (``graphql_api.dataloaders.Loaders``), made on first use."""
+        if self._loaders is None:
+            from graphql_api.dataloaders import Loaders
+
+            self._loaders = Loaders()
+        return self._loaders
 
     @property
     def role(self) -> Role:

@@ -19,6 +19,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -109,6 +110,22 @@ class BankGraphQL(GraphQL):
             multipart_uploads_enabled=False,
             max_subscriptions_per_connection=MAX_SUBSCRIPTIONS,
         )
+
+    # orjson encodes answers about 5x faster than the standard library's json (the member's
+    # 20-line statement: 155 -> 28 us, benchmarks/graphql_edge.py). Request bodies stay with
+    # json.loads: orjson measured no faster on them.
+    def encode_json(self, data: object) -> str:
+        # A str: WebSocket messages go out as text frames (graphql-transport-ws needs them).
+        return orjson.dumps(data).decode()
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        # HTTP answers go out as the encoder's bytes, with no decode and re-encode of a str.
+        response = Response(orjson.dumps(response_data), status_code=sub_response.status_code or 200,
+                            media_type="application/json")
+        response.headers.raw.extend(sub_response.headers.raw)
+        if sub_response.background:
+            response.background = sub_response.background
+        return response
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST":

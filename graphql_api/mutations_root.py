@@ -47,13 +47,14 @@ from graphql_api.calendar.schema import CalendarMutation
 from graphql_api.instructions.schema import InstructionsMutation
 from graphql_api.policy import RootFieldPolicy
 from graphql_api.shares.schema import SharesMutation
+from graphql_api.members.schema import MembersMutation
 
 GUARD = [RootFieldPolicy]
 
 
 @strawberry.type
 class Mutation(PaymentsMutation, LoansMutation, CalendarMutation, SharesMutation, NotificationsMutation, InstructionsMutation,
-               DepositsMutation, CounterMutation, SettingsMutation):
+               DepositsMutation, CounterMutation, SettingsMutation, MembersMutation):
     sign_in_with_password = strawberry.mutation(resolver=sign_in_with_password, permission_classes=GUARD, description="Sign-in step one: login and password; answers a challenge for the one-time code. Rate limited; one answer for every wrong login or password.")
     sign_in_with_code = strawberry.mutation(resolver=sign_in_with_code, permission_classes=GUARD, description="Sign-in step two: the challenge token and the TOTP or sent code; answers the session tokens.")
     refresh_session = strawberry.mutation(resolver=refresh_session, permission_classes=GUARD, description="Trade a refresh token (once) for new session tokens.")

@@ -136,6 +136,9 @@ from graphql_api.loans.policy import LOANS_PARTNER_SCOPES, LOANS_POLICY  # noqa:
 
 POLICY.update(LOANS_POLICY)
 PARTNER_SCOPES.update(LOANS_PARTNER_SCOPES)
+from graphql_api.members.policy import MEMBERS_POLICY  # noqa: E402
+
+POLICY.update(MEMBERS_POLICY)
 
 
 # What a staff user may still do after an admin reset their password, until they choose one.

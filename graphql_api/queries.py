@@ -111,7 +111,7 @@ class CoreQuery:
         nodes = await node_type.resolve_nodes(info=info, node_ids=[id.node_id], required=False)
         return list(nodes)[0] if nodes else None
 
-    @strawberry.field(description="Members, by member number; `search` matches name, member number or mobile, `kycStatus` filters (PENDING: the KYC queue). Staff only.", permission_classes=GUARD)
+    @strawberry.field(description="Members, by member number; `search` matches name, member number or mobile, `kycStatus` filters (PENDING: the KYC queue), `registeredByMe` keeps those the caller registered (the KYC maker's own). Staff only.", permission_classes=GUARD)
     async def members(
         self,
         info: strawberry.Info[Context, None],
@@ -119,11 +119,14 @@ class CoreQuery:
         kyc_status: KycStatusEnum | None = None,
         first: int | None = None,
         after: str | None = None,
+        registered_by_me: bool = False,
     ) -> relay.Connection[MemberType]:
         limit = page_size(first)
         query = Member.all()
         if kyc_status is not None:
             query = query.filter(kyc_status=KycStatus(kyc_status.value))
+        if registered_by_me:
+            query = query.filter(registered_by=info.context.actor)
         if search:
             term = search.strip()[:100]
             query = query.filter(Q(full_name__icontains=term) | Q(member_number__startswith=term) | Q(mobile__contains=term))

@@ -46,6 +46,7 @@ from graphql_api.shares.schema import SharesQuery
 from graphql_api.calendar.schema import CalendarQuery, CalendarSubscription
 from graphql_api.instructions.schema import InstructionsQuery
 from graphql_api.reports.schema import ReportsQuery
+from graphql_api.members.schema import MembersQuery
 from graphql_api.subscriptions import Subscription as CoreSubscription
 
 log = logging.getLogger("graphql_api")
@@ -84,7 +85,8 @@ class DocumentLimits(AddValidationRules):
 
 @strawberry.type
 class Query(CoreQuery, DashboardQuery, PaymentsQuery, LoansQuery, ReportsQuery, CalendarQuery, SharesQuery, NotificationsQuery,
-            DepositsQuery, DepositDocumentsQuery, InstructionsQuery, CounterQuery, TransfersQuery, SettingsQuery):
+            DepositsQuery, DepositDocumentsQuery, InstructionsQuery, CounterQuery, TransfersQuery, SettingsQuery,
+            MembersQuery):
     """The query root."""
 
 

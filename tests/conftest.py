@@ -149,3 +149,13 @@ def _forget_query_budgets() -> None:
     from graphql_api.cost import budgets
 
     budgets.reset()
+
+
+@pytest.fixture
+def document_folder(tmp_path: Path) -> AsyncIterator[Path]:
+    """KYC scans go to a throwaway folder for this test (not ./coopbank-documents)."""
+    from bankcore.documents.store import LocalFolderStore, set_document_store
+
+    previous = set_document_store(LocalFolderStore(tmp_path / "documents"))
+    yield tmp_path / "documents"
+    set_document_store(previous)

@@ -13,6 +13,9 @@ from ui.i18n import N_, _
 
 PAYOUT_TEXT = {"CUMULATIVE": N_("At maturity (compounded quarterly)"), "MONTHLY": N_("Monthly, into savings"),
                "QUARTERLY": N_("Quarterly, into savings")}
+# The same choices, short enough for a select on a 360 px phone (the long ones were clipped).
+PAYOUT_CHOICE = {"CUMULATIVE": N_("At maturity, compounded"), "MONTHLY": N_("Monthly, into savings"),
+                 "QUARTERLY": N_("Quarterly, into savings")}
 INSTRUCTION_TEXT = {"CREDIT_SAVINGS": N_("Pay into savings"), "RENEW_PRINCIPAL": N_("Renew the principal, interest to savings"),
                     "RENEW_ALL": N_("Renew principal and interest")}
 

@@ -70,6 +70,7 @@ STAFF_NAV = (
     NavItem("/staff/instructions", "Standing instructions", "event_repeat", ("standingInstructions", "createStandingInstruction")),
     NavItem("/staff/inoperative", "Inoperative accounts", "lock_clock", ("reactivateAccount",)),
     NavItem("/staff/deposits", "Deposits", "savings", ("deposits",)),
+    NavItem("/staff/loans", "Loans", "request_quote", ("loans", "loanDemandList")),
     NavItem("/staff/admin", "Administration", "admin_panel_settings", ("staffUsers", "createStaffUser")),
     NavItem("/staff/settings", "Settings", "tune", ("settings",)),
     NavItem("/staff/audit", "Audit trail", "policy", ("auditEvents", "auditChainStatus")),

@@ -1,24 +1,6 @@
-"""Fonts for the UI's PDFs: DejaVu Sans draws Latin and ₹; Noto Sans Devanagari draws Hindi and Marathi.
+"""The PDF fonts (DejaVu Sans with Noto Sans Devanagari as fallback): one helper, kept in the API layer
+because the API renders documents too (loan statements, no-dues certificates) and ui/ may import it."""
 
-fpdf2's core fonts cannot draw ₹ or Devanagari, so both fonts are embedded (ui/fonts). Devanagari
-needs shaping (conjuncts, vowel signs): fpdf2 shapes text with HarfBuzz (the ``uharfbuzz`` package)
-once ``set_text_shaping`` is on.
-"""
+from graphql_api.pdf_fonts import FONTS, add_fonts
 
-from __future__ import annotations
-
-from pathlib import Path
-
-from fpdf import FPDF
-
-FONTS = Path(__file__).with_name("fonts")
-
-
-def add_fonts(pdf: FPDF) -> None:
-    """Register ``DejaVu`` (regular, bold) with Devanagari as its fallback, and turn on text shaping."""
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.add_font("Devanagari", "", str(FONTS / "NotoSansDevanagari-Regular.ttf"))
-    pdf.add_font("Devanagari", "B", str(FONTS / "NotoSansDevanagari-Bold.ttf"))
-    pdf.set_fallback_fonts(["Devanagari"])
-    pdf.set_text_shaping(True)
+__all__ = ["FONTS", "add_fonts"]

@@ -10,6 +10,18 @@ The same rules as the pure ``bankcore.classification`` (which the tests compare 
 * SMA-0 1-30, SMA-1 31-60, SMA-2 61-90; NPA from the day days past due reach 91
   (``npa_since``), until all arrears are paid; sub-standard while the NPA is at most 12
   months old, D1 to 24, D2 to 48, then D3 (IRACP master circular for UCBs).
+* Restructured loans (``reschedule_loan``): during the *specified period*, from the
+  restructuring to ``loan.restructured_until`` (12 months after the first instalment
+  under the new terms), the loan's own class is never upgraded: it may worsen by the
+  rules above, but keeps the worst class it had until the period ends; after it the usual
+  rules apply (so a loan still in arrears stays where its days past due put it). This is
+  the simple form of the IRAC rule that a restructured account is upgraded only after
+  "satisfactory performance during the specified period" (RBI Prudential Framework for
+  Resolution of Stressed Assets, 7 Jun 2019, Annex paras on upgradation; UCB IRAC master
+  circular on restructured advances: at least one year from the first payment under the
+  restructured terms). Not modelled: the downgrade *on* restructuring and the "10 % of
+  principal repaid" part of the specified period (``../shared/DOMAIN_NOTES.md`` gives
+  neither; both are board-policy choices to add as settings).
 * Borrower-wise: the worst NPA class of a borrower's active loans is every one of their
   loans' class (IRACP para 2.2.2); a performing borrower's loans keep their own band.
 * Accrual: interest on the principal outstanding (the loan account's balance) from the
@@ -30,6 +42,13 @@ from bankcore.loans.dates import add_months
 from bankcore.loans.sqlkit import days_between, execute, minus_days
 
 NPA_RANK = {"SUBSTANDARD": 4, "DOUBTFUL_1": 5, "DOUBTFUL_2": 6, "DOUBTFUL_3": 7, "LOSS": 8}
+# Every class, best first (the rank a restructured loan may not improve on during its specified period).
+CLASS_RANK = {"STANDARD": 0, "SMA_0": 1, "SMA_1": 2, "SMA_2": 3, **NPA_RANK}
+SPECIFIED_PERIOD_MONTHS = 12
+
+
+def _rank(expr: str) -> str:
+    return f"CASE ({expr}) " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in CLASS_RANK.items()) + " ELSE 0 END"
 
 
 def age_cutoff(as_of: date, months: int) -> date:
@@ -92,13 +111,15 @@ async def classify_loans(on: date) -> int:
                "THEN 'DOUBTFUL_1' WHEN n.npa >= :c48 THEN 'DOUBTFUL_2' ELSE 'DOUBTFUL_3' END "
                "WHEN n.dpd = 0 THEN 'STANDARD' WHEN n.dpd <= 30 THEN 'SMA_0' "
                "WHEN n.dpd <= 60 THEN 'SMA_1' ELSE 'SMA_2' END")
+        # a restructured loan inside its specified period keeps its (worse) class: no upgrade yet
+        held = f"n.restructured_until IS NOT NULL AND :d <= n.restructured_until AND {_rank('n.own_class')} > {_rank(own)}"
         count = await execute(conn, (
             f"WITH a AS ({_ARREARS}), "
-            f"c AS (SELECT l.id, l.npa_since, l.own_class, COALESCE({dpd}, 0) AS dpd "
+            f"c AS (SELECT l.id, l.npa_since, l.own_class, l.restructured_until, COALESCE({dpd}, 0) AS dpd "
             "FROM loan l LEFT JOIN a ON a.loan_id = l.id WHERE l.status = 'ACTIVE'), "
-            f"n AS (SELECT c.id, c.dpd, c.own_class, {npa} AS npa FROM c) "
+            f"n AS (SELECT c.id, c.dpd, c.own_class, c.restructured_until, {npa} AS npa FROM c) "
             f"UPDATE loan SET classified_on = :d, days_past_due = n.dpd, npa_since = n.npa, own_class = "
-            f"{own} FROM n WHERE n.id = loan.id"
+            f"CASE WHEN {held} THEN n.own_class ELSE {own} END FROM n WHERE n.id = loan.id"
         ), params)
         rank = "CASE l2.own_class " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in NPA_RANK.items()) + " ELSE 0 END"
         worst = "CASE w.worst " + " ".join(f"WHEN {v} THEN '{k}'" for k, v in NPA_RANK.items()) + " ELSE loan.own_class END"

@@ -21,6 +21,8 @@ from bankcore.chart import BAD_DEBTS_RECOVERED, BAD_DEBTS_WRITTEN_OFF, LOAN_LOSS
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.ledger.entry import EntryDraft, credit, debit, request_fingerprint
 from bankcore.ledger.posting import PostedEntry, post_entry
+from bankcore.loans.classify import SPECIFIED_PERIOD_MONTHS
+from bankcore.loans.dates import add_months
 from bankcore.loans.lifecycle import find_loan, store_schedule
 from bankcore.loans.repayment import _principal_outstanding, _rows, _source_ledger, stored_schedule
 from bankcore.loans.schedule import reschedule
@@ -120,6 +122,11 @@ async def reschedule_loan(*, loan_number: str, from_number: int, actor: str, ann
         loan.instalment_minor = new.emi_minor
         loan.duration_months = len(new.rows)
         loan.restructured = True
+        # The specified period (bankcore.loans.classify): 12 months from the first instalment under the new terms.
+        first_due = next(r.due_date for r in new.rows if r.number == from_number)
+        until = add_months(first_due, SPECIFIED_PERIOD_MONTHS)
+        loan.restructured_until = max(until, loan.restructured_until) if loan.restructured_until else until
         loan.decision_reason = f"rescheduled by {actor}"[:200]
-        await loan.save(update_fields=["annual_rate_bps", "instalment_minor", "duration_months", "restructured", "decision_reason"])
+        await loan.save(update_fields=["annual_rate_bps", "instalment_minor", "duration_months", "restructured",
+                                       "restructured_until", "decision_reason"])
     return loan

@@ -138,6 +138,8 @@ class Loan(Model):
     written_off_minor = fields.BigIntField(default=0, db_default=0)
     write_off_requested_by = fields.CharField(max_length=100, null=True, description="The manager who proposed the write-off")
     restructured = fields.BooleanField(default=False, db_default=False)
+    restructured_until = fields.DateField(null=True, description="End of the specified period after a restructuring: "
+                                          "the class is not upgraded before it (bankcore.loans.classify)")
     # classification (day-end)
     accrued_interest_minor = fields.BigIntField(default=0, db_default=0, description="Interest accrued since the last due date, not yet due")
     days_past_due = fields.IntField(default=0, db_default=0)

@@ -60,6 +60,8 @@ class Member(Model):
     kyc_verified_by = fields.CharField(max_length=100, null=True, description="Staff actor who approved KYC (the checker)")
     kyc_verified_on = fields.DateField(null=True, description="Business date KYC was last verified")
     kyc_rejection_reason = fields.CharField(max_length=255, null=True, description="Why the checker rejected KYC")
+    kyc_rejected_by = fields.CharField(max_length=100, null=True, description="Staff actor who rejected KYC (the checker)")
+    kyc_rejected_on = fields.DateField(null=True, description="Business date KYC was rejected")
     risk_category = fields.CharEnumField(RiskCategory, max_length=6, default=RiskCategory.LOW, db_default="low")
     re_kyc_due_on = fields.DateField(null=True, description="When KYC must be renewed (verified date + years by risk)")
     created_at = fields.DatetimeField(auto_now_add=True)

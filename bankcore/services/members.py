@@ -1,4 +1,4 @@
-"""Registering members and their KYC."""
+"""Registering members and their contact details (KYC has moved to ``bankcore.members.kyc``)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,10 @@ from bankcore.members.particulars import (
     normalise_mobile,
     normalise_pan,
 )
-from bankcore.models import Account, AccountStatus, Branch, Gender, KycDocument, KycDocumentType, KycStatus, Member
+from bankcore.models import Branch, Gender, Member
 from bankcore.numbering import member_number as make_member_number
+# Moved to the members domain; still importable from here for existing callers.
+from bankcore.members.kyc import mask_reference, record_kyc_document, verify_kyc  # noqa: F401
 
 # Development fallback only; production sets COOPBANK_PII_KEY.
 _DEV_PII_KEY = b"coopbank-development-pii-key"
@@ -108,35 +110,6 @@ async def register_member(
     raise DomainError(ErrorCode.DUPLICATE_MEMBER, "member could not be registered, try again")
 
 
-async def verify_kyc(*, member_number: str, checker: str | None = None) -> Member:
-    """Mark the member's KYC verified and activate their accounts that were pending on it.
-
-    Maker-checker: ``checker`` (the approving staff actor) must differ from the staff user
-    who registered the member. Raises ``DomainError``: ``NOT_FOUND``,
-    ``APPROVAL_SAME_USER``, ``INVALID_INPUT`` (already verified).
-    """
-    async with in_transaction():
-        member = await Member.get_or_none(member_number=member_number).select_for_update()
-        if member is None:
-            raise DomainError(ErrorCode.NOT_FOUND, f"no member {member_number}", field="member_number")
-        if member.kyc_status == KycStatus.VERIFIED:
-            raise DomainError(ErrorCode.INVALID_INPUT, "KYC is already verified", field="member_number")
-        if checker is not None and member.registered_by == checker:
-            raise DomainError(ErrorCode.APPROVAL_SAME_USER, "KYC must be approved by someone other than who registered the member")
-        member.kyc_status = KycStatus.VERIFIED
-        member.kyc_verified_by = checker
-        await member.save(update_fields=["kyc_status", "kyc_verified_by", "updated_at"])
-        pending = await Account.filter(holders__member_id=member.id, status=AccountStatus.PENDING).distinct()
-        for account in pending:
-            owners_pending = await Member.filter(
-                holdings__account_id=account.id, holdings__role="owner"
-            ).exclude(kyc_status=KycStatus.VERIFIED).exists()
-            if not owners_pending:
-                account.status = AccountStatus.ACTIVE
-                await account.save(update_fields=["status"])
-    return member
-
-
 async def update_contact_details(
     *, member_number: str, mobile: str | None = None, email: str | None = None, address: str | None = None
 ) -> Member:
@@ -163,38 +136,3 @@ async def update_contact_details(
         if changes:
             await member.save(update_fields=[*changes, "updated_at"])
     return member
-
-
-def mask_reference(reference: str) -> str:
-    """A document number with all but its last four characters masked, e.g. ``XXXXXXXX1234``."""
-    compact = "".join(reference.split())
-    return "X" * max(len(compact) - 4, 0) + compact[-4:]
-
-
-async def record_kyc_document(
-    *,
-    member_number: str,
-    doc_type: KycDocumentType,
-    reference: str,
-    issued_on: date | None = None,
-    expires_on: date | None = None,
-) -> KycDocument:
-    """Record that staff saw a KYC document; only its masked number is kept.
-
-    Raises ``DomainError``: ``NOT_FOUND`` (member), ``INVALID_INPUT`` (reference not 4-40
-    characters), ``INVALID_DATE`` (expiry before issue, or already expired).
-    """
-    compact = "".join(reference.split())
-    if not 4 <= len(compact) <= 40:
-        raise DomainError(ErrorCode.INVALID_INPUT, "document number must be 4-40 characters", field="reference")
-    if issued_on and expires_on and expires_on < issued_on:
-        raise DomainError(ErrorCode.INVALID_DATE, "expiry is before issue", field="expires_on")
-    if expires_on and expires_on < date.today():
-        raise DomainError(ErrorCode.INVALID_DATE, "the document has expired", field="expires_on")
-    member = await Member.get_or_none(member_number=member_number).only("id")
-    if member is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no member {member_number}", field="member_number")
-    return await KycDocument.create(
-        member_id=member.id, doc_type=doc_type, reference_masked=mask_reference(compact),
-        issued_on=issued_on, expires_on=expires_on,
-    )

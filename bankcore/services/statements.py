@@ -14,7 +14,7 @@ from bankcore.errors import DomainError, ErrorCode
 from bankcore.ledger.sql import fetch, placeholders
 from bankcore.models import LedgerKind
 from bankcore.money import Money
-from bankcore.services._lookup import get_account
+from bankcore.services._lookup import AccountRef, get_account
 
 MAX_PAGE_SIZE = 500
 
@@ -100,11 +100,15 @@ async def account_statement(
     to_date: date,
     after: str | None = None,
     limit: int = 100,
+    account: AccountRef | None = None,
 ) -> Statement:
     """Statement of an account between two value dates (inclusive), keyset-paginated.
 
     Lines are ordered by value date, then posting order. Pass the previous page's
     ``next_cursor`` as ``after`` for the next page; each line carries the running balance.
+    ``account``: the account as the caller already read it (``number`` must match), which
+    saves looking it up. One statement reads the opening, closing and page-start balances
+    and the page's lines (one round trip: the member's read is on the hot path).
     Raises ``DomainError``: ``NOT_FOUND``, ``INVALID_DATE`` (from after to),
     ``INVALID_INPUT`` (limit outside 1-500 or a bad cursor).
     """
@@ -112,45 +116,54 @@ async def account_statement(
         raise DomainError(ErrorCode.INVALID_DATE, "from date is after to date", field="from_date")
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise DomainError(ErrorCode.INVALID_INPUT, f"limit must be 1-{MAX_PAGE_SIZE}", field="limit")
-    account = await get_account(account_number)
+    cursor = _decode_cursor(after) if after else None
+    if account is None:
+        account = await get_account(account_number)
     sign = "CASE p.side WHEN 'D' THEN p.amount_minor ELSE -p.amount_minor END"
     if not LedgerKind(account.kind).debit_normal:
         sign = f"-({sign})"
     conn = get_connection("default")
-    m = placeholders(conn, 4)
+    params: list[object] = []
 
-    async def balance_before(day: date, posting_id: int | None) -> int:
-        # (value_date, id) < (day, id): row-value comparison, on both PostgreSQL and SQLite.
-        if posting_id is None:
-            where, params = f"p.value_date < {m[1]}", [account.ledger_account_id, day]
-        else:
-            where = f"(p.value_date < {m[1]} OR (p.value_date = {m[2]} AND p.id <= {m[3]}))"
-            params = [account.ledger_account_id, day, day, posting_id]
-        rows = await fetch(
-            conn,
-            f"SELECT COALESCE(SUM({sign}), 0) AS total FROM posting p WHERE p.ledger_account_id = {m[0]} AND {where}",
-            params,
-        )
-        return int(rows[0]["total"])
+    def arg(value: object) -> str:
+        """A placeholder for ``value`` (SQLite's are positional, so in the order they appear)."""
+        params.append(value)
+        return placeholders(conn, 1, start=len(params))[0]
 
-    opening = await balance_before(from_date, None)
-    closing = await balance_before(date.fromordinal(to_date.toordinal() + 1), None)
-    if after:
-        cursor_day, cursor_id = _decode_cursor(after)
-        start = await balance_before(cursor_day, cursor_id)
-        keyset = f"AND (p.value_date > {m[1]} OR (p.value_date = {m[2]} AND p.id > {m[3]}))"
-        params: list[object] = [account.ledger_account_id, cursor_day, cursor_day, cursor_id]
+    # Balances: the sums of the account's postings before from_date (opening), up to
+    # to_date (closing) and before this page's first line (start). (value_date, id) order.
+    if cursor is None:
+        start_condition = f"p.value_date < {arg(from_date)}"
     else:
-        start, keyset, params = opening, f"AND p.value_date >= {m[1]}", [account.ledger_account_id, from_date]
-    q = placeholders(conn, 2, start=len(params) + 1)
-    rows = await fetch(
-        conn,
+        start_condition = f"(p.value_date < {arg(cursor[0])} OR (p.value_date = {arg(cursor[0])} AND p.id <= {arg(cursor[1])}))"
+    totals = (
+        f"SELECT COALESCE(SUM(CASE WHEN {start_condition} THEN {sign} ELSE 0 END), 0) AS start_minor, "
+        f"COALESCE(SUM(CASE WHEN p.value_date < {arg(from_date)} THEN {sign} ELSE 0 END), 0) AS opening_minor, "
+        f"COALESCE(SUM({sign}), 0) AS closing_minor "
+        f"FROM posting p WHERE p.ledger_account_id = {arg(account.ledger_account_id)} AND p.value_date <= {arg(to_date)}"
+    )
+    # Placeholders in the order they appear (SQLite numbers them by position).
+    page_account = arg(account.ledger_account_id)
+    if cursor is None:
+        keyset = f"p.value_date >= {arg(from_date)}"
+    else:
+        keyset = f"(p.value_date > {arg(cursor[0])} OR (p.value_date = {arg(cursor[0])} AND p.id > {arg(cursor[1])}))"
+    page_to = arg(to_date)
+    page = (
         "SELECT p.id, p.entry_id, p.value_date, p.side, p.amount_minor, e.narration, e.entry_type "
         "FROM posting p JOIN journal_entry e ON e.id = p.entry_id "
-        f"WHERE p.ledger_account_id = {m[0]} {keyset} AND p.value_date <= {q[0]} "
-        f"ORDER BY p.value_date, p.id LIMIT {q[1]}",
-        [*params, to_date, limit + 1],
+        f"WHERE p.ledger_account_id = {page_account} AND {keyset} AND p.value_date <= {page_to} "
+        f"ORDER BY p.value_date, p.id LIMIT {arg(limit + 1)}"
     )
+    rows = await fetch(
+        conn,
+        f"WITH totals AS ({totals}), page AS ({page}) "
+        "SELECT t.start_minor, t.opening_minor, t.closing_minor, page.* FROM totals t LEFT JOIN page ON 1 = 1 "
+        "ORDER BY page.value_date, page.id",
+        params,
+    )
+    opening, closing, start = (int(rows[0][k]) for k in ("opening_minor", "closing_minor", "start_minor"))
+    rows = [row for row in rows if row["id"] is not None]
     currency = account.currency
     lines: list[StatementLine] = []
     running = start

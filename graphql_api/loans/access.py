@@ -76,5 +76,5 @@ async def loan_detail(loan: Loan) -> LoanDetailType:
         sanctioned_by=loan.sanctioned_by,
         awaiting_second_approval=loan.status == LoanStatus.RECOMMENDED and loan.sanctioned_by is not None,
         decision_reason=loan.decision_reason, restructured=loan.restructured, schedule=schedule,
-        eligibility=checks, foreclosure_quote=quote,
+        eligibility=checks, foreclosure_quote=quote, loan_id=loan.id,
     )

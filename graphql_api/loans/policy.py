@@ -14,6 +14,7 @@ LOANS_POLICY: dict[str, frozenset[Role]] = {
     "loans": _STAFF | {A.MEMBER},
     "loan": _STAFF | {A.MEMBER, A.PARTNER},
     "loanSchedulePreview": _STAFF | {A.MEMBER},
+    "loanDemandList": _STAFF,
     # mutations
     "createLoanProduct": frozenset({A.ADMIN}),
     "applyForLoan": _LENDING | {A.MEMBER},

@@ -9,6 +9,7 @@ from strawberry import relay
 
 from bankcore.calendar.business_date import business_date
 from bankcore.loans.book import loan_book
+from bankcore.loans.demand import demand_list
 from bankcore.loans.lifecycle import preview_schedule
 from bankcore.loans.products import get_loan_product
 from bankcore.models import Loan, LoanProduct
@@ -26,7 +27,7 @@ from graphql_api.loans.mutations.repay_loan import repay_loan
 from graphql_api.loans.mutations.reschedule_loan import reschedule_loan
 from graphql_api.loans.mutations.sanction_loan import sanction_loan
 from graphql_api.loans.mutations.write_off_loan import write_off_loan
-from graphql_api.loans.types import AssetClassEnum, LoanDetailType, LoanInstalmentType, LoanProductType, LoanStatusEnum, LoanType
+from graphql_api.loans.types import AssetClassEnum, LoanDemandType, LoanDetailType, LoanInstalmentType, LoanProductType, LoanStatusEnum, LoanType
 from graphql_api.pagination import decode_cursor, encode_cursor, page_size
 from graphql_api.policy import RootFieldPolicy
 from graphql_api.types.money import MoneyInput, MoneyType
@@ -74,6 +75,12 @@ class LoansQuery:
         except Exception:  # noqa: BLE001 - unknown and forbidden answer the same
             return None
         return await loan_detail(loan)
+
+    @strawberry.field(description="The demand list: unpaid instalments of active loans due up to `days` (0-366) after "
+                                  "the business date, arrears first; optionally one branch. At most 2000 rows.",
+                      permission_classes=GUARD)
+    async def loan_demand_list(self, days: int = 7, branch_code: str | None = None) -> list[LoanDemandType]:
+        return [LoanDemandType.of(r) for r in await demand_list(days=days, branch_code=branch_code)]
 
     @strawberry.field(description="The EMI schedule a loan of a product would get if disbursed on `disbursalDate` "
                                   "(default the business date): the same code disbursal uses.", permission_classes=GUARD)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import date
 from enum import Enum
 
 import strawberry
 
 from bankcore.loans.book import LoanBookRow
-from bankcore.models import LoanInstalment, LoanProduct
+from bankcore.loans.demand import DemandRow
+from bankcore.models import Loan, LoanInstalment, LoanProduct
 from graphql_api.types.money import MoneyType
 
 LoanStatusEnum = strawberry.enum(
@@ -142,3 +144,38 @@ class LoanDetailType:
     schedule: list[LoanInstalmentType] = strawberry.field(description="The repayment schedule fixed at disbursal (a preview before).")
     eligibility: list[EligibilityCheckType] = strawberry.field(description="Eligibility checks as they stand.")
     foreclosure_quote: ForeclosureQuoteType | None = strawberry.field(description="Cost of closing today (ACTIVE loans).")
+    loan_id: strawberry.Private[int] = 0
+
+    @strawberry.field(description="The loan statement as of the business date (terms, position, schedule with what was "
+                                  "paid, the loan account's transactions) as a PDF file, base64-encoded.")
+    async def statement_pdf_base64(self) -> str:
+        from graphql_api.loans.documents import loan_statement_pdf
+
+        return base64.b64encode(await loan_statement_pdf(await Loan.get(id=self.loan_id))).decode()
+
+    @strawberry.field(description="The no-dues certificate (PDF, base64-encoded) of a CLOSED loan; null otherwise.")
+    async def no_dues_certificate_pdf_base64(self) -> str | None:
+        from graphql_api.loans.documents import no_dues_certificate_pdf
+
+        pdf = await no_dues_certificate_pdf(await Loan.get(id=self.loan_id))
+        return None if pdf is None else base64.b64encode(pdf).decode()
+
+
+@strawberry.type(name="LoanDemand", description="One unpaid instalment in the demand list (arrears and dues ahead).")
+class LoanDemandType:
+    loan_number: str = strawberry.field(description="The loan.")
+    member_number: str = strawberry.field(description="The borrower's member number.")
+    member_name: str = strawberry.field(description="The borrower's name.")
+    repayment_account_number: str = strawberry.field(description="The savings account the instalment is collected from.")
+    branch_code: str = strawberry.field(description="Branch of the loan account.")
+    instalment_number: int = strawberry.field(description="Instalment number.")
+    due_date: date = strawberry.field(description="Due date.")
+    amount_due: MoneyType = strawberry.field(description="Principal, interest and penal charges still unpaid.")
+    overdue: bool = strawberry.field(description="Due before the business date (arrears).")
+
+    @classmethod
+    def of(cls, r: DemandRow) -> LoanDemandType:
+        return cls(loan_number=r.loan_number, member_number=r.member_number, member_name=r.member_name,
+                   repayment_account_number=r.repayment_account_number, branch_code=r.branch_code,
+                   instalment_number=r.instalment_number, due_date=r.due_date,
+                   amount_due=MoneyType.minor(r.due_minor, r.currency), overdue=r.overdue)

@@ -8,8 +8,10 @@ from datetime import date
 import strawberry
 from strawberry import relay
 
-from bankcore.models import Account, AccountHolder, Branch, HolderRole, Product
+from bankcore.models import Account, HolderRole
+from bankcore.services._lookup import AccountRef
 from bankcore.services.statements import account_statement
+from graphql_api.dataloaders import loaders_of
 from graphql_api.scope import can_see_account
 from graphql_api.types.bank import BranchType, ProductType
 from graphql_api.types.enums import AccountStatusEnum, EntryTypeEnum, HolderRoleEnum
@@ -80,16 +82,17 @@ class AccountType(relay.Node):
         return self._model.ledger_account.currency
 
     @strawberry.field(description="Product the account was opened under.")
-    async def product(self) -> ProductType:
-        return ProductType.from_model(await Product.get(id=self._model.product_id))
+    async def product(self, info: strawberry.Info) -> ProductType:
+        known = getattr(self._model, "_product", None)  # read with the account (select_related)
+        return ProductType.from_model(known or await loaders_of(info.context).product.load(self._model.product_id))
 
     @strawberry.field(description="Branch that keeps the account.")
-    async def branch(self) -> BranchType:
-        return BranchType.from_model(await Branch.get(id=self._model.branch_id))
+    async def branch(self, info: strawberry.Info) -> BranchType:
+        return BranchType.from_model(await loaders_of(info.context).branch.load(self._model.branch_id))
 
     @strawberry.field(description="Members related to the account. To a member or partner, a nominee's name is masked (R**** K****): naming a nominee by member number must not reveal whose number it is.")
     async def holders(self, info: strawberry.Info) -> list[AccountHolderType]:
-        rows = await AccountHolder.filter(account_id=self._model.id).select_related("member").order_by("id")
+        rows = await loaders_of(info.context).holders.load(self._model.id)
         staff = info.context.is_staff
         return [
             AccountHolderType(
@@ -101,7 +104,12 @@ class AccountType(relay.Node):
 
     @strawberry.field(description="Statement between two value dates (inclusive), keyset-paginated: `first` lines (1-500) after the cursor `after`.")
     async def statement(self, from_date: date, to_date: date, first: int = 100, after: str | None = None) -> StatementType:
-        s = await account_statement(account_number=self._model.number, from_date=from_date, to_date=to_date, after=after, limit=first)
+        a, ledger = self._model, self._model.ledger_account
+        known = AccountRef(id=a.id, number=a.number, status=a.status, ledger_account_id=ledger.id, currency=ledger.currency,
+                           kind=ledger.kind, balance_minor=ledger.balance_minor, floor_minor=ledger.floor_minor,
+                           held_minor=ledger.held_minor)
+        s = await account_statement(account_number=a.number, from_date=from_date, to_date=to_date, after=after, limit=first,
+                                    account=known)
         return StatementType(
             from_date=s.from_date,
             to_date=s.to_date,
@@ -125,7 +133,8 @@ class AccountType(relay.Node):
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
         ids = list(node_ids)
-        rows = {a.number: a for a in await Account.filter(number__in=ids).select_related("ledger_account")}
+        # The product comes in the same query: every account page shows its name.
+        rows = {a.number: a for a in await Account.filter(number__in=ids).select_related("ledger_account", "product")}
         result = []
         for i in ids:
             account = rows.get(i)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
 
-from bankcore.models import Account, Branch, KycDocument, Member
+from bankcore.models import Account, KycDocument, Member
+from bankcore.models.member import RiskCategory
+from graphql_api.dataloaders import loaders_of
+from graphql_api.members.types import RiskCategoryEnum, staff_label
 from graphql_api.scope import can_see_member, sees_full_identifiers, visible_account_ids
 from graphql_api.types.bank import BranchType
 from graphql_api.types.enums import GenderEnum, KycStatusEnum
@@ -39,12 +42,27 @@ def sees_own_identifiers(ctx, member_id: int) -> bool:
     return ctx.role is Role.MEMBER and ctx.principal is not None and ctx.principal.member_id == member_id
 
 
-@strawberry.type(name="KycDocument", description="A KYC document a staff user has seen.")
+@strawberry.type(name="KycDocument", description="A KYC document a staff user has seen (and, when uploaded, its scan).")
 class KycDocumentType:
+    id: strawberry.ID = strawberry.field(description="Document id: ask kycDocumentFile for the scan.")
     doc_type: str = strawberry.field(description="pan, aadhaar, passport, voter_id, driving_licence, utility_bill or photo.")
     reference_masked: str = strawberry.field(description="Document number with all but the last four characters masked.")
     issued_on: date | None = strawberry.field(description="Issue date.")
     expires_on: date | None = strawberry.field(description="Expiry date.")
+    has_scan: bool = strawberry.field(description="True when a scan was uploaded (see kycDocumentFile).")
+    content_type: str | None = strawberry.field(description="The scan's type, detected from its content: application/pdf, image/jpeg or image/png.")
+    size_bytes: int | None = strawberry.field(description="The scan's size in bytes.")
+    file_name: str | None = strawberry.field(description="The name the scan was uploaded under (display only).")
+    uploaded_by: str | None = strawberry.field(description="Who recorded it (staff:12).")
+    created_at: datetime = strawberry.field(description="When it was recorded (UTC).")
+
+
+def kyc_document_type(d: KycDocument) -> KycDocumentType:
+    return KycDocumentType(
+        id=strawberry.ID(str(d.id)), doc_type=str(d.doc_type), reference_masked=d.reference_masked, issued_on=d.issued_on,
+        expires_on=d.expires_on, has_scan=bool(d.storage_key), content_type=d.content_type, size_bytes=d.size_bytes,
+        file_name=d.file_name, uploaded_by=d.uploaded_by, created_at=d.created_at,
+    )
 
 
 @strawberry.type(name="Member", description="A member of the co-operative bank.")
@@ -92,14 +110,45 @@ class MemberType(relay.Node):
         if not info.context.is_staff:
             return []
         rows = await KycDocument.filter(member_id=self._model.id).order_by("id")
-        return [
-            KycDocumentType(doc_type=str(d.doc_type), reference_masked=d.reference_masked, issued_on=d.issued_on, expires_on=d.expires_on)
-            for d in rows
-        ]
+        return [kyc_document_type(d) for d in rows]
+
+    # KYC review: what the checker decides on and the maker reads back. Staff only: a
+    # member or partner gets null (RBI's risk categorisation is the bank's, not shown outside).
+    @strawberry.field(description="KYC risk category (sets the re-KYC period). Staff only, else null.")
+    def risk_category(self, info: strawberry.Info) -> RiskCategoryEnum | None:
+        return RiskCategory(self._model.risk_category) if info.context.is_staff else None
+
+    @strawberry.field(description="Business date KYC was last verified. Staff only, else null.")
+    def kyc_verified_on(self, info: strawberry.Info) -> date | None:
+        return self._model.kyc_verified_on if info.context.is_staff else None
+
+    @strawberry.field(description="When KYC must be renewed: the verification date plus 2 / 8 / 10 years for high / medium / low risk. Staff only, else null.")
+    def re_kyc_due_on(self, info: strawberry.Info) -> date | None:
+        return self._model.re_kyc_due_on if info.context.is_staff else None
+
+    @strawberry.field(description="The checker's reason for rejecting KYC (kept until the next decision). Staff only, else null.")
+    def kyc_rejection_reason(self, info: strawberry.Info) -> str | None:
+        return self._model.kyc_rejection_reason if info.context.is_staff else None
+
+    @strawberry.field(description="Who rejected KYC, as Full Name (login). Staff only, else null.")
+    async def kyc_rejected_by(self, info: strawberry.Info) -> str | None:
+        return await staff_label(self._model.kyc_rejected_by) if info.context.is_staff else None
+
+    @strawberry.field(description="Business date KYC was rejected. Staff only, else null.")
+    def kyc_rejected_on(self, info: strawberry.Info) -> date | None:
+        return self._model.kyc_rejected_on if info.context.is_staff else None
+
+    @strawberry.field(description="Who registered the member (the KYC maker), as Full Name (login). Staff only, else null.")
+    async def registered_by(self, info: strawberry.Info) -> str | None:
+        return await staff_label(self._model.registered_by) if info.context.is_staff else None
+
+    @strawberry.field(description="True when the caller registered this member: as the KYC maker they may not verify or reject it.")
+    def registered_by_me(self, info: strawberry.Info) -> bool:
+        return bool(info.context.is_staff and self._model.registered_by == info.context.actor)
 
     @strawberry.field(description="Home branch.")
-    async def branch(self) -> BranchType:
-        return BranchType.from_model(await Branch.get(id=self._model.branch_id))
+    async def branch(self, info: strawberry.Info) -> BranchType:
+        return BranchType.from_model(await loaders_of(info.context).branch.load(self._model.branch_id))
 
     @strawberry.field(description="Accounts this member holds that the caller may see, by account number.")
     async def accounts(self, info: strawberry.Info) -> list[Annotated[AccountType, strawberry.lazy("graphql_api.types.account")]]:

@@ -78,6 +78,10 @@ EXPECTED: dict[str, set[str]] = {
     "rotateClientSecret": {"admin"},
     "confirmContactChange": {"member"},
     "approveKyc": {"admin", "manager"},
+    # KYC (issue 9 items 6 and 7): scans only for the staff who do KYC and the auditor
+    "kycDocumentFile": {"admin", "manager", "clerk", "auditor"},
+    "uploadKycDocument": {"admin", "manager", "clerk"},
+    "rejectKyc": {"admin", "manager"},
     "openAccount": {"admin", "manager", "clerk"},
     "setNominee": {"admin", "manager", "clerk", "member"},
     "depositCash": {"manager", "cashier"},
@@ -97,6 +101,7 @@ EXPECTED: dict[str, set[str]] = {
     "loans": STAFF | {"member"},
     "loan": STAFF | {"member", "partner"},
     "loanSchedulePreview": STAFF | {"member"},
+    "loanDemandList": STAFF,
     "createLoanProduct": {"admin"},
     "applyForLoan": {"admin", "manager", "clerk", "member"},
     "confirmGuarantee": {"admin", "manager", "clerk", "member"},

@@ -11,12 +11,15 @@ from bankcore.calendar.registry import StepContext
 from bankcore.calendar.runner import run_day_end
 from bankcore.chart import TDS_PAYABLE, gl_code
 from bankcore.day_end_plan import load_day_end_plan
+from bankcore.deposits.closing import premature_terms
 from bankcore.deposits.day_end import year_end_tds
 from bankcore.deposits.periods import cumulative_value
 from bankcore.deposits.service import open_deposit
 from bankcore.deposits.term import fd_maturity
 from bankcore.models import Account, DepositInterestCredit, DepositKind, DepositStatus, LedgerAccount, Posting, TermDeposit
+from bankcore.money import Money
 from bankcore.verify import verify_ledger
+from tests.api.helpers import gql, staff
 from tests.deposits.factory import deposit_bank, saver
 from tests.ledger.factory import inr
 
@@ -56,6 +59,12 @@ async def test_year_end_credits_cumulative_interest_less_tds_once_and_maturity_p
     assert small_row.tds_minor == 0 and small_row.interest_minor == 7_140_45  # under the threshold: credited, untaxed
     tds_gl = (await LedgerAccount.get(code=gl_code(TDS_PAYABLE, "INR"))).id
     assert await _credit_balance(tds_gl) == tds
+
+    # closing it now would pay the reduced-rate value less the tax already taken at year end
+    _, earned = await premature_terms(fd, date(2027, 4, 1))
+    quote = (await gql(staff("clerk"), "query($n: String!) { depositClosureQuote(number: $n) { payout { amount } } }",
+                       n=fd.number)).data["depositClosureQuote"]
+    assert quote["payout"]["amount"] == str(Money(1_000_000_00 + earned - tds, "INR").to_plain())
 
     # a re-run of the step (a crash after it committed) credits nothing twice
     again = await year_end_tds(StepContext(business_date=FY_END, run_id=0, step="deposits.year_end_tds", initiator="t"))

@@ -31,8 +31,12 @@ def _shoot(driver, name: str) -> None:  # noqa: ANN001
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         size = driver.get_window_size()
-        height = driver.execute_script("return document.documentElement.scrollHeight")
-        driver.set_window_size(size["width"], max(size["height"], min(int(height) + 40, 3000)))
+        # the page's length: the bottom of its last card (the page element itself fills the window)
+        height = driver.execute_script(
+            "return Math.max(window.innerHeight, ...[...document.querySelectorAll('.q-card, .q-table__container')]"
+            ".map(e => e.getBoundingClientRect().bottom + window.scrollY))")
+        driver.set_window_size(size["width"], min(int(height) + 24 + size["height"] - driver.execute_script(
+            "return window.innerHeight"), 3000))
         driver.save_screenshot(str(Path(SHOTS) / f"{name}.png"))
         driver.set_window_size(size["width"], size["height"])
 

@@ -167,9 +167,9 @@ async def test_loans_and_deposits_have_empty_states(user: User) -> None:
     member_id, _, _ = await _member_with_account()
     await sign_in_as(user, PrincipalKind.MEMBER, member_id)
     await user.open("/member/loans")
-    await user.should_see("You have no loans with us")
+    await user.should_see("You have no loans with us", retries=50)  # the page loads loans, products and accounts
     await user.open("/member/deposits")
-    await user.should_see("You have no deposits yet.")
+    await user.should_see("You have no deposits yet.", retries=50)
 
 
 async def test_sign_out_lands_on_sign_in_and_the_session_is_gone(user: User) -> None:

@@ -30,3 +30,18 @@ async def test_session_cookie_is_secure_under_an_https_public_url(
         assert cookie.startswith("coopbank_token=")
         assert ("secure" in cookie.lower()) is secure
         assert "httponly" in cookie.lower() and "samesite=strict" in cookie.lower()
+
+
+async def test_the_device_id_used_at_sign_in_is_kept_in_a_long_lived_cookie() -> None:
+    from ui.session import device_id_of
+
+    fresh = device_id_of(_plain_http_request())  # no cookie yet: a new random id
+    assert fresh and fresh != device_id_of(_plain_http_request())
+    started = await session_start(_plain_http_request(), n=park("t", utcnow() + timedelta(hours=1), device_id=fresh))
+    cookies = started.headers.getlist("set-cookie")
+    device = next(c for c in cookies if c.startswith("coopbank_device="))
+    assert device.startswith(f"coopbank_device={fresh};") and "httponly" in device.lower() and "max-age=" in device.lower()
+    known = Request({**_plain_http_request().scope, "headers": [(b"cookie", f"coopbank_device={fresh}".encode())]})
+    assert device_id_of(known) == fresh
+    again = await session_start(known, n=park("t", utcnow() + timedelta(hours=1), device_id=fresh))
+    assert not any(c.startswith("coopbank_device=") for c in again.headers.getlist("set-cookie"))

@@ -83,7 +83,7 @@ async def test_manager_approves_a_reversal_and_a_kyc(user: User) -> None:
     # The KYC queue lists members waiting for approval without a search.
     await user.should_see(marker=f"kyc {pending}")
     user.find(marker=f"kyc {pending}").click()
-    await user.should_see("Verified.", retries=10)
+    await user.should_see("Verified; re-KYC due", retries=10)
     assert (await Member.get(member_number=pending)).kyc_status == "verified"
     assert account
 

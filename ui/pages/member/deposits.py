@@ -20,7 +20,7 @@ from nicegui import ui
 
 from ui import fmt, frame
 from ui.api import Api, ApiError, SignedOut
-from ui.deposit_advice_pdf import INSTRUCTION_TEXT, PAYOUT_TEXT, deposit_advice_pdf
+from ui.deposit_advice_pdf import INSTRUCTION_TEXT, PAYOUT_CHOICE, PAYOUT_TEXT, deposit_advice_pdf
 from ui.i18n import N_, _
 from ui.pages.member.send_money import ask_code
 
@@ -280,7 +280,7 @@ class DepositsPage:
 
     def _product_changed(self) -> None:
         product = self.products[self.product.value]
-        self.payout.options = {p: _(PAYOUT_TEXT[p]) for p in product["payouts"]}
+        self.payout.options = {p: _(PAYOUT_CHOICE[p]) for p in product["payouts"]}
         self.payout.value = product["payouts"][0]
         self.payout.update()
         bands = ", ".join(f"{b['minDays']}–{b['maxDays'] or '…'} {_('days')}: {b['ratePercent']} %" for b in product["rateChart"])

@@ -9,3 +9,4 @@ from ui.pages.staff import settings  # noqa: F401
 from ui.pages.staff import day_end, inoperative, instructions  # noqa: F401
 from ui.pages.staff import webhooks  # noqa: F401  (partners' webhooks, issue 13)
 from ui.pages.staff import deposits  # noqa: F401,E402  (term deposits, issue 12)
+from ui.pages.staff import loans  # noqa: F401,E402  (lending, issue 11)

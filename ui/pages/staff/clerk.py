@@ -1,4 +1,6 @@
-"""Member registration with KYC fields checked as they are typed, account opening, member search."""
+"""Member registration with KYC fields checked as they are typed, KYC document upload and the
+clerk's own registrations awaiting KYC (rejections with the checker's reason), account opening,
+member search."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from stdnum.in_ import pan as pan_number
 from ui import fmt, frame
 from ui.api import Api, user_errors
 from ui.pages.staff.common import open_staff_page
+from ui.pages.staff.kyc import UploadForm, my_registrations
 from ui.pages.staff.portal_access import portal_access_card
 
 CLERK_SETUP = """
@@ -77,9 +80,19 @@ async def clerk_page(request: Request) -> RedirectResponse | None:
             register_tab = ui.tab(_("Register")).mark("tab-register")
             open_tab = ui.tab(_("Open account")).mark("tab-open")
             portal_tab = ui.tab(_("Portal access")).mark("tab-portal")
+            kyc_tab = ui.tab(_("KYC documents")).mark("tab-kyc")
         with ui.tab_panels(tabs, value=search_tab).classes("w-full"):
             with ui.tab_panel(portal_tab):
                 portal_access_card(api)
+            with ui.tab_panel(kyc_tab):
+                async def refresh() -> None:
+                    await my_registrations(api, mine)
+
+                if api.may("uploadKycDocument"):
+                    UploadForm(api, on_done=refresh).draw()
+                ui.label(_("Members you registered")).classes("font-medium")
+                mine = ui.column().classes("w-full gap-2").mark("my-registrations")
+                await refresh()
             with ui.tab_panel(search_tab):
                 await MemberSearch(api).draw()
             with ui.tab_panel(register_tab):

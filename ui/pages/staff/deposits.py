@@ -15,7 +15,7 @@ from nicegui import ui
 
 from ui import fmt, frame
 from ui.api import Api
-from ui.deposit_advice_pdf import INSTRUCTION_TEXT, PAYOUT_TEXT
+from ui.deposit_advice_pdf import INSTRUCTION_TEXT, PAYOUT_CHOICE
 from ui.i18n import N_, _
 from ui.pages.staff.common import open_staff_page
 
@@ -97,7 +97,7 @@ class DepositDesk:
                 with ui.row().classes("w-full items-center gap-2"):
                     ui.label(_("TDS register (s.194A)")).classes("text-lg font-medium")
                     ui.space()
-                    self.fy = ui.number(_("Financial year from"), value=None, min=1990, max=2100, step=1, format="%d").props(
+                    self.fy = ui.number(_("Financial year"), value=None, min=1990, max=2100, step=1, format="%d").props(
                         "dense outlined").classes("w-36").mark("tds-fy")
                     self.quarter = ui.select({0: _("All quarters"), 1: "Q1", 2: "Q2", 3: "Q3", 4: "Q4"}, value=0).props(
                         "dense outlined").mark("tds-quarter")
@@ -193,7 +193,7 @@ class DepositDesk:
     def _product_changed(self) -> None:
         product = self.products[self.product.value]
         fixed = product["kind"] == "FIXED"
-        self.payout.options = {p: _(PAYOUT_TEXT[p]) for p in product["payouts"]}
+        self.payout.options = {p: _(PAYOUT_CHOICE[p]) for p in product["payouts"]}
         self.payout.value = product["payouts"][0]
         self.payout.update()
         self.payout.set_visibility(fixed)

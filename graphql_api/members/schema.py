@@ -1,0 +1,52 @@
+"""Root fields of the members domain: ``MembersQuery``, ``MembersMutation``."""
+
+from __future__ import annotations
+
+import base64
+
+import strawberry
+
+from bankcore.documents.content import EXTENSIONS
+from bankcore.errors import DomainError
+from bankcore.members.kyc import read_kyc_document
+from graphql_api.context import Context
+from graphql_api.members.mutations.reject_kyc import reject_kyc
+from graphql_api.members.mutations.upload_kyc_document import upload_kyc_document
+from graphql_api.members.types import KycDocumentFileType
+from graphql_api.policy import RootFieldPolicy
+
+GUARD = [RootFieldPolicy]
+
+
+@strawberry.type
+class MembersQuery:
+    @strawberry.field(description="A KYC document's scan by document id (see Member.kycDocuments), for admin, manager, "
+                                  "clerk and auditor; each viewing is written to the audit log. Null when unknown or "
+                                  "recorded without a scan.", permission_classes=GUARD)
+    async def kyc_document_file(self, info: strawberry.Info[Context, None], document_id: strawberry.ID) -> KycDocumentFileType | None:
+        ident = str(document_id)
+        if not ident.isdigit() or len(ident) > 18:
+            return None
+        try:
+            document, data = await read_kyc_document(document_id=int(ident), viewer=info.context.actor)
+        except DomainError:
+            return None
+        extension = EXTENSIONS.get(document.content_type or "", "bin")
+        return KycDocumentFileType(
+            document_id=strawberry.ID(str(document.id)), doc_type=str(document.doc_type),
+            content_type=document.content_type or "application/octet-stream",
+            file_name=f"{document.doc_type}-{document.member.member_number}-{document.id}.{extension}",
+            size_bytes=len(data), content_base64=base64.b64encode(data).decode(),
+        )
+
+
+@strawberry.type
+class MembersMutation:
+    upload_kyc_document = strawberry.mutation(
+        resolver=upload_kyc_document, permission_classes=GUARD,
+        description="Clerk, manager, admin: record a member's KYC document with its scan (PDF, JPEG or PNG, size-limited, "
+                    "type checked from the content). A member whose KYC was rejected goes back before a checker.")
+    reject_kyc = strawberry.mutation(
+        resolver=reject_kyc, permission_classes=GUARD,
+        description="Checker step: reject a member's pending KYC with a reason the maker sees; must not be the staff "
+                    "user who registered them.")

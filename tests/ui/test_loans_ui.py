@@ -1,0 +1,123 @@
+"""The Loans pages through NiceGUI's User fixture: the member's schedule with paid / overdue / upcoming
+rows and Pay EMI (exactly the reviewed amount reaches the ledger), applying with an EMI preview, and
+the staff queue where the recommender cannot also sanction."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from decimal import Decimal
+
+from nicegui.testing import User
+
+from bankcore.loans.lifecycle import preview_schedule
+from bankcore.models import Account, LoanProduct, JournalEntry, LedgerAccount, Loan, LoanStatus, Member, PrincipalKind, Posting
+from tests.loans.factory import active_loan, borrower, loan_bank, move_to
+from tests.ui.conftest import sign_in_as
+from tests.ui.test_payments_ui import _wait_text
+from ui import fmt
+
+
+async def _wait_marker(user: User, marker: str, tries: int = 200) -> None:
+    for _ in range(tries):
+        try:
+            await user.should_see(marker=marker, retries=1)
+            return
+        except AssertionError:
+            await asyncio.sleep(0.05)
+    await user.should_see(marker=marker)
+
+
+async def balance(number: str) -> int:
+    return (await LedgerAccount.get(id=(await Account.get(number=number)).ledger_account_id)).balance_minor
+
+
+async def test_member_sees_the_schedule_and_pay_emi_posts_exactly_the_reviewed_amount(user: User) -> None:
+    # given: an active loan of 1 lakh over 12 months, two instalments overdue on the business date
+    await loan_bank()
+    b = await borrower()
+    number = await active_loan(b)
+    await move_to(date(2025, 3, 10))
+    before = await balance(b.savings)
+    member = await Member.get(member_number=b.member)
+    await sign_in_as(user, PrincipalKind.MEMBER, member.id)
+    await user.open("/member/loans")
+    await _wait_marker(user, "schedule")
+    [table] = user.find(marker="schedule-table").elements
+    assert [r["code"] for r in table.rows][:3] == ["OVERDUE", "OVERDUE", "UPCOMING"]
+    await user.should_see(marker="overdue")
+    # when: she reviews 1,500, changes the amount, reviews 2,000 and confirms
+    user.find(marker="pay-amount").clear().type("1500")
+    user.find(marker="pay-review").click()
+    await _wait_text(user, f"Pay ₹1,500.00 to loan {number} from {b.savings}?")
+    user.find(marker="pay-amount").clear().type("2000")
+    await _wait_marker(user, "pay-changed")
+    await user.should_not_see(marker="pay-confirm")
+    user.find(marker="pay-review").click()
+    await _wait_text(user, f"Pay ₹2,000.00 to loan {number} from {b.savings}?")
+    user.find(marker="pay-confirm").click()
+    await _wait_marker(user, "pay-done")
+    # then: one repayment of exactly ₹2,000.00 left her savings for the loan
+    loan = await Loan.get(account__number=number)
+    entries = await JournalEntry.filter(entry_type="loan_repayment")
+    assert len(entries) == 1
+    legs = await Posting.filter(entry_id=entries[0].id)
+    assert sum(p.amount_minor for p in legs if p.side == "D") == 2000_00
+    assert await balance(b.savings) == before - 2000_00
+    assert loan.status == LoanStatus.ACTIVE
+    # and the schedule now shows the first instalment's charges and interest paid first (oldest first)
+    user.find(marker="pay-done")
+
+
+async def test_member_previews_the_emi_and_applies(user: User) -> None:
+    await loan_bank(guarantors=0)
+    b = await borrower()
+    member = await Member.get(member_number=b.member)
+    await sign_in_as(user, PrincipalKind.MEMBER, member.id)
+    await user.open("/member/loans")
+    await _wait_text(user, "You have no loans with us")
+    user.find(marker="apply").click()
+    await _wait_marker(user, "apply-form")
+    user.find(marker="apply-amount").type("60000")
+    user.find(marker="apply-preview").click()
+    await _wait_marker(user, "apply-emi")
+    # the first instalment of the schedule disbursal would fix today (a broken first period from 1 Jan to 5 Feb)
+    product = await LoanProduct.get(code="PL")
+    first = preview_schedule(product, amount_minor=60_000_00, tenure_months=12, disbursal_date=date(2025, 1, 1)).rows[0]
+    await user.should_see(f"EMI {fmt.money(Decimal(first.instalment_minor) / 100, 'INR')} for 12 months")
+    user.find(marker="apply-submit").click()
+    await _wait_text(user, "the bank is reviewing it", tries=300)
+    loan = await Loan.get(member_id=member.id)
+    assert loan.status == LoanStatus.APPLIED and loan.amount_minor == 60_000_00 and loan.duration_months == 12
+
+
+async def test_staff_queue_refuses_the_recommender_as_sanctioner_and_another_manager_sanctions(user: User, create_user) -> None:  # noqa: ANN001
+    from tests.ui.test_staff import as_staff
+
+    await loan_bank(guarantors=0)
+    b = await borrower()
+    from bankcore.loans.lifecycle import apply_for_loan
+    from tests.ledger.factory import inr
+
+    loan = await apply_for_loan(member_number=b.member, product_code="PL", amount=inr("50000.00"), tenure_months=6,
+                                applied_by="staff:99")
+    number = (await loan.account).number
+    await as_staff(user, "manager")
+    await user.open("/staff/loans")
+    await _wait_marker(user, f"application {number}")
+    user.find(marker=f"recommend {number}").click()
+    await _wait_marker(user, f"sanction {number}")
+    user.find(marker=f"sanction {number}").click()
+    await _wait_marker(user, "queue-message")
+    await user.should_see("someone other than who recommended")
+    assert (await Loan.get(id=loan.id)).status == LoanStatus.RECOMMENDED
+    # a second manager sanctions, then disburses
+    other = create_user()
+    await as_staff(other, "manager")
+    await other.open("/staff/loans")
+    await _wait_marker(other, f"sanction {number}")
+    other.find(marker=f"sanction {number}").click()
+    await _wait_marker(other, f"disburse {number}")
+    other.find(marker=f"disburse {number}").click()
+    await _wait_text(other, "Disbursed")
+    assert (await Loan.get(id=loan.id)).status == LoanStatus.ACTIVE
