@@ -50,3 +50,5 @@ def configure_logging(log_format: str = "json", level: int = logging.INFO) -> No
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # fontTools (fpdf2's font subsetter) logs a dozen INFO lines per PDF: library chatter, not events.
+    logging.getLogger("fontTools").setLevel(max(level, logging.WARNING))

@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -31,10 +32,27 @@ def _start(database_url: str, port: int, args: tuple[str, ...], env_extra: dict[
     # Without PYTEST_CURRENT_TEST, or NiceGUI thinks it runs inside pytest and picks its own port.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(DATABASE_URL=database_url, COOPBANK_STORAGE_SECRET="test", **env_extra)
-    return subprocess.Popen(
+    # Output goes to a file, never to a pipe nobody reads: once a pipe's 64 KiB buffer is full the
+    # server blocks in its next log write and every request after that hangs (CI's schemathesis
+    # "read timeouts" were this, after a few hundred report PDFs' worth of log lines).
+    log = tempfile.TemporaryFile()
+    # Each server its own NiceGUI storage: test databases restart their ids, so a language chosen by
+    # member 1 in one test (kept in .nicegui/storage-general.json) would greet member 1 of the next.
+    env.setdefault("NICEGUI_STORAGE_PATH", tempfile.mkdtemp(prefix="nicegui-"))
+    proc = subprocess.Popen(
         [sys.executable, "-m", "coopbank.cli", "serve", "--port", str(port), "--insecure-dev-keys", *args],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env=env, stdout=log, stderr=subprocess.STDOUT,
     )
+    proc.log = log  # type: ignore[attr-defined]
+    return proc
+
+
+def server_output(proc: subprocess.Popen) -> str:
+    """What the server has printed so far."""
+    log = proc.log  # type: ignore[attr-defined]
+    log.flush()
+    log.seek(0)
+    return log.read().decode(errors="replace")
 
 
 def _wait_ready(proc: subprocess.Popen, bases: list[str]) -> None:
@@ -49,9 +67,9 @@ def _wait_ready(proc: subprocess.Popen, bases: list[str]) -> None:
         except httpx.HTTPError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
-            # Stop it first: reading the output of a live process would wait for ever.
             proc.kill()
-            out = proc.stdout.read().decode() if proc.stdout else ""
+            proc.wait()
+            out = server_output(proc)
             raise RuntimeError(f"server did not start:\n{out[-3000:]}")
         time.sleep(0.2)
 
@@ -63,6 +81,7 @@ def _stop(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+    proc.log.close()  # type: ignore[attr-defined]
 
 
 @contextlib.contextmanager

@@ -103,3 +103,27 @@ def test_json_log_lines_carry_the_request_id(capsys: pytest.CaptureFixture[str])
     assert record["request_id"] == "req-123"
     assert record["level"] == "WARNING" and record["logger"] == "coopbank.test"
     assert isinstance(RequestIdFilter(), logging.Filter)
+
+
+def test_a_report_pdf_logs_no_font_subsetting_chatter(capsys: pytest.CaptureFixture[str]) -> None:
+    # fontTools logged a dozen INFO lines per PDF ("Glyph names: ...", "Closing glyph list ...") into
+    # the server's log: noise for an operator, and enough output to fill an unread pipe and hang the
+    # server in its next write.
+    from fpdf import FPDF
+
+    from graphql_api.pdf_fonts import add_fonts
+
+    root = logging.getLogger()
+    saved, level = root.handlers[:], root.level
+    try:
+        configure_logging("text")
+        pdf = FPDF()
+        add_fonts(pdf)
+        pdf.add_page()
+        pdf.set_font("DejaVu", "", 10)
+        pdf.cell(0, 5, "Trial balance ₹1,00,000.00 मेरे खाते")
+        assert bytes(pdf.output()).startswith(b"%PDF")
+        logged = capsys.readouterr().err
+    finally:
+        root.handlers[:], root.level = saved, level
+    assert "fontTools" not in logged, logged[:500]

@@ -81,8 +81,11 @@ def sim_process(webhook_server: str, tmp_path_factory: pytest.TempPathFactory) -
     reports = tmp_path_factory.mktemp("settlements")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(COOPBANK_RAZORPAY_WEBHOOK_SECRET=WEBHOOK_SECRET)
+    # Output to a file, not an unread pipe: a full pipe would block the simulator mid-test.
+    log = reports / "gateway-sim.log"
     proc = subprocess.Popen([sys.executable, "-m", "coopbank.cli", "gateway-sim", "--port", str(port),
-                             "--webhook-url", webhook_server, "--report-dir", str(reports)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                             "--webhook-url", webhook_server, "--report-dir", str(reports)], env=env,
+                            stdout=log.open("wb"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while True:
@@ -92,7 +95,8 @@ def sim_process(webhook_server: str, tmp_path_factory: pytest.TempPathFactory) -
         except httpx.HTTPError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError("gateway-sim did not start:\n" + (proc.stdout.read().decode() if proc.stdout else ""))
+            proc.kill()
+            raise RuntimeError("gateway-sim did not start:\n" + log.read_text(errors="replace")[-3000:])
         time.sleep(0.1)
     try:
         yield Sim(url=url, webhook_url=webhook_server)

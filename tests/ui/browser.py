@@ -98,6 +98,14 @@ def wait_text(driver, text: str, timeout: float = 10.0) -> None:  # noqa: ANN001
     from selenium.webdriver.support.ui import WebDriverWait
 
     # Vue re-renders replace elements under us: a stale or missing body just means "look again".
-    WebDriverWait(driver, max(timeout, WAIT_FLOOR_S), poll_frequency=0.05,
-                  ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(
-        lambda d: text in d.find_element(By.TAG_NAME, "body").text)
+    from selenium.common.exceptions import TimeoutException
+
+    try:
+        WebDriverWait(driver, max(timeout, WAIT_FLOOR_S), poll_frequency=0.05,
+                      ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(
+            lambda d: text in d.find_element(By.TAG_NAME, "body").text)
+    except TimeoutException:
+        # Say what the page showed instead: a bare TimeoutException tells nothing.
+        shown = driver.find_element(By.TAG_NAME, "body").text
+        raise AssertionError(f"{text!r} not shown on {driver.current_url} within the wait; "
+                             f"the page shows:\n{shown[:1500]}") from None

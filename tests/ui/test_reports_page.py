@@ -32,7 +32,7 @@ async def test_clerk_sees_only_the_lists_a_clerk_works_through(user: User) -> No
     await user.open("/staff/reports")
     await user.should_see(marker="report-name")
     options = set(user.find(marker="report-name").elements.pop().options.values())
-    assert options == {"KYC due", "Inoperative and unclaimed accounts"}
+    assert options == {"KYC due", "Inoperative and unclaimed accounts", "Demand and overdue list"}
     user.find(marker="report-show").click()
     await user.should_see("Inoperative and unclaimed deposit accounts", retries=20)
     await user.should_see(marker="tile Accounts")

@@ -71,8 +71,9 @@ class SettingsPage:
                             ui.label(s["description"]).classes("text-sm text-slate-600")
                             if s["source"]:
                                 ui.label(f"{_('Source')}: {s['source']}").classes("text-xs text-slate-500")
-                        with ui.column().classes("items-end gap-0 shrink-0"):
-                            ui.label(shown(s["kind"], s["value"])).classes("font-semibold break-all").mark(
+                        # A long text value (a name, a time zone) wraps within half the card, never past the screen.
+                        with ui.column().classes("items-end gap-0 min-w-0 max-w-[50%]"):
+                            ui.label(shown(s["kind"], s["value"])).classes("font-semibold break-all text-right").mark(
                                 f"value {s['key']}")
                             if s["value"] != s["default"]:
                                 ui.label(f"{_('default')} {shown(s['kind'], s['default'])}").classes("text-xs text-slate-500")
