@@ -197,6 +197,10 @@ def run(demo: Demo, out: Path) -> None:
             wait_text(d, "receipt")
 
         driver.get(base + "/staff/cashier")
+        wait_text(driver, "Cash drawer")
+        if "Open drawer" in driver.find_element("tag name", "body").text.replace("OPEN DRAWER", "Open drawer"):
+            field(driver, "Opening float (counted)").send_keys("20000")
+            button(driver, "Open drawer").click()
         wait_text(driver, "Today's cash")
         deposit(driver)
         shoot(driver, out, "cashier-receipt", settle=0.5, before=scroll_to("receipt"))
@@ -281,7 +285,7 @@ def run(demo: Demo, out: Path) -> None:
                                  ("accountant-day-end", "/staff/day-end", "Runs", close_a_day))),
             ("demo-admin", (("admin", "/staff/admin", "Add a staff user"),
                             ("admin-sessions", "/staff/admin", "Add a staff user", open_sessions_tab),
-                            ("admin-settings", "/staff/settings", "History"),
+                            ("admin-settings", "/staff/settings", "bank.time_zone"),
                             ("admin-webhooks", "/staff/webhooks", "Subscribe a partner"),
                             ("staff-security", "/security", "Change your password"))),
             ("demo-auditor", (("auditor-audit", "/staff/audit", "Hash chain"),)),

@@ -9,7 +9,22 @@ from bankcore.models import Member
 from tests.api.helpers import gql, member, staff
 from tests.api.round_trips import counting_round_trips
 from tests.ledger.factory import make_account, make_member, small_bank
-from ui.pages.member.account import ACCOUNT_HISTORY
+
+
+def _ui_document(relative: str, name: str) -> str:
+    """A GraphQL document the UI sends, read from its source without importing the page: importing
+    a ``ui.pages`` module outside NiceGUI's User simulation registers its routes at the wrong time,
+    and every later User-fixture test in the same process answered 404."""
+    import ast
+
+    tree = ast.parse((Path(__file__).resolve().parents[2] / relative).read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise LookupError(f"{name} not in {relative}")
+
+
+ACCOUNT_HISTORY = _ui_document("ui/pages/member/account.py", "ACCOUNT_HISTORY")
 
 ACCOUNTS_PAGE = """
 query AccountsPage { accounts(first: 50) { edges { node {

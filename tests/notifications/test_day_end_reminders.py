@@ -61,8 +61,11 @@ async def test_day_end_over_several_dates_sends_each_reminder_once(db: str) -> N
     by_column = await Member.get(member_number=payer.member)
     await Member.filter(id=by_column.id).update(re_kyc_due_on=date(2025, 3, 1))
     reckoned = await Member.get(member_number=late.member)
-    await Member.filter(id=reckoned.id).update(risk_category="high", kyc_verified_on=date(2023, 2, 15))
-    await Member.filter(member_number=late.guarantor).update(risk_category="low", kyc_verified_on=date(2023, 2, 15))
+    # (verified before re-KYC dates were kept: approving KYC now fills the column, so clear it)
+    await Member.filter(id=reckoned.id).update(risk_category="high", kyc_verified_on=date(2023, 2, 15),
+                                               re_kyc_due_on=None)
+    await Member.filter(member_number=late.guarantor).update(risk_category="low", kyc_verified_on=date(2023, 2, 15),
+                                                             re_kyc_due_on=None)
 
     # when day-end closes 30 Jan to 7 Feb (the dates before were skipped)
     await move_to(date(2025, 1, 30))

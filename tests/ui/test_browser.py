@@ -36,7 +36,11 @@ async def _portal_member(name: str, deposit: str) -> tuple[str, str, str]:
     return number, account, enrolment.secret
 
 
-def _sign_in(driver, base: str, *, staff: bool, login: str, password: str, secret: str) -> None:  # noqa: ANN001
+def _sign_in(driver, base: str, *, staff: bool, login: str, password: str, secret: str,  # noqa: ANN001
+             step_offset: int = 0) -> None:
+    """Sign in through the page. A second sign-in within the same 30 s needs ``step_offset=1``:
+    the bank refuses a TOTP code whose time step was used already (replay), and accepts the
+    next step's code (its window is one step either side)."""
     driver.get(f"{base}/signin")
     wait_text(driver, "Member number or mobile")
     if staff:
@@ -46,7 +50,7 @@ def _sign_in(driver, base: str, *, staff: bool, login: str, password: str, secre
     field(driver, "Password").send_keys(password)
     button(driver, "Continue").click()
     wait_text(driver, "authenticator app")
-    field(driver, "6-digit code").send_keys(code_at(secret, time_step(utcnow())))
+    field(driver, "6-digit code").send_keys(code_at(secret, time_step(utcnow()) + step_offset))
     button(driver, "Sign in").click()
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from selenium.webdriver.common.keys import Keys
 
 from bankcore.loans.lifecycle import apply_for_loan
@@ -19,11 +18,11 @@ from graphql_api.http import TOKEN_COOKIE
 from tests.ledger.factory import inr, make_member
 from tests.live.server import serve, staff_token
 from tests.loans.factory import Borrower, active_loan, loan_bank, move_to
-from tests.ui.browser import button, chrome, chromium_missing, field, wait_text
+from tests.ui.browser import browser_test, button, chrome, field, wait_text
 from tests.ui.test_browser import MEMBER_PASSWORD, _portal_member, _sign_in
 from tests.ui.test_browser_shares import _shoot
 
-pytestmark = pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or "")
+pytestmark = browser_test("postgres")
 
 
 async def balance(number: str) -> int:
@@ -69,7 +68,7 @@ async def test_a_member_pays_an_emi_of_exactly_the_reviewed_amount(db: str) -> N
             phone.quit()
         desk = chrome(1280, 800)
         try:
-            _sign_in(desk, base, staff=False, login=number, password=MEMBER_PASSWORD, secret=secret)
+            _sign_in(desk, base, staff=False, login=number, password=MEMBER_PASSWORD, secret=secret, step_offset=1)
             wait_text(desk, "My accounts")
             desk.get(f"{base}/member/loans")
             wait_text(desk, "days overdue", timeout=15)

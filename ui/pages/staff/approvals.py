@@ -39,7 +39,7 @@ mutation RequestReversal($entryId: ID!, $reason: String!) {
 
 KYC_CANDIDATES = """
 query KycCandidates($search: String) {
-  members(search: $search, kycStatus: PENDING, first: 25) {
+  members(search: $search, kycStatus: PENDING, first: 10) {
     edges { node {
       memberNumber fullName kycStatus dateOfBirth gender mobile email address pan aadhaarMasked branch { code }
       riskCategory registeredBy registeredByMe kycRejectionReason

@@ -28,10 +28,10 @@ mutation UploadKycDocument($input: UploadKycDocumentInput!) {
 
 MY_REGISTRATIONS = """
 query MyKycRegistrations {
-  pending: members(registeredByMe: true, kycStatus: PENDING, first: 50) {
+  pending: members(registeredByMe: true, kycStatus: PENDING, first: 20) {
     edges { node { memberNumber fullName kycRejectionReason kycDocuments { id } } }
   }
-  rejected: members(registeredByMe: true, kycStatus: REJECTED, first: 50) {
+  rejected: members(registeredByMe: true, kycStatus: REJECTED, first: 20) {
     edges { node { memberNumber fullName kycRejectionReason kycRejectedBy kycRejectedOn } }
   }
 }"""

@@ -28,9 +28,9 @@ LOAN_ROW = f"loanNumber memberNumber accountNumber productCode branchCode status
 
 LOAN_QUEUE = """
 query LoanQueue {
-  applied: loans(status: APPLIED, first: 100) { edges { node { loanNumber } } }
-  recommended: loans(status: RECOMMENDED, first: 100) { edges { node { loanNumber } } }
-  sanctioned: loans(status: SANCTIONED, first: 100) { edges { node { loanNumber } } }
+  applied: loans(status: APPLIED, first: 40) { edges { node { loanNumber } } }
+  recommended: loans(status: RECOMMENDED, first: 40) { edges { node { loanNumber } } }
+  sanctioned: loans(status: SANCTIONED, first: 40) { edges { node { loanNumber } } }
 }"""
 
 LOAN_APPLICATION = f"""
