@@ -262,8 +262,9 @@ def demand_panel(api: Api) -> None:
 
 async def npa_panel(api: Api) -> None:
     """The reports' NPA and provisioning statement (``npaStatement``): figures, chart, CSV and PDF."""
+    today = await frame.business_date(api)  # before drawing: no half-drawn row
     with ui.row().classes("w-full items-end gap-2"):
-        as_of = frame.date_input(_("As of"), await frame.business_date(api)).mark("npa-asof")
+        as_of = frame.date_input(_("As of"), today).mark("npa-asof")
         ui.button(_("Show"), on_click=lambda: load()).props("unelevated").mark("npa-show")
     box = ui.column().classes("w-full gap-3")
     shown: dict = {}

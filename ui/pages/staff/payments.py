@@ -50,12 +50,13 @@ class GatewayBooks:
         self.csv: str | None = None
 
     async def draw(self) -> None:
+        today = await frame.business_date(self.api)  # before drawing: no half-drawn card
         with ui.card().classes("w-full max-w-xl").mark("reconcile-card"):
             ui.label(_("Reconcile a settlement report")).classes("text-lg font-medium")
             ui.label(_("Upload the gateway's settlement CSV (Razorpay's recon format), or fetch it from the gateway."))\
                 .classes("text-sm text-slate-600")
             # the bank's business date, not the wall clock (a demo or an imported bank lives in another year)
-            self.day = frame.date_input(_("Settlement date"), await frame.business_date(self.api)).mark("settlement-date")
+            self.day = frame.date_input(_("Settlement date"), today).mark("settlement-date")
             ui.upload(label=_("Settlement CSV"), auto_upload=True, max_file_size=MAX_UPLOAD_BYTES,
                       on_upload=self._uploaded).props("accept=.csv flat bordered").classes("w-full").mark("settlement-file")
             with ui.row().classes("gap-2"):
