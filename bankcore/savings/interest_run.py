@@ -19,9 +19,10 @@ a product's accounts:
 * Σ max(balance, 0) × days × rate is exact integer arithmetic; the half-up rounding is an
   integer division ``(2n + d) div 2d``.
 
-The credit itself is five statements in one transaction (record, entries, postings,
-outbox events, balances), each over all accounts at once; the record table is the guard that makes a
-re-run post nothing twice.
+The credit computes the daily products once, into a temporary table with the entries'
+ids, then writes with one statement each (records, entries, postings, outbox events,
+balances) over all accounts at once, in one transaction; the record table is the guard
+that makes a re-run post nothing twice.
 """
 
 from __future__ import annotations
@@ -159,14 +160,47 @@ async def accrued_total(*, product: Product, start: date, end: date) -> int:
     return int(rows[0]["total"])
 
 
+_BATCH = "savings_credit_batch"
+
+
+async def _batch_table(conn: BaseDBAsyncClient, computed: str, params: list[Any], *, end: date) -> None:
+    """Create the transaction's temporary table ``savings_credit_batch (lid, product, interest,
+    entry_id)``: the accounts not yet credited for the period ending ``end`` with a positive
+    daily product, the entry id each credit will take (NULL when the interest rounds to 0).
+
+    Ids are taken up front (PostgreSQL: the entry sequence; SQLite: one writer, so the ids
+    after the highest are ours, as ``bankcore.ledger.batch.write_entries`` does), so the
+    postings and events are written from this table without finding their entries again.
+    """
+    q = _Params(conn)
+    q.values = list(params)
+    fresh = (f"SELECT x.lid, x.product, x.interest FROM ({computed}) x WHERE x.product > 0 AND NOT EXISTS "
+             f"(SELECT 1 FROM savings_interest_credit c WHERE c.ledger_account_id = x.lid "
+             f"AND c.period_end = {q(end, 'date')})")
+    if q.pg:
+        await conn.execute_query(
+            f"CREATE TEMP TABLE {_BATCH} ON COMMIT DROP AS SELECT f.lid, f.product, f.interest, CASE WHEN f.interest > 0 "
+            f"THEN nextval(pg_get_serial_sequence('journal_entry', 'id')) END AS entry_id FROM ({fresh}) f", q.values)
+        await conn.execute_query(f"ANALYZE {_BATCH}")
+        return
+    await conn.execute_query(f"DROP TABLE IF EXISTS temp.{_BATCH}")
+    last = ("(SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'journal_entry'), 0), "
+            "COALESCE((SELECT MAX(id) FROM journal_entry), 0)))")
+    await conn.execute_query(
+        f"CREATE TEMP TABLE {_BATCH} AS SELECT f.lid, f.product, f.interest, CASE WHEN f.interest > 0 THEN {last} + "
+        "ROW_NUMBER() OVER (ORDER BY f.interest > 0 DESC, f.lid) END AS entry_id FROM (" + fresh + ") f", q.values)
+
+
 async def credit_interest(*, product: Product, start: date, end: date, key_prefix: str, initiator: str) -> int:
     """Credit every earning account of ``product`` its interest for ``start..end``, valued ``end``.
 
     One INTEREST entry per account with interest (Dr interest paid on deposits, Cr the
     account), idempotency key ``key_prefix + <ledger account id>``; accounts already credited
     for a period ending ``end`` are skipped (the ``savings_interest_credit`` record is the
-    guard). Set-based: one statement each records, writes the entries, the postings and the
-    balances, all in one transaction. Returns the number of entries posted.
+    guard). Set-based, in one transaction: the daily products once into a temporary table
+    with the entries' ids, then one statement each for the records, the entries, the
+    postings, the ``entry.posted`` outbox events and the balances. Returns the number of
+    entries posted.
     """
     gl = await chart.ensure_chart(currency=product.currency)
     expense_id = gl[chart.DEPOSIT_INTEREST_EXPENSE].id
@@ -177,57 +211,47 @@ async def credit_interest(*, product: Product, start: date, end: date, key_prefi
         await _tune(conn)
         q = _Params(conn)
         computed = _products_sql(q, product.id, start, end, segments, None)
+        await _batch_table(conn, computed, q.values, end=end)
+        q = _Params(conn)
         await conn.execute_query(
             "INSERT INTO savings_interest_credit (ledger_account_id, product_id, period_start, period_end, "
             "product_minor, interest_minor, created_at) "
-            f"SELECT x.lid, {q(product.id, 'bigint')}, {q(start, 'date')}, {q(end, 'date')}, x.product, x.interest, "
-            f"{q(now, 'timestamptz')} FROM ({computed}) x WHERE x.product > 0 AND NOT EXISTS "
-            f"(SELECT 1 FROM savings_interest_credit c WHERE c.ledger_account_id = x.lid AND c.period_end = {q(end, 'date')})",
+            f"SELECT b.lid, {q(product.id, 'bigint')}, {q(start, 'date')}, {q(end, 'date')}, b.product, b.interest, "
+            f"{q(now, 'timestamptz')} FROM {_BATCH} b",
             q.values,
         )
         q = _Params(conn)
-        key = f"{q(key_prefix, 'text')} || CAST(c.ledger_account_id AS TEXT)"
-        new = (f"c.product_id = {q(product.id, 'bigint')} AND c.period_end = {q(end, 'date')} "
-               f"AND c.created_at = {q(now, 'timestamptz')} AND c.interest_minor > 0")
         await conn.execute_query(
-            "INSERT INTO journal_entry (entry_type, value_date, posted_at, narration, initiator, idempotency_key) "
-            f"SELECT 'interest', c.period_end, {q(now, 'timestamptz')}, {q(narration, 'text')}, {q(initiator[:100], 'text')}, "
-            f"{key} FROM savings_interest_credit c WHERE {new} "
-            f"AND NOT EXISTS (SELECT 1 FROM journal_entry je WHERE je.idempotency_key = {key}) ORDER BY c.ledger_account_id",
+            "INSERT INTO journal_entry (id, entry_type, value_date, posted_at, narration, initiator, idempotency_key) "
+            f"SELECT b.entry_id, 'interest', {q(end, 'date')}, {q(now, 'timestamptz')}, {q(narration, 'text')}, "
+            f"{q(initiator[:100], 'text')}, {q(key_prefix, 'text')} || CAST(b.lid AS TEXT) "
+            f"FROM {_BATCH} b WHERE b.entry_id IS NOT NULL ORDER BY b.entry_id",
             q.values,
         )
         q = _Params(conn)
-        key = f"{q(key_prefix, 'text')} || CAST(c.ledger_account_id AS TEXT)"
-        new = (f"c.product_id = {q(product.id, 'bigint')} AND c.period_end = {q(end, 'date')} "
-               f"AND c.created_at = {q(now, 'timestamptz')} AND c.interest_minor > 0")
-        currency = q(product.currency, "text")
-        expense = q(expense_id, "bigint")
         await conn.execute_query(
             "INSERT INTO posting (entry_id, ledger_account_id, side, amount_minor, currency, value_date) "
-            f"SELECT je.id, CASE WHEN kinds.side = 'C' THEN c.ledger_account_id ELSE {expense} END, kinds.side, "
-            f"c.interest_minor, {currency}, c.period_end "
-            f"FROM savings_interest_credit c JOIN journal_entry je ON je.idempotency_key = {key} "
-            f"CROSS JOIN (SELECT 'C' AS side UNION ALL SELECT 'D') AS kinds WHERE {new}",
+            f"SELECT b.entry_id, CASE WHEN legs.side = 'C' THEN b.lid ELSE {q(expense_id, 'bigint')} END, legs.side, "
+            f"b.interest, {q(product.currency, 'text')}, {q(end, 'date')} "
+            f"FROM {_BATCH} b CROSS JOIN (SELECT 'D' AS side UNION ALL SELECT 'C') AS legs "
+            "WHERE b.entry_id IS NOT NULL ORDER BY b.entry_id, legs.side DESC",
             q.values,
         )
-        # every posted entry leaves an ``entry.posted`` outbox event (alerts, webhooks), as post_entry does
+        # every posted entry leaves an ``entry.posted`` outbox event (alerts, webhooks), as post_entry does;
+        # without balances in the payload (the dispatcher then reads the account's balance)
         q = _Params(conn)
-        key = f"{q(key_prefix, 'text')} || CAST(c.ledger_account_id AS TEXT)"
-        new = (f"c.product_id = {q(product.id, 'bigint')} AND c.period_end = {q(end, 'date')} "
-               f"AND c.created_at = {q(now, 'timestamptz')} AND c.interest_minor > 0")
         await conn.execute_query(
             "INSERT INTO outbox_event (topic, ref_id, payload, created_at) "
-            f"SELECT 'entry.posted', je.id, '{{}}', c.created_at FROM savings_interest_credit c "
-            f"JOIN journal_entry je ON je.idempotency_key = {key} WHERE {new} ORDER BY je.id",
+            f"SELECT 'entry.posted', b.entry_id, '{{}}', {q(now, 'timestamptz')} FROM {_BATCH} b "
+            "WHERE b.entry_id IS NOT NULL ORDER BY b.entry_id",
             q.values,
         )
-        q = _Params(conn)
         rows = await fetch(
             conn,
-            "UPDATE ledger_account SET balance_minor = ledger_account.balance_minor + c.interest_minor "
-            f"FROM savings_interest_credit c WHERE c.ledger_account_id = ledger_account.id AND "
-            f"c.product_id = {q(product.id, 'bigint')} AND c.period_end = {q(end, 'date')} "
-            f"AND c.created_at = {q(now, 'timestamptz')} AND c.interest_minor > 0 RETURNING ledger_account.id",
-            q.values,
+            "UPDATE ledger_account SET balance_minor = ledger_account.balance_minor + b.interest "
+            f"FROM {_BATCH} b WHERE b.lid = ledger_account.id AND b.entry_id IS NOT NULL RETURNING ledger_account.id",
+            [],
         )
+        if not q.pg:
+            await conn.execute_query(f"DROP TABLE temp.{_BATCH}")
     return len(rows)
