@@ -11,11 +11,12 @@ and back-valued postings count. The same sum as ``bankcore.interest.savings.savi
 (the pure reference the tests compare against), computed in one SQL statement for all of
 a product's accounts:
 
-* ``opening``: each account's balance at the start of the period is its cached balance
-  less every posting valued on or after the start (this reads only the period's postings
-  and later ones, never the whole history);
+* a day's end-of-day balance is the account's cached balance less every posting valued
+  after that day (this reads only the period's postings and later ones, never the whole
+  history);
 * ``runs``: the days on which the balance or the rate changes cut the period into runs;
-  a window sum gives each run's end-of-day balance and ``LEAD`` its length in days;
+  window sums over the period's postings in date order give each run's end-of-day
+  balance and ``LEAD`` its length in days;
 * Σ max(balance, 0) × days × rate is exact integer arithmetic; the half-up rounding is an
   integer division ``(2n + d) div 2d``.
 
@@ -74,43 +75,49 @@ class _Params:
             return f"div({numerator}, {denominator})::bigint"
         return f"(({numerator}) / ({denominator}))"
 
+    def least(self, a: str, b: str) -> str:
+        return f"LEAST({a}, {b})" if self.pg else f"MIN({a}, {b})"
+
     def bigint(self, expr: str) -> str:
         return f"({expr})::bigint" if self.pg else f"({expr})"
 
 
 def _products_sql(q: _Params, product_id: int, start: date, end: date, segments: list[RateSegment],
                   ledger_account_ids: list[int] | None) -> str:
-    """SELECT lid, product, interest for every earning account of ``product_id`` over ``start..end``."""
+    """SELECT lid, product, interest for every earning account of ``product_id`` over ``start..end``.
+
+    One sort of the period's postings per account and date (see the module docstring):
+    a change point's end-of-day balance is the cached balance less the postings valued
+    after that day, i.e. ``bal + (running sum through the day - sum of all from start)``,
+    both window sums over the same partition; postings of one day are peers (the default
+    RANGE frame gives each the day's balance) and every peer but the last lasts 0 days,
+    so no grouping by day is needed.
+    """
     only = ""
     if ledger_account_ids is not None:
         only = " AND la.id IN (" + ", ".join(q(i, "bigint") for i in ledger_account_ids) + ")" if ledger_account_ids else " AND 1 = 0"
     acc = (f"SELECT la.id AS lid, la.balance_minor AS bal FROM account a "
            f"JOIN ledger_account la ON la.id = a.ledger_account_id "
            f"WHERE a.product_id = {q(product_id, 'bigint')} AND {_EARNING}{only}")
-    start_mark = q(start, "date")
-    moves = ("SELECT p.ledger_account_id AS lid, p.value_date AS d, "
-             "SUM(CASE WHEN p.side = 'C' THEN p.amount_minor ELSE -p.amount_minor END) AS delta "
-             f"FROM posting p JOIN acc ON acc.lid = p.ledger_account_id WHERE p.value_date >= {start_mark} "
-             "GROUP BY p.ledger_account_id, p.value_date")
     segs = ", ".join(f"({q(s.start, 'date')}, {q(s.end, 'date')}, {q(s.annual_rate_bps, 'bigint')})" for s in segments)
+    start_mark = q(start, "date")
     end_mark = q(end, "date")
     after_end = q(end + timedelta(days=1), "date")
-    days = q.days(f"COALESCE(runs.nxt, {after_end})", "runs.d")
+    days = q.days(q.least(f"COALESCE(runs.nxt, {after_end})", after_end), "runs.d")
+    eod = "(acc.bal + runs.back)"
     return (
-        f"WITH acc AS ({acc}), moves AS ({moves}), "
-        "opening AS (SELECT acc.lid, acc.bal - COALESCE(SUM(m.delta), 0) AS amount "
-        "FROM acc LEFT JOIN moves m ON m.lid = acc.lid GROUP BY acc.lid, acc.bal), "
-        f"segs (f, t, r) AS (VALUES {segs}), "
-        "points AS (SELECT acc.lid, segs.f AS d, 0 AS delta FROM acc CROSS JOIN segs "
-        f"UNION ALL SELECT lid, d, delta FROM moves WHERE d <= {end_mark}), "
-        "pts AS (SELECT lid, d, SUM(delta) AS delta FROM points GROUP BY lid, d), "
-        "runs AS (SELECT pts.lid, pts.d, "
-        "o.amount + SUM(pts.delta) OVER (PARTITION BY pts.lid ORDER BY pts.d) AS eod, "
-        "LEAD(pts.d) OVER (PARTITION BY pts.lid ORDER BY pts.d) AS nxt "
-        "FROM pts JOIN opening o ON o.lid = pts.lid), "
-        f"products AS (SELECT runs.lid, SUM(CASE WHEN runs.eod > 0 THEN runs.eod * {days} ELSE 0 END) AS product, "
-        f"SUM(CASE WHEN runs.eod > 0 THEN runs.eod * {days} * segs.r ELSE 0 END) AS weighted "
-        "FROM runs JOIN segs ON runs.d >= segs.f AND runs.d <= segs.t GROUP BY runs.lid) "
+        f"WITH acc AS ({acc}), segs (f, t, r) AS (VALUES {segs}), "
+        "pts AS (SELECT acc.lid, segs.f AS d, 0 AS delta FROM acc CROSS JOIN segs "
+        "UNION ALL SELECT p.ledger_account_id, p.value_date, "
+        "CASE WHEN p.side = 'C' THEN p.amount_minor ELSE -p.amount_minor END "
+        f"FROM posting p JOIN acc ON acc.lid = p.ledger_account_id WHERE p.value_date >= {start_mark}), "
+        "runs AS (SELECT pts.lid, pts.d, SUM(pts.delta) OVER (PARTITION BY pts.lid ORDER BY pts.d) "
+        "- SUM(pts.delta) OVER (PARTITION BY pts.lid) AS back, "
+        "LEAD(pts.d) OVER (PARTITION BY pts.lid ORDER BY pts.d) AS nxt FROM pts), "
+        f"products AS (SELECT runs.lid, SUM(CASE WHEN {eod} > 0 THEN {eod} * {days} ELSE 0 END) AS product, "
+        f"SUM(CASE WHEN {eod} > 0 THEN {eod} * {days} * segs.r ELSE 0 END) AS weighted "
+        "FROM runs JOIN acc ON acc.lid = runs.lid JOIN segs ON runs.d >= segs.f AND runs.d <= segs.t "
+        f"WHERE runs.d <= {end_mark} GROUP BY runs.lid) "
         f"SELECT lid, {q.bigint('product')} AS product, "
         f"{q.div(f'2 * weighted + {_DENOMINATOR}', str(2 * _DENOMINATOR))} AS interest FROM products"
     )
