@@ -3,8 +3,9 @@
 The outbox tables are the source of truth: every message and webhook is a row written
 in the transaction that caused it, and a row is done only when the database says so.
 ``run_once`` does one pass of the work (fan out new events and notifications, send what
-is due, seal the audit chain's new rows: ``bankcore.audit.seal_audit_chain``); it is safe to run in several processes at once (rows are claimed with
-``FOR UPDATE SKIP LOCKED`` on PostgreSQL).
+is due, seal the audit chain's new rows: ``bankcore.audit.seal_audit_chain``); it is safe
+to run in several processes at once (rows are claimed with ``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL; one sealer at a time, the others skip).
 
 Who runs ``run_once`` is procrastinate, the task queue the developers' guide names:
 
