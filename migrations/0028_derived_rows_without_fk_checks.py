@@ -38,6 +38,6 @@ async def backward(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("bankcore", "0026_kyc_review")]
+    dependencies = [("bankcore", "0027_audit_sealer")]
 
     operations = [ops.RunPython(forward, backward)]
