@@ -9,7 +9,7 @@ Prints transfers/s, p50/p99 latency per transfer, the mean batch size, and the r
 Committed transfers are counted in the database.
 
     python -m benchmarks.group_commit [--transfers 3000] [--clients 8,32,128] [--accounts 200]
-                                      [--window-us 0] [--max-batch 128] [--inflight 2]
+                                      [--window-us 1000] [--max-batch 128] [--inflight 2]
 
 Creates and drops its own database on $COOPBANK_BENCH_PG (default postgres://postgres@127.0.0.1:5432).
 The machine's other work shows in the figures: the load average is printed with them.
@@ -121,7 +121,7 @@ if __name__ == "__main__":
     parser.add_argument("--transfers", type=int, default=3000)
     parser.add_argument("--clients", type=lambda s: [int(x) for x in s.split(",")], default=[8, 32, 128])
     parser.add_argument("--accounts", type=int, default=200)
-    parser.add_argument("--window-us", type=int, default=0)
+    parser.add_argument("--window-us", type=int, default=1000)
     parser.add_argument("--max-batch", type=int, default=128)
     parser.add_argument("--inflight", type=int, default=2)
     uvloop.run(main(parser.parse_args()))

@@ -31,8 +31,9 @@ with the batch (the result is discarded; a retry with the same key replays it).
 
 Settings (environment): ``COOPBANK_GROUP_COMMIT`` ``on``/``off`` (default on for
 PostgreSQL, off for SQLite, where one process writes one transaction at a time anyway),
-``COOPBANK_GROUP_COMMIT_WINDOW_US`` (extra gathering time, default 0: a batch leaves as
-soon as a slot is free, entries gather while the previous batches are in flight),
+``COOPBANK_GROUP_COMMIT_WINDOW_US`` (how long the first entry of a batch waits for
+others, default 1000: measured 1.7x at 8 clients against 1.0-1.15x without a window;
+entries also gather while the previous batches are in flight),
 ``COOPBANK_GROUP_COMMIT_MAX`` (entries per batch, default 128) and
 ``COOPBANK_GROUP_COMMIT_INFLIGHT`` (batches in flight at once, default 2).
 """
@@ -79,7 +80,7 @@ class GroupCommitSettings:
     """How batches form: ``enabled`` None means on for PostgreSQL, off for SQLite."""
 
     enabled: bool | None = None
-    window_s: float = 0.0
+    window_s: float = 0.001
     max_batch: int = 128
     max_inflight: int = 2
 
@@ -88,7 +89,7 @@ class GroupCommitSettings:
         flag = os.environ.get("COOPBANK_GROUP_COMMIT", "").strip().lower()
         return cls(
             enabled={"on": True, "1": True, "off": False, "0": False}.get(flag),
-            window_s=int(os.environ.get("COOPBANK_GROUP_COMMIT_WINDOW_US", "0")) / 1_000_000,
+            window_s=int(os.environ.get("COOPBANK_GROUP_COMMIT_WINDOW_US", "1000")) / 1_000_000,
             max_batch=max(1, int(os.environ.get("COOPBANK_GROUP_COMMIT_MAX", "128"))),
             max_inflight=max(1, int(os.environ.get("COOPBANK_GROUP_COMMIT_INFLIGHT", "2"))),
         )
