@@ -62,3 +62,14 @@ async def execute(conn: BaseDBAsyncClient, sql: str, params: dict[str, Any]) -> 
 async def rows(conn: BaseDBAsyncClient, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     text, values = bind(conn, sql, params)
     return await conn.execute_query_dict(text, values)
+
+
+def greatest(conn: BaseDBAsyncClient, a: str, b: str) -> str:
+    return f"GREATEST({a}, {b})" if is_postgres(conn) else f"MAX({a}, {b})"
+
+
+def plus_months(conn: BaseDBAsyncClient, day: str, months: str) -> str:
+    """SQL for the date ``months`` (an integer expression) after ``day``; only for days of month 1-28 (no clamping)."""
+    if is_postgres(conn):
+        return f"CAST({day} + make_interval(months => CAST({months} AS INTEGER)) AS DATE)"
+    return f"date({day}, '+' || ({months}) || ' months')"
