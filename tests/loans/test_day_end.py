@@ -162,3 +162,32 @@ async def test_accrual_is_interest_since_the_last_due_date(db: str) -> None:
     number = await active_loan(b)
     await accrue_interest(date(2025, 1, 11))
     assert (await find_loan(number)).accrued_interest_minor == 328_77  # 1,00,000 x 12% x 10/365
+
+
+async def test_set_based_accrual_gives_what_the_per_loan_subqueries_gave(db: str) -> None:
+    """The accrual's former statement (a subquery per loan for the last due date and the balance) is the oracle."""
+    from tortoise.connection import get_connection
+
+    from bankcore.loans.sqlkit import days_between, rows
+
+    await loan_bank()
+    b = await borrower(deposit="150000.00")
+    numbers = [await active_loan(b), await active_loan(b, amount="50000.00", tenure=6)]
+    await Loan.filter(id=(await find_loan(numbers[1])).id).update(annual_rate_bps=0, accrued_interest_minor=5_00)
+    conn = get_connection("default")
+    last_due = ("COALESCE((SELECT MAX(i.due_date) FROM loan_instalment i WHERE i.loan_id = loan.id AND i.due_date <= :d), "
+                "loan.disbursed_on, loan.granted_on)")
+    balance = ("(SELECT la.balance_minor FROM account a JOIN ledger_account la ON la.id = a.ledger_account_id "
+               "WHERE a.id = loan.account_id)")
+    old = (f"SELECT id, CASE WHEN annual_rate_bps = 0 THEN 0 ELSE "
+           f"(({balance}) * annual_rate_bps * {days_between(conn, ':d', last_due)} * 2 + 3650000) / 7300000 END AS accrued "
+           "FROM loan WHERE status = 'ACTIVE' AND (annual_rate_bps <> 0 OR accrued_interest_minor <> 0)")
+    # before the first due date (the zero-rate loan's figure goes to 0), on it, and after it
+    seen = []
+    for on in (date(2025, 1, 20), FIRST_DUE, date(2025, 2, 6), date(2025, 3, 4)):
+        expected = {int(r["id"]): int(r["accrued"]) for r in await rows(conn, old, {"d": on})}
+        await accrue_interest(on)
+        got = {loan.id: loan.accrued_interest_minor for loan in await Loan.filter(id__in=list(expected))}
+        assert got == expected, on
+        seen.append(got)
+    assert len(seen[0]) == 2 and list(seen[1].values()) == [0] and all(v > 0 for g in seen[2:] for v in g.values())
