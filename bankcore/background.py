@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 DRAIN_SECONDS = 55.0  # each minute's job drains this long, polling every POLL_S
 POLL_S = 1.0
 QUEUE = "outbox"
+STALLED_WORKER_S = 30.0  # procrastinate's default stalled_worker_timeout
+SHUTDOWN_GRACE_S = 5.0  # on shutdown a running drain is aborted after this, not left to run its 55 s
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,11 @@ def make_app(database_url: str) -> procrastinate.App:
     async def drain_outbox(timestamp: int) -> None:
         await drain()
 
+    @app.periodic(cron="* * * * *", periodic_id="stalled")
+    @app.task(name="coopbank.retry_stalled_jobs", queue=QUEUE, queueing_lock="coopbank-stalled", pass_context=False)
+    async def retry_stalled_jobs(timestamp: int) -> None:
+        await recover_stalled_jobs(app)
+
     @app.task(name="coopbank.drain_once", queue=QUEUE, lock="coopbank-drain")
     async def drain_once() -> None:
         """Drain now, once (deferred by hand or by tests)."""
@@ -128,14 +135,35 @@ async def ensure_schema(app: procrastinate.App) -> None:
         log.info("created procrastinate's tables")
 
 
+async def recover_stalled_jobs(app: procrastinate.App) -> int:
+    """Put back to ``todo`` the jobs left ``doing`` by a worker that died (``kill -9``, a lost
+    host, a loop torn down mid-job); returns how many.
+
+    Why it matters here: the drain holds the lock ``coopbank-drain`` while ``doing``, so one
+    orphaned drain job would stop every later drain, and with it every SMS and webhook, for
+    good. A worker counts as dead when its heartbeat is older than procrastinate's 30 s
+    (its ``stalled_worker_timeout``); this is the recipe procrastinate's documentation gives.
+    """
+    if isinstance(app.connector, InMemoryConnector):
+        return 0  # jobs die with the process that holds them
+    await app.job_manager.prune_stalled_workers(STALLED_WORKER_S)
+    stalled = list(await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_WORKER_S))
+    for job in stalled:
+        await app.job_manager.retry_job(job)
+        log.warning("job %s (%s) was left running by a dead worker: queued again", job.id, job.task_name)
+    return len(stalled)
+
+
 async def run_worker(database_url: str, *, wait: bool = True, concurrency: int = 2) -> None:
     """Run the background worker until cancelled (``wait``) or until its queue is empty."""
     app = make_app(database_url)
     async with app.open_async():
         await ensure_schema(app)
+        await recover_stalled_jobs(app)
         if not wait:
             await app.tasks["coopbank.drain_once"].defer_async()
         else:  # start draining now rather than at the next minute's periodic job
             await app.tasks["coopbank.drain_outbox"].defer_async(timestamp=0)
         await app.run_worker_async(queues=[QUEUE], wait=wait, concurrency=concurrency, delete_jobs="successful",
-                                   install_signal_handlers=False, name="coopbank-outbox")
+                                   install_signal_handlers=False, name="coopbank-outbox",
+                                   shutdown_graceful_timeout=SHUTDOWN_GRACE_S)

@@ -28,6 +28,13 @@ from bankcore.settings import forget_cached_settings
 BACKEND = os.environ.get("COOPBANK_TEST_DATABASE", "sqlite")
 PG_SERVER = os.environ.get("COOPBANK_TEST_PG", "postgres://postgres@127.0.0.1:5432")
 BERKA_DIR = Path(os.environ.get("BERKA_DIR", Path(__file__).resolve().parents[2] / "shared" / "data" / "berka"))
+# Apps started in this process (NiceGUI's User fixture runs the app's start-up) run no outbox worker
+# and no payout poller: tests drain with ``run_once`` when they mean to, and a worker torn down
+# with a test's event loop left a drain job ``doing`` that held the drain lock for later tests.
+# Servers started as subprocesses (tests/live/server.py) run them as in production.
+IN_PROCESS_ONLY_ENV = {"COOPBANK_WORKER": "off", "COOPBANK_PAYOUT_POLLING": "off"}
+for _name, _value in IN_PROCESS_ONLY_ENV.items():
+    os.environ.setdefault(_name, _value)
 # Tests of the full data set (4,500 accounts) skip on a fresh clone without ../shared; the
 # bundled 50-account slice (coopbank/commands/demo_data/berka) covers the import elsewhere.
 needs_full_berka = pytest.mark.skipif(

@@ -2,24 +2,16 @@
 
 Every unpaid instalment of a loan that falls due up to ``reports.demand_horizon_days``
 (30) after the report's date, and every overdue one however old: the list a branch's
-recovery staff work through. Amounts come from the schedule (``loan_instalment``):
-principal and interest demanded less what was paid, and penal charges levied less paid
-(charges are a separate demand, never capitalised: RBI penal charges circular, 2023).
-
-Days past due count as the loans' classification does (``bankcore.loans.classify``): at
-the end of the report's date ``D``, an unpaid instalment due on ``d <= D`` is
-``D - d + 1`` days past due (1 on the due date itself: RBI IRACP clarifications, 12 Nov
-2021); one not yet due is 0.
+recovery staff work through. The rows, their amounts and days past due are the loans
+domain's demand (``bankcore.loans.demand.unpaid_instalments``); this module lays them
+out as a report with the overdue and coming totals.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tortoise.connection import get_connection
-
-from bankcore.ledger.sql import fetch, placeholders
-from bankcore.reports.balances import _as_date
+from bankcore.loans.demand import unpaid_instalments
 from bankcore.reports.base import Amount, Column, ColumnKind, Report, Row
 from bankcore.reports.settings import DEMAND_HORIZON_DAYS
 
@@ -44,41 +36,17 @@ async def demand_list(*, as_of: date, currency: str, horizon_days: int | None = 
 
     horizon = horizon_days if horizon_days is not None else await DEMAND_HORIZON_DAYS.get(on=as_of)
     until = as_of + timedelta(days=horizon)
-    conn = get_connection("default")
-    m = placeholders(conn, 4)
-    rows = await fetch(
-        conn,
-        "SELECT a.number AS loan_number, mb.member_number, mb.full_name, i.due_date, i.paid_on, "
-        "i.principal_minor, i.interest_minor, i.paid_principal_minor, i.paid_interest_minor, "
-        "i.penal_minor, i.paid_penal_minor "
-        "FROM loan_instalment i JOIN loan l ON l.id = i.loan_id JOIN account a ON a.id = l.account_id "
-        "LEFT JOIN member mb ON mb.id = l.member_id "
-        f"WHERE l.currency = {m[0]} AND i.due_date <= {m[1]} AND l.disbursed_on <= {m[2]} "
-        "AND l.status IN ('ACTIVE', 'CLOSED') "
-        f"AND (i.paid_on IS NULL OR i.paid_on > {m[3]}) "
-        "ORDER BY i.due_date, a.number",
-        [currency, until, as_of, as_of],
-    )
     out: list[Row] = []
     overdue_total = coming_total = overdue_count = 0
-    for r in rows:
-        due = _as_date(r["due_date"])
-        paid_later = r["paid_on"] is not None  # fully paid, but after as_of: unpaid that day
-        principal = r["principal_minor"] - (0 if paid_later else r["paid_principal_minor"])
-        interest = r["interest_minor"] - (0 if paid_later else r["paid_interest_minor"])
-        charges = max(r["penal_minor"] - (0 if paid_later else r["paid_penal_minor"]), 0)
-        total = principal + interest + charges
-        if total <= 0:
-            continue
-        dpd = (as_of - due).days + 1 if due <= as_of else 0
-        if dpd:
-            overdue_total += total
+    for d in await unpaid_instalments(as_of=as_of, until=until, currency=currency):
+        if d.days_past_due:
+            overdue_total += d.due_minor
             overdue_count += 1
         else:
-            coming_total += total
-        out.append(Row((r["loan_number"], r["member_number"] or "", r["full_name"] or "", due,
-                        Amount(principal, currency), Amount(interest, currency), Amount(charges, currency),
-                        Amount(total, currency), dpd)))
+            coming_total += d.due_minor
+        out.append(Row((d.loan_number, d.member_number, d.member_name, d.due_date,
+                        Amount(d.principal_due_minor, currency), Amount(d.interest_due_minor, currency),
+                        Amount(d.charges_due_minor, currency), Amount(d.due_minor, currency), d.days_past_due)))
     gaps: tuple[str, ...] = ()
     if as_of + timedelta(days=1) < await business_date():  # before the last date closed
         gaps = ("As of a past date: instalments paid in full later are shown at their full amount; part payments "

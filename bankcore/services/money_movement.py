@@ -9,6 +9,7 @@ from bankcore.counter import rules
 from bankcore.counter.drawer import require_open_drawer
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.ledger.entry import EntryDraft, credit, debit, request_fingerprint
+from bankcore.ledger.group_commit import group_committer
 from bankcore.ledger.posting import Effects, PostedEntry, post_entry
 from bankcore.models import EntryType, JournalEntry, Posting, Side
 from bankcore.money import Money
@@ -146,7 +147,10 @@ async def transfer_funds(
     ``narration`` is a remark: it is added to, never replaces, the narration both sides
     see (``Transfer <payer> to <payee>: <remark>``), so a payer cannot dress a transfer up
     as something else on the receiver's statement. ``effects`` run in the posting's
-    transaction (e.g. a member's limits, ``bankcore.transfers.member``).
+    transaction (e.g. a member's limits, ``bankcore.transfers.member``). Without
+    ``effects`` the entry goes through group commit when it is on
+    (``bankcore.ledger.group_commit``: the same checks and result, batched with the
+    process's concurrent transfers).
     Raises ``DomainError``: ``SAME_ACCOUNT``, ``CURRENCY_MISMATCH`` (accounts or amount
     in different currencies), ``INSUFFICIENT_FUNDS``, ``ACCOUNT_NOT_ACTIVE``,
     ``NOT_FOUND``, ``INVALID_ACCOUNT_NUMBER``, ``IDEMPOTENCY_CONFLICT``, and whatever
@@ -181,6 +185,8 @@ async def transfer_funds(
             }
         ),
     )
+    if effects is None and group_committer.enabled():
+        return await group_committer.post(draft)
     return await post_entry(draft, effects=effects)
 
 

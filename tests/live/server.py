@@ -20,6 +20,7 @@ import websockets
 from bankcore.identity.clock import utcnow
 from bankcore.identity.sessions import open_session
 from bankcore.models import PrincipalKind, StaffRole, StaffUser
+from tests.conftest import IN_PROCESS_ONLY_ENV
 
 
 def free_port() -> int:
@@ -30,7 +31,8 @@ def free_port() -> int:
 
 def _start(database_url: str, port: int, args: tuple[str, ...], env_extra: dict[str, str]) -> subprocess.Popen:
     # Without PYTEST_CURRENT_TEST, or NiceGUI thinks it runs inside pytest and picks its own port.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    # Nor the test process's in-process-only settings: a served bank runs its worker and poller.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST") and k not in IN_PROCESS_ONLY_ENV}
     env.update(DATABASE_URL=database_url, COOPBANK_STORAGE_SECRET="test", **env_extra)
     # Output goes to a file, never to a pipe nobody reads: once a pipe's 64 KiB buffer is full the
     # server blocks in its next log write and every request after that hangs (CI's schemathesis

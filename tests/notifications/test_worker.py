@@ -161,6 +161,32 @@ async def test_procrastinate_runs_the_drain(db: str, console: ConsoleProvider) -
     assert BACKEND in ("sqlite", "postgres")
 
 
+@pytest.mark.skipif(BACKEND != "postgres", reason="procrastinate keeps jobs in PostgreSQL only; on SQLite they die with the process")
+async def test_a_drain_left_running_by_a_dead_worker_does_not_stop_alerts(db: str, console: ConsoleProvider) -> None:
+    """A worker killed mid-drain leaves its job ``doing``, holding the drain lock: the next worker
+    must put it back in the queue, or no SMS or webhook would ever go out again."""
+    from tortoise.connection import get_connection
+
+    from bankcore.background import ensure_schema, make_app
+
+    app = make_app(db)
+    async with app.open_async():
+        await ensure_schema(app)
+        orphan = await app.tasks["coopbank.drain_once"].defer_async()
+    conn = get_connection("default")
+    rows = await conn.execute_query_dict(
+        "INSERT INTO procrastinate_workers (last_heartbeat) VALUES (now() - interval '5 minutes') RETURNING id")
+    await conn.execute_query("UPDATE procrastinate_jobs SET status = 'doing', worker_id = $1 WHERE id = $2",
+                             [rows[0]["id"], orphan])
+    member, account = await _member()
+    before = len(console.sent)
+    await withdraw_cash(account_number=account, amount=inr("3.00"), initiator="test")
+    await run_worker(db, wait=False)
+    assert any("debited" in m.body for m in console.sent[before:])
+    left = await conn.execute_query_dict("SELECT count(*) AS n FROM procrastinate_jobs WHERE status = 'doing'")
+    assert left[0]["n"] == 0
+
+
 async def test_an_event_written_by_a_batch_without_balances_still_alerts(db: str, console: ConsoleProvider) -> None:
     """Set-based batches (savings interest) write ``entry.posted`` with an empty payload."""
     member, account = await _member()

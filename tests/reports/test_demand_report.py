@@ -8,9 +8,11 @@ import io
 from datetime import date
 
 from bankcore.calendar.business_date import set_business_date_at_least
+from bankcore.loans.demand import demand_list as loans_demand_list
 from bankcore.loans.repayment import repay_loan
 from bankcore.models import Loan, LoanInstalment
 from bankcore.money import Money
+from bankcore.reports.base import Amount
 from bankcore.reports.export import report_csv, report_pdf
 from bankcore.reports.registry import ReportRequest, run_report
 from tests.api.helpers import codes, gql, member, staff
@@ -79,3 +81,15 @@ async def test_clerks_and_the_back_office_read_it_through_the_api_members_may_no
     assert listing["csv"].splitlines()[0] == HEADER
     assert codes(await gql(member(1), DEMAND, asOf="2025-02-10")) == ["FORBIDDEN"]
     assert codes(await gql(staff("cashier"), DEMAND, asOf="2025-02-10")) == ["FORBIDDEN"]
+
+
+async def test_the_report_and_the_loans_demand_list_show_the_same_dues(db: str) -> None:
+    # given two borrowers, one in arrears, on 11 Feb
+    await _two_borrowers()
+    # when the clerks' demand list for 30 days and the report as of the business date are drawn
+    dues = await loans_demand_list(days=30)
+    report = await run_report("demand", ReportRequest(as_of=date(2025, 2, 11)))
+    # then they hold the same instalments at the same amounts (one source: the loans domain)
+    assert [(d.loan_number, d.due_date, Amount(d.due_minor, "INR")) for d in dues] == [
+        (r.cells[0], r.cells[3], r.cells[7]) for r in report.rows]
+    assert [d.overdue for d in dues] == [True, False, False]
