@@ -154,7 +154,7 @@ async def adopt_berka_loans(*, cutoff: date, classify_on: date | None = None) ->
             "INSERT INTO loan_instalment (loan_id, number, due_date, principal_minor, interest_minor, paid_principal_minor, "
             "paid_interest_minor, penal_e6, penal_minor, paid_penal_minor, paid_on) "
             f"{prefix}SELECT t.loan_id, g.k + 1, {plus_months(conn, 't.first_due', 'g.k')}, {principal}, 0, {paid}, "
-            f"0, 0, 0, 0, NULL FROM {counter} ORDER BY t.loan_id, g.k"), {})
+            f"0, 0, 0, 0, NULL FROM {counter}"), {})
         if paid_rows:
             await execute(conn, (
                 "UPDATE loan_instalment SET paid_on = p.paid_on FROM berka_paid p "

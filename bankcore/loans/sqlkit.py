@@ -53,8 +53,14 @@ def least(conn: BaseDBAsyncClient, a: str, b: str) -> str:
 
 
 async def execute(conn: BaseDBAsyncClient, sql: str, params: dict[str, Any]) -> int:
-    """Run one statement; returns the rows it changed."""
+    """Run one statement; returns the rows it changed (also for ``WITH ... UPDATE``)."""
     text, values = bind(conn, sql, params)
+    if is_postgres(conn) and text.lstrip().upper().startswith("WITH"):
+        # Tortoise counts the rows *returned* by a statement that does not start with
+        # UPDATE / INSERT / DELETE (none here): read the command tag instead.
+        async with conn.acquire_connection() as raw:
+            tag = await raw.execute(text, *values)
+        return int(tag.rsplit(" ", 1)[-1]) if tag and tag.rsplit(" ", 1)[-1].isdigit() else 0
     count, _ = await conn.execute_query(text, values)
     return count
 
