@@ -192,3 +192,36 @@ async def test_set_based_accrual_gives_what_the_per_loan_subqueries_gave(db: str
         assert got == expected, on
         seen.append(got)
     assert len(seen[0]) == 2 and list(seen[1].values()) == [0] and all(v > 0 for g in seen[2:] for v in g.values())
+
+
+async def test_set_based_provisions_give_what_the_per_loan_subqueries_gave(db: str) -> None:
+    """Provisions by class, secured and unsecured: the former statement (a balance subquery per use) is the oracle."""
+    from tortoise.connection import get_connection
+
+    from bankcore.loans.books import compute_provisions, provision_rates
+    from bankcore.loans.sqlkit import least, rows
+
+    await loan_bank()
+    b = await borrower(deposit="150000.00")
+    numbers = [await active_loan(b), await active_loan(b, amount="50000.00"), await active_loan(b, amount="70000.00"),
+               await active_loan(b, amount="20000.00")]
+    ids = [(await find_loan(n)).id for n in numbers]
+    for loan_id, cls, collateral in zip(ids, ("STANDARD", "SUBSTANDARD", "DOUBTFUL_2", "LOSS"),
+                                        (None, None, 30_000_00, 90_000_00), strict=True):
+        await Loan.filter(id=loan_id).update(asset_class=cls, collateral_value_minor=collateral)
+    conn = get_connection("default")
+    balance = ("(SELECT la.balance_minor FROM account a JOIN ledger_account la ON la.id = a.ledger_account_id "
+               "WHERE a.id = loan.account_id)")
+    sec = least(conn, "COALESCE(collateral_value_minor, 0)", balance)
+    doubtful = "((" + balance + " - " + sec + ") * :dun + " + sec + " * {rate} + 5000) / 10000"
+    old = ("SELECT id, CASE WHEN status <> 'ACTIVE' THEN 0 ELSE CASE asset_class "
+           f"WHEN 'SUBSTANDARD' THEN ({balance} * :sub + 5000) / 10000 WHEN 'DOUBTFUL_1' THEN {doubtful.format(rate=':d1')} "
+           f"WHEN 'DOUBTFUL_2' THEN {doubtful.format(rate=':d2')} WHEN 'DOUBTFUL_3' THEN {doubtful.format(rate=':d3')} "
+           f"WHEN 'LOSS' THEN ({balance} * :loss + 5000) / 10000 ELSE ({balance} * :std + 5000) / 10000 END END AS p "
+           "FROM loan WHERE status = 'ACTIVE' OR provision_minor <> 0")
+    on = date(2025, 1, 31)
+    expected = {int(r["id"]): int(r["p"]) for r in await rows(conn, old, await provision_rates(on))}
+    await compute_provisions(on)
+    got = {loan.id: loan.provision_minor for loan in await Loan.filter(id__in=ids)}
+    assert got == expected and len(set(got.values())) == 4 and all(v > 0 for v in got.values())
+    assert await compute_provisions(on) == 0  # nothing changed: no row rewritten
