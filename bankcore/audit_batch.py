@@ -1,9 +1,10 @@
 """Appending audit rows in batches, behind the requests that produced them.
 
-Busy endpoints (every GraphQL mutation is audited) would otherwise queue on the audit
-chain's lock one row at a time. ``AuditWriter`` takes rows on an in-process queue and a
-single task appends whatever has gathered in one transaction: one lock, one read of the
-chain head, one multi-row insert, hashes chained in order. A row reaches the database
+Every GraphQL mutation is audited; a request should not wait for its audit row.
+``AuditWriter`` takes rows on an in-process queue and a single task appends whatever has
+gathered in one multi-row insert (appends take no lock: the chain is sealed later by
+``bankcore.audit.seal_audit_chain``; on SQLite the batch is sealed as it is inserted).
+A row reaches the database
 within milliseconds of its request; ``flush()`` waits for everything queued so far (used
 at shutdown and in tests). If the process dies in between, queued rows are lost: the
 ledger itself never depends on them.
@@ -18,9 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
-from bankcore.audit import AUDIT_LOCK_KEY, GENESIS_HASH, canonical_json, row_hash
+from bankcore.audit import canonical_json, insert_audit_rows
 from bankcore.models import AuditLog, AuditOutcome
 
 log = logging.getLogger(__name__)
@@ -39,22 +38,12 @@ class PendingAudit:
 
 
 async def append_audit_batch(rows: list[PendingAudit]) -> None:
-    """Append ``rows`` in order, chained, in one transaction (serialised like ``append_audit``)."""
-    if not rows:
-        return
-    async with in_transaction() as conn:
-        if conn.capabilities.dialect == "postgres":
-            await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [AUDIT_LOCK_KEY])
-        prev = await AuditLog.all().order_by("-id").first().values_list("hash", flat=True) or GENESIS_HASH
-        models = []
-        for r in rows:
-            digest = row_hash(prev, occurred_at=r.occurred_at, actor=r.actor, action=r.action, outcome=r.outcome,
-                              object_type=r.object_type, object_id=r.object_id, details=r.details)
-            models.append(AuditLog(occurred_at=r.occurred_at, actor=r.actor, action=r.action, outcome=r.outcome,
-                                   object_type=r.object_type, object_id=r.object_id, details=r.details,
-                                   prev_hash=prev, hash=digest))
-            prev = digest
-        await AuditLog.bulk_create(models, using_db=conn)
+    """Append ``rows`` in order in one insert (unsealed on PostgreSQL; see ``insert_audit_rows``)."""
+    await insert_audit_rows([
+        AuditLog(occurred_at=r.occurred_at, actor=r.actor, action=r.action, outcome=r.outcome,
+                 object_type=r.object_type, object_id=r.object_id, details=r.details)
+        for r in rows
+    ])
 
 
 class AuditWriter:

@@ -3,8 +3,9 @@
 The outbox tables are the source of truth: every message and webhook is a row written
 in the transaction that caused it, and a row is done only when the database says so.
 ``run_once`` does one pass of the work (fan out new events and notifications, send what
-is due); it is safe to run in several processes at once (rows are claimed with
-``FOR UPDATE SKIP LOCKED`` on PostgreSQL).
+is due, seal the audit chain's new rows: ``bankcore.audit.seal_audit_chain``); it is safe
+to run in several processes at once (rows are claimed with ``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL; one sealer at a time, the others skip).
 
 Who runs ``run_once`` is procrastinate, the task queue the developers' guide names:
 
@@ -41,21 +42,25 @@ SHUTDOWN_GRACE_S = 5.0  # on shutdown a running drain is aborted after this, not
 
 @dataclass(frozen=True, slots=True)
 class Pass:
-    """What one ``run_once`` did: events fanned out, notifications fanned out, messages sent, webhooks delivered."""
+    """What one ``run_once`` did: events fanned out, notifications fanned out, messages sent, webhooks
+    delivered, audit rows sealed into the hash chain."""
 
     events: int
     notifications: int
     messages_sent: int
     webhooks_delivered: int
+    audit_sealed: int = 0
 
     @property
     def busy(self) -> bool:
-        return any((self.events, self.notifications, self.messages_sent, self.webhooks_delivered))
+        return any((self.events, self.notifications, self.messages_sent, self.webhooks_delivered, self.audit_sealed))
 
 
 async def run_once() -> Pass:
     """One pass over the outboxes: events → alerts and webhook deliveries, notifications →
-    channel deliveries, then send the due messages and webhooks."""
+    channel deliveries, then send the due messages and webhooks, then seal new audit rows
+    (skipped if another process is sealing right now)."""
+    from bankcore.audit import seal_audit_chain
     from bankcore.notifications.dispatch import dispatch_events, fan_out_notifications
     from bankcore.notifications.live import publish_inbox_changes
     from bankcore.notifications.sender import send_due_notifications
@@ -66,7 +71,9 @@ async def run_once() -> Pass:
     publish_inbox_changes(members=members, staff=staff)
     sent = await send_due_notifications()
     delivered = await send_due_webhooks()
-    return Pass(events=events, notifications=notifications, messages_sent=sent, webhooks_delivered=delivered)
+    sealed = await seal_audit_chain(wait=False)
+    return Pass(events=events, notifications=notifications, messages_sent=sent, webhooks_delivered=delivered,
+                audit_sealed=sealed)
 
 
 async def _fan_out_and_collect(fan_out) -> tuple[int, set[int], set[int]]:

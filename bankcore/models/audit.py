@@ -16,9 +16,11 @@ class AuditOutcome(StrEnum):
 class AuditLog(Model):
     """One audited event. ``hash`` is SHA-256 over ``prev_hash`` and the canonical JSON of the row.
 
-    Each row carries the hash of the row before it (by id), so changing, removing or
-    reordering a row breaks the chain at that point (see bankcore/audit.py). On PostgreSQL a
-    trigger also refuses UPDATE and DELETE on this table.
+    A row is appended unsealed (``seal_seq``, ``prev_hash`` and ``hash`` null) and sealed
+    once by the sealer, which gives it the next place in the chain (``seal_seq``) and the
+    hash of the row before it in that order; changing, removing or reordering a sealed row
+    breaks the chain at that point (see bankcore/audit.py). On PostgreSQL a trigger refuses
+    DELETE, and every UPDATE except that one sealing of an unsealed row.
     """
 
     id = fields.BigIntField(primary_key=True)
@@ -29,8 +31,11 @@ class AuditLog(Model):
     object_id = fields.CharField(max_length=60, null=True)
     outcome = fields.CharEnumField(AuditOutcome, max_length=6)
     details = fields.TextField(null=True, description="Canonical JSON object")
-    prev_hash = fields.CharField(max_length=64)
-    hash = fields.CharField(max_length=64, unique=True)
+    # Place in the hash chain, null until sealed. No description=: on SQLite, ADD COLUMN with
+    # Tortoise's /* comment */ leaves a schema text SQLite cannot parse back.
+    seal_seq = fields.BigIntField(null=True, unique=True)
+    prev_hash = fields.CharField(max_length=64, null=True)
+    hash = fields.CharField(max_length=64, unique=True, null=True)
 
     class Meta:
         table = "audit_log"

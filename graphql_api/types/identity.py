@@ -102,4 +102,6 @@ class AuditEventType:
     object_type: str | None = strawberry.field(description="Kind of object concerned.")
     object_id: str | None = strawberry.field(description="Its id.")
     details: str | None = strawberry.field(description="Details as JSON text (never secrets).")
-    hash: str = strawberry.field(description="SHA-256 over the previous row's hash and this row.")
+    hash: str | None = strawberry.field(
+        description="SHA-256 over the previous row's hash and this row; null until the background sealer has chained the row."
+    )
