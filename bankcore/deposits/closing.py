@@ -24,7 +24,7 @@ from bankcore.chart import DEPOSIT_INTEREST_EXPENSE
 from bankcore.deposits.interest import credit_interest
 from bankcore.deposits.periods import payout_schedule
 from bankcore.deposits.products import rate_chart_on
-from bankcore.deposits.service import _new_deposit_row, active_lien_minor, contracted_rate, get_deposit
+from bankcore.deposits.service import _new_deposit_row, active_deposit, active_lien_minor, contracted_rate
 from bankcore.deposits.term import (
     MINIMUM_TENOR_DAYS,
     RateSlab,
@@ -109,9 +109,7 @@ async def mature_deposit(deposit: TermDeposit, *, value_date: date, initiator: s
     ``DEPOSIT_NOT_ACTIVE`` and ``post_entry``'s codes (e.g. a closed savings account).
     """
     async with in_transaction():
-        deposit = await get_deposit(deposit.number, for_update=True)
-        if deposit.status != DepositStatus.ACTIVE:
-            raise DomainError(ErrorCode.DEPOSIT_NOT_ACTIVE, f"deposit {deposit.number} is {deposit.status}")
+        deposit = await active_deposit(deposit.number)
         if await active_lien_minor(deposit.id):
             raise DomainError(ErrorCode.DEPOSIT_UNDER_LIEN, f"deposit {deposit.number} is under lien")
         payout_account = await Account.get(id=deposit.payout_account_id)
@@ -185,11 +183,7 @@ async def close_prematurely(*, deposit_number: str, initiator: str, member_id: i
     """
     today = await business_date()
     async with in_transaction():
-        deposit = await get_deposit(deposit_number, for_update=True)
-        if member_id is not None and deposit.member_id != member_id:
-            raise DomainError(ErrorCode.NOT_FOUND, f"no deposit {deposit.number}", field="deposit_number")
-        if deposit.status != DepositStatus.ACTIVE:
-            raise DomainError(ErrorCode.DEPOSIT_NOT_ACTIVE, f"deposit {deposit.number} is {deposit.status}")
+        deposit = await active_deposit(deposit_number, member_id=member_id)
         if await active_lien_minor(deposit.id):
             raise DomainError(ErrorCode.DEPOSIT_UNDER_LIEN,
                               f"deposit {deposit.number} secures a loan: it can be closed when the loan is repaid")

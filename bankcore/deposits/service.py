@@ -82,6 +82,18 @@ async def get_deposit(number: str, *, for_update: bool = False) -> TermDeposit:
     return deposit
 
 
+async def active_deposit(number: str, *, member_id: int | None = None) -> TermDeposit:
+    """The deposit ``number``, locked for the caller's transaction, that is ACTIVE and (when
+    ``member_id`` is given) that member's. Raises ``DomainError``: ``NOT_FOUND`` (also for
+    another member's: no oracle), ``DEPOSIT_NOT_ACTIVE``."""
+    deposit = await get_deposit(number, for_update=True)
+    if member_id is not None and deposit.member_id != member_id:
+        raise DomainError(ErrorCode.NOT_FOUND, f"no deposit {deposit.number}", field="deposit_number")
+    if deposit.status != DepositStatus.ACTIVE:
+        raise DomainError(ErrorCode.DEPOSIT_NOT_ACTIVE, f"deposit {deposit.number} is {deposit.status}")
+    return deposit
+
+
 async def _funding_account(number: str, field: str) -> tuple[Account, Member]:
     """A savings or current account and its first owner (the deposit's holder)."""
     compact = "".join((number or "").split())[:20]
@@ -255,11 +267,7 @@ async def set_maturity_instruction(*, deposit_number: str, instruction: Maturity
     """
     instruction = MaturityInstruction(instruction)
     async with in_transaction():
-        deposit = await get_deposit(deposit_number, for_update=True)
-        if member_id is not None and deposit.member_id != member_id:
-            raise DomainError(ErrorCode.NOT_FOUND, f"no deposit {deposit.number}", field="deposit_number")
-        if deposit.status != DepositStatus.ACTIVE:
-            raise DomainError(ErrorCode.DEPOSIT_NOT_ACTIVE, f"deposit {deposit.number} is {deposit.status}")
+        deposit = await active_deposit(deposit_number, member_id=member_id)
         if deposit.kind == DepositKind.RECURRING and instruction is not MaturityInstruction.CREDIT_SAVINGS:
             raise DomainError(ErrorCode.INVALID_INPUT, "a recurring deposit is paid into savings at maturity",
                               field="instruction")
