@@ -33,7 +33,7 @@ Rules, and where they come from:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -383,21 +383,8 @@ def reschedule(
         if moratorium_months
         else min(schedule.moratorium_until_number, from_number - 1)
     )
-    return Schedule(
-        rows=kept + tuple(rows),
-        method=new_method,
-        annual_rate_bps=rate,
-        emi_minor=regular,
-        principal_minor=schedule.principal_minor,
-        anchor_date=schedule.anchor_date,
-        repayment_day=schedule.repayment_day,
-        broken_period_days=schedule.broken_period_days,
-        broken_period_interest_minor=schedule.broken_period_interest_minor,
-        broken_period_in_first_instalment=schedule.broken_period_in_first_instalment,
-        moratorium_until_number=moratorium_until,
-        prepaid_minor=schedule.prepaid_minor,
-        emi_step_minor=schedule.emi_step_minor,
-    )
+    return replace(schedule, rows=kept + tuple(rows), method=new_method, annual_rate_bps=rate, emi_minor=regular,
+                   moratorium_until_number=moratorium_until)
 
 
 def prepay(
@@ -458,18 +445,6 @@ def prepay(
             if mode is PrepaymentMode.REDUCE_TENURE and schedule.method is ScheduleMethod.EQUAL_PRINCIPAL
             else None,
         )
-    return Schedule(
-        rows=kept + tuple(rows),
-        method=schedule.method,
-        annual_rate_bps=schedule.annual_rate_bps,
-        emi_minor=regular,
-        principal_minor=schedule.principal_minor,
-        anchor_date=schedule.anchor_date,
-        repayment_day=schedule.repayment_day,
-        broken_period_days=schedule.broken_period_days,
-        broken_period_interest_minor=schedule.broken_period_interest_minor,
-        broken_period_in_first_instalment=schedule.broken_period_in_first_instalment,
-        moratorium_until_number=min(schedule.moratorium_until_number, len(kept) + len(rows)),
-        prepaid_minor=schedule.prepaid_minor + amount_minor,
-        emi_step_minor=schedule.emi_step_minor,
-    )
+    return replace(schedule, rows=kept + tuple(rows), emi_minor=regular,
+                   moratorium_until_number=min(schedule.moratorium_until_number, len(kept) + len(rows)),
+                   prepaid_minor=schedule.prepaid_minor + amount_minor)
