@@ -44,6 +44,15 @@ def clean_reason(text: str) -> str:
     return reason
 
 
+async def member_for_update(member_number: str) -> Member:
+    """The member ``member_number``, locked until the caller's transaction ends;
+    ``DomainError(NOT_FOUND, field="member_number")`` when there is none."""
+    member = await Member.get_or_none(member_number=member_number).select_for_update()
+    if member is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"no member {member_number}", field="member_number")
+    return member
+
+
 async def verify_kyc(*, member_number: str, checker: str | None = None, risk_category: RiskCategory | None = None) -> Member:
     """Mark the member's KYC verified, set its re-KYC due date, and activate their accounts
     that were pending on it.
@@ -57,9 +66,7 @@ async def verify_kyc(*, member_number: str, checker: str | None = None, risk_cat
     """
     today = await business_date()
     async with in_transaction():
-        member = await Member.get_or_none(member_number=member_number).select_for_update()
-        if member is None:
-            raise DomainError(ErrorCode.NOT_FOUND, f"no member {member_number}", field="member_number")
+        member = await member_for_update(member_number)
         if member.kyc_status == KycStatus.VERIFIED and (member.re_kyc_due_on is None or member.re_kyc_due_on > today):
             raise DomainError(ErrorCode.INVALID_INPUT, "KYC is already verified", field="member_number")
         if checker is not None and member.registered_by == checker:
@@ -103,9 +110,7 @@ async def reject_kyc(*, member_number: str, checker: str, reason: str) -> Member
     why = clean_reason(reason)
     today = await business_date()
     async with in_transaction():
-        member = await Member.get_or_none(member_number=member_number).select_for_update()
-        if member is None:
-            raise DomainError(ErrorCode.NOT_FOUND, f"no member {member_number}", field="member_number")
+        member = await member_for_update(member_number)
         if member.kyc_status != KycStatus.PENDING:
             raise DomainError(ErrorCode.INVALID_INPUT, f"KYC is {member.kyc_status}, not waiting for a decision",
                               field="member_number")

@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 from bankcore.audit import append_audit
 from bankcore.calendar.business_date import business_date
 from bankcore.errors import DomainError, ErrorCode
-from bankcore.members.kyc import clean_reason
+from bankcore.members.kyc import clean_reason, member_for_update
 from bankcore.members.rekyc import re_kyc_due_on
 from bankcore.members.settings import RE_KYC_YEARS
 from bankcore.models import AuditOutcome, Member
@@ -35,9 +35,7 @@ async def set_risk_category(*, member_number: str, risk_category: RiskCategory, 
     risk = RiskCategory(risk_category)
     today = await business_date()
     async with in_transaction():
-        member = await Member.get_or_none(member_number=member_number).select_for_update()
-        if member is None:
-            raise DomainError(ErrorCode.NOT_FOUND, f"no member {member_number}", field="member_number")
+        member = await member_for_update(member_number)
         before = RiskCategory(member.risk_category)
         if before == risk:
             raise DomainError(ErrorCode.INVALID_INPUT, f"the member's risk category is {risk} already",

@@ -27,7 +27,7 @@ from bankcore.members.particulars import (
 from bankcore.models import Branch, Gender, Member
 from bankcore.numbering import member_number as make_member_number
 # Moved to the members domain; still importable from here for existing callers.
-from bankcore.members.kyc import mask_reference, record_kyc_document, verify_kyc  # noqa: F401
+from bankcore.members.kyc import mask_reference, member_for_update, record_kyc_document, verify_kyc  # noqa: F401
 
 # Development fallback only; production sets COOPBANK_PII_KEY.
 _DEV_PII_KEY = b"coopbank-development-pii-key"
@@ -126,9 +126,7 @@ async def update_contact_details(
     if address is not None:
         changes["address"] = normalise_address(address)
     async with in_transaction():
-        member = await Member.get_or_none(member_number=member_number).select_for_update()
-        if member is None:
-            raise DomainError(ErrorCode.NOT_FOUND, f"no member {member_number}", field="member_number")
+        member = await member_for_update(member_number)
         if "mobile" in changes and await Member.exists(mobile=changes["mobile"]) and member.mobile != changes["mobile"]:
             raise DomainError(ErrorCode.DUPLICATE_MEMBER, "this mobile number belongs to another member", field="mobile")
         for key, value in changes.items():
