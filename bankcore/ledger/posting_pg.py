@@ -1,6 +1,6 @@
 """A posting in one round trip on PostgreSQL (issue 15 item 1): the call to ``coopbank_post_entry``.
 
-The function (migration ``0028_post_entry_function``) runs ``post_entry``'s transaction
+The function (migration ``0029_post_entry_function``) runs ``post_entry``'s transaction
 server-side: business date under the shared lock, value-date checks, ``FOR UPDATE`` of the
 tracked accounts in ascending id order, the idempotency key, status and floors against the
 locked rows, then the entry, its postings, the cached balances, the outbox event and the

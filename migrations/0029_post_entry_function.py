@@ -141,6 +141,6 @@ async def backward(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("bankcore", "0027_audit_sealer")]
+    dependencies = [("bankcore", "0028_derived_rows_without_fk_checks")]
 
     operations = [ops.RunPython(forward, backward)]
