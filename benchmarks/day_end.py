@@ -34,6 +34,16 @@ ORDINARY_TARGET_S = 2.0
 QUARTER_END_TARGET_S = 10.0
 
 
+async def _pg_admin_fetch(sql: str) -> list:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_SERVER + "/postgres")
+    try:
+        return await conn.fetch(sql)
+    finally:
+        await conn.close()
+
+
 async def _close(through: date, label: str) -> float:
     from bankcore.calendar.runner import run_day_end
     from bankcore.models import DayEndRun, DayEndStepRun
@@ -66,6 +76,13 @@ async def main() -> None:
     if args.template:
         started = time.perf_counter()
         await _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{args.template}"')
+        # A copy does not inherit the template's ALTER DATABASE settings (migration 0021's
+        # jit = off among them) and its migrations are already recorded: carry them over.
+        for setting in await _pg_admin_fetch(
+                "SELECT unnest(s.setconfig) AS c FROM pg_db_role_setting s JOIN pg_database d "
+                f"ON d.oid = s.setdatabase WHERE d.datname = '{args.template}' AND s.setrole = 0"):
+            key, _, value = setting["c"].partition("=")
+            await _pg_admin(f'ALTER DATABASE "{name}" SET {key} = \'{value}\'')
         print(f"copied {args.template} in {time.perf_counter() - started:.1f}s", flush=True)
     else:
         data = generate(read_all(args.data), accounts=args.accounts, transactions=args.transactions)
