@@ -15,7 +15,9 @@ On one fresh PostgreSQL database with 200 funded savings accounts:
 
 Both load generators are C programs, so the client takes as little of the machine's CPU
 as possible; client, server and PostgreSQL share the machine all the same, so the load
-average is printed with the figures (``pgbench`` and ``wrk`` are the same kind of client).
+average is printed with the figures (``pgbench`` and ``wrk`` are the same kind of client),
+and so is the server's own CPU time per transfer and per read (its process and children,
+from ``/proc``), which the machine's other work does not change much.
 
     python -m benchmarks.vs_pgbench [--seconds 8] [--connections 8] [--accounts 200] [--api-workers N]
 
@@ -178,6 +180,29 @@ def run_wrk(url: str, script: str, connections: int, seconds: int) -> tuple[floa
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), ms("50%"), ms("99%")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` and its descendants (Linux ``/proc``): what a
+    request costs the server, whatever share of the cores the machine's other work leaves it."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(stat) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        child = int(stat.split("/")[2])
+        parents[child] = int(fields[1])
+        times[child] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += times.get(current, 0.0)
+        todo += [c for c, parent in parents.items() if parent == current]
+    return total
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -265,9 +290,11 @@ async def main(args: argparse.Namespace) -> None:
                                        "token": cashier_token}
         run_wrk(graphql_url, wrk_transfer.replace("wrk-", "warm-"), connections, 2)  # warm up the server
         before = await committed_transfers(conn, by_pgbench=False)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds(proc.pid)
         http_rps, p50, p99 = run_wrk(graphql_url, wrk_transfer, connections, seconds)
-        http_counted = (await committed_transfers(conn, by_pgbench=False) - before) / (time.perf_counter() - started)
+        transfer_cpu_ms = (cpu_seconds(proc.pid) - cpu) * 1000
+        transfers_done = await committed_transfers(conn, by_pgbench=False) - before
+        http_counted = transfers_done / (time.perf_counter() - started)
         load_transfers = load_average()
 
         # 2. the member read: raw SQL, then AccountHistory over HTTP
@@ -281,7 +308,9 @@ async def main(args: argparse.Namespace) -> None:
         assert len(check["data"]["account"]["statement"]["lines"]) == 20, check
         wrk_read = WRK_READ % {"body": json.dumps(body), "token": member_token}
         run_wrk(graphql_url, wrk_read, connections, 2)
+        cpu = cpu_seconds(proc.pid)
         http_reads, read_p50, read_p99 = run_wrk(graphql_url, wrk_read, connections, seconds)
+        read_cpu_ms = (cpu_seconds(proc.pid) - cpu) * 1000 / max(1.0, http_reads * seconds)
         await conn.close()
 
         workers = f"{args.api_workers} API worker processes" if args.api_workers > 1 else "one process"
@@ -290,9 +319,11 @@ async def main(args: argparse.Namespace) -> None:
         print(f"{'pgbench transfer (counted)':34}{pg_counted:12.0f}    (pgbench says {pgbench_tps:.0f} tps)")
         print(f"{'transferFunds over HTTP (counted)':34}{http_counted:12.0f}{p50:9.1f}{p99:9.1f}   (wrk: {http_rps:.0f} req/s)")
         print(f"{'  ratio HTTP / pgbench':34}{http_counted / pg_counted:12.2f}   (target >= 0.30)")
+        print(f"{'  server CPU per transfer':34}{transfer_cpu_ms / max(1, transfers_done):12.2f} ms")
         print(f"{'member read, raw SQL (pgbench)':34}{sql_reads:12.0f}")
         print(f"{'member read, AccountHistory HTTP':34}{http_reads:12.0f}{read_p50:9.1f}{read_p99:9.1f}")
         print(f"{'  ratio HTTP / raw SQL':34}{http_reads / sql_reads:12.2f}   (target >= 0.15)")
+        print(f"{'  server CPU per read':34}{read_cpu_ms:12.2f} ms")
         print(f"load average after the transfers: {load_transfers}; at the end: {load_average()}")
     finally:
         if proc is not None:
