@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 from fpdf import FPDF
 
+from bankcore.pdf_fonts import add_fonts
+from bankcore.pdf_layout import fit_text, label_value_lines
 from bankcore.reports.base import Amount, ColumnKind, Report, cell_text
 
-FONT_DIRS = (Path(__file__).resolve().parents[2] / "ui" / "fonts", Path("/usr/share/fonts/truetype/dejavu"))
 BANK_TITLE = "coopbank"
 
 
@@ -53,13 +53,6 @@ def format_amount(amount: Amount) -> str:
     return ("-" if negative else "") + whole + (f".{fraction}" if fraction else "")
 
 
-def _font_dir() -> Path:
-    for folder in FONT_DIRS:
-        if (folder / "DejaVuSans.ttf").exists():
-            return folder
-    raise FileNotFoundError("DejaVuSans.ttf not found (ui/fonts or fonts-dejavu-core)")
-
-
 class _GlyphCodes(dict):
     """Character code -> its glyph's code in the font's embedded subset as 4 hex digits,
     picked (added to the subset) on first use, as fpdf2's ``encode_text`` does."""
@@ -90,9 +83,7 @@ class _Pdf(FPDF):
     def __init__(self, report: Report, landscape: bool) -> None:
         super().__init__(orientation="L" if landscape else "P", unit="mm", format="A4")
         self.report = report
-        fonts = _font_dir()
-        self.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
+        add_fonts(self, devanagari=False)  # unshaped, so text_width may add up glyph widths
         self.set_auto_page_break(auto=True, margin=15)
         # "Page N of M" is written once every page exists (fpdf2's alias substitution scans
         # every page's text; a 3,600-page list paid seconds for it)
@@ -182,11 +173,7 @@ def _widths(report: Report, usable: float) -> list[float]:
 
 
 def _fit(pdf: _Pdf, text: str, width: float) -> str:
-    if pdf.text_width(text) <= width:
-        return text
-    while text and pdf.text_width(text + "…") > width:
-        text = text[: max(1, int(len(text) * 0.9)) - 1] if len(text) > 20 else text[:-1]
-    return text + "…"
+    return fit_text(pdf, text, width, measure=pdf.text_width)
 
 
 def _table(pdf: _Pdf, report: Report, widths: list[float], aligns: list[str]) -> None:
@@ -313,12 +300,8 @@ def report_pdf(report: Report) -> bytes:
     pdf = _Pdf(report, landscape)
     pdf.add_page()
     usable = pdf.w - pdf.l_margin - pdf.r_margin
-    for label, value in report.summary:
-        pdf.set_font("DejaVu", "B", 9)
-        pdf.cell(45, 5, label)
-        pdf.set_font("DejaVu", "", 9)
-        pdf.cell(0, 5, format_amount(value) if isinstance(value, Amount) else cell_text(value),
-                 new_x="LMARGIN", new_y="NEXT")
+    label_value_lines(pdf, [(label, format_amount(value) if isinstance(value, Amount) else cell_text(value))
+                            for label, value in report.summary], label_width=45, size=9, height=5)
     if report.summary:
         pdf.ln(2)
     widths = _widths(report, usable)
