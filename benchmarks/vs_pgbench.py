@@ -15,7 +15,9 @@ On one fresh PostgreSQL database with 200 funded savings accounts:
 
 Both load generators are C programs, so the client takes as little of the machine's CPU
 as possible; client, server and PostgreSQL share the machine all the same, so the load
-average is printed with the figures (``pgbench`` and ``wrk`` are the same kind of client).
+average is printed with the figures (``pgbench`` and ``wrk`` are the same kind of client),
+and so is the server's own CPU time per transfer and per read (its process and children,
+from ``/proc``), which the machine's other work does not change much.
 
     python -m benchmarks.vs_pgbench [--seconds 8] [--connections 8] [--accounts 200] [--api-workers N]
 
@@ -49,6 +51,7 @@ from bankcore.models import Account, AccountHolder, PrincipalKind, StaffRole, St
 from bankcore.money import Money
 from bankcore.services.money_movement import deposit_cash
 from benchmarks.transfers import setup_bank
+from benchmarks.wrk import WRK_TRANSFER, run_wrk
 
 SERVER = os.environ.get("COOPBANK_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 FROM_DATE, TO_DATE = "1900-01-01", "2999-12-31"
@@ -91,25 +94,6 @@ WITH opening AS (
 SELECT page.*, opening.minor + SUM(CASE WHEN side = 'C' THEN amount_minor ELSE -amount_minor END)
   OVER (ORDER BY value_date, id) AS running_minor
 FROM page, opening ORDER BY value_date, id;
-"""
-
-WRK_TRANSFER = """
-local accounts = {%(accounts)s}
-local n = 0
-math.randomseed(%(seed)d)
-request = function()
-  n = n + 1
-  local a = accounts[math.random(#accounts)]
-  local b = accounts[math.random(#accounts)]
-  while b == a do b = accounts[math.random(#accounts)] end
-  local body = '{"query":"mutation T($input: TransferFundsInput!) { transferFunds(input: $input) { userErrors { code } } }",' ..
-    '"variables":{"input":{"fromAccountNumber":"' .. a .. '","toAccountNumber":"' .. b ..
-    '","idempotencyKey":"wrk-' .. %(seed)d .. '-' .. n .. '","amount":{"amount":"1.00","currency":"INR"}}}}'
-  return wrk.format("POST", "/graphql", {["content-type"] = "application/json", ["authorization"] = "Bearer %(token)s"}, body)
-end
-response = function(status, headers, body)
-  if status ~= 200 or string.find(body, '"code"') then error("transfer refused: " .. body) end
-end
 """
 
 WRK_READ = """
@@ -155,27 +139,27 @@ def run_pgbench(dsn: str, script: str, connections: int, seconds: int) -> float:
     return float(re.search(r"tps = ([\d.]+)", out.stdout).group(1))
 
 
-def run_wrk(url: str, script: str, connections: int, seconds: int) -> tuple[float, float, float]:
-    """(requests/s, p50 ms, p99 ms) from wrk; any refused request fails the run.
-
-    One wrk thread: each thread runs its own copy of the Lua script, so two threads would send
-    the same idempotency keys (replays, not transfers). One thread drives 8 connections easily.
-    """
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(script)
-    try:
-        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", f.name, url],
-                             capture_output=True, text=True, check=True).stdout
-    finally:
-        os.unlink(f.name)
-    if "Non-2xx" in out or "refused" in out or "failed" in out:
-        raise RuntimeError(out)
-
-    def ms(label: str) -> float:
-        value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
-        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), ms("50%"), ms("99%")
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` and its descendants (Linux ``/proc``): what a
+    request costs the server, whatever share of the cores the machine's other work leaves it."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(stat) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        child = int(stat.split("/")[2])
+        parents[child] = int(fields[1])
+        times[child] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += times.get(current, 0.0)
+        todo += [c for c, parent in parents.items() if parent == current]
+    return total
 
 
 def free_port() -> int:
@@ -265,9 +249,11 @@ async def main(args: argparse.Namespace) -> None:
                                        "token": cashier_token}
         run_wrk(graphql_url, wrk_transfer.replace("wrk-", "warm-"), connections, 2)  # warm up the server
         before = await committed_transfers(conn, by_pgbench=False)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds(proc.pid)
         http_rps, p50, p99 = run_wrk(graphql_url, wrk_transfer, connections, seconds)
-        http_counted = (await committed_transfers(conn, by_pgbench=False) - before) / (time.perf_counter() - started)
+        transfer_cpu_ms = (cpu_seconds(proc.pid) - cpu) * 1000
+        transfers_done = await committed_transfers(conn, by_pgbench=False) - before
+        http_counted = transfers_done / (time.perf_counter() - started)
         load_transfers = load_average()
 
         # 2. the member read: raw SQL, then AccountHistory over HTTP
@@ -281,7 +267,9 @@ async def main(args: argparse.Namespace) -> None:
         assert len(check["data"]["account"]["statement"]["lines"]) == 20, check
         wrk_read = WRK_READ % {"body": json.dumps(body), "token": member_token}
         run_wrk(graphql_url, wrk_read, connections, 2)
+        cpu = cpu_seconds(proc.pid)
         http_reads, read_p50, read_p99 = run_wrk(graphql_url, wrk_read, connections, seconds)
+        read_cpu_ms = (cpu_seconds(proc.pid) - cpu) * 1000 / max(1.0, http_reads * seconds)
         await conn.close()
 
         workers = f"{args.api_workers} API worker processes" if args.api_workers > 1 else "one process"
@@ -290,9 +278,11 @@ async def main(args: argparse.Namespace) -> None:
         print(f"{'pgbench transfer (counted)':34}{pg_counted:12.0f}    (pgbench says {pgbench_tps:.0f} tps)")
         print(f"{'transferFunds over HTTP (counted)':34}{http_counted:12.0f}{p50:9.1f}{p99:9.1f}   (wrk: {http_rps:.0f} req/s)")
         print(f"{'  ratio HTTP / pgbench':34}{http_counted / pg_counted:12.2f}   (target >= 0.30)")
+        print(f"{'  server CPU per transfer':34}{transfer_cpu_ms / max(1, transfers_done):12.2f} ms")
         print(f"{'member read, raw SQL (pgbench)':34}{sql_reads:12.0f}")
         print(f"{'member read, AccountHistory HTTP':34}{http_reads:12.0f}{read_p50:9.1f}{read_p99:9.1f}")
         print(f"{'  ratio HTTP / raw SQL':34}{http_reads / sql_reads:12.2f}   (target >= 0.15)")
+        print(f"{'  server CPU per read':34}{read_cpu_ms:12.2f} ms")
         print(f"load average after the transfers: {load_transfers}; at the end: {load_average()}")
     finally:
         if proc is not None:

@@ -16,6 +16,7 @@ from tortoise.connection import get_connection
 from bankcore.audit_batch import audit_writer
 from bankcore.db import database_url
 from bankcore.events_relay import PgEventRelay
+from bankcore.ledger.group_commit import group_committer
 from coopbank.logs import request_id, request_id_for
 from coopbank.metrics import metrics_endpoint
 from coopbank.webhooks import razorpay_webhook
@@ -47,6 +48,7 @@ async def start_event_relay() -> None:
 
 async def stop_event_relay() -> None:
     global _relay
+    await group_committer.drain()  # batches in flight commit (or refuse) before the pool closes
     await audit_writer.stop()
     if _relay is not None:
         await _relay.stop()

@@ -164,6 +164,8 @@ class GroupCommitter:
 
     async def drain(self) -> None:
         """Wait until every entry queued so far is committed or refused."""
+        if self._loop is not asyncio.get_running_loop():
+            return  # nothing was queued on this event loop
         while self._queue or self._inflight or (self._dispatcher is not None and not self._dispatcher.done()):
             await asyncio.sleep(0)
             if self._inflight:

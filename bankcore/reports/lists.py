@@ -86,22 +86,20 @@ async def kyc_due(*, as_of: date, currency: str) -> Report:
     latest KYC document of some type expired before ``as_of``. Selected in SQL, so only the
     members that are due are read."""
     conn = get_connection("default")
-    m = placeholders(conn, 3)
+    m = placeholders(conn, 2)
     # The latest document of each type decides: a renewed passport replaces the expired one.
-    latest_expired = (
-        "FROM kyc_document d WHERE d.member_id = mb.id AND d.expires_on < {0} AND NOT EXISTS "
-        "(SELECT 1 FROM kyc_document n WHERE n.member_id = d.member_id AND n.doc_type = d.doc_type AND n.id > d.id)"
-    )
+    # Aggregated once and hash-joined (a subquery per member cost a second over 119,000).
     rows = await fetch(
         conn,
+        "WITH expired AS (SELECT d.member_id, MIN(d.expires_on) AS expired_on FROM kyc_document d "
+        f"WHERE d.expires_on < {m[0]} AND NOT EXISTS (SELECT 1 FROM kyc_document n WHERE n.member_id = d.member_id "
+        "AND n.doc_type = d.doc_type AND n.id > d.id) GROUP BY d.member_id) "
         "SELECT mb.member_number, mb.full_name, b.code AS branch, mb.kyc_status, mb.risk_category, "
-        "mb.kyc_verified_on, mb.re_kyc_due_on, "
-        f"(SELECT MIN(d.expires_on) {latest_expired.format(m[0])}) AS expired_on "
-        "FROM member mb JOIN branch b ON b.id = mb.branch_id "
+        "mb.kyc_verified_on, mb.re_kyc_due_on, e.expired_on "
+        "FROM member mb JOIN branch b ON b.id = mb.branch_id LEFT JOIN expired e ON e.member_id = mb.id "
         f"WHERE mb.kyc_status <> 'verified' OR mb.re_kyc_due_on IS NULL OR mb.re_kyc_due_on <= {m[1]} "
-        f"OR EXISTS (SELECT 1 {latest_expired.format(m[2])}) "
-        "ORDER BY mb.member_number",
-        [as_of, as_of, as_of],
+        "OR e.member_id IS NOT NULL ORDER BY mb.member_number",
+        [as_of, as_of],
     )
     out: list[Row] = []
     for r in rows:

@@ -11,17 +11,19 @@ and back-valued postings count. The same sum as ``bankcore.interest.savings.savi
 (the pure reference the tests compare against), computed in one SQL statement for all of
 a product's accounts:
 
-* ``opening``: each account's balance at the start of the period is its cached balance
-  less every posting valued on or after the start (this reads only the period's postings
-  and later ones, never the whole history);
+* a day's end-of-day balance is the account's cached balance less every posting valued
+  after that day (this reads only the period's postings and later ones, never the whole
+  history);
 * ``runs``: the days on which the balance or the rate changes cut the period into runs;
-  a window sum gives each run's end-of-day balance and ``LEAD`` its length in days;
+  window sums over the period's postings in date order give each run's end-of-day
+  balance and ``LEAD`` its length in days;
 * Σ max(balance, 0) × days × rate is exact integer arithmetic; the half-up rounding is an
   integer division ``(2n + d) div 2d``.
 
-The credit itself is five statements in one transaction (record, entries, postings,
-outbox events, balances), each over all accounts at once; the record table is the guard that makes a
-re-run post nothing twice.
+The credit computes the daily products once, into a temporary table with the entries'
+ids, then writes with one statement each (records, entries, postings, outbox events,
+balances) over all accounts at once, in one transaction; the record table is the guard
+that makes a re-run post nothing twice.
 """
 
 from __future__ import annotations
@@ -73,43 +75,49 @@ class _Params:
             return f"div({numerator}, {denominator})::bigint"
         return f"(({numerator}) / ({denominator}))"
 
+    def least(self, a: str, b: str) -> str:
+        return f"LEAST({a}, {b})" if self.pg else f"MIN({a}, {b})"
+
     def bigint(self, expr: str) -> str:
         return f"({expr})::bigint" if self.pg else f"({expr})"
 
 
 def _products_sql(q: _Params, product_id: int, start: date, end: date, segments: list[RateSegment],
                   ledger_account_ids: list[int] | None) -> str:
-    """SELECT lid, product, interest for every earning account of ``product_id`` over ``start..end``."""
+    """SELECT lid, product, interest for every earning account of ``product_id`` over ``start..end``.
+
+    One sort of the period's postings per account and date (see the module docstring):
+    a change point's end-of-day balance is the cached balance less the postings valued
+    after that day, i.e. ``bal + (running sum through the day - sum of all from start)``,
+    both window sums over the same partition; postings of one day are peers (the default
+    RANGE frame gives each the day's balance) and every peer but the last lasts 0 days,
+    so no grouping by day is needed.
+    """
     only = ""
     if ledger_account_ids is not None:
         only = " AND la.id IN (" + ", ".join(q(i, "bigint") for i in ledger_account_ids) + ")" if ledger_account_ids else " AND 1 = 0"
     acc = (f"SELECT la.id AS lid, la.balance_minor AS bal FROM account a "
            f"JOIN ledger_account la ON la.id = a.ledger_account_id "
            f"WHERE a.product_id = {q(product_id, 'bigint')} AND {_EARNING}{only}")
-    start_mark = q(start, "date")
-    moves = ("SELECT p.ledger_account_id AS lid, p.value_date AS d, "
-             "SUM(CASE WHEN p.side = 'C' THEN p.amount_minor ELSE -p.amount_minor END) AS delta "
-             f"FROM posting p JOIN acc ON acc.lid = p.ledger_account_id WHERE p.value_date >= {start_mark} "
-             "GROUP BY p.ledger_account_id, p.value_date")
     segs = ", ".join(f"({q(s.start, 'date')}, {q(s.end, 'date')}, {q(s.annual_rate_bps, 'bigint')})" for s in segments)
+    start_mark = q(start, "date")
     end_mark = q(end, "date")
     after_end = q(end + timedelta(days=1), "date")
-    days = q.days(f"COALESCE(runs.nxt, {after_end})", "runs.d")
+    days = q.days(q.least(f"COALESCE(runs.nxt, {after_end})", after_end), "runs.d")
+    eod = "(acc.bal + runs.back)"
     return (
-        f"WITH acc AS ({acc}), moves AS ({moves}), "
-        "opening AS (SELECT acc.lid, acc.bal - COALESCE(SUM(m.delta), 0) AS amount "
-        "FROM acc LEFT JOIN moves m ON m.lid = acc.lid GROUP BY acc.lid, acc.bal), "
-        f"segs (f, t, r) AS (VALUES {segs}), "
-        "points AS (SELECT acc.lid, segs.f AS d, 0 AS delta FROM acc CROSS JOIN segs "
-        f"UNION ALL SELECT lid, d, delta FROM moves WHERE d <= {end_mark}), "
-        "pts AS (SELECT lid, d, SUM(delta) AS delta FROM points GROUP BY lid, d), "
-        "runs AS (SELECT pts.lid, pts.d, "
-        "o.amount + SUM(pts.delta) OVER (PARTITION BY pts.lid ORDER BY pts.d) AS eod, "
-        "LEAD(pts.d) OVER (PARTITION BY pts.lid ORDER BY pts.d) AS nxt "
-        "FROM pts JOIN opening o ON o.lid = pts.lid), "
-        f"products AS (SELECT runs.lid, SUM(CASE WHEN runs.eod > 0 THEN runs.eod * {days} ELSE 0 END) AS product, "
-        f"SUM(CASE WHEN runs.eod > 0 THEN runs.eod * {days} * segs.r ELSE 0 END) AS weighted "
-        "FROM runs JOIN segs ON runs.d >= segs.f AND runs.d <= segs.t GROUP BY runs.lid) "
+        f"WITH acc AS ({acc}), segs (f, t, r) AS (VALUES {segs}), "
+        "pts AS (SELECT acc.lid, segs.f AS d, 0 AS delta FROM acc CROSS JOIN segs "
+        "UNION ALL SELECT p.ledger_account_id, p.value_date, "
+        "CASE WHEN p.side = 'C' THEN p.amount_minor ELSE -p.amount_minor END "
+        f"FROM posting p JOIN acc ON acc.lid = p.ledger_account_id WHERE p.value_date >= {start_mark}), "
+        "runs AS (SELECT pts.lid, pts.d, SUM(pts.delta) OVER (PARTITION BY pts.lid ORDER BY pts.d) "
+        "- SUM(pts.delta) OVER (PARTITION BY pts.lid) AS back, "
+        "LEAD(pts.d) OVER (PARTITION BY pts.lid ORDER BY pts.d) AS nxt FROM pts), "
+        f"products AS (SELECT runs.lid, SUM(CASE WHEN {eod} > 0 THEN {eod} * {days} ELSE 0 END) AS product, "
+        f"SUM(CASE WHEN {eod} > 0 THEN {eod} * {days} * segs.r ELSE 0 END) AS weighted "
+        "FROM runs JOIN acc ON acc.lid = runs.lid JOIN segs ON runs.d >= segs.f AND runs.d <= segs.t "
+        f"WHERE runs.d <= {end_mark} GROUP BY runs.lid) "
         f"SELECT lid, {q.bigint('product')} AS product, "
         f"{q.div(f'2 * weighted + {_DENOMINATOR}', str(2 * _DENOMINATOR))} AS interest FROM products"
     )
@@ -159,14 +167,47 @@ async def accrued_total(*, product: Product, start: date, end: date) -> int:
     return int(rows[0]["total"])
 
 
+_BATCH = "savings_credit_batch"
+
+
+async def _batch_table(conn: BaseDBAsyncClient, computed: str, params: list[Any], *, end: date) -> None:
+    """Create the transaction's temporary table ``savings_credit_batch (lid, product, interest,
+    entry_id)``: the accounts not yet credited for the period ending ``end`` with a positive
+    daily product, the entry id each credit will take (NULL when the interest rounds to 0).
+
+    Ids are taken up front (PostgreSQL: the entry sequence; SQLite: one writer, so the ids
+    after the highest are ours, as ``bankcore.ledger.batch.write_entries`` does), so the
+    postings and events are written from this table without finding their entries again.
+    """
+    q = _Params(conn)
+    q.values = list(params)
+    fresh = (f"SELECT x.lid, x.product, x.interest FROM ({computed}) x WHERE x.product > 0 AND NOT EXISTS "
+             f"(SELECT 1 FROM savings_interest_credit c WHERE c.ledger_account_id = x.lid "
+             f"AND c.period_end = {q(end, 'date')})")
+    if q.pg:
+        await conn.execute_query(
+            f"CREATE TEMP TABLE {_BATCH} ON COMMIT DROP AS SELECT f.lid, f.product, f.interest, CASE WHEN f.interest > 0 "
+            f"THEN nextval(pg_get_serial_sequence('journal_entry', 'id')) END AS entry_id FROM ({fresh}) f", q.values)
+        await conn.execute_query(f"ANALYZE {_BATCH}")
+        return
+    await conn.execute_query(f"DROP TABLE IF EXISTS temp.{_BATCH}")
+    last = ("(SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'journal_entry'), 0), "
+            "COALESCE((SELECT MAX(id) FROM journal_entry), 0)))")
+    await conn.execute_query(
+        f"CREATE TEMP TABLE {_BATCH} AS SELECT f.lid, f.product, f.interest, CASE WHEN f.interest > 0 THEN {last} + "
+        "ROW_NUMBER() OVER (ORDER BY f.interest > 0 DESC, f.lid) END AS entry_id FROM (" + fresh + ") f", q.values)
+
+
 async def credit_interest(*, product: Product, start: date, end: date, key_prefix: str, initiator: str) -> int:
     """Credit every earning account of ``product`` its interest for ``start..end``, valued ``end``.
 
     One INTEREST entry per account with interest (Dr interest paid on deposits, Cr the
     account), idempotency key ``key_prefix + <ledger account id>``; accounts already credited
     for a period ending ``end`` are skipped (the ``savings_interest_credit`` record is the
-    guard). Set-based: one statement each records, writes the entries, the postings and the
-    balances, all in one transaction. Returns the number of entries posted.
+    guard). Set-based, in one transaction: the daily products once into a temporary table
+    with the entries' ids, then one statement each for the records, the entries, the
+    postings, the ``entry.posted`` outbox events and the balances. Returns the number of
+    entries posted.
     """
     gl = await chart.ensure_chart(currency=product.currency)
     expense_id = gl[chart.DEPOSIT_INTEREST_EXPENSE].id
@@ -177,57 +218,47 @@ async def credit_interest(*, product: Product, start: date, end: date, key_prefi
         await _tune(conn)
         q = _Params(conn)
         computed = _products_sql(q, product.id, start, end, segments, None)
+        await _batch_table(conn, computed, q.values, end=end)
+        q = _Params(conn)
         await conn.execute_query(
             "INSERT INTO savings_interest_credit (ledger_account_id, product_id, period_start, period_end, "
             "product_minor, interest_minor, created_at) "
-            f"SELECT x.lid, {q(product.id, 'bigint')}, {q(start, 'date')}, {q(end, 'date')}, x.product, x.interest, "
-            f"{q(now, 'timestamptz')} FROM ({computed}) x WHERE x.product > 0 AND NOT EXISTS "
-            f"(SELECT 1 FROM savings_interest_credit c WHERE c.ledger_account_id = x.lid AND c.period_end = {q(end, 'date')})",
+            f"SELECT b.lid, {q(product.id, 'bigint')}, {q(start, 'date')}, {q(end, 'date')}, b.product, b.interest, "
+            f"{q(now, 'timestamptz')} FROM {_BATCH} b",
             q.values,
         )
         q = _Params(conn)
-        key = f"{q(key_prefix, 'text')} || CAST(c.ledger_account_id AS TEXT)"
-        new = (f"c.product_id = {q(product.id, 'bigint')} AND c.period_end = {q(end, 'date')} "
-               f"AND c.created_at = {q(now, 'timestamptz')} AND c.interest_minor > 0")
         await conn.execute_query(
-            "INSERT INTO journal_entry (entry_type, value_date, posted_at, narration, initiator, idempotency_key) "
-            f"SELECT 'interest', c.period_end, {q(now, 'timestamptz')}, {q(narration, 'text')}, {q(initiator[:100], 'text')}, "
-            f"{key} FROM savings_interest_credit c WHERE {new} "
-            f"AND NOT EXISTS (SELECT 1 FROM journal_entry je WHERE je.idempotency_key = {key}) ORDER BY c.ledger_account_id",
+            "INSERT INTO journal_entry (id, entry_type, value_date, posted_at, narration, initiator, idempotency_key) "
+            f"SELECT b.entry_id, 'interest', {q(end, 'date')}, {q(now, 'timestamptz')}, {q(narration, 'text')}, "
+            f"{q(initiator[:100], 'text')}, {q(key_prefix, 'text')} || CAST(b.lid AS TEXT) "
+            f"FROM {_BATCH} b WHERE b.entry_id IS NOT NULL ORDER BY b.entry_id",
             q.values,
         )
         q = _Params(conn)
-        key = f"{q(key_prefix, 'text')} || CAST(c.ledger_account_id AS TEXT)"
-        new = (f"c.product_id = {q(product.id, 'bigint')} AND c.period_end = {q(end, 'date')} "
-               f"AND c.created_at = {q(now, 'timestamptz')} AND c.interest_minor > 0")
-        currency = q(product.currency, "text")
-        expense = q(expense_id, "bigint")
         await conn.execute_query(
             "INSERT INTO posting (entry_id, ledger_account_id, side, amount_minor, currency, value_date) "
-            f"SELECT je.id, CASE WHEN kinds.side = 'C' THEN c.ledger_account_id ELSE {expense} END, kinds.side, "
-            f"c.interest_minor, {currency}, c.period_end "
-            f"FROM savings_interest_credit c JOIN journal_entry je ON je.idempotency_key = {key} "
-            f"CROSS JOIN (SELECT 'C' AS side UNION ALL SELECT 'D') AS kinds WHERE {new}",
+            f"SELECT b.entry_id, CASE WHEN legs.side = 'C' THEN b.lid ELSE {q(expense_id, 'bigint')} END, legs.side, "
+            f"b.interest, {q(product.currency, 'text')}, {q(end, 'date')} "
+            f"FROM {_BATCH} b CROSS JOIN (SELECT 'D' AS side UNION ALL SELECT 'C') AS legs "
+            "WHERE b.entry_id IS NOT NULL ORDER BY b.entry_id, legs.side DESC",
             q.values,
         )
-        # every posted entry leaves an ``entry.posted`` outbox event (alerts, webhooks), as post_entry does
+        # every posted entry leaves an ``entry.posted`` outbox event (alerts, webhooks), as post_entry does;
+        # without balances in the payload (the dispatcher then reads the account's balance)
         q = _Params(conn)
-        key = f"{q(key_prefix, 'text')} || CAST(c.ledger_account_id AS TEXT)"
-        new = (f"c.product_id = {q(product.id, 'bigint')} AND c.period_end = {q(end, 'date')} "
-               f"AND c.created_at = {q(now, 'timestamptz')} AND c.interest_minor > 0")
         await conn.execute_query(
             "INSERT INTO outbox_event (topic, ref_id, payload, created_at) "
-            f"SELECT 'entry.posted', je.id, '{{}}', c.created_at FROM savings_interest_credit c "
-            f"JOIN journal_entry je ON je.idempotency_key = {key} WHERE {new} ORDER BY je.id",
+            f"SELECT 'entry.posted', b.entry_id, '{{}}', {q(now, 'timestamptz')} FROM {_BATCH} b "
+            "WHERE b.entry_id IS NOT NULL ORDER BY b.entry_id",
             q.values,
         )
-        q = _Params(conn)
         rows = await fetch(
             conn,
-            "UPDATE ledger_account SET balance_minor = ledger_account.balance_minor + c.interest_minor "
-            f"FROM savings_interest_credit c WHERE c.ledger_account_id = ledger_account.id AND "
-            f"c.product_id = {q(product.id, 'bigint')} AND c.period_end = {q(end, 'date')} "
-            f"AND c.created_at = {q(now, 'timestamptz')} AND c.interest_minor > 0 RETURNING ledger_account.id",
-            q.values,
+            "UPDATE ledger_account SET balance_minor = ledger_account.balance_minor + b.interest "
+            f"FROM {_BATCH} b WHERE b.lid = ledger_account.id AND b.entry_id IS NOT NULL RETURNING ledger_account.id",
+            [],
         )
+        if not q.pg:
+            await conn.execute_query(f"DROP TABLE temp.{_BATCH}")
     return len(rows)
