@@ -15,6 +15,12 @@
    caller's ``effects`` (rows that must commit or roll back with the entry, e.g. a gateway
    event marked as handled).
 
+On PostgreSQL a posting with no ``effects``, no hold to post and no caller's transaction
+open runs steps 1-4 as one call of the server-side function ``coopbank_post_entry`` (one
+round trip instead of eight: ``posting_pg.py``, migration ``0029``), with the same checks in
+the same order and the same ``DomainError`` for each refusal; the others (and SQLite) run
+them as statements from here.
+
 After commit it publishes ``EntryPosted`` and ``BalanceChanged``. The rules follow
 ARCHITECTURE.md §3 and TigerBeetle's transfer reference (idempotent ids, balance limits
 checked against locked state, immutable history corrected by reversals).
@@ -427,7 +433,7 @@ async def _resolve_integrity_error(draft: EntryDraft) -> PostedEntry:
             return await _replay(draft, existing)
     if draft.reverses_id is not None and await JournalEntry.exists(reverses_id=draft.reverses_id):
         raise DomainError(ErrorCode.ALREADY_REVERSED, "this entry has already been reversed") from None
-    raise
+    raise  # the IntegrityError being handled by the caller: some other constraint
 
 
 def _publish(posted: PostedEntry, facts: dict[int, _AccountFacts]) -> None:
