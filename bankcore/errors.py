@@ -107,6 +107,7 @@ class ErrorCode(StrEnum):
     OVERPAYMENT = "OVERPAYMENT"
     PREPAYMENT_NOT_ALLOWED = "PREPAYMENT_NOT_ALLOWED"
     COLLATERAL_INSUFFICIENT = "COLLATERAL_INSUFFICIENT"
+    QUOTE_CHANGED = "QUOTE_CHANGED"  # the foreclosure quote is no longer the one the payer saw
     # share capital, dividends and the year-end close (bankcore/shares, bankcore/books)
     BELOW_MINIMUM_SHARES = "BELOW_MINIMUM_SHARES"
     INSUFFICIENT_SHARES = "INSUFFICIENT_SHARES"

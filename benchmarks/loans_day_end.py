@@ -130,6 +130,9 @@ async def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--db", default=None, help="database name (dropped at the end unless --keep)")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--build-only", action="store_true",
+                        help="build the bank into --db and stop (kept: a template for --template)")
+    parser.add_argument("--template", default=None, help="copy this database (made by --build-only) instead of building")
     args = parser.parse_args()
 
     import asyncpg
@@ -137,31 +140,43 @@ async def main() -> None:
     from bankcore.berka.importer import import_berka_data
     from bankcore.berka.parse import read_all
 
-    data = generate(read_all(args.data), accounts=args.loans, transactions=args.transactions, loans=args.loans,
-                    granted_between=(date(1993, 1, 1), date(1993, 12, 31)))
     name = args.db or f"coopbank_bench_loans_{os.getpid()}"
-    await _pg_admin(f'CREATE DATABASE "{name}"')
     url = f"{PG_SERVER.replace('postgresql://', 'postgres://', 1)}/{name}"
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {os.getloadavg()[0]:.1f}, PostgreSQL", flush=True)
+    if args.template:
+        started = time.perf_counter()
+        await _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{args.template}"')
+        print(f"copied {args.template} in {time.perf_counter() - started:.1f}s", flush=True)
+    else:
+        await _pg_admin(f'CREATE DATABASE "{name}"')
     try:
-        await migrate_database(url)
+        if not args.template:
+            await migrate_database(url)
         async with open_database(url):
             from bankcore.calendar.business_date import business_date
-            from bankcore.models import Account, Loan
+            from bankcore.models import Account, Loan, LoanInstalment
             from bankcore.verify import verify_ledger
 
-            started = time.perf_counter()
-            await import_berka_data(data, savings_rate_bps=400)
-            active = await Loan.filter(status="ACTIVE").count()
-            print(f"built {len(data.accounts):,} accounts / {len(data.loans):,} loans ({active:,} ACTIVE) / "
-                  f"{len(data.transactions):,} transactions in {time.perf_counter() - started:.1f}s; "
-                  f"business date {await business_date()}", flush=True)
-            raw = await asyncpg.connect(url)
-            try:
-                await raw.execute("UPDATE loan SET annual_rate_bps = 1200, penal_rate_bps = 200 WHERE status = 'ACTIVE'")
-                await raw.execute("ANALYZE")
-            finally:
-                await raw.close()
+            if not args.template:
+                data = generate(read_all(args.data), accounts=args.loans, transactions=args.transactions,
+                                loans=args.loans, granted_between=(date(1993, 1, 1), date(1993, 12, 31)))
+                started = time.perf_counter()
+                report = await import_berka_data(data, savings_rate_bps=400)
+                active = await Loan.filter(status="ACTIVE").count()
+                adoption = next((s.seconds for s in report.stages if s.name == "loan schedules"), float("nan"))
+                rows = await LoanInstalment.all().count()
+                print(f"built {len(data.accounts):,} accounts / {len(data.loans):,} loans ({active:,} ACTIVE, "
+                      f"{rows:,} instalment rows) / {len(data.transactions):,} transactions in "
+                      f"{time.perf_counter() - started:.1f}s (loan schedules: {adoption:.1f}s); "
+                      f"business date {await business_date()}; load average {os.getloadavg()[0]:.1f}", flush=True)
+                raw = await asyncpg.connect(url)
+                try:
+                    await raw.execute("UPDATE loan SET annual_rate_bps = 1200, penal_rate_bps = 200 WHERE status = 'ACTIVE'")
+                    await raw.execute("ANALYZE")
+                finally:
+                    await raw.close()
+                if args.build_only:
+                    return
             results = {
                 "28 Feb (first after the import, month end)": await _close(date(1994, 2, 28), "day-end 28 Feb 1994"),
                 "1 Mar (ordinary)": await _close(date(1994, 3, 1), "day-end 1 Mar 1994"),
@@ -191,7 +206,7 @@ async def main() -> None:
             print(f"verify_ledger: {time.perf_counter() - started:.1f}s, {'OK' if verified.ok else verified.problems[:3]}")
             print(f"load average at the end {os.getloadavg()}")
     finally:
-        if not args.keep:
+        if not args.keep and not args.build_only:
             await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

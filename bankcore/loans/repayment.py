@@ -314,12 +314,16 @@ async def close_loan(
     idempotency_key: str,
     from_account_number: str | None = None,
     debit_ledger_account_id: int | None = None,
+    expected_total_minor: int | None = None,
 ) -> RepaymentResult:
     """Foreclose: pay the foreclosure quote of the business date and close the loan (status CLOSED).
 
     The rows not yet due are replaced by one final row (due today) of the principal
-    outstanding and the accrued interest, paid. Idempotent per key. Raises the codes of
-    ``foreclosure_quote`` and ``post_entry`` (INSUFFICIENT_FUNDS ...), IDEMPOTENCY_CONFLICT.
+    outstanding and the accrued interest, paid. ``expected_total_minor``: the quote's total
+    the payer reviewed (minor units); when today's quote differs (a day-end ran, a payment
+    came in) nothing is paid: QUOTE_CHANGED. Idempotent per key. Raises the codes of
+    ``foreclosure_quote`` and ``post_entry`` (INSUFFICIENT_FUNDS ...), IDEMPOTENCY_CONFLICT,
+    QUOTE_CHANGED.
     """
     if not idempotency_key or len(idempotency_key) > 100:
         raise DomainError(ErrorCode.INVALID_INPUT, "an idempotency key of 1-100 characters is required", field="idempotency_key")
@@ -334,6 +338,9 @@ async def close_loan(
             raise DomainError(ErrorCode.LOAN_WRONG_STATUS, f"the loan is {loan.status}", field="loan_number")
         on = await business_date()
         quote = await _quote(loan, on)
+        if expected_total_minor is not None and expected_total_minor != quote.total_minor:
+            raise DomainError(ErrorCode.QUOTE_CHANGED, "the amount to close the loan has changed: look at the new quote",
+                              field="expected_total")
         rows = await _rows(loan.id)
         allocation = allocate_payment(quote.interest_due_minor + quote.charges_due_minor + quote.principal_minor,
                                       dues_of(rows, on)) if dues_of(rows, on) else None

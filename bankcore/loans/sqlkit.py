@@ -53,8 +53,14 @@ def least(conn: BaseDBAsyncClient, a: str, b: str) -> str:
 
 
 async def execute(conn: BaseDBAsyncClient, sql: str, params: dict[str, Any]) -> int:
-    """Run one statement; returns the rows it changed."""
+    """Run one statement; returns the rows it changed (also for ``WITH ... UPDATE``)."""
     text, values = bind(conn, sql, params)
+    if is_postgres(conn) and text.lstrip().upper().startswith("WITH"):
+        # Tortoise counts the rows *returned* by a statement that does not start with
+        # UPDATE / INSERT / DELETE (none here): read the command tag instead.
+        async with conn.acquire_connection() as raw:
+            tag = await raw.execute(text, *values)
+        return int(tag.rsplit(" ", 1)[-1]) if tag and tag.rsplit(" ", 1)[-1].isdigit() else 0
     count, _ = await conn.execute_query(text, values)
     return count
 
@@ -62,3 +68,14 @@ async def execute(conn: BaseDBAsyncClient, sql: str, params: dict[str, Any]) -> 
 async def rows(conn: BaseDBAsyncClient, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     text, values = bind(conn, sql, params)
     return await conn.execute_query_dict(text, values)
+
+
+def greatest(conn: BaseDBAsyncClient, a: str, b: str) -> str:
+    return f"GREATEST({a}, {b})" if is_postgres(conn) else f"MAX({a}, {b})"
+
+
+def plus_months(conn: BaseDBAsyncClient, day: str, months: str) -> str:
+    """SQL for the date ``months`` (an integer expression) after ``day``; only for days of month 1-28 (no clamping)."""
+    if is_postgres(conn):
+        return f"CAST({day} + make_interval(months => CAST({months} AS INTEGER)) AS DATE)"
+    return f"date({day}, '+' || ({months}) || ' months')"

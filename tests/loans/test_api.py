@@ -69,3 +69,35 @@ async def test_a_loan_from_portal_application_to_emis_paid_in_the_portal_and_at_
     assert view["loan"]["status"] == "ACTIVE" and view["loan"]["daysPastDue"] == 0 and view["foreclosureQuote"]["total"]
     assert [e["node"]["loanNumber"] for e in (await gql(me, LOANS)).data["loans"]["edges"]] == [number]
     assert (await gql(guarantor, LOANS)).data["loans"]["edges"] == []
+
+
+CLOSE = """mutation($n: String!, $k: String!, $from: String, $t: MoneyInput) { closeLoan(loanNumber: $n,
+  idempotencyKey: $k, fromAccountNumber: $from, expectedTotal: $t) { closed userErrors { code field } } }"""
+
+
+async def test_close_loan_asks_a_member_for_a_one_time_code_and_pays_only_the_quote_reviewed(db: str) -> None:
+    from datetime import date
+
+    from bankcore.loans.repayment import foreclosure_quote
+    from bankcore.models import JournalEntry, Loan
+    from tests.loans.factory import active_loan
+
+    await loan_bank()
+    b = await borrower(deposit="150000.00")
+    number = await active_loan(b)
+    await move_to(date(2025, 1, 20))
+    me = member((await Member.get(member_number=b.member)).id)
+    total = (await foreclosure_quote(loan_number=number)).total_minor
+    # a member without a one-time code: refused, nothing paid
+    r = await gql(me, CLOSE, n=number, k="c1", **{"from": b.savings})
+    assert r.data["closeLoan"]["userErrors"] == [{"code": "STEP_UP_REQUIRED", "field": "stepUpCode"}]
+    # a quote that is not today's (one paisa off): refused before any code is asked for, nothing paid
+    stale = {"amount": f"{(total - 1) / 100:.2f}", "currency": "INR"}
+    r = await gql(me, CLOSE, n=number, k="c2", t=stale, **{"from": b.savings})
+    assert r.data["closeLoan"]["userErrors"] == [{"code": "QUOTE_CHANGED", "field": "expectedTotal"}]
+    assert not await JournalEntry.filter(entry_type="loan_repayment").exists()
+    # a cashier closing with today's quote pays exactly it
+    r = await gql(staff("cashier"), CLOSE, n=number, k="c3", t={"amount": f"{total / 100:.2f}", "currency": "INR"},
+                  **{"from": b.savings})
+    assert r.data["closeLoan"] == {"closed": True, "userErrors": []}
+    assert (await Loan.get(account__number=number)).status == "CLOSED"

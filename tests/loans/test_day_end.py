@@ -94,7 +94,8 @@ async def test_classification_is_borrower_wise(db: str) -> None:
     await Loan.filter(id=(await find_loan(bad)).id).update(auto_debit=False)
     await move_to(date(2025, 2, 5))
     await _pay_all_due(good, b.savings, date(2025, 2, 5), "good")
-    await classify_loans(date(2025, 3, 1))
+    # (the step reports the loans it classified: a WITH ... UPDATE counted as 0 rows on PostgreSQL)
+    assert await classify_loans(date(2025, 3, 1)) == 2
     assert ((await find_loan(bad)).asset_class, (await find_loan(good)).asset_class) == ("SMA_0", "STANDARD")
     await classify_loans(date(2025, 5, 6))  # the bad loan is 91 days past due
     assert ((await find_loan(bad)).asset_class, (await find_loan(good)).asset_class) == ("SUBSTANDARD", "SUBSTANDARD")
@@ -162,3 +163,65 @@ async def test_accrual_is_interest_since_the_last_due_date(db: str) -> None:
     number = await active_loan(b)
     await accrue_interest(date(2025, 1, 11))
     assert (await find_loan(number)).accrued_interest_minor == 328_77  # 1,00,000 x 12% x 10/365
+
+
+async def test_set_based_accrual_gives_what_the_per_loan_subqueries_gave(db: str) -> None:
+    """The accrual's former statement (a subquery per loan for the last due date and the balance) is the oracle."""
+    from tortoise.connection import get_connection
+
+    from bankcore.loans.sqlkit import days_between, rows
+
+    await loan_bank()
+    b = await borrower(deposit="150000.00")
+    numbers = [await active_loan(b), await active_loan(b, amount="50000.00", tenure=6)]
+    await Loan.filter(id=(await find_loan(numbers[1])).id).update(annual_rate_bps=0, accrued_interest_minor=5_00)
+    conn = get_connection("default")
+    last_due = ("COALESCE((SELECT MAX(i.due_date) FROM loan_instalment i WHERE i.loan_id = loan.id AND i.due_date <= :d), "
+                "loan.disbursed_on, loan.granted_on)")
+    balance = ("(SELECT la.balance_minor FROM account a JOIN ledger_account la ON la.id = a.ledger_account_id "
+               "WHERE a.id = loan.account_id)")
+    old = (f"SELECT id, CASE WHEN annual_rate_bps = 0 THEN 0 ELSE "
+           f"(({balance}) * annual_rate_bps * {days_between(conn, ':d', last_due)} * 2 + 3650000) / 7300000 END AS accrued "
+           "FROM loan WHERE status = 'ACTIVE' AND (annual_rate_bps <> 0 OR accrued_interest_minor <> 0)")
+    # before the first due date (the zero-rate loan's figure goes to 0), on it, and after it
+    seen = []
+    for on in (date(2025, 1, 20), FIRST_DUE, date(2025, 2, 6), date(2025, 3, 4)):
+        expected = {int(r["id"]): int(r["accrued"]) for r in await rows(conn, old, {"d": on})}
+        await accrue_interest(on)
+        got = {loan.id: loan.accrued_interest_minor for loan in await Loan.filter(id__in=list(expected))}
+        assert got == expected, on
+        seen.append(got)
+    assert len(seen[0]) == 2 and list(seen[1].values()) == [0] and all(v > 0 for g in seen[2:] for v in g.values())
+
+
+async def test_set_based_provisions_give_what_the_per_loan_subqueries_gave(db: str) -> None:
+    """Provisions by class, secured and unsecured: the former statement (a balance subquery per use) is the oracle."""
+    from tortoise.connection import get_connection
+
+    from bankcore.loans.books import compute_provisions, provision_rates
+    from bankcore.loans.sqlkit import least, rows
+
+    await loan_bank()
+    b = await borrower(deposit="150000.00")
+    numbers = [await active_loan(b), await active_loan(b, amount="50000.00"), await active_loan(b, amount="70000.00"),
+               await active_loan(b, amount="20000.00")]
+    ids = [(await find_loan(n)).id for n in numbers]
+    for loan_id, cls, collateral in zip(ids, ("STANDARD", "SUBSTANDARD", "DOUBTFUL_2", "LOSS"),
+                                        (None, None, 30_000_00, 90_000_00), strict=True):
+        await Loan.filter(id=loan_id).update(asset_class=cls, collateral_value_minor=collateral)
+    conn = get_connection("default")
+    balance = ("(SELECT la.balance_minor FROM account a JOIN ledger_account la ON la.id = a.ledger_account_id "
+               "WHERE a.id = loan.account_id)")
+    sec = least(conn, "COALESCE(collateral_value_minor, 0)", balance)
+    doubtful = "((" + balance + " - " + sec + ") * :dun + " + sec + " * {rate} + 5000) / 10000"
+    old = ("SELECT id, CASE WHEN status <> 'ACTIVE' THEN 0 ELSE CASE asset_class "
+           f"WHEN 'SUBSTANDARD' THEN ({balance} * :sub + 5000) / 10000 WHEN 'DOUBTFUL_1' THEN {doubtful.format(rate=':d1')} "
+           f"WHEN 'DOUBTFUL_2' THEN {doubtful.format(rate=':d2')} WHEN 'DOUBTFUL_3' THEN {doubtful.format(rate=':d3')} "
+           f"WHEN 'LOSS' THEN ({balance} * :loss + 5000) / 10000 ELSE ({balance} * :std + 5000) / 10000 END END AS p "
+           "FROM loan WHERE status = 'ACTIVE' OR provision_minor <> 0")
+    on = date(2025, 1, 31)
+    expected = {int(r["id"]): int(r["p"]) for r in await rows(conn, old, await provision_rates(on))}
+    await compute_provisions(on)
+    got = {loan.id: loan.provision_minor for loan in await Loan.filter(id__in=ids)}
+    assert got == expected and len(set(got.values())) == 4 and all(v > 0 for v in got.values())
+    assert await compute_provisions(on) == 0  # nothing changed: no row rewritten

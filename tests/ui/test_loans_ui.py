@@ -121,3 +121,44 @@ async def test_staff_queue_refuses_the_recommender_as_sanctioner_and_another_man
     other.find(marker=f"disburse {number}").click()
     await _wait_text(other, "Disbursed")
     assert (await Loan.get(id=loan.id)).status == LoanStatus.ACTIVE
+
+
+async def test_member_closes_a_loan_with_the_quote_confirmed_by_a_one_time_code(user: User) -> None:
+    from bankcore.identity.clock import utcnow
+    from bankcore.identity.members_portal import enrol_member_totp, set_member_password
+    from bankcore.identity.totp import code_at, time_step
+    from bankcore.loans.repayment import foreclosure_quote
+
+    # given: an active loan of 1 lakh, a month on, savings enough to repay it
+    await loan_bank()
+    b = await borrower(deposit="150000.00")
+    number = await active_loan(b)
+    await move_to(date(2025, 1, 20))
+    member = await Member.get(member_number=b.member)
+    await set_member_password(member_id=member.id, password="a fine portal password", actor="test")
+    secret = (await enrol_member_totp(member_id=member.id, actor="test")).secret
+    quote = await foreclosure_quote(loan_number=number)
+    before = await balance(b.savings)
+    await sign_in_as(user, PrincipalKind.MEMBER, member.id)
+    await user.open("/member/loans")
+    await _wait_marker(user, "close-loan")
+    # when: she reviews closing from savings, confirms, and gives her authenticator's code
+    user.find(marker="close-loan").click()
+    await _wait_marker(user, "close-review")
+    user.find(marker="close-review").click()
+    total = fmt.money(Decimal(quote.total_minor) / 100, "INR")
+    await _wait_text(user, f"Pay {total} from {b.savings} and close loan {number}?")
+    user.find(marker="close-confirm").click()
+    await _wait_marker(user, "step-up-code")
+    user.find(marker="step-up-code").type(code_at(secret, time_step(utcnow())))
+    user.find(marker="step-up-confirm").click()
+    await _wait_marker(user, "close-done")
+    # then: the loan is CLOSED, one foreclosure entry took exactly the quote from her savings
+    loan = await Loan.get(account__number=number)
+    assert loan.status == LoanStatus.CLOSED and loan.closed_on == date(2025, 1, 20)
+    [entry] = await JournalEntry.filter(entry_type="loan_repayment")
+    legs = await Posting.filter(entry_id=entry.id)
+    savings_ledger = (await Account.get(number=b.savings)).ledger_account_id
+    assert [(p.side, p.amount_minor) for p in legs if p.ledger_account_id == savings_ledger] == [("D", quote.total_minor)]
+    assert await balance(b.savings) == before - quote.total_minor
+    assert await balance(number) == 0  # nothing outstanding on the loan account

@@ -17,7 +17,7 @@ from nicegui import ui
 from ui import fmt, frame
 from ui.api import Api
 from ui.i18n import N_, _
-from ui.pages.member.loans import STATUS_TEXT
+from ui.pages.member.loans.texts import STATUS_TEXT
 from ui.pages.staff.common import open_staff_page
 from ui.pages.staff.reports import document as report_document
 from ui.pages.staff.reports import show_report
