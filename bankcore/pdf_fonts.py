@@ -1,5 +1,4 @@
-"""Fonts for PDFs rendered in bankcore (certificates, passbook): the same embedded fonts and
-setup as ``ui/pdf_fonts.py`` (bankcore may not import ui): DejaVu Sans draws Latin and ₹,
+"""Fonts for the bank's PDFs (bankcore's, and the API's and ui's through ``graphql_api.pdf_fonts``): DejaVu Sans draws Latin and ₹,
 Noto Sans Devanagari (its fallback, shaped with HarfBuzz) draws Hindi and Marathi names.
 
 fpdf2's core fonts cannot draw ₹ or Devanagari. The files are ui/fonts (shipped with the
@@ -15,8 +14,9 @@ from fpdf import FPDF
 _DIRS = (Path(__file__).resolve().parents[1] / "ui" / "fonts", Path("/usr/share/fonts/truetype/dejavu"))
 
 
-def add_fonts(pdf: FPDF) -> None:
-    """Register ``DejaVu`` (regular, bold) with Devanagari as its fallback when present, and text shaping.
+def add_fonts(pdf: FPDF, *, devanagari: bool = True) -> None:
+    """Register ``DejaVu`` (regular, bold) with Devanagari as its fallback when present, and text shaping
+    (``devanagari=False``: DejaVu alone, unshaped, where text is measured glyph by glyph for speed).
 
     Raises ``FileNotFoundError`` when DejaVu Sans is nowhere to be found.
     """
@@ -25,7 +25,7 @@ def add_fonts(pdf: FPDF) -> None:
         raise FileNotFoundError("DejaVuSans.ttf not found (ui/fonts or fonts-dejavu-core)")
     pdf.add_font("DejaVu", "", str(folder / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(folder / "DejaVuSans-Bold.ttf"))
-    if (folder / "NotoSansDevanagari-Regular.ttf").exists():
+    if devanagari and (folder / "NotoSansDevanagari-Regular.ttf").exists():
         pdf.add_font("Devanagari", "", str(folder / "NotoSansDevanagari-Regular.ttf"))
         pdf.add_font("Devanagari", "B", str(folder / "NotoSansDevanagari-Bold.ttf"))
         pdf.set_fallback_fonts(["Devanagari"])

@@ -32,6 +32,7 @@ from bankcore.identity.clock import utcnow
 from bankcore.identity.sessions import open_session
 from bankcore.models import PrincipalKind, StaffRole, StaffUser
 from benchmarks.transfers import plan, run_workers, service_transfer, setup_bank
+from benchmarks.wrk import run_wrk, transfer_script
 
 SERVER = os.environ.get("COOPBANK_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 TRANSFER = """mutation T($input: TransferFundsInput!) { transferFunds(input: $input) { userErrors { code } } }"""
@@ -81,48 +82,6 @@ async def http_run(port: int, token: str, work: list, concurrency: int) -> tuple
         return time.perf_counter() - start, latencies
 
 
-WRK_SCRIPT = """
-local accounts = {%(accounts)s}
-local n = 0
-math.randomseed(%(seed)d)
-request = function()
-  n = n + 1
-  local a = accounts[math.random(#accounts)]
-  local b = accounts[math.random(#accounts)]
-  while b == a do b = accounts[math.random(#accounts)] end
-  local body = '{"query":"mutation T($input: TransferFundsInput!) { transferFunds(input: $input) { userErrors { code } } }",' ..
-    '"variables":{"input":{"fromAccountNumber":"' .. a .. '","toAccountNumber":"' .. b ..
-    '","idempotencyKey":"wrk-' .. %(seed)d .. '-' .. n .. '","amount":{"amount":"1.00","currency":"INR"}}}}'
-  return wrk.format("POST", "/graphql", {["content-type"] = "application/json", ["authorization"] = "Bearer %(token)s"}, body)
-end
-response = function(status, headers, body)
-  if status ~= 200 or string.find(body, '"code"') then error("transfer refused: " .. body) end
-end
-"""
-
-
-def wrk_run(port: int, token: str, numbers: list[str], concurrency: int, seconds: int) -> tuple[float, float, float]:
-    """(transfers/s, p50 ms, p99 ms) from wrk."""
-    import re
-    import tempfile
-
-    script = WRK_SCRIPT % {"accounts": ",".join(f'"{n}"' for n in numbers), "seed": os.getpid(), "token": token}
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(script)
-    out = subprocess.run(["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--latency", "-s", f.name,
-                          f"http://127.0.0.1:{port}/graphql"], capture_output=True, text=True, check=True).stdout
-    os.unlink(f.name)
-    if "Non-2xx" in out or "errors" in out.lower() and "Socket errors" not in out:
-        raise RuntimeError(out)
-
-    def ms(label: str) -> float:
-        value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
-        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    return rate, ms("50%"), ms("99%")
-
-
 async def main(args: argparse.Namespace) -> None:
     name = f"coopbank_bench_graphql_{os.getpid()}"
     admin = await asyncpg.connect(SERVER.replace("postgres://", "postgresql://", 1) + "/postgres")
@@ -143,7 +102,8 @@ async def main(args: argparse.Namespace) -> None:
         await http_run(port, token, [(*p[:3], uuid.uuid4().hex) for p in plan(numbers, 200, 3)], args.concurrency)
         service_tps = args.transfers / service_s
         if shutil.which("wrk"):
-            http_tps, p50, p99 = wrk_run(port, token, numbers, args.concurrency, args.seconds)
+            http_tps, p50, p99 = run_wrk(f"http://127.0.0.1:{port}/graphql", transfer_script(numbers, token, seed=os.getpid()),
+                                         args.concurrency, args.seconds)
             client = f"wrk, {args.seconds} s"
         else:
             http_s, latencies = await http_run(port, token, plan(numbers, args.transfers, 4), args.concurrency)

@@ -51,6 +51,7 @@ from bankcore.models import Account, AccountHolder, PrincipalKind, StaffRole, St
 from bankcore.money import Money
 from bankcore.services.money_movement import deposit_cash
 from benchmarks.transfers import setup_bank
+from benchmarks.wrk import WRK_TRANSFER, run_wrk
 
 SERVER = os.environ.get("COOPBANK_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 FROM_DATE, TO_DATE = "1900-01-01", "2999-12-31"
@@ -95,25 +96,6 @@ SELECT page.*, opening.minor + SUM(CASE WHEN side = 'C' THEN amount_minor ELSE -
 FROM page, opening ORDER BY value_date, id;
 """
 
-WRK_TRANSFER = """
-local accounts = {%(accounts)s}
-local n = 0
-math.randomseed(%(seed)d)
-request = function()
-  n = n + 1
-  local a = accounts[math.random(#accounts)]
-  local b = accounts[math.random(#accounts)]
-  while b == a do b = accounts[math.random(#accounts)] end
-  local body = '{"query":"mutation T($input: TransferFundsInput!) { transferFunds(input: $input) { userErrors { code } } }",' ..
-    '"variables":{"input":{"fromAccountNumber":"' .. a .. '","toAccountNumber":"' .. b ..
-    '","idempotencyKey":"wrk-' .. %(seed)d .. '-' .. n .. '","amount":{"amount":"1.00","currency":"INR"}}}}'
-  return wrk.format("POST", "/graphql", {["content-type"] = "application/json", ["authorization"] = "Bearer %(token)s"}, body)
-end
-response = function(status, headers, body)
-  if status ~= 200 or string.find(body, '"code"') then error("transfer refused: " .. body) end
-end
-"""
-
 WRK_READ = """
 local body = %(body)s
 request = function()
@@ -155,29 +137,6 @@ def run_pgbench(dsn: str, script: str, connections: int, seconds: int) -> float:
     if failed and int(failed.group(1)):
         raise RuntimeError(out.stdout)
     return float(re.search(r"tps = ([\d.]+)", out.stdout).group(1))
-
-
-def run_wrk(url: str, script: str, connections: int, seconds: int) -> tuple[float, float, float]:
-    """(requests/s, p50 ms, p99 ms) from wrk; any refused request fails the run.
-
-    One wrk thread: each thread runs its own copy of the Lua script, so two threads would send
-    the same idempotency keys (replays, not transfers). One thread drives 8 connections easily.
-    """
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(script)
-    try:
-        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", f.name, url],
-                             capture_output=True, text=True, check=True).stdout
-    finally:
-        os.unlink(f.name)
-    if "Non-2xx" in out or "refused" in out or "failed" in out:
-        raise RuntimeError(out)
-
-    def ms(label: str) -> float:
-        value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
-        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), ms("50%"), ms("99%")
 
 
 def cpu_seconds(pid: int) -> float:

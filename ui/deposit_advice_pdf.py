@@ -8,7 +8,7 @@ from __future__ import annotations
 from fpdf import FPDF
 
 from ui import fmt
-from ui.pdf_fonts import add_fonts
+from ui.pdf_fonts import add_fonts, label_value_lines
 from ui.i18n import N_, _
 
 PAYOUT_TEXT = {"CUMULATIVE": N_("At maturity (compounded quarterly)"), "MONTHLY": N_("Monthly, into savings"),
@@ -46,11 +46,7 @@ def deposit_advice_pdf(deposit: dict, *, bank: str, member_name: str) -> bytes:
         (_("Linked savings account"), deposit["payoutAccountNumber"]),
         (_("Status"), deposit["status"].replace("_", " ").lower()),
     ]
-    for label, value in rows:
-        pdf.set_font("DejaVu", "B", 9)
-        pdf.cell(45, 6, label)
-        pdf.set_font("DejaVu", "", 9)
-        pdf.multi_cell(0, 6, str(value), new_x="LMARGIN", new_y="NEXT")
+    label_value_lines(pdf, [(label, str(value)) for label, value in rows], label_width=45, size=9, wrap=True)
     pdf.ln(3)
     pdf.set_font("DejaVu", "", 7)
     pdf.multi_cell(0, 4, _("Tax is deducted at source under section 194A of the Income-tax Act when your interest from "

@@ -218,17 +218,30 @@ def shell(api: Api, title: str, *, audience: str, needs: tuple[str, ...] = ()) -
     return True
 
 
+# Each browser tab's header label, so that a page that moves the business date (day-end) can
+# show the new one without a reload.
+_HEADER_DATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _business_date_label(api: Api) -> None:
     """The bank's business date in the staff header (not the wall clock: day-end moves it)."""
     label = ui.label("").classes("text-xs sm:text-sm opacity-90 whitespace-nowrap").mark("business-date")
+    _HEADER_DATES[ui.context.client] = label
 
     async def fill() -> None:
         try:
-            label.text = _("Business date {day}").format(day=fmt.day(await business_date(api)))
+            show_business_date(await business_date(api))
         except (SignedOut, ApiError):
             pass  # the page itself handles a dead session
 
     ui.timer(0, fill, once=True)
+
+
+def show_business_date(day: date) -> None:
+    """Show ``day`` as the business date in this tab's staff header (no header: nothing to do)."""
+    label = _HEADER_DATES.get(ui.context.client)
+    if label is not None:
+        label.text = _("Business date {day}").format(day=fmt.day(day))
 
 
 async def business_date(api: Api) -> date:

@@ -1,6 +1,6 @@
-"""The PDF fonts (DejaVu Sans with Noto Sans Devanagari as fallback): one helper, kept in the API layer
-because the API renders documents too (loan statements, no-dues certificates) and ui/ may import it."""
+"""The PDF fonts (DejaVu Sans with Noto Sans Devanagari as fallback) and layout helpers: bankcore's,
+through the API layer (``graphql_api.pdf_fonts``) because ui/ may not import bankcore."""
 
-from graphql_api.pdf_fonts import FONTS, add_fonts
+from graphql_api.pdf_fonts import DocumentPdf, add_fonts, bordered_table, fit_text, label_value_lines
 
-__all__ = ["FONTS", "add_fonts"]
+__all__ = ["DocumentPdf", "add_fonts", "bordered_table", "fit_text", "label_value_lines"]

@@ -9,15 +9,10 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-
-from fpdf import FPDF
 
 from ui import fmt
-from ui.pdf_fonts import add_fonts
+from ui.pdf_fonts import DocumentPdf, bordered_table, label_value_lines
 from ui.i18n import _
-
-FONTS = Path(__file__).with_name("fonts")
 
 
 @dataclass(frozen=True)
@@ -37,46 +32,21 @@ class StatementData:
     upi_vpa: str | None = None
 
 
-class _Pdf(FPDF):
-    def __init__(self, data: StatementData) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.data = data
-        add_fonts(self)
-        self.set_auto_page_break(auto=True, margin=18)
-        self.alias_nb_pages()
-
-    def header(self) -> None:
-        self.set_font("DejaVu", "B", 14)
-        self.cell(0, 8, self.data.bank, new_x="LMARGIN", new_y="NEXT")
-        self.set_font("DejaVu", "", 9)
-        self.cell(0, 5, _("Account statement"), new_x="LMARGIN", new_y="NEXT")
-        self.ln(2)
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("DejaVu", "", 8)
-        self.cell(0, 5, _("Page {page} of {total}").format(page=self.page_no(), total="{nb}"), align="C")
-
-
 WIDTHS = (22, 70, 30, 30, 34)
 
 
 def statement_pdf(data: StatementData) -> bytes:
-    pdf = _Pdf(data)
+    pdf = DocumentPdf(bank=data.bank, title=_("Account statement"), page_label=_("Page {page} of {total}"))
     pdf.add_page()
     pdf.set_font("DejaVu", "", 10)
     top = pdf.get_y()
-    for label, value in (
+    label_value_lines(pdf, (
         (_("Member"), f"{data.member_name} ({data.member_number})"),
         (_("Account"), f"{data.account_number} · {data.product} · {data.currency}"),
         (_("Period"), _("{start} to {end}").format(start=fmt.day(data.from_date), end=fmt.day(data.to_date))),
         (_("Opening balance"), fmt.money_of(data.opening)),
         (_("Closing balance"), fmt.money_of(data.closing)),
-    ):
-        pdf.set_font("DejaVu", "B", 10)
-        pdf.cell(40, 6, label)
-        pdf.set_font("DejaVu", "", 10)
-        pdf.cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
+    ), label_width=40)
     if data.upi_uri:
         _upi_qr(pdf, data, top)
     pdf.ln(3)
@@ -84,7 +54,7 @@ def statement_pdf(data: StatementData) -> bytes:
     return bytes(pdf.output())
 
 
-def _upi_qr(pdf: _Pdf, data: StatementData, top: float) -> None:
+def _upi_qr(pdf: DocumentPdf, data: StatementData, top: float) -> None:
     """The account's UPI QR at the right of the summary (segno renders it; the link comes from the API)."""
     import segno
 
@@ -100,40 +70,12 @@ def _upi_qr(pdf: _Pdf, data: StatementData, top: float) -> None:
     pdf.set_xy(pdf.l_margin, max(pdf.get_y() + 4, top + 31))
 
 
-def _table(pdf: _Pdf, data: StatementData) -> None:
-    def head() -> None:
-        pdf.set_font("DejaVu", "B", 8)
-        pdf.set_fill_color(230, 236, 242)
-        for width, text, align in zip(WIDTHS, (_("Date"), _("Details"), _("Debit"), _("Credit"), _("Balance")), "LLRRR", strict=True):
-            pdf.cell(width, 6, text, border=1, align=align, fill=True)
-        pdf.ln()
-        pdf.set_font("DejaVu", "", 8)
-
-    head()
-    if not data.lines:
-        pdf.cell(sum(WIDTHS), 6, _("No transactions in this period."), border=1, new_x="LMARGIN", new_y="NEXT")
-    for line in data.lines:
-        if pdf.will_page_break(6):
-            pdf.add_page()
-            head()
-        cells = (
-            fmt.day(line["valueDate"]),
-            _fit(pdf, line["narration"], WIDTHS[1] - 2),
-            fmt.money_of(line["debit"]) if line["debit"] else "",
-            fmt.money_of(line["credit"]) if line["credit"] else "",
-            fmt.money_of(line["runningBalance"]),
-        )
-        for width, text, align in zip(WIDTHS, cells, "LLRRR", strict=True):
-            pdf.cell(width, 6, text, border=1, align=align)
-        pdf.ln()
-
-
-def _fit(pdf: FPDF, text: str, width: float) -> str:
-    if pdf.get_string_width(text) <= width:
-        return text
-    while text and pdf.get_string_width(text + "…") > width:
-        text = text[:-1]
-    return text + "…"
+def _table(pdf: DocumentPdf, data: StatementData) -> None:
+    columns = list(zip((_("Date"), _("Details"), _("Debit"), _("Credit"), _("Balance")), WIDTHS, "LLRRR", strict=True))
+    bordered_table(pdf, columns, [
+        (fmt.day(line["valueDate"]), line["narration"], fmt.money_of(line["debit"]) if line["debit"] else "",
+         fmt.money_of(line["credit"]) if line["credit"] else "", fmt.money_of(line["runningBalance"]))
+        for line in data.lines], empty=_("No transactions in this period."))
 
 
 def statement_csv(data: StatementData) -> bytes:

@@ -11,6 +11,7 @@ from bankcore.deposits.certificates import SECTION, InterestCertificate, TdsCert
 from bankcore.reports.base import Amount
 from bankcore.reports.export import format_amount
 from bankcore.pdf_fonts import add_fonts
+from bankcore.pdf_layout import TOTAL_FILL, bordered_table, label_value_lines
 
 _REASON = {"payout": "Interest paid", "maturity": "At maturity", "closure": "Premature closure",
            "fy-accrual": "Credited at year end (cumulative)"}
@@ -35,37 +36,14 @@ def _start(title: str, bank: str) -> FPDF:
 
 
 def _pairs(pdf: FPDF, rows: list[tuple[str, str]]) -> None:
-    for label, value in rows:
-        pdf.set_font("DejaVu", "B", 9)
-        pdf.cell(55, 6, label)
-        pdf.set_font("DejaVu", "", 9)
-        pdf.multi_cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
+    label_value_lines(pdf, rows, label_width=55, size=9, wrap=True)
     pdf.ln(2)
 
 
 def _table(pdf: FPDF, head: list[tuple[str, float, str]], rows: list[list[str]], total: list[str]) -> None:
-    def heading() -> None:
-        pdf.set_font("DejaVu", "B", 8)
-        pdf.set_fill_color(230, 236, 242)
-        for label, width, align in head:
-            pdf.cell(width, 6, label, border=1, align=align, fill=True)
-        pdf.ln()
-
-    heading()
-    pdf.set_font("DejaVu", "", 8)
-    if not rows:
-        pdf.cell(sum(w for _, w, _ in head), 6, "No interest was credited in this period.", border=1,
-                 new_x="LMARGIN", new_y="NEXT")
-    for row in rows:
-        if pdf.will_page_break(6):
-            pdf.add_page()
-            heading()
-            pdf.set_font("DejaVu", "", 8)
-        for (_, width, align), text in zip(head, row, strict=True):
-            pdf.cell(width, 6, text, border=1, align=align)
-        pdf.ln()
+    bordered_table(pdf, head, rows, empty="No interest was credited in this period.")
     pdf.set_font("DejaVu", "B", 8)
-    pdf.set_fill_color(242, 242, 242)
+    pdf.set_fill_color(*TOTAL_FILL)
     for (_, width, align), text in zip(head, total, strict=True):
         pdf.cell(width, 6, text, border=1, align=align, fill=True)
     pdf.ln(8)

@@ -36,7 +36,8 @@ async def document_size_limit() -> int:
     return min(await KYC_DOCUMENT_MAX_BYTES.get(), DOCUMENT_BYTES_CEILING)
 
 
-def _reason(text: str) -> str:
+def clean_reason(text: str) -> str:
+    """``text`` with its white space folded; ``DomainError(INVALID_INPUT, field="reason")`` unless 1-255 printable characters."""
     reason = " ".join(text.split())
     if not 1 <= len(reason) <= REASON_MAX or has_control_characters(reason):
         raise DomainError(ErrorCode.INVALID_INPUT, f"give a reason of 1-{REASON_MAX} characters", field="reason")
@@ -99,7 +100,7 @@ async def reject_kyc(*, member_number: str, checker: str, reason: str) -> Member
     Raises ``DomainError``: ``INVALID_INPUT`` (no reason or over 255 characters; KYC not
     pending), ``NOT_FOUND``, ``APPROVAL_SAME_USER`` (the checker registered the member).
     """
-    why = _reason(reason)
+    why = clean_reason(reason)
     today = await business_date()
     async with in_transaction():
         member = await Member.get_or_none(member_number=member_number).select_for_update()

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 from fpdf import FPDF
 
+from bankcore.pdf_fonts import add_fonts
+from bankcore.pdf_layout import fit_text, label_value_lines
 from bankcore.reports.base import Amount, ColumnKind, Report, cell_text
 
-FONT_DIRS = (Path(__file__).resolve().parents[2] / "ui" / "fonts", Path("/usr/share/fonts/truetype/dejavu"))
 BANK_TITLE = "coopbank"
 
 
@@ -53,13 +53,6 @@ def format_amount(amount: Amount) -> str:
     return ("-" if negative else "") + whole + (f".{fraction}" if fraction else "")
 
 
-def _font_dir() -> Path:
-    for folder in FONT_DIRS:
-        if (folder / "DejaVuSans.ttf").exists():
-            return folder
-    raise FileNotFoundError("DejaVuSans.ttf not found (ui/fonts or fonts-dejavu-core)")
-
-
 class _GlyphCodes(dict):
     """Character code -> its glyph's code in the font's embedded subset as 4 hex digits,
     picked (added to the subset) on first use, as fpdf2's ``encode_text`` does."""
@@ -90,9 +83,7 @@ class _Pdf(FPDF):
     def __init__(self, report: Report, landscape: bool) -> None:
         super().__init__(orientation="L" if landscape else "P", unit="mm", format="A4")
         self.report = report
-        fonts = _font_dir()
-        self.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
+        add_fonts(self, devanagari=False)  # unshaped, so text_width may add up glyph widths
         self.set_auto_page_break(auto=True, margin=15)
         # "Page N of M" is written once every page exists (fpdf2's alias substitution scans
         # every page's text; a 3,600-page list paid seconds for it)
@@ -182,11 +173,7 @@ def _widths(report: Report, usable: float) -> list[float]:
 
 
 def _fit(pdf: _Pdf, text: str, width: float) -> str:
-    if pdf.text_width(text) <= width:
-        return text
-    while text and pdf.text_width(text + "…") > width:
-        text = text[: max(1, int(len(text) * 0.9)) - 1] if len(text) > 20 else text[:-1]
-    return text + "…"
+    return fit_text(pdf, text, width, measure=pdf.text_width)
 
 
 def _table(pdf: _Pdf, report: Report, widths: list[float], aligns: list[str]) -> None:
@@ -247,8 +234,24 @@ def _table(pdf: _Pdf, report: Report, widths: list[float], aligns: list[str]) ->
     ends = [(edges[i + 1] - 0.75) * k for i in range(len(widths))]
     room = [w - 1.5 for w in widths]
     right_aligned = [a == "R" for a in aligns]
-    drawn_by_style: dict[str, dict[tuple[int, object], str]] = {}
-    drawn = drawn_by_style.setdefault("", {})
+    columns = range(len(widths))
+    drawn_by_style: dict[str, list[dict[object, str]]] = {}  # per style and column: cell -> its operators
+    drawn = drawn_by_style.setdefault("", [{} for _ in widths])
+
+    def draw(i: int, cell: object) -> str:
+        """The operators drawing ``cell`` in column ``i`` at the row's origin ("" for no text)."""
+        text = format_amount(cell) if isinstance(cell, Amount) else cell_text(cell)  # type: ignore[arg-type]
+        if not text:
+            return ""
+        if style == "detail" and i == 2:
+            text = "   " + text
+        width = sum(map(glyph_width, text)) * scale
+        if width > room[i]:
+            text = _fit(pdf, text, room[i])
+            width = pdf.text_width(text)
+        x = f"{ends[i] - width * k:.2f}" if right_aligned[i] else starts[i]
+        return f"BT {x} {-3.4 * k:.2f} Td <{text.translate(codes)}> Tj ET"
+
     shaded_row = f"q 0.949 0.949 0.949 rg {x_left} 0 {(right - left) * k:.2f} {-row_h * k:.2f} re f Q"
     row_rule = f"{x_left} {-row_h * k:.2f} m {x_right} {-row_h * k:.2f} l S"
     for row in report.rows:
@@ -263,35 +266,25 @@ def _table(pdf: _Pdf, report: Report, widths: list[float], aligns: list[str]) ->
             style = None
         if row.style != style:
             style = row.style
-            if out:
-                pdf.write_raw("\n".join(out))  # set_font writes its operator at once: the rows before it first
-                out.clear()
             pdf.set_font("DejaVu", "B" if style in bold else "", 7 if style == "detail" else 7.5)
             out.append(pdf.font_operator())
             tables = pdf._tables()
             codes, glyph_width = tables[0], tables[1].__getitem__
             scale = pdf.font_size_pt * 0.001 / k  # 1/1000 em -> mm
-            drawn = drawn_by_style.setdefault(style, {})
+            drawn = drawn_by_style.setdefault(style, [{} for _ in widths])
         # the row is drawn at the origin and moved into place: its cells' operators do not
         # depend on where it goes, so a text repeated down the list is encoded and measured once
         parts = [f"q 1 0 0 1 0 {(page_h - y) * k:.2f} cm"]
         if style == "total":
             parts.append(shaded_row)
-        for i, cell in enumerate(row.cells):
-            if cell is None or cell == "":
+        for i, drawn_cell, cell in zip(columns, drawn, row.cells, strict=True):
+            if cell is None:
                 continue
-            ops = drawn.get((i, cell))
+            ops = drawn_cell.get(cell)
             if ops is None:
-                text = format_amount(cell) if isinstance(cell, Amount) else cell_text(cell)
-                if style == "detail" and i == 2:
-                    text = "   " + text
-                width = sum(map(glyph_width, text)) * scale
-                if width > room[i]:
-                    text = _fit(pdf, text, room[i])
-                    width = pdf.text_width(text)
-                x = f"{ends[i] - width * k:.2f}" if right_aligned[i] else starts[i]
-                ops = drawn[(i, cell)] = f"BT {x} {-3.4 * k:.2f} Td <{text.translate(codes)}> Tj ET"
-            parts.append(ops)
+                ops = drawn_cell[cell] = draw(i, cell)
+            if ops:
+                parts.append(ops)
         parts.append(row_rule)
         out.append(" ".join(parts))
         y += row_h
@@ -307,12 +300,8 @@ def report_pdf(report: Report) -> bytes:
     pdf = _Pdf(report, landscape)
     pdf.add_page()
     usable = pdf.w - pdf.l_margin - pdf.r_margin
-    for label, value in report.summary:
-        pdf.set_font("DejaVu", "B", 9)
-        pdf.cell(45, 5, label)
-        pdf.set_font("DejaVu", "", 9)
-        pdf.cell(0, 5, format_amount(value) if isinstance(value, Amount) else cell_text(value),
-                 new_x="LMARGIN", new_y="NEXT")
+    label_value_lines(pdf, [(label, format_amount(value) if isinstance(value, Amount) else cell_text(value))
+                            for label, value in report.summary], label_width=45, size=9, height=5)
     if report.summary:
         pdf.ln(2)
     widths = _widths(report, usable)

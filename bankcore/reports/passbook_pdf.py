@@ -7,6 +7,7 @@ from __future__ import annotations
 from fpdf import FPDF
 
 from bankcore.pdf_fonts import add_fonts
+from bankcore.pdf_layout import HEAD_FILL, fit_text
 from bankcore.reports.base import Amount
 from bankcore.reports.export import BANK_TITLE, format_amount
 from bankcore.reports.passbook import PassbookPrintout
@@ -36,7 +37,7 @@ def passbook_pdf(p: PassbookPrintout, *, bank: str = BANK_TITLE) -> bytes:
         pdf.cell(0, 5, f"Account {p.account_number} · {p.holder_name} · amounts in {p.currency}",
                  new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("DejaVu", "B", 7.5)
-        pdf.set_fill_color(230, 236, 242)
+        pdf.set_fill_color(*HEAD_FILL)
         for label, width, align in _COLUMNS:
             pdf.cell(width, 5.5, label, border=1, align=align, fill=True)
         pdf.ln()
@@ -54,9 +55,7 @@ def passbook_pdf(p: PassbookPrintout, *, bank: str = BANK_TITLE) -> bytes:
                  _amount(line.deposit_minor, p.currency),
                  format_amount(Amount(line.balance_minor, p.currency)) + (" Dr" if line.balance_minor < 0 else ""))
         for (_, width, align), text in zip(_COLUMNS, cells, strict=True):
-            while pdf.get_string_width(text) > width - 1.5 and len(text) > 4:
-                text = text[:-2] + "…"
-            pdf.cell(width, _ROW, text, border="B", align=align)
+            pdf.cell(width, _ROW, fit_text(pdf, text, width - 1.5), border="B", align=align)
         pdf.ln()
     pdf.set_font("DejaVu", "B", 7.5)
     if p.lines:

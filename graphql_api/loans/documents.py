@@ -4,7 +4,7 @@ Rendered by the API (``Loan.statementPdfBase64``, ``Loan.noDuesCertificatePdfBas
 that the portal, the staff pages and partner apps hand out the same document. The layout
 follows the account statement's (``ui/statement_pdf.py``): bank name and title in the
 header, a label/value summary, bordered tables, "Page n of m" in the footer; the fonts
-are the shared ones (``graphql_api/pdf_fonts.py``: DejaVu Sans for ₹, Devanagari fallback).
+and layout are the shared ones (``bankcore.pdf_layout``: DejaVu Sans for ₹, Devanagari fallback).
 The text is English: the certificate is a record the bank keeps as issued.
 """
 
@@ -13,18 +13,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from fpdf import FPDF
-
 from bankcore.calendar.business_date import business_date
 from bankcore.loans.book import loan_book
 from bankcore.models import Account, Loan, LoanInstalment, LoanStatus, Member, Product
 from bankcore.reports.base import Amount
 from bankcore.reports.export import format_amount
 from bankcore.services.statements import MAX_PAGE_SIZE, account_statement
-from graphql_api.pdf_fonts import add_fonts
+from graphql_api.pdf_fonts import DocumentPdf, bordered_table, label_value_lines
 
 BANK_NAME = "coopbank"
 MAX_STATEMENT_LINES = 2000
+SCHEDULE_COLUMNS = (("#", 10, "L"), ("Due", 24, "L"), ("Instalment", 30, "R"), ("Principal", 28, "R"),
+                    ("Interest", 28, "R"), ("Paid", 30, "R"), ("State", 24, "L"))
+TRANSACTION_COLUMNS = (("Date", 22, "L"), ("Details", 70, "L"), ("Debit", 30, "R"), ("Credit", 30, "R"),
+                       ("Balance", 34, "R"))
 
 
 def _money(minor: int, currency: str) -> str:
@@ -56,61 +58,8 @@ async def _facts(loan: Loan) -> LoanFacts:
                      loan_number=account.number, product_name=product.name, as_of=await business_date())
 
 
-class _Pdf(FPDF):
-    def __init__(self, title: str) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.title_text = title
-        add_fonts(self)
-        self.set_auto_page_break(auto=True, margin=18)
-        self.alias_nb_pages()
-
-    def header(self) -> None:
-        self.set_font("DejaVu", "B", 14)
-        self.cell(0, 8, BANK_NAME, new_x="LMARGIN", new_y="NEXT")
-        self.set_font("DejaVu", "", 9)
-        self.cell(0, 5, self.title_text, new_x="LMARGIN", new_y="NEXT")
-        self.ln(2)
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("DejaVu", "", 8)
-        self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="C")
-
-    def pairs(self, rows: list[tuple[str, str]]) -> None:
-        for label, value in rows:
-            self.set_font("DejaVu", "B", 10)
-            self.cell(48, 6, label)
-            self.set_font("DejaVu", "", 10)
-            self.cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
-
-    def table(self, widths: tuple[float, ...], heads: tuple[str, ...], aligns: str, rows: list[tuple[str, ...]],
-              empty: str) -> None:
-        def head() -> None:
-            self.set_font("DejaVu", "B", 8)
-            self.set_fill_color(230, 236, 242)
-            for width, text, align in zip(widths, heads, aligns, strict=True):
-                self.cell(width, 6, text, border=1, align=align, fill=True)
-            self.ln()
-            self.set_font("DejaVu", "", 8)
-
-        head()
-        if not rows:
-            self.cell(sum(widths), 6, empty, border=1, new_x="LMARGIN", new_y="NEXT")
-        for row in rows:
-            if self.will_page_break(6):
-                self.add_page()
-                head()
-            for width, text, align in zip(widths, row, aligns, strict=True):
-                self.cell(width, 6, _fit(self, text, width - 2), border=1, align=align)
-            self.ln()
-
-
-def _fit(pdf: FPDF, text: str, width: float) -> str:
-    if pdf.get_string_width(text) <= width:
-        return text
-    while text and pdf.get_string_width(text + "…") > width:
-        text = text[:-1]
-    return text + "…"
+def _pdf(title: str) -> DocumentPdf:
+    return DocumentPdf(bank=BANK_NAME, title=title)
 
 
 def _state(row: LoanInstalment, today: date) -> str:
@@ -125,9 +74,9 @@ async def loan_statement_pdf(loan: Loan) -> bytes:
     facts = await _facts(loan)
     c = loan.currency
     [row] = await loan_book(loan_ids=[loan.id], as_of=facts.as_of)
-    pdf = _Pdf("Loan statement")
+    pdf = _pdf("Loan statement")
     pdf.add_page()
-    pdf.pairs([
+    label_value_lines(pdf, [
         ("Member", f"{facts.member_name} ({facts.member_number})"),
         ("Loan", f"{facts.loan_number} · {facts.product_name} · {c}"),
         ("As of", _day(facts.as_of)),
@@ -141,15 +90,15 @@ async def loan_statement_pdf(loan: Loan) -> bytes:
         ("Interest due", _money(row.interest_due_minor, c)),
         ("Charges due", _money(row.charges_due_minor, c)),
         ("Days past due", f"{row.days_past_due} · {row.asset_class}"),
-    ])
+    ], label_width=48)
     pdf.ln(3)
     pdf.set_font("DejaVu", "B", 10)
     pdf.cell(0, 6, "Repayment schedule", new_x="LMARGIN", new_y="NEXT")
     instalments = await LoanInstalment.filter(loan_id=loan.id).order_by("number")
-    pdf.table((10, 24, 30, 28, 28, 30, 24), ("#", "Due", "Instalment", "Principal", "Interest", "Paid", "State"), "LLRRRRL",
-              [(str(r.number), _day(r.due_date), _money(r.principal_minor + r.interest_minor, c), _money(r.principal_minor, c),
-                _money(r.interest_minor, c), _money(r.paid_principal_minor + r.paid_interest_minor + r.paid_penal_minor, c),
-                _state(r, facts.as_of)) for r in instalments], "No schedule yet (fixed at disbursal).")
+    bordered_table(pdf, SCHEDULE_COLUMNS,
+                   [(str(r.number), _day(r.due_date), _money(r.principal_minor + r.interest_minor, c),
+                     _money(r.principal_minor, c), _money(r.interest_minor, c), _money(r.paid_principal_minor + r.paid_interest_minor + r.paid_penal_minor, c),
+                     _state(r, facts.as_of)) for r in instalments], empty="No schedule yet (fixed at disbursal).")
     pdf.ln(3)
     pdf.set_font("DejaVu", "B", 10)
     pdf.cell(0, 6, "Transactions on the loan account", new_x="LMARGIN", new_y="NEXT")
@@ -165,8 +114,7 @@ async def loan_statement_pdf(loan: Loan) -> bytes:
             after = page.next_cursor
             if after is None:
                 break
-    pdf.table((22, 70, 30, 30, 34), ("Date", "Details", "Debit", "Credit", "Balance"), "LLRRR", lines,
-              "No transactions yet.")
+    bordered_table(pdf, TRANSACTION_COLUMNS, lines, empty="No transactions yet.")
     return bytes(pdf.output())
 
 
@@ -177,7 +125,7 @@ async def no_dues_certificate_pdf(loan: Loan) -> bytes | None:
         return None
     facts = await _facts(loan)
     c = loan.currency
-    pdf = _Pdf("No-dues certificate")
+    pdf = _pdf("No-dues certificate")
     pdf.add_page()
     pdf.ln(4)
     pdf.set_font("DejaVu", "B", 16)
@@ -191,9 +139,9 @@ async def no_dues_certificate_pdf(loan: Loan) -> bytes | None:
         "on this loan, and any lien, hypothecation or security the bank held for it stands released."
     ), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
-    pdf.pairs([("Loan", facts.loan_number), ("Amount lent", _money(loan.amount_minor, c)),
-               ("Disbursed", _day(loan.disbursed_on)), ("Closed", _day(loan.closed_on)),
-               ("Outstanding", _money(0, c)), ("Issued on", _day(facts.as_of))])
+    label_value_lines(pdf, [("Loan", facts.loan_number), ("Amount lent", _money(loan.amount_minor, c)),
+                            ("Disbursed", _day(loan.disbursed_on)), ("Closed", _day(loan.closed_on)),
+                            ("Outstanding", _money(0, c)), ("Issued on", _day(facts.as_of))], label_width=48)
     pdf.ln(14)
     pdf.set_font("DejaVu", "", 10)
     pdf.cell(0, 6, f"For {BANK_NAME}", new_x="LMARGIN", new_y="NEXT")

@@ -16,4 +16,6 @@ MEMBERS_POLICY: dict[str, frozenset[Role]] = {
     "kycDocumentFile": KYC_DOCUMENT_VIEWERS,
     "uploadKycDocument": frozenset({A.ADMIN, A.MANAGER, A.CLERK}),
     "rejectKyc": frozenset({A.ADMIN, A.MANAGER}),
+    # the checkers who set the risk category when approving KYC (approveKyc) re-assess it
+    "setMemberRiskCategory": frozenset({A.ADMIN, A.MANAGER}),
 }

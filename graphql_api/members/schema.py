@@ -11,6 +11,7 @@ from bankcore.errors import DomainError
 from bankcore.members.kyc import read_kyc_document
 from graphql_api.context import Context
 from graphql_api.members.mutations.reject_kyc import reject_kyc
+from graphql_api.members.mutations.set_member_risk_category import set_member_risk_category
 from graphql_api.members.mutations.upload_kyc_document import upload_kyc_document
 from graphql_api.members.types import KycDocumentFileType
 from graphql_api.policy import RootFieldPolicy
@@ -50,3 +51,7 @@ class MembersMutation:
         resolver=reject_kyc, permission_classes=GUARD,
         description="Checker step: reject a member's pending KYC with a reason the maker sees; must not be the staff "
                     "user who registered them.")
+    set_member_risk_category = strawberry.mutation(
+        resolver=set_member_risk_category, permission_classes=GUARD,
+        description="Manager, admin: change a member's KYC risk category with a reason (audited); the re-KYC due date "
+                    "is counted again from the last verification.")

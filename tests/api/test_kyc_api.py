@@ -147,6 +147,53 @@ async def test_approving_with_a_risk_category_sets_the_re_kyc_date(db: str) -> N
     assert member_row["kycVerifiedOn"] == today.isoformat()
     assert member_row["reKycDueOn"] == today.replace(year=today.year + 2).isoformat()
 
+SET_RISK = """
+mutation S($input: SetMemberRiskCategoryInput!) {
+  setMemberRiskCategory(input: $input) { member { riskCategory kycVerifiedOn reKycDueOn } userErrors { field code } }
+}"""
+
+
+async def test_a_manager_re_assesses_the_risk_and_the_re_kyc_date_follows(db: str) -> None:
+    # given a member verified as low risk (KYC due again in 10 years)
+    number = await _registered_by_clerk_5()
+    verified = await business_date()
+    await gql(staff("manager", id=6), APPROVE, n=number, risk="LOW")
+
+    def change(risk: str, reason: str = "Named in adverse media", n: str = number) -> dict:
+        return {"memberNumber": n, "riskCategory": risk, "reason": reason}
+
+    # when the manager raises it to HIGH
+    done = (await gql(staff("manager", id=6), SET_RISK, input=change("HIGH"))).data["setMemberRiskCategory"]
+    # then KYC is due 2 years after the same verification date, and the audit log says who, why and what changed
+    assert done["userErrors"] == []
+    assert done["member"] == {"riskCategory": "HIGH", "kycVerifiedOn": verified.isoformat(),
+                              "reKycDueOn": verified.replace(year=verified.year + 2).isoformat()}
+    row = await AuditLog.get(action="kyc.risk_category", actor="staff:6")
+    assert row.object_id == number and "Named in adverse media" in row.details and '"from":"low"' in row.details
+    assert (await Member.get(member_number=number)).re_kyc_due_on == verified.replace(year=verified.year + 2)
+    # bad input: userErrors with a code, nothing written
+    for bad, field, code in ((change("HIGH"), "riskCategory", "INVALID_INPUT"),
+                             (change("MEDIUM", reason="  "), "reason", "INVALID_INPUT"),
+                             (change("MEDIUM", n="99999999"), "memberNumber", "NOT_FOUND")):
+        refused = (await gql(staff("admin"), SET_RISK, input=bad)).data["setMemberRiskCategory"]
+        assert (refused["member"], refused["userErrors"]) == (None, [{"field": field, "code": code}]), bad
+    assert (await Member.get(member_number=number)).risk_category == "high"
+    assert await AuditLog.filter(action="kyc.risk_category").count() == 1
+    # the clerk who registered the member may not change it
+    assert codes(await gql(staff("clerk", id=5), SET_RISK, input=change("LOW"))) == ["FORBIDDEN"]
+
+
+async def test_a_member_not_yet_verified_gets_the_category_but_no_due_date(db: str) -> None:
+    number = await _registered_by_clerk_5()
+    done = await gql(staff("manager", id=6), SET_RISK,
+                     input={"memberNumber": number, "riskCategory": "MEDIUM", "reason": "Cash-intensive business"})
+    assert done.data["setMemberRiskCategory"]["member"] == {"riskCategory": "MEDIUM", "kycVerifiedOn": None,
+                                                            "reKycDueOn": None}
+    # approval then counts the due date from the category set (8 years for medium)
+    today = await business_date()
+    approved = (await gql(staff("manager", id=6), APPROVE, n=number)).data["approveKyc"]["member"]
+    assert approved["reKycDueOn"] == today.replace(year=today.year + 8).isoformat()
+
 
 async def test_a_reversal_request_shows_the_entry_and_its_maker_sees_it_waiting(db: str) -> None:
     # given: accountant 3 asks for a reversal of a deposit

@@ -82,6 +82,7 @@ EXPECTED: dict[str, set[str]] = {
     "kycDocumentFile": {"admin", "manager", "clerk", "auditor"},
     "uploadKycDocument": {"admin", "manager", "clerk"},
     "rejectKyc": {"admin", "manager"},
+    "setMemberRiskCategory": {"admin", "manager"},
     "openAccount": {"admin", "manager", "clerk"},
     "setNominee": {"admin", "manager", "clerk", "member"},
     "depositCash": {"manager", "cashier"},

@@ -25,6 +25,8 @@ async def test_the_accountant_closes_dates_from_the_day_end_page(user: User) -> 
     await user.should_see("Closed 2 date(s), 30-03-1994 to 31-03-1994. Business date now 01-04-1994.", retries=40)
     await user.should_see("31-03-1994 closed")  # the live progress line
     await user.should_see(marker="run 1994-03-31", retries=40)  # the history reloaded
+    [header] = user.find(marker="business-date").elements  # the header moved with the date, no reload needed
+    assert header.text == "Business date 01-04-1994"
     tables = user.find(marker="steps").elements  # each run's steps, with their rows and times
     assert any(r["step"] == "savings.credit_interest" and r["outcome"] == "completed" for t in tables for r in t.rows)
     assert await DayEndRun.filter(status=DayEndStatus.COMPLETED).count() == 2

@@ -100,3 +100,29 @@ async def test_a_clerk_uploads_a_scan_and_a_file_that_is_not_one_is_refused(user
     await user.should_see("Uploaded PAN card XXXXXX234F", retries=10)
     document = await KycDocument.get(member__member_number=member.member_number)
     assert (document.content_type, document.uploaded_by) == ("image/jpeg", f"staff:{clerk.id}")
+
+
+async def test_a_manager_changes_a_members_risk_category_on_the_members_page(user: User) -> None:
+    from tests.ledger.factory import make_member
+    from tests.ui.test_staff import as_staff
+
+    # given a member verified as low risk
+    await small_bank()
+    number = await make_member("Farhan Sheikh")
+    verified_on = (await Member.get(member_number=number)).kyc_verified_on
+    await as_staff(user, "manager")
+    await user.open("/staff/clerk")
+    await user.should_see(marker="tab-kyc", retries=20)
+    user.find(marker="tab-kyc").click()
+    # when the manager raises it to high risk with a reason
+    user.find(marker="risk-member").type(number)
+    user.find(marker="risk-category").elements.pop().value = "HIGH"
+    user.find(marker="risk-reason").type("Politically exposed person")
+    user.find(marker="risk-submit").click()
+    # then the page says so with the new re-KYC date, and the same change again is refused with the reason
+    due = verified_on.replace(year=verified_on.year + 2).strftime("%d-%m-%Y")
+    await user.should_see(f"Member {number} is now High risk (2 years). KYC is due again on {due}.", retries=20)
+    assert (await Member.get(member_number=number)).risk_category == "high"
+    user.find(marker="risk-reason").type("Again")
+    user.find(marker="risk-submit").click()
+    await user.should_see("risk category is high already", retries=20)

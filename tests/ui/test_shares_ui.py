@@ -29,7 +29,7 @@ async def test_member_joins_by_buying_shares_from_savings(user: User) -> None:
     await user.should_see(f"Total ₹1,300.00 from {savings}")
     user.find(marker="buy-confirm").click()
     await user.should_see("12 shares", retries=10)
-    await user.should_see("Paid up ₹1,200.00")
+    await user.should_see("Paid up ₹1,200.00", retries=20)  # the holding is drawn again after the notice
     await user.should_see(marker="pdf SC-0000001-1")
     await user.should_see("12 × ₹100.00 · issued 02-06-2025")
 

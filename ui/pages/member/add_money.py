@@ -168,15 +168,10 @@ class AddMoneyForm:
         attempt = (self.account.value, str(amount), self.kind.value)
         if self.key is None or getattr(self, "_attempt", None) != attempt:
             self.key, self._attempt = f"ui-{uuid.uuid4()}", attempt  # one key per attempt: a retry pays once
-        try:
-            data = await self.api.run(CREATE_PAYMENT_ORDER, input={
-                "accountNumber": self.account.value, "amount": {"amount": str(amount), "currency": account["currency"]},
-                "purpose": self.kind.value, "idempotencyKey": self.key})
-        except SignedOut:
-            frame.leave("expired")
-            return
-        except ApiError as exc:
-            self.message.text = exc.for_person()
+        data = await frame.call(self.api, CREATE_PAYMENT_ORDER, on_error=lambda t: setattr(self.message, "text", t), input={
+            "accountNumber": self.account.value, "amount": {"amount": str(amount), "currency": account["currency"]},
+            "purpose": self.kind.value, "idempotencyKey": self.key})
+        if data is None:
             return
         payload = data["createPaymentOrder"]
         if payload["userErrors"]:

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from ui import fmt, frame
-from ui.api import Api, ApiError, SignedOut
+from ui.api import Api
 from ui.i18n import N_, _
 from ui.share_certificate_pdf import CertificateData, certificate_pdf
 
@@ -141,14 +141,9 @@ class SharesPage:
             ui.button(_("Buy"), icon="check", on_click=lambda: self._buy(count)).mark("buy-confirm")
 
     async def _buy(self, count: int) -> None:
-        try:
-            data = await self.api.run(PURCHASE_SHARES, input={"shares": count, "fromAccountNumber": self.account.value,
-                                                              "idempotencyKey": self.key})
-        except SignedOut:
-            frame.leave("expired")
-            return
-        except ApiError as exc:
-            self.message.text = exc.for_person()
+        data = await frame.call(self.api, PURCHASE_SHARES, on_error=lambda t: setattr(self.message, "text", t),
+                                input={"shares": count, "fromAccountNumber": self.account.value, "idempotencyKey": self.key})
+        if data is None:
             return
         result = data["purchaseShares"]
         if result["userErrors"]:

@@ -14,7 +14,7 @@ from nicegui import ui
 from ui import fmt, frame
 from ui.api import Api, user_errors
 from ui.pages.staff.common import open_staff_page
-from ui.pages.staff.kyc import documents_list
+from ui.pages.staff.kyc import RISKS, documents_list
 
 PENDING_APPROVALS = """
 query PendingApprovals {
@@ -60,7 +60,6 @@ mutation RejectKyc($memberNumber: String!, $reason: String!) {
   rejectKyc(memberNumber: $memberNumber, reason: $reason) { member { memberNumber kycStatus } userErrors { code message } }
 }"""
 
-RISKS = {"LOW": N_("Low risk (re-KYC in 10 years)"), "MEDIUM": N_("Medium risk (8 years)"), "HIGH": N_("High risk (2 years)")}
 
 
 @ui.page("/staff/approvals")

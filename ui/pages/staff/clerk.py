@@ -16,7 +16,7 @@ from stdnum.in_ import pan as pan_number
 from ui import fmt, frame
 from ui.api import Api, user_errors
 from ui.pages.staff.common import open_staff_page
-from ui.pages.staff.kyc import UploadForm, my_registrations
+from ui.pages.staff.kyc import UploadForm, my_registrations, risk_category_form
 from ui.pages.staff.portal_access import portal_access_card
 
 CLERK_SETUP = """
@@ -90,6 +90,8 @@ async def clerk_page(request: Request) -> RedirectResponse | None:
 
                 if api.may("uploadKycDocument"):
                     UploadForm(api, on_done=refresh).draw()
+                if api.may("setMemberRiskCategory"):
+                    risk_category_form(api)
                 ui.label(_("Members you registered")).classes("font-medium")
                 mine = ui.column().classes("w-full gap-2").mark("my-registrations")
                 await refresh()

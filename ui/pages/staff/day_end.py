@@ -3,6 +3,8 @@ the ``dayEndProgress`` subscription, and the history of runs with their step fig
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import background_tasks, ui
@@ -150,6 +152,7 @@ class DayEndView:
         async def draw() -> None:
             data = await self.api.run(DAY_END)
             self.date_label.text = fmt.day(data["businessDate"])
+            frame.show_business_date(date.fromisoformat(data["businessDate"]))  # a run moves it: the header too
             runs = data["dayEndRuns"]
             if not runs:
                 frame.empty(_("No day-end has run yet."))

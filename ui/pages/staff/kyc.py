@@ -1,5 +1,6 @@
 """KYC pieces the staff pages share: a member's documents with a viewer, the clerk's upload
-card, and the maker's own registrations (waiting for a checker, or rejected with the reason)."""
+card, the maker's own registrations (waiting for a checker, or rejected with the reason), and
+the checker's card to re-assess a member's risk category."""
 
 from __future__ import annotations
 
@@ -35,6 +36,16 @@ query MyKycRegistrations {
     edges { node { memberNumber fullName kycRejectionReason kycRejectedBy kycRejectedOn } }
   }
 }"""
+
+SET_MEMBER_RISK_CATEGORY = """
+mutation SetMemberRiskCategory($input: SetMemberRiskCategoryInput!) {
+  setMemberRiskCategory(input: $input) {
+    member { memberNumber riskCategory reKycDueOn }
+    userErrors { field code message }
+  }
+}"""
+
+RISKS = {"LOW": N_("Low risk (re-KYC in 10 years)"), "MEDIUM": N_("Medium risk (8 years)"), "HIGH": N_("High risk (2 years)")}
 
 DOC_TYPES = {"PAN": N_("PAN card"), "AADHAAR": N_("Aadhaar"), "PASSPORT": N_("Passport"), "VOTER_ID": N_("Voter ID"),
              "DRIVING_LICENCE": N_("Driving licence"), "UTILITY_BILL": N_("Utility bill"), "PHOTO": N_("Photograph")}
@@ -171,3 +182,38 @@ async def my_registrations(api: Api, box: ui.element) -> None:
                 ui.icon("hourglass_top", color="amber")
                 ui.label(_("{0} {1}: waiting for a checker ({2} documents)").format(
                     m["memberNumber"], m["fullName"], len(m["kycDocuments"]))).classes("grow")
+
+
+def risk_category_form(api: Api) -> None:
+    """The checker's card: a member's new risk category with the reason; says the new re-KYC due date."""
+    with ui.card().classes("w-full max-w-xl").mark("risk-card"):
+        ui.label(_("Change a member's risk category")).classes("font-medium")
+        with ui.row().classes("w-full items-end gap-2"):
+            number = ui.input(_("Member number")).props("outlined dense inputmode=numeric").classes("w-40").mark(
+                "risk-member")
+            risk = ui.select({k: _(v) for k, v in RISKS.items()}, value="HIGH", label=_("Risk category")).props(
+                "outlined dense").classes("w-64").mark("risk-category")
+        reason = ui.input(_("Reason")).props("outlined dense maxlength=255").classes("w-full").mark("risk-reason")
+        message = ui.label().classes("text-sm").mark("risk-message")
+
+        def say(text: str, ok: bool = False) -> None:
+            message.text = text
+            message.classes(replace="text-sm " + ("text-green-800" if ok else "text-red-700"))
+
+        async def submit() -> None:
+            data = await frame.call(api, SET_MEMBER_RISK_CATEGORY, on_error=say, input={
+                "memberNumber": (number.value or "").strip(), "riskCategory": risk.value, "reason": reason.value or ""})
+            if data is None:
+                return
+            errors = user_errors(data["setMemberRiskCategory"])
+            if errors:
+                say(" ".join(errors))
+                return
+            member = data["setMemberRiskCategory"]["member"]
+            due = member["reKycDueOn"]
+            say(_("Member {number} is now {risk}.").format(number=member["memberNumber"], risk=_(RISKS[member["riskCategory"]]))
+                + " " + (_("KYC is due again on {day}.").format(day=fmt.day(due)) if due
+                         else _("The re-KYC date is set when KYC is approved.")), ok=True)
+            reason.value = ""
+
+        ui.button(_("Change risk category"), icon="policy", on_click=submit).mark("risk-submit")
