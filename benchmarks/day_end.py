@@ -25,6 +25,7 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from benchmarks.cpu import cpu_seconds
 from benchmarks.synthetic_scale import DEFAULT_DATA, PG_SERVER, _pg_admin, generate
 from bankcore.berka.importer import import_berka_data
 from bankcore.berka.parse import read_all
@@ -34,15 +35,32 @@ ORDINARY_TARGET_S = 2.0
 QUARTER_END_TARGET_S = 10.0
 
 
-async def _close(through: date, label: str) -> float:
+async def _pg_admin_fetch(sql: str) -> list:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_SERVER + "/postgres")
+    try:
+        return await conn.fetch(sql)
+    finally:
+        await conn.close()
+
+
+async def _close(through: date, label: str, database: str) -> float:
     from bankcore.calendar.runner import run_day_end
     from bankcore.models import DayEndRun, DayEndStepRun
 
+    cpu_before = cpu_seconds(database)
     started = time.perf_counter()
     summary = await run_day_end(through=through, initiator="benchmark")
     elapsed = time.perf_counter() - started
+    cpu_after = cpu_seconds(database)
     days = len(summary.closed)
-    print(f"{label}: {days} date(s) through {through} in {elapsed:.2f}s ({elapsed / max(days, 1):.2f}s a date)")
+    cpu = ""
+    if cpu_before and cpu_after:
+        python, backends = (cpu_after[0] - cpu_before[0]) / max(days, 1), (cpu_after[1] - cpu_before[1]) / max(days, 1)
+        cpu = f"; CPU {python + backends:.2f}s a date (Python {python:.2f}s, PostgreSQL {backends:.2f}s)"
+    print(f"{label}: {days} date(s) through {through} in {elapsed:.2f}s ({elapsed / max(days, 1):.2f}s a date){cpu}, "
+          f"load average {os.getloadavg()[0]:.1f}")
     if days == 1:
         run = await DayEndRun.get(business_date=through)
         for step in await DayEndStepRun.filter(run_id=run.id).order_by("position"):
@@ -66,6 +84,13 @@ async def main() -> None:
     if args.template:
         started = time.perf_counter()
         await _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{args.template}"')
+        # A copy does not inherit the template's ALTER DATABASE settings (migration 0021's
+        # jit = off among them) and its migrations are already recorded: carry them over.
+        for setting in await _pg_admin_fetch(
+                "SELECT unnest(s.setconfig) AS c FROM pg_db_role_setting s JOIN pg_database d "
+                f"ON d.oid = s.setdatabase WHERE d.datname = '{args.template}' AND s.setrole = 0"):
+            key, _, value = setting["c"].partition("=")
+            await _pg_admin(f'ALTER DATABASE "{name}" SET {key} = \'{value}\'')
         print(f"copied {args.template} in {time.perf_counter() - started:.1f}s", flush=True)
     else:
         data = generate(read_all(args.data), accounts=args.accounts, transactions=args.transactions)
@@ -85,10 +110,10 @@ async def main() -> None:
                 print(f"built {len(data.accounts):,} accounts / {len(data.transactions):,} transactions in "
                       f"{time.perf_counter() - started:.1f}s; business date {await business_date()}", flush=True)
             # (a copied bank keeps the importer's default savings rate: the same work at another rate)
-            await _close(date(1994, 2, 28), "month-end 28 Feb (first after the import)")
-            ordinary = await _close(date(1994, 3, 1), "ordinary day 1 Mar")
-            mean = await _close(date(1994, 3, 30), "ordinary days 2-30 Mar")
-            quarter = await _close(date(1994, 3, 31), "quarter-end 31 Mar (interest credit)")
+            await _close(date(1994, 2, 28), "month-end 28 Feb (first after the import)", name)
+            ordinary = await _close(date(1994, 3, 1), "ordinary day 1 Mar", name)
+            mean = await _close(date(1994, 3, 30), "ordinary days 2-30 Mar", name)
+            quarter = await _close(date(1994, 3, 31), "quarter-end 31 Mar (interest credit)", name)
             credited = await SavingsInterestCredit.filter(period_end=date(1994, 3, 31), interest_minor__gt=0).count()
             print(f"credited {credited:,} accounts their Q1 1994 interest")
             print(f"ordinary day: {ordinary:.2f}s = {ordinary / ORDINARY_TARGET_S:.0%} of the {ORDINARY_TARGET_S:.0f} s target "

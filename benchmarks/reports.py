@@ -16,10 +16,11 @@ import argparse
 import asyncio
 import os
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bankcore.db import migrate_database, open_database
+from benchmarks.cpu import cpu_seconds
 
 PG_SERVER = os.environ.get("COOPBANK_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "berka"
@@ -52,7 +53,7 @@ async def _build(url: str, args: argparse.Namespace) -> None:
         print(f"imported in {time.perf_counter() - started:.1f}s", flush=True)
 
 
-async def _time_reports(url: str) -> list[tuple[str, str, float, int]]:
+async def _time_reports(url: str, database: str) -> list[tuple[str, str, float, int]]:
     from bankcore.reports.export import report_csv, report_pdf
     from bankcore.reports.registry import REPORTS, ReportRequest, run_report
     from tortoise.connection import get_connection
@@ -80,16 +81,24 @@ async def _time_reports(url: str) -> list[tuple[str, str, float, int]]:
             cases.append((name, ReportRequest(as_of=day, from_date=first, currency="CZK", account=account)))
         cases.append(("balance-sheet", ReportRequest(as_of=past, currency="CZK")))
         cases.append(("general-ledger", ReportRequest(as_of=last, from_date=first, currency="CZK", account="1100-CZK")))
+        print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {os.getloadavg()[0]:.1f}; "
+              "each report: wall time (figures / CSV / PDF), CPU of this process and of the database's backends", flush=True)
         for name, request in cases:
+            cpu_before = cpu_seconds(database)
             started = time.perf_counter()
             report = await run_report(name, request)
+            figures = time.perf_counter()
             report_csv(report)
+            csv_done = time.perf_counter()
             report_pdf(report)
             elapsed = time.perf_counter() - started
+            cpu_after = cpu_seconds(database)
+            cpu = (f", CPU {sum(cpu_after) - sum(cpu_before):.2f}s" if cpu_before and cpu_after else "")
             label = f"{request.as_of.isoformat()}" + (f" {request.account}" if name == "general-ledger" else "")
             results.append((name, label, elapsed, len(report.rows)))
-            print(f"  {name:<20} {label:<26} {elapsed:6.2f}s {len(report.rows):>8,} rows "
-                  f"({elapsed / TARGET_S:5.0%} of {TARGET_S:.0f} s)", flush=True)
+            print(f"  {name:<20} {label:<26} {elapsed:6.2f}s ({figures - started:.2f} / {csv_done - figures:.2f} / "
+                  f"{elapsed - (csv_done - started):.2f}){cpu} {len(report.rows):>8,} rows "
+                  f"({elapsed / TARGET_S:5.0%} of {TARGET_S:.0f} s), load average {os.getloadavg()[0]:.1f}", flush=True)
     return results
 
 
@@ -115,7 +124,7 @@ async def main() -> None:
             print(f"reusing database {name}", flush=True)
         if args.build_only:
             return
-        results = await _time_reports(url)
+        results = await _time_reports(url, name)
         worst = max(results, key=lambda r: r[2])
         print(f"slowest: {worst[0]} {worst[2]:.2f}s; all under {TARGET_S:.0f} s: "
               f"{'yes' if all(r[2] < TARGET_S for r in results) else 'NO'}")

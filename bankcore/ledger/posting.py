@@ -15,6 +15,12 @@
    caller's ``effects`` (rows that must commit or roll back with the entry, e.g. a gateway
    event marked as handled).
 
+On PostgreSQL a posting with no ``effects``, no hold to post and no caller's transaction
+open runs steps 1-4 as one call of the server-side function ``coopbank_post_entry`` (one
+round trip instead of seven or eight: ``posting_pg.py``, migration ``0029``), with the same checks in
+the same order and the same ``DomainError`` for each refusal; the others (and SQLite) run
+them as statements from here.
+
 After commit it publishes ``EntryPosted`` and ``BalanceChanged``. The rules follow
 ARCHITECTURE.md §3 and TigerBeetle's transfer reference (idempotent ids, balance limits
 checked against locked state, immutable history corrected by reversals).
@@ -31,11 +37,12 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from bankcore.calendar.business_date import posting_window
+from bankcore.calendar.business_date import ensure_calendar, posting_window
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.events import LEDGER_CHANNEL, BalanceChanged, EntryPosted, broker, encode_ledger_events
 from bankcore.events_relay import relay_active
 from bankcore.ledger.entry import EntryDraft, PostingDraft, validate_entry
+from bankcore.ledger.posting_pg import call_post_entry, one_round_trip_connection
 from bankcore.ledger.sql import fetch, is_postgres, placeholders
 from bankcore.observability import ENTRIES_POSTED
 from bankcore.money import Money
@@ -228,6 +235,39 @@ async def _replay(draft: EntryDraft, existing: JournalEntry) -> PostedEntry:
     )
 
 
+def _value_date_refusal(value_date: date, today: date, closed_through: date | None, entry_type: EntryType) -> DomainError | None:
+    if value_date > today:
+        return DomainError(
+            ErrorCode.VALUE_DATE_IN_FUTURE,
+            f"value date {value_date.isoformat()} is after the business date {today.isoformat()}",
+            field="value_date",
+        )
+    if closed_through is not None and value_date <= closed_through and entry_type is not EntryType.YEAR_END:
+        return DomainError(
+            ErrorCode.PERIOD_CLOSED,
+            f"the books are closed through {closed_through.isoformat()} (financial year closed); "
+            f"value date {value_date.isoformat()} is refused",
+            field="value_date",
+        )
+    return None
+
+
+def _not_active(fact: _AccountFacts, status: str) -> DomainError:
+    return DomainError(ErrorCode.ACCOUNT_NOT_ACTIVE, f"account {fact.code} is {status}", field="account_number")
+
+
+def _below_floor(fact: _AccountFacts, floor: int, may_take: int) -> DomainError:
+    if floor > 0:
+        # A minimum balance, not a lack of money: say so, and how much may be taken.
+        return DomainError(
+            ErrorCode.MIN_BALANCE,
+            f"account {fact.code} keeps a minimum balance of {Money(floor, fact.currency)}: "
+            f"at most {Money(may_take, fact.currency)} may be taken",
+            field="amount",
+        )
+    return DomainError(ErrorCode.INSUFFICIENT_FUNDS, f"account {fact.code} has insufficient funds", field="amount")
+
+
 async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> PostedEntry:
     """Post ``draft`` atomically, enforcing balance, currency, status and floors.
 
@@ -271,24 +311,18 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
     deltas = _deltas(draft.postings, facts)
     tracked = sorted(i for i in ids if facts[i].tracks_balance)
     posted_at = datetime.now(UTC)
+    pooled = one_round_trip_connection(effects=effects is not None, posts_hold=draft.posts_hold_id is not None)
+    if pooled is not None:
+        posted = await _post_in_one_round_trip(pooled, draft, facts, deltas, tracked, posted_at)
+        if posted is not None:
+            return posted
 
     try:
         async with in_transaction() as conn:
             today, closed_through = await posting_window(conn)
             value_date = draft.value_date or today
-            if value_date > today:
-                raise DomainError(
-                    ErrorCode.VALUE_DATE_IN_FUTURE,
-                    f"value date {value_date.isoformat()} is after the business date {today.isoformat()}",
-                    field="value_date",
-                )
-            if closed_through is not None and value_date <= closed_through and draft.entry_type is not EntryType.YEAR_END:
-                raise DomainError(
-                    ErrorCode.PERIOD_CLOSED,
-                    f"the books are closed through {closed_through.isoformat()} (financial year closed); "
-                    f"value date {value_date.isoformat()} is refused",
-                    field="value_date",
-                )
+            if refusal := _value_date_refusal(value_date, today, closed_through, draft.entry_type):
+                raise refusal
             locked = await _lock_tracked(conn, tracked)
             if draft.idempotency_key is not None:
                 mark = placeholders(conn, 1)[0]
@@ -307,30 +341,12 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
                 # A hold placed while the account was open is still posted after a freeze:
                 # the money was committed (e.g. sent to another bank) when it was held.
                 if status in _CLOSED_TO_ALL or (delta < 0 and status in _CLOSED_TO_OUTFLOW and account_id not in released):
-                    raise DomainError(
-                        ErrorCode.ACCOUNT_NOT_ACTIVE,
-                        f"account {facts[account_id].code} is {status}",
-                        field="account_number",
-                    )
+                    raise _not_active(facts[account_id], status)
                 balance = row["balance_minor"] + delta
                 held = row["held_minor"] - released.get(account_id, 0)
                 floor = row["floor_minor"]
                 if delta < 0 and floor is not None and balance - held < floor:
-                    if floor > 0:
-                        # A minimum balance, not a lack of money: say so, and how much may be taken.
-                        currency = facts[account_id].currency
-                        may_take = max(0, row["balance_minor"] - held - floor)
-                        raise DomainError(
-                            ErrorCode.MIN_BALANCE,
-                            f"account {facts[account_id].code} keeps a minimum balance of {Money(floor, currency)}: "
-                            f"at most {Money(may_take, currency)} may be taken",
-                            field="amount",
-                        )
-                    raise DomainError(
-                        ErrorCode.INSUFFICIENT_FUNDS,
-                        f"account {facts[account_id].code} has insufficient funds",
-                        field="amount",
-                    )
+                    raise _below_floor(facts[account_id], floor, max(0, row["balance_minor"] - held - floor))
                 new_balances[account_id] = balance
             entry_id = await _insert_entry(conn, draft, value_date, posted_at)
             payload = encode_ledger_events(
@@ -346,14 +362,7 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
             if effects is not None:
                 await effects(conn, entry_id)
     except IntegrityError:
-        # A concurrent request with the same key, or a second reversal, won the race.
-        if draft.idempotency_key is not None:
-            existing = await JournalEntry.get_or_none(idempotency_key=draft.idempotency_key)
-            if existing is not None:
-                return await _replay(draft, existing)
-        if draft.reverses_id is not None and await JournalEntry.exists(reverses_id=draft.reverses_id):
-            raise DomainError(ErrorCode.ALREADY_REVERSED, "this entry has already been reversed") from None
-        raise
+        return await _resolve_integrity_error(draft)
 
     posted = PostedEntry(
         entry_id=entry_id,
@@ -368,6 +377,63 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
     if not relay_active():  # with a relay, the NOTIFY comes back to this process too
         _publish(posted, facts)
     return posted
+
+
+async def _post_in_one_round_trip(
+    conn: BaseDBAsyncClient, draft: EntryDraft, facts: dict[int, _AccountFacts], deltas: dict[int, int],
+    tracked: list[int], posted_at: datetime,
+) -> PostedEntry | None:
+    """``post_entry``'s transaction as one call of ``coopbank_post_entry`` (``posting_pg.py``).
+
+    Returns None when the bank has no calendar row yet (created here; the caller then takes
+    the multi-statement path once). Raises the same ``DomainError`` as that path.
+    """
+    try:
+        out = await call_post_entry(
+            conn, draft, posted_at=posted_at, tracked=tracked, deltas=deltas,
+            currencies={i: facts[i].currency for i in tracked},
+            closed_to_all=_CLOSED_TO_ALL, closed_to_outflow=_CLOSED_TO_OUTFLOW,
+        )
+    except IntegrityError:
+        return await _resolve_integrity_error(draft)
+    if out.code == "OK":
+        assert out.entry_id is not None and out.value_date is not None
+        posted = PostedEntry(
+            entry_id=out.entry_id, entry_type=draft.entry_type, value_date=out.value_date, posted_at=posted_at,
+            narration=draft.narration, postings=draft.postings,
+            balances_minor=dict(zip(tracked, out.balances or [], strict=True)),
+        )
+        ENTRIES_POSTED.labels(posted.entry_type.value).inc()
+        if not relay_active():
+            _publish(posted, facts)
+        return posted
+    if out.code == "REPLAY":
+        return await _replay(draft, await JournalEntry.get(id=out.entry_id))
+    if out.code == "NO_CALENDAR":
+        await ensure_calendar()
+        return None
+    if out.code in ("VALUE_DATE_IN_FUTURE", "PERIOD_CLOSED"):
+        assert out.value_date is not None and out.today is not None
+        refusal = _value_date_refusal(out.value_date, out.today, out.closed_through, draft.entry_type)
+        assert refusal is not None
+        raise refusal
+    assert out.account_id is not None
+    if out.code == "ACCOUNT_NOT_ACTIVE":
+        raise _not_active(facts[out.account_id], out.status or "")
+    if out.code in ("MIN_BALANCE", "INSUFFICIENT_FUNDS"):
+        raise _below_floor(facts[out.account_id], out.floor or 0, out.may_take or 0)
+    raise AssertionError(f"coopbank_post_entry answered {out.code!r}")
+
+
+async def _resolve_integrity_error(draft: EntryDraft) -> PostedEntry:
+    """A unique violation on posting: a concurrent request with the same key, or a second reversal, won the race."""
+    if draft.idempotency_key is not None:
+        existing = await JournalEntry.get_or_none(idempotency_key=draft.idempotency_key)
+        if existing is not None:
+            return await _replay(draft, existing)
+    if draft.reverses_id is not None and await JournalEntry.exists(reverses_id=draft.reverses_id):
+        raise DomainError(ErrorCode.ALREADY_REVERSED, "this entry has already been reversed") from None
+    raise  # the IntegrityError being handled by the caller: some other constraint
 
 
 def _publish(posted: PostedEntry, facts: dict[int, _AccountFacts]) -> None:

@@ -234,8 +234,24 @@ def _table(pdf: _Pdf, report: Report, widths: list[float], aligns: list[str]) ->
     ends = [(edges[i + 1] - 0.75) * k for i in range(len(widths))]
     room = [w - 1.5 for w in widths]
     right_aligned = [a == "R" for a in aligns]
-    drawn_by_style: dict[str, dict[tuple[int, object], str]] = {}
-    drawn = drawn_by_style.setdefault("", {})
+    columns = range(len(widths))
+    drawn_by_style: dict[str, list[dict[object, str]]] = {}  # per style and column: cell -> its operators
+    drawn = drawn_by_style.setdefault("", [{} for _ in widths])
+
+    def draw(i: int, cell: object) -> str:
+        """The operators drawing ``cell`` in column ``i`` at the row's origin ("" for no text)."""
+        text = format_amount(cell) if isinstance(cell, Amount) else cell_text(cell)  # type: ignore[arg-type]
+        if not text:
+            return ""
+        if style == "detail" and i == 2:
+            text = "   " + text
+        width = sum(map(glyph_width, text)) * scale
+        if width > room[i]:
+            text = _fit(pdf, text, room[i])
+            width = pdf.text_width(text)
+        x = f"{ends[i] - width * k:.2f}" if right_aligned[i] else starts[i]
+        return f"BT {x} {-3.4 * k:.2f} Td <{text.translate(codes)}> Tj ET"
+
     shaded_row = f"q 0.949 0.949 0.949 rg {x_left} 0 {(right - left) * k:.2f} {-row_h * k:.2f} re f Q"
     row_rule = f"{x_left} {-row_h * k:.2f} m {x_right} {-row_h * k:.2f} l S"
     for row in report.rows:
@@ -250,35 +266,25 @@ def _table(pdf: _Pdf, report: Report, widths: list[float], aligns: list[str]) ->
             style = None
         if row.style != style:
             style = row.style
-            if out:
-                pdf.write_raw("\n".join(out))  # set_font writes its operator at once: the rows before it first
-                out.clear()
             pdf.set_font("DejaVu", "B" if style in bold else "", 7 if style == "detail" else 7.5)
             out.append(pdf.font_operator())
             tables = pdf._tables()
             codes, glyph_width = tables[0], tables[1].__getitem__
             scale = pdf.font_size_pt * 0.001 / k  # 1/1000 em -> mm
-            drawn = drawn_by_style.setdefault(style, {})
+            drawn = drawn_by_style.setdefault(style, [{} for _ in widths])
         # the row is drawn at the origin and moved into place: its cells' operators do not
         # depend on where it goes, so a text repeated down the list is encoded and measured once
         parts = [f"q 1 0 0 1 0 {(page_h - y) * k:.2f} cm"]
         if style == "total":
             parts.append(shaded_row)
-        for i, cell in enumerate(row.cells):
-            if cell is None or cell == "":
+        for i, drawn_cell, cell in zip(columns, drawn, row.cells, strict=True):
+            if cell is None:
                 continue
-            ops = drawn.get((i, cell))
+            ops = drawn_cell.get(cell)
             if ops is None:
-                text = format_amount(cell) if isinstance(cell, Amount) else cell_text(cell)
-                if style == "detail" and i == 2:
-                    text = "   " + text
-                width = sum(map(glyph_width, text)) * scale
-                if width > room[i]:
-                    text = _fit(pdf, text, room[i])
-                    width = pdf.text_width(text)
-                x = f"{ends[i] - width * k:.2f}" if right_aligned[i] else starts[i]
-                ops = drawn[(i, cell)] = f"BT {x} {-3.4 * k:.2f} Td <{text.translate(codes)}> Tj ET"
-            parts.append(ops)
+                ops = drawn_cell[cell] = draw(i, cell)
+            if ops:
+                parts.append(ops)
         parts.append(row_rule)
         out.append(" ".join(parts))
         y += row_h

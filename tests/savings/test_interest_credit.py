@@ -194,3 +194,15 @@ async def test_half_yearly_products_credit_on_31_march_and_30_september_only(db:
     # the June month-end books the accrual instead (91 days at 4%)
     assert await JournalEntry.filter(source_ref__startswith="sbaccr:").count() == 1
     assert timedelta(days=1)
+
+
+async def test_a_past_period_ignores_the_postings_valued_after_it(db: str) -> None:
+    # The daily product starts from the cached balance, which holds later postings too:
+    # they must move no end-of-day balance of the period, nor lengthen its last run.
+    product = await _bank(date(2024, 4, 30))
+    lid = await _ledger_id(await make_account("SBI"))
+    moves = [(date(2023, 12, 20), 2_500_000), (date(2024, 2, 10), -700_000), (Q1_END, 123_456)]
+    for on, amount in [*moves, (date(2024, 4, 1), 9_000_000), (date(2024, 4, 30), -4_000_000)]:
+        await _move(lid, amount, on)
+    computed = await interest_run.compute_interest(product=product, start=Q1_START, end=Q1_END)
+    assert computed[lid].interest_minor == _reference(moves, [RateChange(date(2000, 1, 1), 400)])
