@@ -17,7 +17,7 @@
 
 On PostgreSQL a posting with no ``effects``, no hold to post and no caller's transaction
 open runs steps 1-4 as one call of the server-side function ``coopbank_post_entry`` (one
-round trip instead of eight: ``posting_pg.py``, migration ``0029``), with the same checks in
+round trip instead of seven or eight: ``posting_pg.py``, migration ``0029``), with the same checks in
 the same order and the same ``DomainError`` for each refusal; the others (and SQLite) run
 them as statements from here.
 
