@@ -83,9 +83,28 @@ async def database_url() -> AsyncIterator[str]:
     else:
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite://{tmp}/test.sqlite3"
-            await migrate_database(url)
+            template = _shared_sqlite_template()
+            if template is not None:
+                import shutil
+
+                shutil.copyfile(template, f"{tmp}/test.sqlite3")
+            else:
+                await migrate_database(url)
             yield url
             await Tortoise.close_connections()
+
+
+def _shared_sqlite_template() -> Path | None:
+    """The SQLite bank ``scripts/test`` migrated once for all of a run's pytest processes
+    (``COOPBANK_TEST_SQLITE_TEMPLATE``), or None to migrate here.
+
+    Each migration from empty costs about 10 s of CPU (Tortoise re-renders its model state for
+    every operation); a run used to migrate eight times (two backends, two processes each, a
+    test database and a command-line template in each). The template is made by the real
+    `coopbank migrate`, so the run still tests the migrations.
+    """
+    path = os.environ.get("COOPBANK_TEST_SQLITE_TEMPLATE")
+    return Path(path) if path and Path(path).is_file() else None
 
 
 @pytest.fixture(scope="session")
@@ -101,6 +120,13 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     import subprocess
     import sys
 
+    shared = _shared_sqlite_template()
+    if shared is not None:
+        def copy_shared(path: Path) -> str:
+            shutil.copyfile(shared, path)
+            return f"sqlite://{path}"
+
+        return copy_shared
     template = tmp_path_factory.mktemp("template") / "bank.sqlite3"
     done = subprocess.run([sys.executable, "-m", "coopbank.cli", "migrate"],
                           env={**os.environ, "DATABASE_URL": f"sqlite://{template}"},
