@@ -36,6 +36,7 @@ from bankcore.events import LEDGER_CHANNEL, encode_ledger_events
 from bankcore.events_relay import relay_active
 from bankcore.ledger.entry import EntryDraft, validate_entry
 from bankcore.ledger.posting import (
+    check_postable,
     _CLOSED_TO_ALL,
     _CLOSED_TO_OUTFLOW,
     PostedEntry,
@@ -107,12 +108,7 @@ async def write_entries(conn: BaseDBAsyncClient, drafts: Sequence[EntryDraft], l
     facts = await _account_facts({p.ledger_account_id for d in drafts for p in d.postings})
     afters: list[dict[int, int]] = []
     for draft in drafts:
-        for p in draft.postings:
-            fact = facts[p.ledger_account_id]
-            if fact.is_control:
-                raise DomainError(ErrorCode.NOT_POSTABLE, f"{fact.code} is a control account and takes no postings")
-            if fact.currency != p.currency:
-                raise DomainError(ErrorCode.CURRENCY_MISMATCH, f"account {fact.code} is in {fact.currency}, not {p.currency}")
+        check_postable(draft.postings, facts)
         after: dict[int, int] = {}
         for account_id, delta in sorted(_deltas(draft.postings, facts).items()):
             if not facts[account_id].tracks_balance:

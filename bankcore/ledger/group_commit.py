@@ -58,6 +58,7 @@ from bankcore.events import LEDGER_CHANNEL, encode_ledger_events
 from bankcore.events_relay import relay_active
 from bankcore.ledger.entry import EntryDraft, validate_entry
 from bankcore.ledger.posting import (
+    check_postable,
     _CLOSED_TO_ALL,
     _CLOSED_TO_OUTFLOW,
     PostedEntry,
@@ -146,12 +147,7 @@ class GroupCommitter:
             return await post_entry(draft)
         validate_entry(draft)
         facts = await _account_facts({p.ledger_account_id for p in draft.postings})
-        for p in draft.postings:
-            fact = facts[p.ledger_account_id]
-            if fact.is_control:
-                raise DomainError(ErrorCode.NOT_POSTABLE, f"{fact.code} is a control account and takes no postings")
-            if fact.currency != p.currency:
-                raise DomainError(ErrorCode.CURRENCY_MISMATCH, f"account {fact.code} is in {fact.currency}, not {p.currency}")
+        check_postable(draft.postings, facts)
         loop = asyncio.get_running_loop()
         if self._loop is not loop:  # a new event loop (tests, a restarted server): fresh state
             self._loop, self._queue, self._inflight = loop, [], set()

@@ -268,6 +268,17 @@ def _below_floor(fact: _AccountFacts, floor: int, may_take: int) -> DomainError:
     return DomainError(ErrorCode.INSUFFICIENT_FUNDS, f"account {fact.code} has insufficient funds", field="amount")
 
 
+def check_postable(postings, facts) -> None:  # noqa: ANN001 - PostingDraft list, {ledger_account_id: facts}
+    """Refuse postings to a control account (``NOT_POSTABLE``) or in another currency than their
+    account's (``CURRENCY_MISMATCH``): the one check for every posting path (single, batch, group commit)."""
+    for p in postings:
+        fact = facts[p.ledger_account_id]
+        if fact.is_control:
+            raise DomainError(ErrorCode.NOT_POSTABLE, f"{fact.code} is a control account and takes no postings")
+        if fact.currency != p.currency:
+            raise DomainError(ErrorCode.CURRENCY_MISMATCH, f"account {fact.code} is in {fact.currency}, not {p.currency}")
+
+
 async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> PostedEntry:
     """Post ``draft`` atomically, enforcing balance, currency, status and floors.
 
@@ -300,14 +311,7 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
     validate_entry(draft)
     ids = {p.ledger_account_id for p in draft.postings}
     facts = await _account_facts(ids)
-    for p in draft.postings:
-        fact = facts[p.ledger_account_id]
-        if fact.is_control:
-            raise DomainError(ErrorCode.NOT_POSTABLE, f"{fact.code} is a control account and takes no postings")
-        if fact.currency != p.currency:
-            raise DomainError(
-                ErrorCode.CURRENCY_MISMATCH, f"account {fact.code} is in {fact.currency}, not {p.currency}"
-            )
+    check_postable(draft.postings, facts)
     deltas = _deltas(draft.postings, facts)
     tracked = sorted(i for i in ids if facts[i].tracks_balance)
     posted_at = datetime.now(UTC)
