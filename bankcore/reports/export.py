@@ -16,15 +16,18 @@ import csv
 import io
 import threading
 from collections.abc import Callable
+from operator import attrgetter, itemgetter
 
 from fpdf import FPDF
 from fpdf.syntax import PDFContentStream
 
 from bankcore.pdf_fonts import add_fonts
 from bankcore.pdf_layout import fit_text, label_value_lines
-from bankcore.reports.base import Amount, ColumnKind, Report, cell_text
+from bankcore.reports.base import Amount, ColumnKind, Report, cell_text, gc_paused
 
 BANK_TITLE = "coopbank"
+_CELLS = attrgetter("cells")
+_STYLE = attrgetter("style")
 
 
 def report_csv(report: Report) -> bytes:
@@ -32,10 +35,13 @@ def report_csv(report: Report) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c.key for c in report.columns])
-    # (the csv module writes None as "", dates in ISO form and ints as they are: only
-    # amounts need cell_text, and a 119,000-row list spent seconds calling it per cell)
-    writer.writerows([c.plain() if type(c) is Amount else c for c in row.cells]
-                     for row in report.rows if row.style != "detail")
+    # (the csv module writes None as "", a date in ISO form, an amount as ``plain()``: rows go
+    # to it as they are, in C, where calling cell_text per cell cost a 119,000-row list seconds)
+    with gc_paused():
+        rows = report.rows
+        if "detail" in map(_STYLE, rows):
+            rows = tuple(row for row in rows if row.style != "detail")
+        writer.writerows(map(_CELLS, rows))
     return out.getvalue().encode()
 
 
@@ -229,11 +235,11 @@ def _fit(pdf: _Pdf, text: str, width: float) -> str:
 
 def _table(pdf: _Pdf, report: Report, widths: list[float], aligns: list[str]) -> None:
     """The table, written as content-stream operators, one batch a page: the shading of total
-    rows, then every row's text in one text object (each cell a move from the previous cell's
-    column and its glyph codes: a repeated text is encoded and measured once), then the rules
-    beneath the rows with the frame and column lines. A row costs a few list appends instead of
-    a dozen fpdf2 calls, and ~200 bytes of content instead of ~650 (zlib's share of the
-    output; a 119,000-row list in a few seconds, not minutes)."""
+    rows, then the page's rows in one text object (each row the same moves from column to
+    column with its cells' glyph codes, ``_shown_rows``; the next row one fixed move away),
+    then the rules beneath the rows with the frame and column lines (the same on every full
+    page, so built once). No fpdf2 call per row or cell, and ~385 bytes of content a row
+    instead of ~650 (zlib's share of the output): a 119,000-row list in seconds, not minutes."""
     k, page_h = pdf.k, pdf.h
     left = pdf.l_margin
     right = left + sum(widths)
@@ -290,124 +296,198 @@ def _table(pdf: _Pdf, report: Report, widths: list[float], aligns: list[str]) ->
         grid(top, pdf.get_y(), 0)
         pdf.cell(sum(widths), 6, "Nothing to report for this date.", border=1, new_x="LMARGIN", new_y="NEXT")
         return
-    columns = range(len(widths))
     # Text positions in points. A line of text starts at the left of its column's room (Td moves
     # relative to the previous line start, so a move depends only on the two columns); a
     # right-aligned text is pushed right inside a TJ array, which leaves the line start alone.
     # (rounded first, so that the moves along a row and back add up to nothing: no drift down a page)
-    starts = [round((edges[i] + 0.75) * k, 2) for i in columns]
-    room = [w - 1.5 for w in widths]
-    right_aligned = [a == "R" for a in aligns]
+    starts = [round((edges[i] + 0.75) * k, 2) for i in range(len(widths))]
     baseline = 3.4  # mm below the row's top
-    moves = [[f"{starts[b] - starts[a]:.2f} 0 Td" for b in columns] for a in columns]
-    steps: dict[tuple[int, int, int], str] = {}  # (last column drawn, next column, rows down) -> its move
-
-    def step(a: int, b: int, down: int) -> str:
-        move = steps.get((a, b, down))
-        if move is None:
-            move = steps[(a, b, down)] = f"{starts[b] - starts[a]:.2f} {-down * row_h * k:.3f} Td"
-        return move
-
-    codes: dict[int, str] = {}
-    glyph_width = {}.__getitem__
-    size = scale = 0.0
-
-    def draw(i: int, cell: object) -> str:
-        """The operator showing ``cell`` in column ``i`` from its line start ("" for no text)."""
-        text = format_amount(cell) if isinstance(cell, Amount) else cell_text(cell)  # type: ignore[arg-type]
-        if not text:
-            return ""
-        if style == "detail" and i == 2:
-            text = "   " + text
-        width = sum(map(glyph_width, text)) * scale
-        if width > room[i]:
-            text = _fit(pdf, text, room[i])
-            width = pdf.text_width(text)
-        if right_aligned[i]:
-            # TJ subtracts its numbers (thousandths of the font size) from the position
-            return f"[{-(room[i] - width) * k * 1000 / size:.0f}({text.translate(codes)})]TJ"
-        return f"({text.translate(codes)})Tj"
-
-    style: str | None = None
-    caching, missed, checked = [True for _ in columns], [0 for _ in columns], 0
-    drawn: list[dict[object, str]] = []
-    drawn_by_style: dict[str, list[dict[object, str]]] = {}  # per style and column: cell -> its operator
-    page_start = pdf.get_y()
-    y = page_start
-    shading: list[str] = []
-    text: list[str] = []
-    last = -1  # the column the current line of text starts at; -1 before the page's first
-    down = 0  # rows since that line
-
-    def flush() -> None:
-        if shading:
-            pdf.write_raw(" ".join(shading))
-            shading.clear()
-        if text:
-            pdf.write_raw("BT " + " ".join(text) + " ET")
-            text.clear()
-
-    for row in report.rows:
-        if y + row_h > pdf.page_break_trigger:
-            flush()
-            grid(top, page_start, round((y - page_start) / row_h))
+    shown = _shown_rows(pdf, report, starts, [w - 1.5 for w in widths], [a == "R" for a in aligns], bold)
+    # the move from one row's last column to the next row's first
+    next_row = f" {starts[0] - starts[-1]:.2f} {-row_h * k:.3f} Td"
+    fonts: dict[str, tuple[object, float]] = {}
+    rows = report.rows
+    first = 0
+    while first < len(rows):
+        if first:
             pdf.add_page()
             top = head()
-            page_start = y = pdf.get_y()
-            style, last = None, -1
-        if row.style != style:
-            style = row.style
-            pdf.set_font("DejaVu", "B" if style in bold else "", 7 if style == "detail" else 7.5)
-            operator = pdf.font_operator()
-            if operator:
-                # (a font is selected outside a text object: close it, and start the next one
-                # from the page's origin again)
-                flush()
-                pdf.write_raw(operator)
-                last = -1
-            tables = pdf._tables()
-            codes, glyph_width = tables[2], tables[1].__getitem__
-            size = pdf.font_size_pt
-            scale = size * 0.001 / k  # 1/1000 em -> mm
-            drawn = drawn_by_style.setdefault(style, [{} for _ in widths])
-        if style == "total":
-            shading.append(shaded(y, row_h, "0.949 0.949 0.949"))
-        down += 1
-        for i, drawn_cell, cell in zip(columns, drawn, row.cells, strict=True):
-            if cell is None:
-                continue
-            shown = drawn_cell.get(cell)
-            if shown is None:
-                shown = draw(i, cell)
-                if caching[i]:
-                    drawn_cell[cell] = shown
-                    missed[i] += 1
-            if not shown:
-                continue
-            if down:
-                text.append(step(last, i, down) if last >= 0 else
-                            f"{starts[i]:.2f} {(page_h - y - baseline) * k:.2f} Td")
-                down = 0
-            else:
-                text.append(moves[last][i])
-            text.append(shown)
-            last = i
+        page_start = y = pdf.get_y()
+        last = first + 1  # (a page too short for one row still gets one)
         y += row_h
-        checked += 1
-        if checked == 1000:
-            # a column of texts that hardly repeat (member numbers, names) is not worth keeping
-            for i in columns:
-                if caching[i] and missed[i] > 900:
-                    caching[i] = False
-                    for cells in drawn_by_style.values():
-                        cells[i].clear()
-    flush()
-    grid(top, page_start, round((y - page_start) / row_h))
+        while last < len(rows) and not y + row_h > pdf.page_break_trigger:
+            y += row_h
+            last += 1
+        shading = [shaded(page_start + (j - first) * row_h, row_h, "0.949 0.949 0.949")
+                   for j in range(first, last) if rows[j].style == "total"]
+        if shading:
+            pdf.write_raw(" ".join(shading))
+        # one text object for the page's rows: a run of rows of one style is one join
+        parts = [f"BT {starts[0]:.2f} {(page_h - page_start - baseline) * k:.2f} Td"]
+        run = first
+        while run < last:
+            style = rows[run].style
+            end = run + 1
+            while end < last and rows[end].style == style:
+                end += 1
+            if run > first:
+                parts.append(next_row)
+            font = fonts.get(style)
+            if font is None:
+                pdf.set_font("DejaVu", "B" if style in bold else "", 7 if style == "detail" else 7.5)
+                font = fonts[style] = (pdf.current_font, pdf.font_size_pt)
+            parts.append(" " + pdf._set_font_for_page(font[0], font[1], wrap_in_text_object=False))  # type: ignore[arg-type]
+            parts.append(next_row.join(shown[run:end]))
+            run = end
+        parts.append(" ET")
+        # (an empty text's show is dropped; "Td()Tj" cannot occur inside a string, whose
+        # parentheses are escaped)
+        pdf.write_raw("".join(parts).replace("Td()Tj", "Td"))
+        grid(top, page_start, last - first)
+        first = last
+    pdf.current_font_is_set_on_page = False  # (the page's font is the table's last, not fpdf2's current one)
     pdf.set_y(y)
+
+
+def _shown_rows(pdf: _Pdf, report: Report, starts: list[float], room: list[float], right_aligned: list[bool],
+                bold: tuple[str, ...]) -> list[str]:
+    """Per row, the operators that show its cells from column 0's line start: each cell's text
+    in glyph codes of its row style's font, cut to its column's ``room`` (mm) with an ellipsis,
+    a right-aligned one pushed right in a TJ array, each column reached by a move from the
+    previous one. Worked out column by column (one ``str.translate`` for a whole column of
+    texts, widths measured only where a text may not fit), not cell by cell: a 119,000-row
+    list in about a second."""
+    k = pdf.k
+    # the row's template: column 0's show, then per column a move and its show
+    template = "".join((f" {starts[i] - starts[i - 1]:.2f} 0 Td" if i else "") + ("%s" if right else "(%s)Tj")
+                       for i, right in enumerate(right_aligned))
+    rows = report.rows
+    if set(map(len, map(_CELLS, rows))) != {len(room)}:
+        raise ValueError(f"{report.name}: a row's cells do not match its {len(room)} columns")
+    styles = list(map(_STYLE, rows))
+    by_style: dict[str, list[int] | None] = {styles[0]: None}  # None: every row
+    if len(set(styles)) > 1:
+        by_style = {}
+        for index, style in enumerate(styles):
+            by_style.setdefault(style, []).append(index)  # type: ignore[union-attr]
+    shown = [""] * len(rows)
+    for style, indices in by_style.items():
+        pdf.set_font("DejaVu", "B" if style in bold else "", 7 if style == "detail" else 7.5)
+        tables = pdf._tables()
+        codes, glyph_width = tables[2], tables[1].__getitem__
+        size = pdf.font_size_pt
+        scale = size * 0.001 / k  # 1/1000 em -> mm
+        encoded: list[list[str]] = []
+        cells = list(map(_CELLS, rows if indices is None else map(rows.__getitem__, indices)))
+        for i in range(len(room)):
+            column = list(map(itemgetter(i), cells))
+            texts = _texts(column)
+            if style == "detail" and i == 2:
+                texts = ["   " + text if text else text for text in texts]
+            joined = "\x00".join(texts)
+            chars = set(joined)
+            cut = _cut(pdf, texts, chars, room[i], glyph_width, scale)
+            if cut is not texts:
+                texts = cut
+                joined = "\x00".join(texts)
+                chars = set(joined)
+            if right_aligned[i]:
+                # (TJ subtracts its numbers, thousandths of the font size, from the position)
+                encoded.append([f"[{-(room[i] - sum(map(glyph_width, text)) * scale) * k * 1000 / size:.0f}"
+                                f"({text.translate(codes)})]TJ" if text else "" for text in texts])
+            else:
+                encoded.append(_encode(texts, joined, chars, tables[2]))
+        if indices is None:
+            return list(map(template.__mod__, zip(*encoded)))
+        for index, line in zip(indices, map(template.__mod__, zip(*encoded)), strict=True):
+            shown[index] = line
+    return shown
+
+
+def _texts(column: list[object]) -> list[str]:
+    """A column's cells as the PDF shows them (amounts with their grouping, dates ISO)."""
+    if set(map(type, column)) <= {str}:
+        return column  # type: ignore[return-value]
+    return ["" if cell is None else format_amount(cell) if type(cell) is Amount else cell_text(cell)  # type: ignore[arg-type]
+            for cell in column]
+
+
+def _cut(pdf: _Pdf, texts: list[str], chars: set[str], room: float, glyph_width: Callable[[str], float],
+         scale: float) -> list[str]:
+    """``texts`` (made of ``chars``) each cut to ``room`` mm in the current font; measured
+    only when the column's longest text times its widest glyph could be wider than the room."""
+    longest = max(map(len, texts), default=0)
+    if not longest:
+        return texts
+    widest = max(map(glyph_width, chars - {"\x00"}), default=0) * scale
+    if longest * widest <= room:
+        return texts
+    surely = room / widest if widest else longest  # texts this long fit whatever their glyphs
+    return [text if len(text) <= surely or sum(map(glyph_width, text)) * scale <= room else _fit(pdf, text, room)
+            for text in texts]
+
+
+def _encode(texts: list[str], joined: str, chars: set[str], codes: _GlyphBytes) -> list[str]:
+    """``texts`` as glyph codes in the literal-string form of ``codes``.
+
+    Column at once, in C: when every glyph of the ASCII texts has a code below 256, the texts
+    are joined, mapped to those codes a byte each (``bytes.translate``), widened to two bytes
+    each (UTF-16), escaped and split again; the rest go through ``str.translate`` (a dict
+    lookup per character: five times slower over a 119,000-row list). ``joined`` is the texts
+    joined by NUL, ``chars`` its characters."""
+    if not texts:
+        return []
+    others = [] if joined.isascii() else [index for index, text in enumerate(texts) if not text.isascii()]
+    if others:
+        ascii_texts = list(texts)
+        for index in others:
+            ascii_texts[index] = ""
+        joined = "\x00".join(ascii_texts)
+        chars = set(joined)
+    if joined.count("\x00") != len(texts) - 1:
+        return _encode_each(texts, codes)
+    table = bytearray(range(256))
+    dropped = bytearray()
+    used = set()
+    for char in chars - {"\x00"}:
+        picked = codes.font.subset.pick(ord(char))  # type: ignore[attr-defined]
+        if picked is None:
+            dropped.append(ord(char))  # (no glyph in the font: not drawn, as fpdf2 does)
+        elif picked > 255:
+            return _encode_each(texts, codes)
+        else:
+            table[ord(char)] = picked
+            used.add(picked)
+    separator = next((byte for byte in range(255, 0, -1) if byte not in used and byte not in _NEEDS_ESCAPE), None)
+    if separator is None:
+        return _encode_each(texts, codes)
+    table[0] = separator
+    wide = joined.encode("ascii").translate(table, bytes(dropped)).decode("latin-1").encode("utf-16-be").decode("latin-1")
+    # every high byte is 0 and no code is 0, so the separator's pair cannot match astride two codes
+    for byte in _NEEDS_ESCAPE:
+        if byte in used:
+            wide = wide.replace(chr(byte), _GlyphBytes._ESCAPES[byte])
+    encoded = wide.split("\x00" + chr(separator))
+    for index in others:
+        encoded[index] = texts[index].translate(codes)
+    return encoded
+
+
+_NEEDS_ESCAPE = (0x5C, 0x28, 0x29, 0x0D, 0x0A)  # (the backslash first: the others' escapes add one)
+
+
+def _encode_each(texts: list[str], codes: dict[int, str]) -> list[str]:
+    """``texts`` as glyph codes, one ``str.translate`` each."""
+    return [text.translate(codes) for text in texts]
 
 
 def report_pdf(report: Report) -> bytes:
     """The report as PDF bytes (see module docstring)."""
+    with gc_paused():
+        return _report_pdf(report)
+
+
+def _report_pdf(report: Report) -> bytes:
     landscape = len(report.columns) > 5
     pdf = _Pdf(report, landscape)
     pdf.add_page()
