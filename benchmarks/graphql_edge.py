@@ -11,6 +11,11 @@ statement of more than 20 lines), in-process (no HTTP, so the figures isolate ea
 3. **Pool reset**: the member's statement query from 8 tasks on a pool of 8, with asyncpg's
    reset query on every release (``asyncpg.Connection``) and without it
    (``bankcore.db.PooledConnection``).
+4. **Trusted documents**: CPU time (this process's, so the machine's other work changes it
+   little) per ``schema.execute`` of the member read (``AccountHistory``, 20 lines) and of
+   ``transferFunds`` (the portal's ``TransferFunds``, a cashier's transfer between random
+   accounts), through graphql-core's generic executor and on the dedicated executors
+   (``graphql_api/fast_exec.py``); best of three rounds.
 
     python -m benchmarks.graphql_edge [--accounts 50] [--repeat 300]
 """
@@ -21,6 +26,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import time
 from datetime import date
 
@@ -135,6 +141,45 @@ async def main(args: argparse.Namespace) -> None:
             await pool.close()
         print(f"{'statement query, 8 tasks, pool of 8':44}{rates[0]:12.0f}{rates[1]:12.0f}  {'queries/s':14}"
               f"{rates[1] / rates[0]:6.2f}x")
+
+        # 4. trusted documents: the generic executor, then the dedicated one
+        from graphql_api.schema import BankSchema
+        from graphql_api.trusted import trusted_registry
+
+        transfer_doc = trusted_registry(schema).text_named("TransferFunds")
+        cashier = Context(principal=FakeSessionPrincipal(kind="staff", id=2, role="cashier"))
+        sent = [0]
+
+        async def member_read() -> None:
+            outcome = await schema.execute(ACCOUNT_HISTORY, variable_values=variables, context_value=member)
+            assert outcome.errors is None and len(outcome.data["account"]["statement"]["lines"]) == 20, outcome
+
+        async def transfer() -> None:
+            sent[0] += 1
+            payer, payee = random.sample(numbers[1:], 2)
+            outcome = await schema.execute(transfer_doc, context_value=cashier, variable_values={"input": {
+                "fromAccountNumber": payer, "toAccountNumber": payee, "amount": {"amount": "1.00", "currency": "INR"},
+                "idempotencyKey": f"edge-{os.getpid()}-{sent[0]}"}})
+            assert outcome.errors is None and outcome.data["transferFunds"]["userErrors"] == [], outcome
+
+        async def cpu_ms(fn, repeat: int) -> float:  # noqa: ANN001
+            best = float("inf")
+            for _ in range(3):
+                started = time.process_time()
+                for _ in range(repeat):
+                    await fn()
+                best = min(best, (time.process_time() - started) / repeat * 1e3)
+            return best
+
+        for label, fn, repeat in (("member read (AccountHistory, 20 lines)", member_read, args.repeat // 2),
+                                  ("transferFunds (TransferFunds)", transfer, args.repeat // 2)):
+            figures = []
+            for fast in (False, True):
+                BankSchema.fast_executors = fast
+                await fn()
+                figures.append(await cpu_ms(fn, repeat))
+            BankSchema.fast_executors = True
+            row(f"{label}: CPU", *figures, "ms/request")
 
         print(f"load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     finally:
