@@ -133,7 +133,7 @@ async def test_transfer_funds_answers_as_the_generic_executor(db: str, monkeypat
     for context in (staff("auditor"), anonymous()):
         with generic_calls(monkeypatch) as calls:
             refused = await gql(context, TRANSFER_FUNDS, **transfer("k6"))
-        assert calls and refused.errors and refused.data is None or refused.data == {"transferFunds": None}
+        assert calls and refused.errors and refused.data in (None, {"transferFunds": None})
 
 
 async def test_an_untrusted_or_changed_document_takes_the_generic_path_with_its_limits(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
