@@ -106,8 +106,11 @@ async def notify_emi_overdue(*, on: date, window_days: int) -> int:
     Runs after ``loans.collect_dues`` and ``loans.penal_charges``, so an instalment the
     day-end collected is not announced, and the amount includes the penal charges so far.
     """
-    unpaid = f"({_UNPAID} + i.penal_minor - i.paid_penal_minor)"
+    from bankcore.loans.penal_sql import levy_of, penal_minor_sql
+
     async with in_transaction() as conn:
+        # the penal charges through the day-end's levy, computed on read
+        unpaid = f"({_UNPAID} + {penal_minor_sql(conn, await levy_of(conn))} - i.paid_penal_minor)"
         m = placeholders(conn, 2, 2)
         return await _insert_select(
             conn, member="l.member_id", kind="emi_overdue",
