@@ -23,7 +23,6 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
-from types import SimpleNamespace
 from typing import Any
 
 from tortoise.connection import get_connection
@@ -36,7 +35,7 @@ from bankcore.ledger.posting import PostedEntry
 from bankcore.ledger.sql import is_postgres
 from bankcore.loans.allocation import DueKind, allocate_payment
 from bankcore.loans.penal_sql import Levy, levy_of, materialise, pending_e6_sql, penal_minor_sql
-from bankcore.loans.sqlkit import rows
+from bankcore.loans.sqlkit import bind, rows
 from bankcore.models import EntryType, Loan
 from bankcore.services._lookup import gl_account_id
 
@@ -56,6 +55,17 @@ _CANDIDATES = (
     "WHERE i.due_date = :d AND i.paid_on IS NULL GROUP BY i.loan_id) due ON due.loan_id = l.id "
     "WHERE l.status = 'ACTIVE' AND l.auto_debit AND ra.status = 'active'"
 )
+
+
+class _Row:
+    """An unpaid instalment row as the collection reads and settles it (the columns of its SELECT, in order)."""
+
+    __slots__ = ("id", "loan_id", "number", "due_date", "principal_minor", "interest_minor", "penal_e6", "penal_minor",
+                 "paid_principal_minor", "paid_interest_minor", "paid_penal_minor")
+
+    def __init__(self, *values: Any) -> None:
+        for name, value in zip(self.__slots__, values, strict=True):
+            setattr(self, name, value)
 
 
 def _candidates(conn: Any, levy: Levy | None) -> str:
@@ -112,15 +122,21 @@ async def _collect_chunk(loan_ids: list[int], on: date, *, initiator: str, key: 
         # brought up to date first (penal_sql); without a tolerance only the rows paid change.
         await materialise(conn, loan_ids=[int(c["id"]) for c in candidates if int(c["arrears_tolerance_minor"]) > 0],
                           levy=levy)
-        instalments: dict[int, list[SimpleNamespace]] = defaultdict(list)
-        for r in await rows(conn, (
+        instalments: dict[int, list[_Row]] = defaultdict(list)
+        text, values = bind(conn, (
             f"SELECT i.id, i.loan_id, i.number, i.due_date, i.principal_minor, i.interest_minor, "
             f"i.penal_e6 + {pending_e6_sql(conn, levy)} AS penal_e6, {penal_minor_sql(conn, levy)} AS penal_minor, "
             "i.paid_principal_minor, i.paid_interest_minor, i.paid_penal_minor FROM loan_instalment i "
             f"JOIN loan l ON l.id = i.loan_id WHERE i.loan_id IN ({id_list}) "
             "AND i.due_date <= :d AND i.paid_on IS NULL ORDER BY i.loan_id, i.number"
-        ), {"d": on}):
-            instalments[int(r["loan_id"])].append(SimpleNamespace(**{**r, "due_date": _day(r["due_date"])}))
+        ), {"d": on})
+        # tuples into slotted rows: dicts and namespaces of 40,000 rows a chunk were a fifth of the step's Python
+        found = await conn._connection.fetch(text, *values) if pg else await conn.execute_query(text, values)  # type: ignore[attr-defined]
+        for r in (found if pg else found[1]):
+            row = _Row(*tuple(r))
+            if not pg:
+                row.due_date = _day(row.due_date)
+            instalments[row.loan_id].append(row)
         drafts: list[EntryDraft] = []
         settled: list[tuple[Any, ...]] = []
         maybe_repaid: list[int] = []
