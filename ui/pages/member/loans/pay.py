@@ -8,8 +8,9 @@ from decimal import Decimal
 
 from nicegui import ui
 
-from ui import fmt, frame
-from ui.api import Api, ApiError, SignedOut
+from ui import fmt
+from ui.api import Api
+from ui.confirm import Confirmation
 from ui.i18n import _
 from ui.pages.member.loans.documents import REPAY_LOAN
 
@@ -33,7 +34,9 @@ class PayEmi:
 
     def __init__(self, api: Api, loan: dict, savings: dict[str, dict], due: Decimal) -> None:
         self.api, self.loan, self.savings = api, loan, savings
-        self.reviewed: dict | None = None
+        # Any refusal ends this review: the member reviews again with what the message says.
+        self.confirmation = Confirmation(api, REPAY_LOAN, "repayLoan", say=self._message, step_up=False, stale_on=None,
+                                         again=_("You can confirm again: it will not pay twice."))
         with ui.column().classes("w-full gap-1 border-t pt-2").mark("pay-emi"):
             with ui.row().classes("w-full items-start gap-2"):
                 self.source = ui.select({n: f"{a['product']['name']} {n} ({fmt.money_of(a['availableBalance'])})"
@@ -45,24 +48,24 @@ class PayEmi:
             self.box = ui.column().classes("w-full gap-1")
 
     def changed(self) -> None:
-        if self.reviewed is not None:
-            self.reviewed = None
+        if self.confirmation.reviewed is not None:
+            self.confirmation.forget()
             self.box.clear()
             with self.box:
                 ui.label(_("Changed: review again before confirming.")).classes("text-sm text-amber-800").mark("pay-changed")
 
     def review(self) -> None:
         self.box.clear()
-        self.reviewed = None
+        self.confirmation.forget()
         amount = fmt.parse_amount(self.amount.value)
         with self.box:
             if amount is None or amount <= 0:
-                ui.label(_("Enter the amount to pay.")).classes("text-sm text-red-700").mark("pay-message")
+                self._message(_("Enter the amount to pay."))
                 return
             currency = self.loan["principal"]["currency"]
-            self.reviewed = {"loanNumber": self.loan["loanNumber"], "fromAccountNumber": self.source.value,
-                             "amount": {"amount": str(amount), "currency": currency},
-                             "idempotencyKey": f"emi-{uuid.uuid4()}"}
+            self.confirmation.review({"loanNumber": self.loan["loanNumber"], "fromAccountNumber": self.source.value,
+                                      "amount": {"amount": str(amount), "currency": currency},
+                                      "idempotencyKey": f"emi-{uuid.uuid4()}"})
             with ui.card().classes("w-full bg-slate-50").mark("pay-review-card"):
                 ui.label(_("Pay {amount} to loan {loan} from {account}?").format(
                     amount=fmt.money(amount, currency), loan=self.loan["loanNumber"], account=self.source.value)
@@ -70,29 +73,14 @@ class PayEmi:
                 ui.label(_("It goes to penal charges first, then interest, then principal, oldest instalment first; "
                            "anything above the dues is a prepayment.")).classes("text-xs text-slate-500")
                 with ui.row().classes("gap-2"):
-                    self.confirm_button = ui.button(_("Confirm payment"), on_click=self.confirm).mark("pay-confirm")
+                    self.confirmation.button = ui.button(_("Confirm payment"), on_click=self.confirm).mark("pay-confirm")
                     ui.button(_("Cancel"), on_click=self.box.clear).props("flat")
 
     async def confirm(self) -> None:
-        reviewed = self.reviewed
-        if reviewed is None:
+        reviewed = self.confirmation.reviewed
+        payload = await self.confirmation.confirm()
+        if reviewed is None or payload is None:
             return
-        self.confirm_button.disable()
-        try:
-            data = await self.api.run(REPAY_LOAN, input=reviewed)
-        except SignedOut:
-            frame.leave("expired")
-            return
-        except ApiError as exc:
-            self._message(exc.for_person() + " " + _("You can confirm again: it will not pay twice."), error=True)
-            self.confirm_button.enable()
-            return
-        payload = data["repayLoan"]
-        if payload["userErrors"]:
-            self._message(" ".join(e["message"] for e in payload["userErrors"]), error=True)
-            self.reviewed = None
-            return
-        self.reviewed = None
         ui.notify(_("Paid {amount}.").format(amount=fmt.money_of(reviewed["amount"])), type="positive")
         self.box.clear()
         with self.box:
@@ -101,6 +89,6 @@ class PayEmi:
                 charges=fmt.money_of(payload["charges"]))).classes("text-sm text-green-800").mark("pay-done")
             ui.button(_("Refresh"), icon="refresh", on_click=lambda: ui.navigate.to("/member/loans")).props("flat dense")
 
-    def _message(self, text: str, *, error: bool) -> None:
+    def _message(self, text: str) -> None:
         with self.box:
-            ui.label(text).classes("text-sm " + ("text-red-700" if error else "")).mark("pay-message")
+            ui.label(text).classes("text-sm text-red-700").mark("pay-message")
