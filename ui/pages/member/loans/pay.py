@@ -48,11 +48,7 @@ class PayEmi:
             self.box = ui.column().classes("w-full gap-1")
 
     def changed(self) -> None:
-        if self.confirmation.reviewed is not None:
-            self.confirmation.forget()
-            self.box.clear()
-            with self.box:
-                ui.label(_("Changed: review again before confirming.")).classes("text-sm text-amber-800").mark("pay-changed")
+        self.confirmation.form_changed(self.box, "pay-changed")
 
     def review(self) -> None:
         self.box.clear()
