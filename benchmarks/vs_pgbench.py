@@ -199,7 +199,7 @@ def start_server(url: str, api_workers: int, executors: str = "trusted") -> tupl
     if api_workers > 1:
         command += ["--api-workers", str(api_workers), "--api-port", str(api_port)]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300  # a start takes minutes on a machine shared with test runs
     for check in {port, api_port}:
         while True:
             try:

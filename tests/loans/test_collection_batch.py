@@ -168,5 +168,5 @@ async def test_the_batch_collection_is_idempotent_and_never_takes_a_shared_accou
     from bankcore.loans.penal_sql import levy_of
 
     conn = get_connection("default")
-    left = await rows(conn, _candidates(conn, await levy_of(conn)), {"d": FIRST_DUE})
+    left = await rows(conn, _candidates(conn, await levy_of(conn), FIRST_DUE), {"d": FIRST_DUE})
     assert [int(r["id"]) for r in left] == [two]
