@@ -58,12 +58,14 @@ class Confirmation:
     network or server error to tell the member that confirming again is safe. ``step_up``: the
     operation takes a ``stepUp`` and may ask for a code. ``stale_on``: error codes after which the
     reviewed variables must not be sent again (Confirm stays disabled); ``None`` for any error.
+    ``explain`` words one user error for the member (default: the API's message).
     """
 
     def __init__(self, api: Api, document: str, field: str, *, say: Callable[[str], None], again: str,
-                 as_input: bool = True, step_up: bool = True, stale_on: Collection[str] | None = ()) -> None:
+                 as_input: bool = True, step_up: bool = True, stale_on: Collection[str] | None = (),
+                 explain: Callable[[dict[str, Any]], str] = lambda error: error["message"]) -> None:
         self.api, self.document, self.field = api, document, field
-        self.say, self.again = say, again
+        self.say, self.again, self.explain = say, again, explain
         self.as_input, self.step_up, self.stale_on = as_input, step_up, stale_on
         self.reviewed: dict[str, Any] | None = None
         self.button: ui.button | None = None
@@ -73,8 +75,17 @@ class Confirmation:
         self.reviewed = variables
 
     def forget(self) -> None:
-        """Nothing to confirm any more (the form changed after Review)."""
+        """Nothing to confirm any more."""
         self.reviewed = None
+
+    def form_changed(self, box: ui.element, mark: str) -> None:
+        """The form changed after Review: nothing to confirm any more, and ``box`` (the review) says so."""
+        if self.reviewed is None:
+            return
+        self.reviewed = None
+        box.clear()
+        with box:
+            ui.label(_("Changed: review again before confirming.")).classes("text-sm text-amber-800").mark(mark)
 
     async def confirm(self) -> dict[str, Any] | None:
         """Send the reviewed variables; the payload when the API accepted them, else None (the
@@ -106,7 +117,7 @@ class Confirmation:
                     return None
                 continue
             if codes:
-                self.say(" ".join(e["message"] for e in payload["userErrors"]))
+                self.say(" ".join(self.explain(e) for e in payload["userErrors"]))
                 if self.stale_on is None or set(codes) & set(self.stale_on):
                     self.reviewed = None
                 else:

@@ -18,6 +18,7 @@ from ui.api import Api
 from ui.confirm import Confirmation
 from ui.i18n import _
 from ui.pages.member.loans.documents import CLOSE_LOAN
+from ui.pages.member.loans.pay import pay_from
 
 
 class CloseLoan:
@@ -30,26 +31,24 @@ class CloseLoan:
                                          again=_("You can confirm again: it will not pay twice."),
                                          stale_on=("QUOTE_CHANGED", "IDEMPOTENCY_CONFLICT"))
         with ui.column().classes("w-full gap-1 border-t pt-2").mark("close-loan-panel") as self.panel:
-            ui.label(_("Close the loan today: pay {total} (principal {principal}, interest {interest}, "
-                       "charges {charges}).").format(
-                total=fmt.money_of(quote["total"]), principal=fmt.money_of(quote["principal"]),
-                interest=fmt.money(Decimal(quote["interestDue"]["amount"]) + Decimal(quote["accruedInterest"]["amount"]),
-                                   quote["total"]["currency"]),
-                charges=fmt.money_of(quote["chargesDue"]))).classes("text-sm").mark("close-quote")
-            with ui.row().classes("w-full items-start gap-2"):
-                self.source = ui.select({n: f"{a['product']['name']} {n} ({fmt.money_of(a['availableBalance'])})"
-                                         for n, a in savings.items()}, value=next(iter(savings)), label=_("Pay from"),
-                                        on_change=self.changed).props("outlined dense").classes("w-full sm:w-72").mark(
-                    "close-from")
-                ui.button(_("Review"), icon="fact_check", on_click=self.review).mark("close-review")
+            self.form = ui.column().classes("w-full gap-1 p-0")
+            with self.form:
+                self._draw_form(quote, savings)
             self.box = ui.column().classes("w-full gap-1")
 
+    def _draw_form(self, quote: dict, savings: dict[str, dict]) -> None:
+        ui.label(_("Close the loan today: pay {total} (principal {principal}, interest {interest}, "
+                   "charges {charges}).").format(
+            total=fmt.money_of(quote["total"]), principal=fmt.money_of(quote["principal"]),
+            interest=fmt.money(Decimal(quote["interestDue"]["amount"]) + Decimal(quote["accruedInterest"]["amount"]),
+                               quote["total"]["currency"]),
+            charges=fmt.money_of(quote["chargesDue"]))).classes("text-sm").mark("close-quote")
+        with ui.row().classes("w-full items-start gap-2"):
+            self.source = pay_from(savings, self.changed, "close-from")
+            ui.button(_("Review"), icon="fact_check", on_click=self.review).mark("close-review")
+
     def changed(self) -> None:
-        if self.confirmation.reviewed is not None:
-            self.confirmation.forget()
-            self.box.clear()
-            with self.box:
-                ui.label(_("Changed: review again before confirming.")).classes("text-sm text-amber-800").mark("close-changed")
+        self.confirmation.form_changed(self.box, "close-changed")
 
     def review(self) -> None:
         self.box.clear()
@@ -72,6 +71,7 @@ class CloseLoan:
         if reviewed is None or await self.confirmation.confirm() is None:
             return
         ui.notify(_("Loan {loan} closed.").format(loan=reviewed["loanNumber"]), type="positive")
+        self.form.set_visibility(False)  # the quote is spent: nothing left to review
         self.box.clear()
         with self.box:
             ui.label(_("Closed: {amount} paid. Your no-dues certificate is on the loan.").format(

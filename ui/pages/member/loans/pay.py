@@ -4,6 +4,7 @@ sends exactly what was reviewed (``repayLoan``); a change after Review asks for 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 
 from nicegui import ui
@@ -29,6 +30,14 @@ def amount_to_pay(schedule: list[dict]) -> tuple[Decimal, dict | None]:
     return (remaining(upcoming), upcoming) if upcoming else (Decimal(0), None)
 
 
+def pay_from(savings: dict[str, dict], on_change: Callable[[], None], mark: str) -> ui.select:
+    """The savings account to pay from: number and available balance (with the product's name too,
+    the balance was cut off on a 360 px phone)."""
+    return ui.select({n: f"{n} · {fmt.money_of(a['availableBalance'])}" for n, a in savings.items()},
+                     value=next(iter(savings)), label=_("Pay from"), on_change=on_change).props(
+        "outlined dense").classes("w-full sm:w-72").mark(mark)
+
+
 class PayEmi:
     """Pay EMI from savings: amount and account, Review, then Confirm exactly what was reviewed."""
 
@@ -39,20 +48,14 @@ class PayEmi:
                                          again=_("You can confirm again: it will not pay twice."))
         with ui.column().classes("w-full gap-1 border-t pt-2").mark("pay-emi"):
             with ui.row().classes("w-full items-start gap-2"):
-                self.source = ui.select({n: f"{a['product']['name']} {n} ({fmt.money_of(a['availableBalance'])})"
-                                         for n, a in savings.items()}, value=next(iter(savings)), label=_("Pay from"),
-                                        on_change=self.changed).props("outlined dense").classes("w-full sm:w-72").mark("pay-from")
+                self.source = pay_from(savings, self.changed, "pay-from")
                 self.amount = ui.input(_("Amount"), value=f"{due:.2f}", on_change=self.changed).props(
                     "outlined dense inputmode=decimal").classes("w-full sm:w-40").mark("pay-amount")
                 ui.button(_("Pay EMI"), icon="payments", on_click=self.review).mark("pay-review")
             self.box = ui.column().classes("w-full gap-1")
 
     def changed(self) -> None:
-        if self.confirmation.reviewed is not None:
-            self.confirmation.forget()
-            self.box.clear()
-            with self.box:
-                ui.label(_("Changed: review again before confirming.")).classes("text-sm text-amber-800").mark("pay-changed")
+        self.confirmation.form_changed(self.box, "pay-changed")
 
     def review(self) -> None:
         self.box.clear()
