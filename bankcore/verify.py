@@ -5,6 +5,8 @@ Checks (all set-based SQL, so they scale to millions of postings):
 * every tracked account's cached balance equals the sum of its postings;
 * every journal entry has at least two postings and balances per currency;
 * every posting is in its account's currency and none is on a control account;
+* every posting's entry and ledger account exist (on PostgreSQL a statement trigger
+  checks this at insert, migration ``0031``; this re-checks what is stored);
 * the trial balance nets to zero per currency;
 * every account's held total equals the sum of its pending holds (available = balance - held).
 """
@@ -78,6 +80,16 @@ async def verify_ledger(*, max_listed: int = 50) -> VerifyReport:
         [],
     ):
         problems.append(f"entry {row['id']}: has {row['legs']} posting(s), needs at least two")
+
+    for row in await fetch(
+        conn,
+        "SELECT p.id, p.entry_id, p.ledger_account_id FROM posting p "
+        "LEFT JOIN journal_entry e ON e.id = p.entry_id LEFT JOIN ledger_account la ON la.id = p.ledger_account_id "
+        f"WHERE e.id IS NULL OR la.id IS NULL ORDER BY p.id{limit}",
+        [],
+    ):
+        problems.append(f"posting {row['id']}: its entry {row['entry_id']} or ledger account "
+                        f"{row['ledger_account_id']} does not exist")
 
     for row in await fetch(
         conn,

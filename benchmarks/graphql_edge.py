@@ -11,6 +11,13 @@ statement of more than 20 lines), in-process (no HTTP, so the figures isolate ea
 3. **Pool reset**: the member's statement query from 8 tasks on a pool of 8, with asyncpg's
    reset query on every release (``asyncpg.Connection``) and without it
    (``bankcore.db.PooledConnection``).
+4. **Trusted documents**: CPU time (this process's, so the machine's other work changes it
+   little) per ``schema.execute`` of the member read (``AccountHistory``, 20 lines) and of
+   ``transferFunds`` (the portal's ``TransferFunds``, a cashier's transfer between random
+   accounts), three ways: graphql-core's generic executor with the eleven extensions one by
+   one (before), with them merged into one (``graphql_api/merged_extension.py``), and merged
+   with the trusted documents on their dedicated executors (``graphql_api/fast_exec.py``);
+   best of three rounds.
 
     python -m benchmarks.graphql_edge [--accounts 50] [--repeat 300]
 """
@@ -21,6 +28,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import time
 from datetime import date
 
@@ -135,6 +143,53 @@ async def main(args: argparse.Namespace) -> None:
             await pool.close()
         print(f"{'statement query, 8 tasks, pool of 8':44}{rates[0]:12.0f}{rates[1]:12.0f}  {'queries/s':14}"
               f"{rates[1] / rates[0]:6.2f}x")
+
+        # 4. trusted documents: the generic executor, then the dedicated one
+        from graphql_api.schema import BankSchema
+        from graphql_api.trusted import trusted_registry
+
+        transfer_doc = trusted_registry(schema).text_named("TransferFunds")
+        cashier = Context(principal=FakeSessionPrincipal(kind="staff", id=2, role="cashier"))
+        sent = [0]
+        target = [schema]  # the schema member_read and transfer execute on
+
+        async def member_read() -> None:
+            outcome = await target[0].execute(ACCOUNT_HISTORY, variable_values=variables, context_value=member)
+            assert outcome.errors is None and len(outcome.data["account"]["statement"]["lines"]) == 20, outcome
+
+        async def transfer() -> None:
+            sent[0] += 1
+            payer, payee = random.sample(numbers[1:], 2)
+            outcome = await target[0].execute(transfer_doc, context_value=cashier, variable_values={"input": {
+                "fromAccountNumber": payer, "toAccountNumber": payee, "amount": {"amount": "1.00", "currency": "INR"},
+                "idempotencyKey": f"edge-{os.getpid()}-{sent[0]}"}})
+            assert outcome.errors is None and outcome.data["transferFunds"]["userErrors"] == [], outcome
+
+        async def cpu_ms(fn, repeat: int) -> float:  # noqa: ANN001
+            best = float("inf")
+            for _ in range(3):
+                started = time.process_time()
+                for _ in range(repeat):
+                    await fn()
+                best = min(best, (time.process_time() - started) / repeat * 1e3)
+            return best
+
+        # before: the eleven extensions one by one, every document through graphql-core
+        from graphql_api.schema import EXTENSION_PARTS
+
+        separate = BankSchema(query=schema.query, mutation=schema.mutation, subscription=schema.subscription,
+                              config=schema.config, extensions=list(EXTENSION_PARTS))
+        print(f"{'CPU per request, ms':44}{'11 ext.':>12}{'merged':>12}{'+trusted':>12}")
+        for label, fn, repeat in (("member read (AccountHistory, 20 lines)", member_read, args.repeat // 2),
+                                  ("transferFunds (TransferFunds)", transfer, args.repeat // 2)):
+            figures = []
+            for current, fast in ((separate, False), (schema, False), (schema, True)):
+                BankSchema.fast_executors = fast
+                target[0] = current
+                await fn()
+                figures.append(await cpu_ms(fn, repeat))
+            BankSchema.fast_executors = True
+            print(f"{label:44}{figures[0]:12.2f}{figures[1]:12.2f}{figures[2]:12.2f}  ({figures[0] / figures[2]:.1f}x)")
 
         print(f"load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     finally:

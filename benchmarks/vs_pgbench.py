@@ -19,7 +19,14 @@ average is printed with the figures (``pgbench`` and ``wrk`` are the same kind o
 and so is the server's own CPU time per transfer and per read (its process and children,
 from ``/proc``), which the machine's other work does not change much.
 
+Since issue 15 item 4, ``transferFunds`` is sent as the member portal's own ``TransferFunds``
+document (a trusted document, ``graphql_api/trusted.py``), like the member read; ``--executors
+generic,trusted`` measures the HTTP half twice in one run, with a server that runs every
+document through graphql-core (``COOPBANK_FAST_EXECUTORS=off``) and with one that runs the
+trusted documents on their dedicated executors.
+
     python -m benchmarks.vs_pgbench [--seconds 8] [--connections 8] [--accounts 200] [--api-workers N]
+                                    [--executors generic,trusted]
 
 Needs ``pgbench`` (PostgreSQL's client packages) and ``wrk`` (Debian ``apt-get install wrk``).
 Creates and drops its own database on $COOPBANK_BENCH_PG (default postgres://postgres@127.0.0.1:5432).
@@ -51,7 +58,7 @@ from bankcore.models import Account, AccountHolder, PrincipalKind, StaffRole, St
 from bankcore.money import Money
 from bankcore.services.money_movement import deposit_cash
 from benchmarks.transfers import setup_bank
-from benchmarks.wrk import WRK_TRANSFER, run_wrk
+from benchmarks.wrk import run_wrk, transfer_script
 
 SERVER = os.environ.get("COOPBANK_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 FROM_DATE, TO_DATE = "1900-01-01", "2999-12-31"
@@ -168,21 +175,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(url: str, api_workers: int) -> tuple[subprocess.Popen, str]:
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def start_server(url: str, api_workers: int, executors: str = "trusted") -> tuple[subprocess.Popen, str]:
     """A real ``coopbank serve``; returns the process and the URL of its /graphql (the API port
-    when ``api_workers`` > 1)."""
+    when ``api_workers`` > 1). ``executors``: "trusted" (the app's own hottest documents on
+    their dedicated executors) or "generic" (``COOPBANK_FAST_EXECUTORS=off``)."""
     port = free_port()
     api_port = free_port() if api_workers > 1 else port
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     # One cashier and one member at full speed: lift the per-principal query budget (README,
     # "Query cost limits") so the figures measure the request path, not the throttle.
     env.update(DATABASE_URL=url, COOPBANK_STORAGE_SECRET="bench", COOPBANK_QUERY_RESTORE_PER_S="1000000",
-               COOPBANK_QUERY_BUDGET="1000000", COOPBANK_WORKER="off", COOPBANK_PAYOUT_POLLING="off")
+               COOPBANK_QUERY_BUDGET="1000000", COOPBANK_WORKER="off", COOPBANK_PAYOUT_POLLING="off",
+               COOPBANK_FAST_EXECUTORS="off" if executors == "generic" else "on")
     command = [sys.executable, "-m", "coopbank.cli", "serve", "--port", str(port), "--insecure-dev-keys"]
     if api_workers > 1:
         command += ["--api-workers", str(api_workers), "--api-port", str(api_port)]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300  # a start takes minutes on a machine shared with test runs
     for check in {port, api_port}:
         while True:
             try:
@@ -204,7 +221,12 @@ async def committed_transfers(conn: asyncpg.Connection, *, by_pgbench: bool) -> 
 
 
 async def main(args: argparse.Namespace) -> None:
-    from ui.pages.member.account import ACCOUNT_HISTORY  # the member portal's own operation
+    from graphql_api.schema import schema
+    from graphql_api.trusted import trusted_registry
+
+    # The member portal's own operations (ui/pages/member/), as the trusted-document manifest lists them.
+    ACCOUNT_HISTORY = trusted_registry(schema).text_named("AccountHistory")  # noqa: N806
+    TRANSFER_FUNDS = trusted_registry(schema).text_named("TransferFunds")  # noqa: N806
 
     pgbench_path()
     if not shutil.which("wrk"):
@@ -236,7 +258,7 @@ async def main(args: argparse.Namespace) -> None:
             list(enumerate(numbers, start=1)))
         await conn.execute("ANALYZE")
 
-        # 1. transfers: pgbench, then transferFunds over HTTP
+        # 1. PostgreSQL's own pace: the transfer, then the member read, in SQL
         seconds, connections = args.seconds, args.connections
         transfer_sql = PGBENCH_TRANSFER.format(accounts=len(numbers), accounts_less_one=len(numbers) - 1)
         before = await committed_transfers(conn, by_pgbench=True)
@@ -244,53 +266,57 @@ async def main(args: argparse.Namespace) -> None:
         pgbench_tps = run_pgbench(dsn, transfer_sql, connections, seconds)
         pg_counted = (await committed_transfers(conn, by_pgbench=True) - before) / (time.perf_counter() - started)
 
-        proc, graphql_url = start_server(url, args.api_workers)
-        wrk_transfer = WRK_TRANSFER % {"accounts": ",".join(f'"{n}"' for n in numbers), "seed": os.getpid(),
-                                       "token": cashier_token}
-        run_wrk(graphql_url, wrk_transfer.replace("wrk-", "warm-"), connections, 2)  # warm up the server
-        before = await committed_transfers(conn, by_pgbench=False)
-        started, cpu = time.perf_counter(), cpu_seconds(proc.pid)
-        http_rps, p50, p99 = run_wrk(graphql_url, wrk_transfer, connections, seconds)
-        transfer_cpu_ms = (cpu_seconds(proc.pid) - cpu) * 1000
-        transfers_done = await committed_transfers(conn, by_pgbench=False) - before
-        http_counted = transfers_done / (time.perf_counter() - started)
-        load_transfers = load_average()
-
-        # 2. the member read: raw SQL, then AccountHistory over HTTP
         read_sql = PGBENCH_MEMBER_READ.format(member_id=holder.member_id, number=reader_number,
                                               ledger_id=reader.ledger_account_id, from_date=FROM_DATE, to_date=TO_DATE)
         sql_reads = run_pgbench(dsn, read_sql, connections, seconds)
+        load_pgbench = load_average()
+
+        # 2. the same over HTTP, once per executor asked for (generic: every document through
+        # graphql-core; trusted: the app's own documents on their dedicated executors)
         body = json.dumps({"query": ACCOUNT_HISTORY, "operationName": "AccountHistory",
                            "variables": {"number": reader_number, "fromDate": FROM_DATE, "toDate": TO_DATE, "first": 20}})
-        check = httpx.post(graphql_url, content=body, headers={"content-type": "application/json",
-                                                                "authorization": f"Bearer {member_token}"}).json()
-        assert len(check["data"]["account"]["statement"]["lines"]) == 20, check
         wrk_read = WRK_READ % {"body": json.dumps(body), "token": member_token}
-        run_wrk(graphql_url, wrk_read, connections, 2)
-        cpu = cpu_seconds(proc.pid)
-        http_reads, read_p50, read_p99 = run_wrk(graphql_url, wrk_read, connections, seconds)
-        read_cpu_ms = (cpu_seconds(proc.pid) - cpu) * 1000 / max(1.0, http_reads * seconds)
-        await conn.close()
-
         workers = f"{args.api_workers} API worker processes" if args.api_workers > 1 else "one process"
-        print(f"{connections} connections, {seconds} s each, {len(numbers)} accounts, server: coopbank serve, {workers}")
-        print(f"{'':34}{'per second':>12}{'p50 ms':>9}{'p99 ms':>9}")
+        print(f"{connections} connections, {seconds} s each, {len(numbers)} accounts, server: coopbank serve, {workers}; "
+              f"transfers send the member portal's TransferFunds document")
         print(f"{'pgbench transfer (counted)':34}{pg_counted:12.0f}    (pgbench says {pgbench_tps:.0f} tps)")
-        print(f"{'transferFunds over HTTP (counted)':34}{http_counted:12.0f}{p50:9.1f}{p99:9.1f}   (wrk: {http_rps:.0f} req/s)")
-        print(f"{'  ratio HTTP / pgbench':34}{http_counted / pg_counted:12.2f}   (target >= 0.30)")
-        print(f"{'  server CPU per transfer':34}{transfer_cpu_ms / max(1, transfers_done):12.2f} ms")
-        print(f"{'member read, raw SQL (pgbench)':34}{sql_reads:12.0f}")
-        print(f"{'member read, AccountHistory HTTP':34}{http_reads:12.0f}{read_p50:9.1f}{read_p99:9.1f}")
-        print(f"{'  ratio HTTP / raw SQL':34}{http_reads / sql_reads:12.2f}   (target >= 0.15)")
-        print(f"{'  server CPU per read':34}{read_cpu_ms:12.2f} ms")
-        print(f"load average after the transfers: {load_transfers}; at the end: {load_average()}")
+        print(f"{'member read, raw SQL (pgbench)':34}{sql_reads:12.0f}    load average: {load_pgbench}")
+        for run, executors in enumerate(args.executors.split(",")):
+            proc, graphql_url = start_server(url, args.api_workers, executors)
+            # Each run its own idempotency keys: a key sent again is a replay, answered but not posted.
+            wrk_transfer = transfer_script(numbers, cashier_token, seed=os.getpid() * 10 + run, query=TRANSFER_FUNDS)
+            run_wrk(graphql_url, wrk_transfer.replace("wrk-", "warm-"), connections, 2)  # warm up the server
+            before = await committed_transfers(conn, by_pgbench=False)
+            started, cpu = time.perf_counter(), cpu_seconds(proc.pid)
+            http_rps, p50, p99 = run_wrk(graphql_url, wrk_transfer, connections, seconds)
+            transfer_cpu_ms = (cpu_seconds(proc.pid) - cpu) * 1000
+            transfers_done = await committed_transfers(conn, by_pgbench=False) - before
+            http_counted = transfers_done / (time.perf_counter() - started)
+            load_transfers = load_average()
+
+            check = httpx.post(graphql_url, content=body, headers={"content-type": "application/json",
+                                                                    "authorization": f"Bearer {member_token}"}).json()
+            assert len(check["data"]["account"]["statement"]["lines"]) == 20, check
+            run_wrk(graphql_url, wrk_read, connections, 2)
+            cpu = cpu_seconds(proc.pid)
+            http_reads, read_p50, read_p99 = run_wrk(graphql_url, wrk_read, connections, seconds)
+            read_cpu_ms = (cpu_seconds(proc.pid) - cpu) * 1000 / max(1.0, http_reads * seconds)
+            stop_server(proc)
+            proc = None
+
+            print(f"-- executors: {executors}")
+            print(f"{'':34}{'per second':>12}{'p50 ms':>9}{'p99 ms':>9}")
+            print(f"{'transferFunds over HTTP (counted)':34}{http_counted:12.0f}{p50:9.1f}{p99:9.1f}   (wrk: {http_rps:.0f} req/s)")
+            print(f"{'  ratio HTTP / pgbench':34}{http_counted / pg_counted:12.2f}   (target >= 0.30)")
+            print(f"{'  server CPU per transfer':34}{transfer_cpu_ms / max(1, transfers_done):12.2f} ms")
+            print(f"{'member read, AccountHistory HTTP':34}{http_reads:12.0f}{read_p50:9.1f}{read_p99:9.1f}")
+            print(f"{'  ratio HTTP / raw SQL':34}{http_reads / sql_reads:12.2f}   (target >= 0.15)")
+            print(f"{'  server CPU per read':34}{read_cpu_ms:12.2f} ms")
+            print(f"load average after the transfers: {load_transfers}; after the reads: {load_average()}")
+        await conn.close()
     finally:
         if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_server(proc)
         await Tortoise.close_connections()
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
@@ -302,4 +328,7 @@ if __name__ == "__main__":
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--accounts", type=int, default=200)
     parser.add_argument("--api-workers", type=int, default=1, help="serve --api-workers N (N > 1: separate API processes)")
+    parser.add_argument("--executors", default="trusted",
+                        help="comma-separated, each measured with its own server: trusted (default), generic "
+                             "(COOPBANK_FAST_EXECUTORS=off: the before of issue 15 item 4)")
     uvloop.run(main(parser.parse_args()))

@@ -6,6 +6,7 @@ Used by ``benchmarks.graphql_transfers`` and ``benchmarks.vs_pgbench``.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -13,6 +14,8 @@ import tempfile
 
 # Random distinct payer and payee among %(accounts)s, ₹1.00 each, a fresh idempotency key per
 # request ("wrk-<seed>-<n>": replace "wrk-" for a warm-up run whose keys must not collide).
+# %(query)s: the document as a JSON string (``MINIMAL_TRANSFER``, or the member portal's own
+# ``TransferFunds``, a trusted document).
 WRK_TRANSFER = """
 local accounts = {%(accounts)s}
 local n = 0
@@ -22,7 +25,7 @@ request = function()
   local a = accounts[math.random(#accounts)]
   local b = accounts[math.random(#accounts)]
   while b == a do b = accounts[math.random(#accounts)] end
-  local body = '{"query":"mutation T($input: TransferFundsInput!) { transferFunds(input: $input) { userErrors { code } } }",' ..
+  local body = '{"query":' .. [==[%(query)s]==] .. ',' ..
     '"variables":{"input":{"fromAccountNumber":"' .. a .. '","toAccountNumber":"' .. b ..
     '","idempotencyKey":"wrk-' .. %(seed)d .. '-' .. n .. '","amount":{"amount":"1.00","currency":"INR"}}}}'
   return wrk.format("POST", "/graphql", {["content-type"] = "application/json", ["authorization"] = "Bearer %(token)s"}, body)
@@ -33,9 +36,13 @@ end
 """
 
 
-def transfer_script(numbers: list[str], token: str, *, seed: int) -> str:
+MINIMAL_TRANSFER = "mutation T($input: TransferFundsInput!) { transferFunds(input: $input) { userErrors { code } } }"
+
+
+def transfer_script(numbers: list[str], token: str, *, seed: int, query: str = MINIMAL_TRANSFER) -> str:
     """``WRK_TRANSFER`` for the accounts ``numbers``, sent as the staff session ``token``."""
-    return WRK_TRANSFER % {"accounts": ",".join(f'"{n}"' for n in numbers), "seed": seed, "token": token}
+    return WRK_TRANSFER % {"accounts": ",".join(f'"{n}"' for n in numbers), "seed": seed, "token": token,
+                           "query": json.dumps(query)}
 
 
 def run_wrk(url: str, script: str, connections: int, seconds: int) -> tuple[float, float, float]:

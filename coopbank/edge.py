@@ -23,6 +23,7 @@ from coopbank.webhooks import razorpay_webhook
 from graphql_api.graphiql import ASSETS_PATH, assets_app
 from graphql_api.http import BankGraphQL
 from graphql_api.schema import schema
+from graphql_api.trusted import trusted_registry
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -66,6 +67,7 @@ class ApiShortcut:
     def __init__(self, asgi_app: ASGIApp) -> None:
         self.app = asgi_app
         self.graphql = BankGraphQL(schema)
+        trusted_registry(schema)  # the manifest read before start-up's gc.freeze(), not on a request
         self.health = Route("/healthz", healthz, methods=["GET"])
         self.razorpay = Route("/webhooks/razorpay", razorpay_webhook, methods=["POST"])
 

@@ -12,7 +12,7 @@ for the pages, read timeouts for slow clients, the public URL and trusted proxie
   (``frame-ancestors 'none'``), no plugins, no foreign base or form targets. NiceGUI
   needs ``'unsafe-eval'`` (Vue compiles its templates in the browser) and inline styles
   (Quasar and the Tailwind runtime set them): the tightest policy under which every page
-  still works in Chromium (tests/live/test_http_hygiene.py).
+  still works in Chromium (tests/ui/test_browser_every_page.py).
 * ``HeaderTimeoutProtocol``: uvicorn's httptools protocol with a header read timeout
   (a client that trickles its request line and headers is disconnected after
   ``HEADER_TIMEOUT_S``); uvicorn's own ``timeout_keep_alive`` closes idle connections.

@@ -168,22 +168,30 @@ class AuditTrail(SchemaExtension):
             return
         errors = list(getattr(result, "errors", None) or []) + list(self.execution_context.pre_execution_errors or [])
         data = (getattr(result, "data", None) or {}) if result is not None else {}
-        for key, name in _root_fields(self.execution_context):
-            denied = any(
-                (e.extensions or {}).get("code") == "FORBIDDEN" and (not e.path or e.path[0] == key) for e in errors
-            )
-            if kind != "mutation" and not denied:
-                continue
-            if kind == "mutation" and name in SELF_AUDITED and not denied:
-                continue
-            payload = data.get(key) if isinstance(data, dict) else None
-            user_errors = payload.get("userErrors") if isinstance(payload, dict) else None
-            if denied:
-                outcome, details = "denied", {"operation": kind}
-            elif user_errors:
-                outcome, details = "failed", {"codes": sorted({str(u.get("code")) for u in user_errors})}
-            elif payload is None:
-                outcome, details = "failed", {"error": "request error"}
-            else:
-                outcome, details = "ok", None
-            audit_writer.submit(actor=ctx.actor, action=f"graphql.{name}", outcome=outcome, details=details)
+        audit_root_fields(ctx, kind, _root_fields(self.execution_context), data, errors)
+
+
+def audit_root_fields(ctx: Context, kind: str, fields: list[tuple[str, str]], data: object, errors: list) -> None:
+    """Append the audit rows of an operation's root fields ((response key, field name) pairs) from its result.
+
+    Shared by ``AuditTrail`` and the fast executors of trusted documents (``graphql_api.fast_exec``).
+    """
+    for key, name in fields:
+        denied = any(
+            (e.extensions or {}).get("code") == "FORBIDDEN" and (not e.path or e.path[0] == key) for e in errors
+        )
+        if kind != "mutation" and not denied:
+            continue
+        if kind == "mutation" and name in SELF_AUDITED and not denied:
+            continue
+        payload = data.get(key) if isinstance(data, dict) else None
+        user_errors = payload.get("userErrors") if isinstance(payload, dict) else None
+        if denied:
+            outcome, details = "denied", {"operation": kind}
+        elif user_errors:
+            outcome, details = "failed", {"codes": sorted({str(u.get("code")) for u in user_errors})}
+        elif payload is None:
+            outcome, details = "failed", {"error": "request error"}
+        else:
+            outcome, details = "ok", None
+        audit_writer.submit(actor=ctx.actor, action=f"graphql.{name}", outcome=outcome, details=details)

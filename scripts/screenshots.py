@@ -5,6 +5,11 @@ users), signs in through the real sign-in page as a member and as each staff rol
 headless Chromium, and saves one PNG per page and size. Needs chromium and chromedriver.
 
     python scripts/screenshots.py [--out docs/screenshots]
+    python scripts/screenshots.py --flows   # only the flows below, on a small bank (about a minute)
+
+``--flows`` shoots what the demo's data cannot show, on a bank made by the test factories and
+served by `coopbank serve`: a member closing a loan (quote, review, one-time code, done) and the
+staff Members page's KYC tab with the checker's risk-category card.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
-from tests.ui.browser import button, chrome, field, wait_text  # noqa: E402
+from tests.ui.browser import _find, button, chrome, field, wait_text  # noqa: E402
 
 
 def retype(element, text: str) -> None:  # noqa: ANN001
@@ -148,8 +153,14 @@ def shoot(driver, out: Path, name: str, path: str | None = None, base: str = "",
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    parser.add_argument("--flows", action="store_true", help="only the loan-closing and KYC flows, on a small bank")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.flows:
+        import asyncio
+
+        asyncio.run(flows(args.out))
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         demo = Demo(Path(tmp))
         try:
@@ -300,6 +311,100 @@ def run(demo: Demo, out: Path) -> None:
             driver.delete_all_cookies()
     finally:
         driver.quit()
+
+
+async def flows(out: Path) -> None:
+    """Close a loan as a member (phone and desktop), and the KYC tab with the risk-category card as a manager."""
+    from tortoise import Tortoise
+
+    from bankcore.db import migrate_database, tortoise_config
+    from bankcore.identity.clock import utcnow
+    from bankcore.identity.members_portal import enrol_member_totp, set_member_password
+    from bankcore.identity.sessions import open_session
+    from bankcore.identity.totp import code_at, time_step
+    from bankcore.models import Member, PrincipalKind
+    from tests.live.server import serve, staff_token
+    from tests.loans.factory import active_loan, borrower, loan_bank, move_to
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite://{tmp}/bank.sqlite3"
+        await migrate_database(url)
+        await Tortoise.init(config=tortoise_config(url))
+        try:
+            await loan_bank()
+            loans = {}
+            for size in SIZES:  # one loan per size: closing one leaves nothing to close for the other
+                b = await borrower(deposit="150000.00", name={"phone": "Asha Rao", "desktop": "Meera Nair"}[size])
+                await active_loan(b)
+                member = await Member.get(member_number=b.member)
+                await set_member_password(member_id=member.id, password="coopbank member pass 1", actor="screenshots")
+                secret = (await enrol_member_totp(member_id=member.id, actor="screenshots")).secret
+                token = (await open_session(kind=PrincipalKind.MEMBER, principal_id=member.id, now=utcnow())).token
+                loans[size] = (token, secret)
+            await move_to(date(2025, 1, 20))
+            manager = await staff_token("manager", username="demo-manager")
+            with serve(url) as base:
+                driver = chrome(*SIZES["desktop"])
+                try:
+                    for size, (width, height) in SIZES.items():
+                        driver.set_window_size(width, height)
+                        token, secret = loans[size]
+                        _close_a_loan(driver, base, out, size, token, secret, code_at, time_step, utcnow)
+                        _kyc_tab(driver, base, out, size, manager)
+                finally:
+                    driver.quit()
+        finally:
+            await Tortoise.close_connections()
+
+
+def _save(driver, out: Path, name: str) -> None:  # noqa: ANN001
+    time.sleep(0.5)  # let the last update paint
+    driver.save_screenshot(str(out / f"{name}.png"))
+    print(f"  {name}.png", flush=True)
+
+
+def _close_a_loan(driver, base: str, out: Path, size: str, token: str, secret: str,  # noqa: ANN001, PLR0913
+                  code_at, time_step, utcnow) -> None:  # noqa: ANN001
+    driver.delete_all_cookies()
+    driver.get(f"{base}/healthz")
+    driver.add_cookie({"name": "coopbank_token", "value": token, "path": "/"})
+    driver.get(f"{base}/member/loans")
+    button(driver, "Close loan").click()  # (waits for it: the page draws after its first request)
+    wait_text(driver, "Close the loan today")
+    scroll_to_text(driver, "Close the loan today")
+    _save(driver, out, f"member-loans-close-quote-{size}")
+    button(driver, "Review").click()
+    wait_text(driver, "The quote holds for today only")
+    scroll_to_text(driver, "and close loan")
+    _save(driver, out, f"member-loans-close-review-{size}")
+    button(driver, "Confirm and close").click()
+    wait_text(driver, "Confirm it is you")
+    field(driver, "6-digit code").send_keys(code_at(secret, time_step(utcnow())))
+    _save(driver, out, f"member-loans-close-code-{size}")
+    button(driver, "Confirm").click()
+    wait_text(driver, "Closed: ")
+    scroll_to_text(driver, "Closed: ")
+    _save(driver, out, f"member-loans-close-done-{size}")
+
+
+def _kyc_tab(driver, base: str, out: Path, size: str, manager: str) -> None:  # noqa: ANN001
+    driver.delete_all_cookies()
+    driver.get(f"{base}/healthz")
+    driver.add_cookie({"name": "coopbank_token", "value": manager, "path": "/"})
+    driver.get(f"{base}/staff/clerk")
+    # on a phone the tab is scrolled out of the tab bar: click it by script
+    tab = _find(driver, "//*[contains(@class,'q-tab') and .//*[normalize-space()='KYC documents']]")
+    driver.execute_script("arguments[0].click()", tab)
+    wait_text(driver, "Change a member's risk category")
+    scroll_to_text(driver, "Change a member's risk category")
+    _save(driver, out, f"staff-kyc-risk-{size}")
+
+
+def scroll_to_text(driver, text: str) -> None:  # noqa: ANN001
+    """Scroll the innermost element showing ``text`` to the middle of the window (a phone shows little at once)."""
+    driver.execute_script(
+        "const all = [...document.querySelectorAll('#app *')].filter(e => e.innerText && e.innerText.includes(arguments[0]));"
+        "const el = all[all.length - 1]; if (el) el.scrollIntoView({block: 'center'});", text)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from bankcore.db import migrate_database, tortoise_config
 from bankcore.ledger.posting import forget_cached_facts
 from bankcore.services._lookup import forget_cached_gl_ids
 from bankcore.settings import forget_cached_settings
+from tests.pg_template import create_from_template
 
 BACKEND = os.environ.get("COOPBANK_TEST_DATABASE", "sqlite")
 PG_SERVER = os.environ.get("COOPBANK_TEST_PG", "postgres://postgres@127.0.0.1:5432")
@@ -49,6 +50,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "chromium" in item.keywords:
             item.add_marker(pytest.mark.xdist_group("chromium"))
+    # Longest first (the browser chain, then the whole-Berka imports): started last, one of them
+    # kept a process busy after the other had finished everything else. A stable sort on
+    # module-wide marks keeps each module's tests together (module-scoped servers start once).
+    items.sort(key=lambda item: 0 if "chromium" in item.keywords else 1 if "slow" in item.keywords else 2)
     if BACKEND == "postgres":
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (COOPBANK_TEST_DATABASE=postgres)")
@@ -72,10 +77,14 @@ async def database_url() -> AsyncIterator[str]:
     """URL of this process's migrated test database."""
     if BACKEND == "postgres":
         name = f"coopbank_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-        await _pg_admin(f'CREATE DATABASE "{name}"')
         url = f"{PG_SERVER}/{name}"
+        template = os.environ.get("COOPBANK_TEST_PG_TEMPLATE")
         try:
-            await migrate_database(url)
+            if template:  # migrated once by scripts/test for the run (tests/pg_template.py)
+                await create_from_template(name, template)
+            else:
+                await _pg_admin(f'CREATE DATABASE "{name}"')
+                await migrate_database(url)
             yield url
         finally:
             await Tortoise.close_connections()

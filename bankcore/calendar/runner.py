@@ -75,11 +75,26 @@ async def _open_run(closing: date, initiator: str) -> DayEndRun:
     return run
 
 
+async def _record_step(
+    run: DayEndRun, step: DayEndStep, record: DayEndStepRun | None, *, started_at: datetime, outcome: DayEndStatus,
+    rows: int = 0, message: str | None = None,
+) -> None:
+    """Write how a step ended: a new record, or the earlier failed/interrupted one updated."""
+    if record is None:
+        await DayEndStepRun.create(run_id=run.id, step=step.name, position=step.position, started_at=started_at,
+                                   finished_at=_now(), outcome=outcome, rows=rows, message=message)
+        return
+    record.started_at, record.finished_at, record.outcome, record.rows, record.message = (
+        started_at, _now(), outcome, rows, message)
+    await record.save(update_fields=["started_at", "finished_at", "outcome", "rows", "message"])
+
+
 async def _run_steps(
     run: DayEndRun, steps: Sequence[DayEndStep], *, resumed: bool, on_progress: ProgressCallback | None
 ) -> ClosedDate:
     closing = run.business_date if isinstance(run.business_date, date) else date.fromisoformat(str(run.business_date))
-    done = {s.step: s for s in await DayEndStepRun.filter(run_id=run.id)}
+    # A fresh run has no step records yet: only a resumed one needs reading.
+    done = {s.step: s for s in await DayEndStepRun.filter(run_id=run.id)} if resumed else {}
     due = [s for s in steps if s.runs_on(closing)]
     result = ClosedDate(business_date=closing, resumed=resumed)
 
@@ -99,13 +114,11 @@ async def _run_steps(
             result.steps[step.name] = record.rows
             emit(step.name, index, "skipped", rows=record.rows)
             continue
-        if record is None:
-            record = await DayEndStepRun.create(
-                run_id=run.id, step=step.name, position=step.position, started_at=_now(), outcome=DayEndStatus.RUNNING
-            )
-        else:  # interrupted or failed before: run it again (steps are idempotent per date)
-            record.started_at, record.outcome, record.message, record.finished_at = _now(), DayEndStatus.RUNNING, None, None
-            await record.save(update_fields=["started_at", "outcome", "message", "finished_at"])
+        # A step's record is written once, when it ends (completed or failed): a step cut off by a
+        # crash has none (or its earlier failure) and runs again on resume, as a RUNNING row
+        # would have made it; the step in progress is shown live by the progress events.
+        # Two writes a step were most of an ordinary day's statements.
+        started_at = _now()
         emit(step.name, index, "started")
         ctx = StepContext(
             business_date=closing, run_id=run.id, step=step.name, initiator=run.initiator,
@@ -117,8 +130,7 @@ async def _run_steps(
         except Exception as exc:
             message = (exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}")[:500]
             log.exception("day-end step %s for %s failed", step.name, closing)
-            record.outcome, record.finished_at, record.message = DayEndStatus.FAILED, _now(), message
-            await record.save(update_fields=["outcome", "finished_at", "message"])
+            await _record_step(run, step, record, started_at=started_at, outcome=DayEndStatus.FAILED, message=message)
             run.status, run.message = DayEndStatus.FAILED, f"{step.name}: {message}"[:500]
             await run.save(update_fields=["status", "message"])
             emit(step.name, index, "failed", message=message)
@@ -127,8 +139,7 @@ async def _run_steps(
                 f"day-end of {closing.isoformat()} stopped at step {step.name}: {message}; run it again to resume",
             ) from exc
         DAY_END_STEP_SECONDS.labels(step.name).observe(time.perf_counter() - started)
-        record.outcome, record.finished_at, record.rows = DayEndStatus.COMPLETED, _now(), rows
-        await record.save(update_fields=["outcome", "finished_at", "rows"])
+        await _record_step(run, step, record, started_at=started_at, outcome=DayEndStatus.COMPLETED, rows=rows)
         result.steps[step.name] = rows
         emit(step.name, index, "completed", rows=rows)
     run.status, run.finished_at, run.message = DayEndStatus.COMPLETED, _now(), None

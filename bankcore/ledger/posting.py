@@ -91,16 +91,25 @@ _facts_cache: dict[int, _AccountFacts] = {}
 async def _account_facts(ids: set[int]) -> dict[int, _AccountFacts]:
     missing = [i for i in ids if i not in _facts_cache]
     if missing:
-        rows = await LedgerAccount.filter(id__in=missing).only(
-            "id", "currency", "kind", "is_control", "tracks_balance", "code"
-        )
+        # raw rows, not ORM objects: a day-end batch asks for 10,000 accounts at a time
+        from tortoise.connection import get_connection
+
+        conn = get_connection("default")
+        columns = "SELECT id, currency, kind, is_control, tracks_balance, code FROM ledger_account WHERE "
+        if is_postgres(conn):
+            rows = await fetch(conn, columns + "id = ANY($1::bigint[])", [missing])
+        else:
+            rows = []
+            for start in range(0, len(missing), 900):
+                part = missing[start:start + 900]
+                rows += await fetch(conn, columns + f"id IN ({', '.join('?' * len(part))})", part)
         for row in rows:
-            _facts_cache[row.id] = _AccountFacts(
-                currency=row.currency,
-                debit_normal=LedgerKind(row.kind).debit_normal,
-                is_control=row.is_control,
-                tracks_balance=row.tracks_balance,
-                code=row.code,
+            _facts_cache[int(row["id"])] = _AccountFacts(
+                currency=row["currency"],
+                debit_normal=LedgerKind(row["kind"]).debit_normal,
+                is_control=bool(row["is_control"]),
+                tracks_balance=bool(row["tracks_balance"]),
+                code=row["code"],
             )
     unknown = [i for i in ids if i not in _facts_cache]
     if unknown:

@@ -16,6 +16,7 @@ from datetime import date
 from tortoise.connection import get_connection
 
 from bankcore.calendar.business_date import business_date
+from bankcore.loans.penal_sql import levy_of, penal_minor_sql
 from bankcore.loans.sqlkit import rows as sql_rows
 from bankcore.money import Money
 
@@ -90,6 +91,7 @@ async def loan_book(*, as_of: date | None = None, branch_code: str | None = None
             return []
         where.append("l.id IN (" + ", ".join(str(int(i)) for i in loan_ids) + ")")
     unpaid = "(i.principal_minor + i.interest_minor - i.paid_principal_minor - i.paid_interest_minor)"
+    levy = await levy_of(conn)  # penal charges through the last day-end, computed on read
     sql = (
         "SELECT l.id, a.number AS loan_number, COALESCE(l.source_ref, '') AS source_ref, "
         "COALESCE(m.member_number, '') AS member_number, ra.number AS account_number, l.status, l.currency, "
@@ -97,7 +99,7 @@ async def loan_book(*, as_of: date | None = None, branch_code: str | None = None
         "b.code AS branch_code, p.code AS product_code, "
         "(SELECT COALESCE(SUM(i.interest_minor - i.paid_interest_minor), 0) FROM loan_instalment i "
         " WHERE i.loan_id = l.id AND i.due_date <= :d) AS interest_due, "
-        "(SELECT COALESCE(SUM(i.penal_minor - i.paid_penal_minor), 0) FROM loan_instalment i "
+        f"(SELECT COALESCE(SUM({penal_minor_sql(conn, levy)} - i.paid_penal_minor), 0) FROM loan_instalment i "
         " WHERE i.loan_id = l.id AND i.due_date <= :d) AS charges_due, "
         f"(SELECT COALESCE(SUM({unpaid}), 0) FROM loan_instalment i WHERE i.loan_id = l.id AND i.due_date < :d) AS arrears, "
         f"(SELECT MIN(i.due_date) FROM loan_instalment i WHERE i.loan_id = l.id AND i.due_date < :d AND {unpaid} > 0) AS oldest, "

@@ -103,12 +103,16 @@ async def post_month_end_books(on: date, *, initiator: str, key: Callable[[objec
     """True up interest receivable / OIR and provisions to the loan book at the day-end of ``on``; returns entries posted."""
     conn = get_connection("default")
     await compute_provisions(on)
-    due_interest = ("COALESCE((SELECT SUM(i.interest_minor - i.paid_interest_minor) FROM loan_instalment i "
-                    "WHERE i.loan_id = loan.id AND i.due_date <= :d), 0)")
+    # interest due and unpaid: only rows not fully paid can owe any (the partial index of unpaid
+    # rows), aggregated once and joined, not a subquery per loan over all its rows
+    due_interest = "COALESCE(u.interest, 0)"
     totals = await rows(conn, (
-        f"SELECT currency, SUM(CASE WHEN asset_class IN {_NPA} THEN 0 ELSE accrued_interest_minor + {due_interest} END) AS income, "
-        f"SUM(CASE WHEN asset_class IN {_NPA} THEN accrued_interest_minor + {due_interest} ELSE 0 END) AS oir, "
-        "SUM(provision_minor) AS provisions FROM loan WHERE status = 'ACTIVE' GROUP BY currency"
+        f"SELECT loan.currency, SUM(CASE WHEN loan.asset_class IN {_NPA} THEN 0 ELSE loan.accrued_interest_minor + {due_interest} END) "
+        f"AS income, SUM(CASE WHEN loan.asset_class IN {_NPA} THEN loan.accrued_interest_minor + {due_interest} ELSE 0 END) AS oir, "
+        "SUM(loan.provision_minor) AS provisions FROM loan LEFT JOIN (SELECT i.loan_id, "
+        "SUM(i.interest_minor - i.paid_interest_minor) AS interest FROM loan_instalment i "
+        "WHERE i.paid_on IS NULL AND i.due_date <= :d GROUP BY i.loan_id) u ON u.loan_id = loan.id "
+        "WHERE loan.status = 'ACTIVE' GROUP BY loan.currency"
     ), {"d": on})
     posted = 0
     for total in totals:

@@ -26,19 +26,22 @@ The same rules as the pure ``bankcore.classification`` (which the tests compare 
   loans' class (IRACP para 2.2.2); a performing borrower's loans keep their own band.
 * Accrual: interest on the principal outstanding (the loan account's balance) from the
   last due date to ``D``, ACT/365, half up - a column, never a journal entry per day.
-* Penal charges: each day-end adds ``unpaid principal+interest x penal rate / 365`` to
-  every overdue instalment (kept in millionths of a minor unit; charged on the overdue
-  instalment only, never on charges: RBI penal charges circular, 18 Aug 2023).
+* Penal charges: each day-end charges ``unpaid principal+interest x penal rate / 365`` on
+  every overdue instalment (millionths of a minor unit; on the overdue instalment only,
+  never on charges: RBI penal charges circular, 18 Aug 2023); the step records the date
+  and readers compute the total (``bankcore.loans.penal_sql``).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from bankcore.loans.dates import add_months
+from bankcore.loans.penal_sql import record_levy
 from bankcore.loans.sqlkit import days_between, execute, minus_days
 
 NPA_RANK = {"SUBSTANDARD": 4, "DOUBTFUL_1": 5, "DOUBTFUL_2": 6, "DOUBTFUL_3": 7, "LOSS": 8}
@@ -73,6 +76,17 @@ _ARREARS = (
 )
 
 
+def _last_due(l: str) -> str:
+    return (f"COALESCE((SELECT MAX(i.due_date) FROM loan_instalment i WHERE i.loan_id = {l}.id AND i.due_date <= :d), "
+            f"{l}.disbursed_on, {l}.granted_on)")
+
+
+def _accrued(conn: BaseDBAsyncClient, b: str) -> str:
+    """SQL for the interest accrued at ``b``'s rate on its ``balance_minor`` since ``b.last_due`` (ACT/365, half up)."""
+    return (f"CASE WHEN {b}.annual_rate_bps = 0 THEN 0 ELSE ({b}.balance_minor * {b}.annual_rate_bps * "
+            f"{days_between(conn, ':d', f'{b}.last_due')} * 2 + 3650000) / 7300000 END")
+
+
 async def accrue_interest(on: date) -> int:
     """Set every ACTIVE loan's ``accrued_interest_minor`` as of the day-end of ``on`` (one UPDATE).
 
@@ -82,12 +96,9 @@ async def accrue_interest(on: date) -> int:
     the balance through a subquery per loan); the balances come from one join.
     """
     conn = get_connection("default")
-    last_due = ("COALESCE((SELECT MAX(i.due_date) FROM loan_instalment i WHERE i.loan_id = l.id AND i.due_date <= :d), "
-                "l.disbursed_on, l.granted_on)")
-    accrued = (f"CASE WHEN b.annual_rate_bps = 0 THEN 0 ELSE "
-               f"(b.balance_minor * b.annual_rate_bps * {days_between(conn, ':d', 'b.last_due')} * 2 + 3650000) / 7300000 END")
+    accrued = _accrued(conn, "b")
     sql = (
-        f"WITH b AS (SELECT l.id, l.annual_rate_bps, la.balance_minor, {last_due} AS last_due FROM loan l "
+        f"WITH b AS (SELECT l.id, l.annual_rate_bps, la.balance_minor, {_last_due('l')} AS last_due FROM loan l "
         "JOIN account a ON a.id = l.account_id JOIN ledger_account la ON la.id = a.ledger_account_id "
         "WHERE l.status = 'ACTIVE' AND (l.annual_rate_bps <> 0 OR l.accrued_interest_minor <> 0)), "
         f"n AS (SELECT b.id, {accrued} AS accrued FROM b) "
@@ -97,13 +108,17 @@ async def accrue_interest(on: date) -> int:
     return await execute(conn, sql, {"d": on})
 
 
-async def classify_loans(on: date) -> int:
+async def classify_loans(on: date, *, accrue: bool = False) -> int:
     """Days past due, NPA date, own class and borrower-wise class of every ACTIVE loan at the day-end of ``on``.
 
     Two statements over the whole book: one aggregates the arrears of the loans in arrears
     (a single pass over the unpaid rows due, never a subquery per loan) and writes days past
     due, NPA date and own class together; the second writes the borrower-wise class, from one
     aggregate per borrower, to the loans whose class changes. Returns the ACTIVE loans classified.
+
+    ``accrue``: the first statement also writes ``accrued_interest_minor`` as ``accrue_interest``
+    does (day-end: one new version of each loan row a day, not one for accrual and one for
+    the class).
     """
     params = {"d": on, "c12": age_cutoff(on, 12), "c24": age_cutoff(on, 24), "c48": age_cutoff(on, 48)}
     async with in_transaction() as conn:
@@ -118,12 +133,18 @@ async def classify_loans(on: date) -> int:
                "WHEN n.dpd <= 60 THEN 'SMA_1' ELSE 'SMA_2' END")
         # a restructured loan inside its specified period keeps its (worse) class: no upgrade yet
         held = f"n.restructured_until IS NOT NULL AND :d <= n.restructured_until AND {_rank('n.own_class')} > {_rank(own)}"
+        if accrue:  # the balance from one join, the last due date one index probe per loan
+            b_cols = f", l.annual_rate_bps, la.balance_minor, {_last_due('l')} AS last_due"
+            b_join = "JOIN account ac ON ac.id = l.account_id JOIN ledger_account la ON la.id = ac.ledger_account_id "
+            n_cols, set_accrued = f", {_accrued(conn, 'c')} AS accrued", "accrued_interest_minor = n.accrued, "
+        else:
+            b_cols = b_join = n_cols = set_accrued = ""
         count = await execute(conn, (
             f"WITH a AS ({_ARREARS}), "
-            f"c AS (SELECT l.id, l.npa_since, l.own_class, l.restructured_until, COALESCE({dpd}, 0) AS dpd "
-            "FROM loan l LEFT JOIN a ON a.loan_id = l.id WHERE l.status = 'ACTIVE'), "
-            f"n AS (SELECT c.id, c.dpd, c.own_class, c.restructured_until, {npa} AS npa FROM c) "
-            f"UPDATE loan SET classified_on = :d, days_past_due = n.dpd, npa_since = n.npa, own_class = "
+            f"c AS (SELECT l.id, l.npa_since, l.own_class, l.restructured_until, COALESCE({dpd}, 0) AS dpd{b_cols} "
+            f"FROM loan l {b_join}LEFT JOIN a ON a.loan_id = l.id WHERE l.status = 'ACTIVE'), "
+            f"n AS (SELECT c.id, c.dpd, c.own_class, c.restructured_until, {npa} AS npa{n_cols} FROM c) "
+            f"UPDATE loan SET {set_accrued}classified_on = :d, days_past_due = n.dpd, npa_since = n.npa, own_class = "
             f"CASE WHEN {held} THEN n.own_class ELSE {own} END FROM n WHERE n.id = loan.id"
         ), params)
         rank = "CASE l2.own_class " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in NPA_RANK.items()) + " ELSE 0 END"
@@ -141,21 +162,11 @@ async def classify_loans(on: date) -> int:
 
 
 async def levy_penal_charges(on: date) -> int:
-    """Add the day's penal charge to every overdue instalment of ACTIVE loans in arrears with a penal rate.
+    """Levy the day's penal charges on overdue instalments: record ``on`` as levied (one row; idempotent per date).
 
-    Idempotent per date: ``loan.penal_through`` records the last date levied (same transaction).
-    One UPDATE joined to the loans levied (their rate read once per loan, not per row).
+    The charges themselves are computed on read from the levied dates
+    (``bankcore.loans.penal_sql``), equal to what adding each day's charge to every overdue
+    row gave; no instalment row is rewritten. Returns 1 if ``on`` was recorded, 0 if it was already.
     """
-    loans = ("SELECT id, penal_rate_bps FROM loan WHERE status = 'ACTIVE' AND penal_rate_bps > 0 AND days_past_due > 0 "
-             "AND (penal_through IS NULL OR penal_through < :d)")
-    increment = "((principal_minor + interest_minor - paid_principal_minor - paid_interest_minor) * l.penal_rate_bps * 100 / 365)"
     async with in_transaction() as conn:
-        count = await execute(conn, (
-            f"UPDATE loan_instalment SET penal_e6 = penal_e6 + {increment}, "
-            f"penal_minor = (penal_e6 + {increment} + 500000) / 1000000 "
-            f"FROM ({loans}) AS l WHERE l.id = loan_instalment.loan_id AND loan_instalment.paid_on IS NULL "
-            "AND loan_instalment.due_date < :d "
-            "AND principal_minor + interest_minor > paid_principal_minor + paid_interest_minor"
-        ), {"d": on})
-        await execute(conn, f"UPDATE loan SET penal_through = :d WHERE id IN (SELECT id FROM ({loans}) AS l)", {"d": on})
-    return count
+        return await record_levy(conn, on)

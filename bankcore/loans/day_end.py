@@ -4,9 +4,11 @@
 200   ``loans.disburse_due``      SANCTIONED loans whose disbursal date has come are disbursed
 210   ``loans.collect_dues``      instalments due are collected from the repayment account (the
                                   loan's repayment standing instruction; Berka's UVER orders)
-400   ``loans.accrue_interest``   interest accrued since the last due date, per loan (a column)
-420   ``loans.classify``          days past due, NPA date, asset class, borrower-wise
-430   ``loans.penal_charges``     penal charges on overdue instalments
+420   ``loans.classify``          days past due, NPA date, asset class, borrower-wise, and the
+                                  interest accrued since the last due date (a column), written
+                                  together: one new version of each loan row a day
+430   ``loans.penal_charges``     penal charges on overdue instalments: the date is recorded,
+                                  the charges are computed on read (``penal_sql``)
 800   ``loans.month_end_books``   month end: interest receivable / overdue interest reserve and
                                   provisions trued up, one entry each for the whole book
 ====  ==========================  ==============================================================
@@ -19,7 +21,7 @@ import logging
 from bankcore.calendar.registry import StepContext, day_end_step, is_month_end
 from bankcore.errors import DomainError
 from bankcore.loans.books import post_month_end_books
-from bankcore.loans.classify import accrue_interest, classify_loans, levy_penal_charges
+from bankcore.loans.classify import classify_loans, levy_penal_charges
 
 log = logging.getLogger(__name__)
 
@@ -47,15 +49,11 @@ async def collect_dues(ctx: StepContext) -> int:
     return await collect_due_instalments(ctx.business_date, initiator=ctx.initiator, key=ctx.idempotency_key)
 
 
-@day_end_step("loans.accrue_interest", position=400, description="Interest accrued on each loan since its last due date")
-async def accrue(ctx: StepContext) -> int:
-    return await accrue_interest(ctx.business_date)
-
-
 @day_end_step("loans.classify", position=420,
-              description="Days past due and asset class of every loan (SMA-0/1/2, NPA, D1-D3), borrower-wise")
+              description="Days past due and asset class of every loan (SMA-0/1/2, NPA, D1-D3), borrower-wise, "
+                          "and the interest accrued on each since its last due date")
 async def classify(ctx: StepContext) -> int:
-    return await classify_loans(ctx.business_date)
+    return await classify_loans(ctx.business_date, accrue=True)
 
 
 @day_end_step("loans.penal_charges", position=430, description="Penal charges on overdue instalments (charges, never capitalised)")

@@ -25,6 +25,7 @@ from tortoise.connection import get_connection
 
 from bankcore.calendar.business_date import business_date
 from bankcore.errors import DomainError, ErrorCode
+from bankcore.loans.penal_sql import levy_of, penal_minor_sql
 from bankcore.loans.sqlkit import rows as sql_rows
 
 MAX_DAYS = 366
@@ -65,8 +66,10 @@ async def unpaid_instalments(*, as_of: date, until: date, currency: str | None =
     rows (none by default).
     """
     params: dict[str, object] = {"as_of": as_of, "until": until}
+    conn = get_connection("default")
+    penal = penal_minor_sql(conn, await levy_of(conn))  # charges through the last day-end, computed on read
     where = ["l.status IN ('ACTIVE', 'CLOSED')", "l.disbursed_on <= :as_of", "i.due_date <= :until",
-             "(i.paid_on > :as_of OR (i.paid_on IS NULL AND i.principal_minor + i.interest_minor + i.penal_minor > "
+             f"(i.paid_on > :as_of OR (i.paid_on IS NULL AND i.principal_minor + i.interest_minor + {penal} > "
              "i.paid_principal_minor + i.paid_interest_minor + i.paid_penal_minor))"]
     if currency:
         where.append("l.currency = :currency")
@@ -77,7 +80,7 @@ async def unpaid_instalments(*, as_of: date, until: date, currency: str | None =
     sql = (
         "SELECT a.number AS loan_number, COALESCE(m.member_number, '') AS member_number, "
         "COALESCE(m.full_name, '') AS member_name, ra.number AS repayment_account, b.code AS branch_code, "
-        "i.number, i.due_date, i.paid_on, l.currency, i.principal_minor, i.interest_minor, i.penal_minor, "
+        f"i.number, i.due_date, i.paid_on, l.currency, i.principal_minor, i.interest_minor, {penal} AS penal_minor, "
         "i.paid_principal_minor, i.paid_interest_minor, i.paid_penal_minor "
         "FROM loan_instalment i JOIN loan l ON l.id = i.loan_id JOIN account a ON a.id = l.account_id "
         "JOIN account ra ON ra.id = l.repayment_account_id JOIN branch b ON b.id = a.branch_id "
@@ -86,7 +89,7 @@ async def unpaid_instalments(*, as_of: date, until: date, currency: str | None =
         + (f" LIMIT {int(limit)}" if limit is not None else "")
     )
     result = []
-    for r in await sql_rows(get_connection("default"), sql, params):
+    for r in await sql_rows(conn, sql, params):
         due_date = r["due_date"] if isinstance(r["due_date"], date) else date.fromisoformat(str(r["due_date"])[:10])
         paid_later = r["paid_on"] is not None  # fully paid, but after as_of: unpaid that day
         principal = r["principal_minor"] - (0 if paid_later else r["paid_principal_minor"])

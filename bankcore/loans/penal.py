@@ -82,3 +82,20 @@ def penal_charges_on_dues(dues: Sequence[Due], as_of: date, policy: PenalPolicy)
         if charge:
             charges.append(Due(number, as_of, DueKind.PENAL_CHARGES, charge))
     return tuple(charges)
+
+
+def daily_penal_e6(unpaid_minor: int, annual_rate_bps: int) -> int:
+    """One day-end's penal charge on ``unpaid_minor`` paisa at ``annual_rate_bps``, in millionths of a paisa.
+
+    ``floor(unpaid x rate bps x 100 / 365)``: truncated each day, as day-end always levied it
+    (``bankcore.loans.penal_sql`` counts days of it on read). Simple, on the overdue amount
+    only: no capitalisation (RBI penal charges circular, 18 Aug 2023).
+    """
+    if unpaid_minor <= 0 or annual_rate_bps <= 0:
+        return 0
+    return unpaid_minor * annual_rate_bps * 100 // 365
+
+
+def penal_minor_of_e6(penal_e6: int) -> int:
+    """Penal charges accrued in millionths of a paisa, in paisa rounded half up (zero or positive input)."""
+    return (penal_e6 + 500_000) // 1_000_000

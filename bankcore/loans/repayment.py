@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from bankcore.calendar.business_date import business_date
@@ -28,6 +29,7 @@ from bankcore.ledger.posting import Effects, PostedEntry, post_entry
 from bankcore.loans.allocation import Due, DueKind, allocate_payment
 from bankcore.loans.dates import add_months
 from bankcore.loans.lifecycle import find_loan
+from bankcore.loans.penal_sql import materialise, penal_by_row
 from bankcore.loans.schedule import Instalment, PrepaymentMode, Schedule, ScheduleMethod, broken_period_interest_minor, prepay
 from bankcore.models import Account, EntryType, JournalEntry, LedgerAccount, Loan, LoanInstalment, LoanProduct, LoanStatus, Posting
 from bankcore.money import Money
@@ -68,7 +70,24 @@ class ForeclosureQuote:
 
 
 async def _rows(loan_id: int) -> list[LoanInstalment]:
-    return await LoanInstalment.filter(loan_id=loan_id).order_by("number")
+    """The loan's instalment rows, their penal charges as of the last day-end (computed on read, not saved)."""
+    found = await LoanInstalment.filter(loan_id=loan_id).order_by("number")
+    if any(r.paid_on is None for r in found):
+        penal = await penal_by_row(get_connection("default"), loan_id)
+        for r in found:
+            if r.id in penal:
+                r.penal_e6, r.penal_minor = penal[r.id]
+    return found
+
+
+async def instalment_rows(loan_id: int) -> list[LoanInstalment]:
+    """A loan's schedule rows in order, with the penal charges levied through the last day-end (read only)."""
+    return await _rows(loan_id)
+
+
+async def _materialise_penal(loan: Loan) -> None:
+    # a payment changes what the charges count on: the days before it keep their figure
+    await materialise(get_connection("default"), loan_ids=[loan.id])
 
 
 def dues_of(rows: list[LoanInstalment], as_of: date) -> list[Due]:
@@ -197,6 +216,7 @@ async def repay_loan(
         if amount.currency != loan.currency:
             raise DomainError(ErrorCode.CURRENCY_MISMATCH, f"the loan is in {loan.currency}", field="amount")
         on = value_date or await business_date()
+        await _materialise_penal(loan)
         rows = await _rows(loan.id)
         allocation = allocate_payment(amount.amount_minor, dues_of(rows, on))
         by_kind = allocation.settled_by_kind()
@@ -337,6 +357,7 @@ async def close_loan(
         if loan.status != LoanStatus.ACTIVE:
             raise DomainError(ErrorCode.LOAN_WRONG_STATUS, f"the loan is {loan.status}", field="loan_number")
         on = await business_date()
+        await _materialise_penal(loan)
         quote = await _quote(loan, on)
         if expected_total_minor is not None and expected_total_minor != quote.total_minor:
             raise DomainError(ErrorCode.QUOTE_CHANGED, "the amount to close the loan has changed: look at the new quote",

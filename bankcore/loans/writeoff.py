@@ -24,7 +24,7 @@ from bankcore.ledger.posting import PostedEntry, post_entry
 from bankcore.loans.classify import SPECIFIED_PERIOD_MONTHS
 from bankcore.loans.dates import add_months
 from bankcore.loans.lifecycle import find_loan, store_schedule
-from bankcore.loans.repayment import _principal_outstanding, _rows, _source_ledger, stored_schedule
+from bankcore.loans.repayment import _materialise_penal, _principal_outstanding, _rows, _source_ledger, stored_schedule
 from bankcore.loans.schedule import reschedule
 from bankcore.models import EntryType, Loan, LoanStatus
 from bankcore.money import Money
@@ -67,6 +67,7 @@ async def write_off_loan(*, loan_number: str, actor: str, reason: str, approving
             initiator=actor, postings=tuple(legs), idempotency_key=f"loan-write-off:{loan.id}",
             request_fingerprint=request_fingerprint({"op": "write_off", "loan": loan.id}),
         )) if outstanding > 0 else None
+        await _materialise_penal(loan)  # the charges stop with the status: keep those levied so far
         loan.status = LoanStatus.WRITTEN_OFF
         loan.written_off_on = await business_date()
         loan.written_off_minor = outstanding

@@ -34,6 +34,7 @@ from bankcore.models.loan import (
     Loan,
     LoanGuarantor,
     LoanInstalment,
+    LoanPenalLevy,
     LoanProduct,
     LoanStatus,
 )
@@ -155,6 +156,7 @@ __all__ = [
     "Loan",
     "LoanGuarantor",
     "LoanInstalment",
+    "LoanPenalLevy",
     "LoanProduct",
     "LoanStatus",
     "Member",

@@ -164,8 +164,10 @@ class LoanInstalment(Model):
     """One row of a loan's repayment schedule, and how much of it has been paid.
 
     Principal and interest are fixed at disbursal (replaced for unpaid rows by a
-    prepayment or reschedule). ``penal_e6`` accumulates the day-end's penal charges in
-    millionths of a minor unit, ``penal_minor`` is it rounded half up.
+    prepayment or reschedule). ``penal_e6`` holds the penal charges accrued through
+    ``penal_through`` in millionths of a minor unit, ``penal_minor`` is it rounded half up;
+    the charges accrued since are computed on read (``bankcore.loans.penal_sql``), so
+    day-end rewrites no row for them.
     """
 
     id = fields.BigIntField(primary_key=True)
@@ -180,11 +182,28 @@ class LoanInstalment(Model):
     penal_minor = fields.BigIntField(default=0)
     paid_penal_minor = fields.BigIntField(default=0)
     paid_on = fields.DateField(null=True, description="Date the row was fully paid")
+    penal_through = fields.DateField(null=True, description="Last day-end whose penal charge penal_e6 includes (NULL: none)")
 
     class Meta:
         table = "loan_instalment"
         unique_together = (("loan", "number"),)
         indexes = (Index(fields=("due_date", "loan_id"), name="loan_instalment_due_idx"),)
+
+
+class LoanPenalLevy(Model):
+    """The day-ends that levied penal charges: every date from ``levied_from`` to ``levied_through`` (one row).
+
+    Written once a day by ``loans.penal_charges`` instead of every overdue instalment row;
+    readers add the charge of these dates to each row's ``penal_e6`` (``bankcore.loans.penal_sql``).
+    """
+
+    id = fields.IntField(primary_key=True)
+    levied_from = fields.DateField()
+    levied_through = fields.DateField()
+
+    class Meta:
+        table = "loan_penal_levy"
+        table_description = "Dates whose penal charges readers compute on read (one row)"
 
 
 class LoanGuarantor(Model):

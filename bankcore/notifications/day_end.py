@@ -106,17 +106,24 @@ async def notify_emi_overdue(*, on: date, window_days: int) -> int:
     Runs after ``loans.collect_dues`` and ``loans.penal_charges``, so an instalment the
     day-end collected is not announced, and the amount includes the penal charges so far.
     """
-    unpaid = f"({_UNPAID} + i.penal_minor - i.paid_penal_minor)"
+    from bankcore.loans.penal_sql import levy_of, penal_minor_sql
+
     async with in_transaction() as conn:
+        # the penal charges through the day-end's levy, computed on read
+        unpaid = f"({_UNPAID} + {penal_minor_sql(conn, await levy_of(conn))} - i.paid_penal_minor)"
         m = placeholders(conn, 2, 2)
+        key = f"CAST(l.id AS TEXT) || ':' || {_iso(conn, 'i.due_date')}"
         return await _insert_select(
             conn, member="l.member_id", kind="emi_overdue",
             params=_json(conn, {"loan": "a.number", "amount_minor": unpaid, "currency": "l.currency",
                                 "due_date": "i.due_date"}),
-            key=f"CAST(l.id AS TEXT) || ':' || {_iso(conn, 'i.due_date')}",
+            key=key,
+            # an instalment stays overdue for the whole window: those announced already are
+            # skipped before their message (and its charges) is built, not at the insert's conflict
             source=("FROM loan_instalment i JOIN loan l ON l.id = i.loan_id JOIN account a ON a.id = l.account_id "
-                    f"WHERE i.due_date <= {m[0]} AND i.due_date > {m[1]} AND l.status = 'ACTIVE' "
-                    f"AND l.member_id IS NOT NULL AND {_UNPAID} > l.arrears_tolerance_minor"),
+                    f"WHERE i.due_date <= {m[0]} AND i.due_date > {m[1]} AND l.status = 'ACTIVE' AND i.paid_on IS NULL "
+                    f"AND l.member_id IS NOT NULL AND {_UNPAID} > l.arrears_tolerance_minor "
+                    f"AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.dedupe_key = 'emi_overdue:' || {key})"),
             values=[on, on - timedelta(days=window_days)], now=datetime.now(UTC),
         )
 

@@ -104,19 +104,26 @@ def _products_sql(q: _Params, product_id: int, start: date, end: date, segments:
     end_mark = q(end, "date")
     after_end = q(end + timedelta(days=1), "date")
     days = q.days(q.least(f"COALESCE(runs.nxt, {after_end})", after_end), "runs.d")
-    eod = "(acc.bal + runs.back)"
+    # A run's end-of-day balance and its balance-days are bigints (a balance times at most
+    # 184 days); only the weighted sum multiplies by the rate, as numeric on PostgreSQL so
+    # that no balance a bank can hold overflows. Window sums of bigints are numeric in
+    # PostgreSQL: cast back once per row instead of doing every later step in numeric.
+    eod = "runs.eod"
+    balance_days = f"{eod} * {days}"
+    weighted = f"CAST({balance_days} AS NUMERIC) * segs.r" if q.pg else f"{balance_days} * segs.r"
     return (
         f"WITH acc AS ({acc}), segs (f, t, r) AS (VALUES {segs}), "
-        "pts AS (SELECT acc.lid, segs.f AS d, 0 AS delta FROM acc CROSS JOIN segs "
-        "UNION ALL SELECT p.ledger_account_id, p.value_date, "
+        # the cached balance rides along every row so the runs need no second join to ``acc``
+        "pts AS (SELECT acc.lid, acc.bal, segs.f AS d, 0 AS delta FROM acc CROSS JOIN segs "
+        "UNION ALL SELECT acc.lid, acc.bal, p.value_date, "
         "CASE WHEN p.side = 'C' THEN p.amount_minor ELSE -p.amount_minor END "
         f"FROM posting p JOIN acc ON acc.lid = p.ledger_account_id WHERE p.value_date >= {start_mark}), "
-        "runs AS (SELECT pts.lid, pts.d, SUM(pts.delta) OVER (PARTITION BY pts.lid ORDER BY pts.d) "
-        "- SUM(pts.delta) OVER (PARTITION BY pts.lid) AS back, "
-        "LEAD(pts.d) OVER (PARTITION BY pts.lid ORDER BY pts.d) AS nxt FROM pts), "
-        f"products AS (SELECT runs.lid, SUM(CASE WHEN {eod} > 0 THEN {eod} * {days} ELSE 0 END) AS product, "
-        f"SUM(CASE WHEN {eod} > 0 THEN {eod} * {days} * segs.r ELSE 0 END) AS weighted "
-        "FROM runs JOIN acc ON acc.lid = runs.lid JOIN segs ON runs.d >= segs.f AND runs.d <= segs.t "
+        "runs AS (SELECT pts.lid, pts.d, pts.bal + "
+        + q.bigint("SUM(pts.delta) OVER (PARTITION BY pts.lid ORDER BY pts.d) - SUM(pts.delta) OVER (PARTITION BY pts.lid)")
+        + " AS eod, LEAD(pts.d) OVER (PARTITION BY pts.lid ORDER BY pts.d) AS nxt FROM pts), "
+        f"products AS (SELECT runs.lid, SUM(CASE WHEN {eod} > 0 THEN {balance_days} ELSE 0 END) AS product, "
+        f"SUM(CASE WHEN {eod} > 0 THEN {weighted} ELSE 0 END) AS weighted "
+        "FROM runs JOIN segs ON runs.d >= segs.f AND runs.d <= segs.t "
         f"WHERE runs.d <= {end_mark} GROUP BY runs.lid) "
         f"SELECT lid, {q.bigint('product')} AS product, "
         f"{q.div(f'2 * weighted + {_DENOMINATOR}', str(2 * _DENOMINATOR))} AS interest FROM products"

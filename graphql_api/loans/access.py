@@ -6,8 +6,8 @@ from bankcore.calendar.business_date import business_date
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.loans.book import loan_book
 from bankcore.loans.lifecycle import eligibility, find_loan
-from bankcore.loans.repayment import foreclosure_quote
-from bankcore.models import Loan, LoanInstalment, LoanStatus
+from bankcore.loans.repayment import foreclosure_quote, instalment_rows
+from bankcore.models import Loan, LoanStatus
 from graphql_api.context import Context
 from graphql_api.loans.types import (
     EligibilityCheckType,
@@ -44,7 +44,7 @@ async def loan_detail(loan: Loan) -> LoanDetailType:
     today = await business_date()
     [row] = await loan_book(loan_ids=[loan.id], as_of=today)
     c = loan.currency
-    rows = await LoanInstalment.filter(loan_id=loan.id).order_by("number")
+    rows = await instalment_rows(loan.id)  # penal charges computed on read
     schedule = [LoanInstalmentType.of(r, c, today) for r in rows]
     if not rows and loan.status in (LoanStatus.APPLIED, LoanStatus.RECOMMENDED, LoanStatus.SANCTIONED):
         from bankcore.loans.lifecycle import preview_schedule

@@ -22,16 +22,26 @@ class MoneyMovementPayload:
 
     @strawberry.field(description="The journal entry posted (or the original one, on a retry with the same idempotency key). Null for a partner without entries:read.")
     async def entry(self, info: strawberry.Info) -> JournalEntryType | None:
-        if self._entry_id is None or partner_lacks(info.context, "entries:read"):
-            return None
-        return JournalEntryType.from_model(await JournalEntry.get(id=self._entry_id))
+        return await payload_entry(self, info.context)
 
     @strawberry.field(description="The account acted on, with its balance after the entry. Null for a partner without accounts:read.")
     async def account(self, info: strawberry.Info) -> AccountType | None:
-        if self._account_number is None or partner_lacks(info.context, "accounts:read"):
-            return None
-        return AccountType.from_model(await Account.get(number=self._account_number).select_related("ledger_account"))
+        return await payload_account(self, info.context)
 
 
 async def movement_payload(posted: PostedEntry, account_number: str) -> MoneyMovementPayload:
     return MoneyMovementPayload(replayed=posted.replayed, _entry_id=posted.entry_id, _account_number=account_number)
+
+
+async def payload_entry(payload: MoneyMovementPayload, context: object) -> JournalEntryType | None:
+    """``MoneyMovementPayload.entry``: read only when selected; null for a partner without entries:read."""
+    if payload._entry_id is None or partner_lacks(context, "entries:read"):
+        return None
+    return JournalEntryType.from_model(await JournalEntry.get(id=payload._entry_id))
+
+
+async def payload_account(payload: MoneyMovementPayload, context: object) -> AccountType | None:
+    """``MoneyMovementPayload.account``: read only when selected; null for a partner without accounts:read."""
+    if payload._account_number is None or partner_lacks(context, "accounts:read"):
+        return None
+    return AccountType.from_model(await Account.get(number=payload._account_number).select_related("ledger_account"))

@@ -83,8 +83,7 @@ class AccountType(relay.Node):
 
     @strawberry.field(description="Product the account was opened under.")
     async def product(self, info: strawberry.Info) -> ProductType:
-        known = getattr(self._model, "_product", None)  # read with the account (select_related)
-        return ProductType.from_model(known or await loaders_of(info.context).product.load(self._model.product_id))
+        return await product_of(self._model, info.context)
 
     @strawberry.field(description="Branch that keeps the account.")
     async def branch(self, info: strawberry.Info) -> BranchType:
@@ -104,31 +103,7 @@ class AccountType(relay.Node):
 
     @strawberry.field(description="Statement between two value dates (inclusive), keyset-paginated: `first` lines (1-500) after the cursor `after`.")
     async def statement(self, from_date: date, to_date: date, first: int = 100, after: str | None = None) -> StatementType:
-        a, ledger = self._model, self._model.ledger_account
-        known = AccountRef(id=a.id, number=a.number, status=a.status, ledger_account_id=ledger.id, currency=ledger.currency,
-                           kind=ledger.kind, balance_minor=ledger.balance_minor, floor_minor=ledger.floor_minor,
-                           held_minor=ledger.held_minor)
-        s = await account_statement(account_number=a.number, from_date=from_date, to_date=to_date, after=after, limit=first,
-                                    account=known)
-        return StatementType(
-            from_date=s.from_date,
-            to_date=s.to_date,
-            opening_balance=MoneyType.of(s.opening_balance),
-            closing_balance=MoneyType.of(s.closing_balance),
-            lines=[
-                StatementLineType(
-                    entry_id=strawberry.ID(str(line.entry_id)),
-                    value_date=line.value_date,
-                    narration=line.narration,
-                    entry_type=line.entry_type,
-                    debit=MoneyType.of(line.debit) if line.debit else None,
-                    credit=MoneyType.of(line.credit) if line.credit else None,
-                    running_balance=MoneyType.of(line.running_balance),
-                )
-                for line in s.lines
-            ],
-            next_cursor=s.next_cursor,
-        )
+        return await statement_of(self._model, from_date=from_date, to_date=to_date, first=first, after=after)
 
     @classmethod
     async def resolve_nodes(cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False):
@@ -141,3 +116,42 @@ class AccountType(relay.Node):
             result.append(cls.from_model(account) if account and await can_see_account(info.context, account.id) else None)
         return result
 
+
+
+async def product_of(account: Account, context: object) -> ProductType:
+    """``Account.product``: the product read with the account (select_related), else through the loader."""
+    known = getattr(account, "_product", None)
+    return ProductType.from_model(known or await loaders_of(context).product.load(account.product_id))
+
+
+async def statement_of(account: Account, *, from_date: date, to_date: date, first: int = 100,
+                       after: str | None = None) -> StatementType:
+    """``Account.statement``: one page of the statement of ``account`` (its ledger account loaded).
+
+    Raises ``DomainError`` for a bad cursor or ``first`` out of range (see ``account_statement``).
+    """
+    a, ledger = account, account.ledger_account
+    known = AccountRef(id=a.id, number=a.number, status=a.status, ledger_account_id=ledger.id, currency=ledger.currency,
+                       kind=ledger.kind, balance_minor=ledger.balance_minor, floor_minor=ledger.floor_minor,
+                       held_minor=ledger.held_minor)
+    s = await account_statement(account_number=a.number, from_date=from_date, to_date=to_date, after=after, limit=first,
+                                account=known)
+    return StatementType(
+        from_date=s.from_date,
+        to_date=s.to_date,
+        opening_balance=MoneyType.of(s.opening_balance),
+        closing_balance=MoneyType.of(s.closing_balance),
+        lines=[
+            StatementLineType(
+                entry_id=strawberry.ID(str(line.entry_id)),
+                value_date=line.value_date,
+                narration=line.narration,
+                entry_type=line.entry_type,
+                debit=MoneyType.of(line.debit) if line.debit else None,
+                credit=MoneyType.of(line.credit) if line.credit else None,
+                running_balance=MoneyType.of(line.running_balance),
+            )
+            for line in s.lines
+        ],
+        next_cursor=s.next_cursor,
+    )

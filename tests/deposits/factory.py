@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from bankcore.calendar.business_date import ensure_calendar
+from bankcore.calendar.registry import registered_steps
+from bankcore.calendar.runner import run_day_end
+from bankcore.day_end_plan import load_day_end_plan
 from bankcore.deposits.products import ChartLine, create_deposit_product
 from bankcore.models import Branch, DepositKind, Member
 from bankcore.services.members import register_member, verify_kyc
@@ -46,3 +49,16 @@ async def saver(name: str = "Asha Rao", *, balance: str = "200000.00", date_of_b
                                     initiator="test", postings=(debit(await gl_account_id(CLEARING, "INR"), amount, "INR"),
                                                                 credit(ledger_id, amount, "INR"))))
     return await Member.get(id=member.id), account.number
+
+
+async def close_days(through: date | None = None) -> None:
+    """Day-end through ``through`` (inclusive) with the term deposits' own steps only.
+
+    These tests close up to a year of dates (a deposit's whole tenure); the other domains'
+    steps (loans, savings credit, notifications, ...) have nothing to do in a bank of one
+    saver but cost most of each date's statements. Every deposits step runs, in the plan's
+    order, through the real runner; ``tests/day_end`` runs the whole plan.
+    """
+    load_day_end_plan()
+    steps = [step for step in registered_steps() if step.name.startswith("deposits.")]
+    await run_day_end(through=through, initiator="test", steps=steps)

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from bankcore.calendar.runner import run_day_end
-from bankcore.day_end_plan import load_day_end_plan
 from bankcore.identity.clock import utcnow
 from bankcore.identity.members_portal import enrol_member_totp, set_member_password
 from bankcore.identity.totp import code_at, time_step
 from bankcore.verify import verify_ledger
 from tests.api.helpers import gql, member, staff
-from tests.deposits.factory import deposit_bank, saver
+from tests.deposits.factory import close_days, deposit_bank, saver
 
 PRODUCTS = "query { depositProducts { code kind payouts rateChart { minDays maxDays ratePercent } } }"
 STEP_UP = "mutation { requestStepUpCode { challengeToken method userErrors { code } } }"
@@ -48,7 +46,6 @@ async def _portal_member() -> tuple[int, str, str]:
 
 
 async def test_a_member_opens_a_cumulative_fd_in_the_portal_and_day_end_pays_its_maturity_value(db: str) -> None:
-    load_day_end_plan()
     await deposit_bank()
     member_id, savings, secret = await _portal_member()
     ctx = member(member_id)
@@ -74,7 +71,7 @@ async def test_a_member_opens_a_cumulative_fd_in_the_portal_and_day_end_pays_its
     # staff see it in the maturity list
     listed = (await gql(staff("clerk"), MATURING)).data["deposits"]["edges"]
     assert [e["node"]["number"] for e in listed] == [number]
-    await run_day_end(through=date(2027, 4, 1), initiator="test")
+    await close_days(date(2027, 4, 1))
     shown = (await gql(ctx, DEPOSIT, n=number)).data["deposit"]
     assert shown["status"] == "MATURED" and shown["maturityValue"]["amount"] == "107185.90"
     assert shown["interestPaid"]["amount"] == "7185.90" and shown["tdsDeducted"]["amount"] == "0.00"

@@ -8,8 +8,6 @@ from datetime import date
 import pytest
 
 from bankcore.calendar.business_date import business_date
-from bankcore.calendar.runner import run_day_end
-from bankcore.day_end_plan import load_day_end_plan
 from bankcore.deposits.closing import close_prematurely
 from bankcore.deposits.lien import lien_capacity, mark_lien, release_lien
 from bankcore.deposits.periods import whole_period_interest
@@ -26,7 +24,7 @@ from bankcore.models import (
     TermDeposit,
 )
 from bankcore.verify import verify_ledger
-from tests.deposits.factory import deposit_bank, saver
+from tests.deposits.factory import close_days, deposit_bank, saver
 from tests.ledger.factory import inr
 
 
@@ -42,14 +40,13 @@ async def _open_fd(savings: str, amount: str = "100000.00", months: int = 12, **
 
 
 async def test_a_one_year_cumulative_fd_pays_exactly_its_compounded_maturity_value(db: str) -> None:
-    load_day_end_plan()
     await deposit_bank()
     _, savings = await saver()
     fd = await _open_fd(savings, idempotency_key="fd-1")
     assert fd.number.startswith("FD001") and fd.rate_bps == 700 and fd.maturity_date == date(2027, 4, 1)
     assert await _balance(savings) == 100_000_00
     expected = fd_maturity(100_000_00, 700, date(2026, 4, 1), tenure_months=12)
-    await run_day_end(through=date(2027, 4, 1), initiator="test")
+    await close_days(date(2027, 4, 1))
     fd = await TermDeposit.get(id=fd.id)
     assert fd.status == DepositStatus.MATURED
     assert fd.maturity_value_minor == expected.maturity_minor == 107_185_90
@@ -87,17 +84,16 @@ async def test_senior_citizens_get_the_extra_rate(db: str) -> None:
 
 
 async def test_monthly_payout_pays_the_discounted_monthly_interest_into_savings(db: str) -> None:
-    load_day_end_plan()
     await deposit_bank()
     _, savings = await saver()
     fd = await _open_fd(savings, "100000.00", 12, payout=InterestPayout.MONTHLY)
     monthly = whole_period_interest(100_000_00, 700, "MONTHLY")
     assert monthly == 579_94  # SBI-style monthly payout of 1 lakh at 7 %
-    await run_day_end(through=date(2026, 6, 1), initiator="test")
+    await close_days(date(2026, 6, 1))
     assert await _balance(savings) == 100_000_00 + 2 * monthly
     fd = await TermDeposit.get(id=fd.id)
     assert fd.last_payout_on == date(2026, 6, 1) and fd.interest_paid_minor == 2 * monthly
-    await run_day_end(through=date(2027, 4, 1), initiator="test")
+    await close_days(date(2027, 4, 1))
     fd = await TermDeposit.get(id=fd.id)
     assert fd.status == DepositStatus.MATURED and fd.interest_paid_minor == 12 * monthly
     assert await _balance(savings) == 200_000_00 + 12 * monthly
@@ -105,11 +101,10 @@ async def test_monthly_payout_pays_the_discounted_monthly_interest_into_savings(
 
 
 async def test_renew_all_rolls_principal_and_interest_into_a_new_deposit(db: str) -> None:
-    load_day_end_plan()
     await deposit_bank()
     _, savings = await saver()
     fd = await _open_fd(savings, "50000.00", 3, maturity_instruction=MaturityInstruction.RENEW_ALL)
-    await run_day_end(through=date(2026, 7, 1), initiator="test")
+    await close_days(date(2026, 7, 1))
     old = await TermDeposit.get(id=fd.id)
     assert old.status == DepositStatus.RENEWED
     new = await TermDeposit.get(renewed_from_id=fd.id)
@@ -120,12 +115,11 @@ async def test_renew_all_rolls_principal_and_interest_into_a_new_deposit(db: str
 
 
 async def test_renew_principal_pays_the_interest_to_savings(db: str) -> None:
-    load_day_end_plan()
     await deposit_bank()
     _, savings = await saver()
     fd = await _open_fd(savings, "50000.00", 3)
     await set_maturity_instruction(deposit_number=fd.number, instruction=MaturityInstruction.RENEW_PRINCIPAL)
-    await run_day_end(through=date(2026, 7, 1), initiator="test")
+    await close_days(date(2026, 7, 1))
     new = await TermDeposit.get(renewed_from_id=fd.id)
     interest = fd_maturity(50_000_00, 600, date(2026, 4, 1), tenure_months=3).interest_minor
     assert new.principal_minor == 50_000_00
@@ -133,11 +127,10 @@ async def test_renew_principal_pays_the_interest_to_savings(db: str) -> None:
 
 
 async def test_premature_closure_pays_the_rate_for_the_period_run_less_the_penalty(db: str) -> None:
-    load_day_end_plan()
     await deposit_bank()
     _, savings = await saver()
     fd = await _open_fd(savings, "100000.00", 18)  # contracted 7.00 %
-    await run_day_end(through=date(2026, 9, 30), initiator="test")  # 183 days run: card 6.00 %, less 1 %
+    await close_days(date(2026, 9, 30))  # 183 days run: card 6.00 %, less 1 %
     assert await business_date() == date(2026, 10, 1)
     closed = await close_prematurely(deposit_number=fd.number, initiator="test")
     expected = fd_maturity(100_000_00, 500, date(2026, 4, 1), tenure_days=183)
@@ -153,11 +146,10 @@ async def test_premature_closure_pays_the_rate_for_the_period_run_less_the_penal
 
 
 async def test_premature_closure_of_a_payout_fd_recovers_interest_paid_above_the_reduced_rate(db: str) -> None:
-    load_day_end_plan()
     await deposit_bank()
     _, savings = await saver()
     fd = await _open_fd(savings, "100000.00", 18, payout=InterestPayout.QUARTERLY)
-    await run_day_end(through=date(2026, 7, 1), initiator="test")  # one quarter paid at 7 %
+    await close_days(date(2026, 7, 1))  # one quarter paid at 7 %
     paid = whole_period_interest(100_000_00, 700, "QUARTERLY")
     assert await _balance(savings) == 100_000_00 + paid
     closed = await close_prematurely(deposit_number=fd.number, initiator="test")
@@ -168,7 +160,6 @@ async def test_premature_closure_of_a_payout_fd_recovers_interest_paid_above_the
 
 
 async def test_a_liened_deposit_cannot_be_closed_until_the_lien_is_released(db: str) -> None:
-    load_day_end_plan()
     await deposit_bank()
     _, savings = await saver()
     fd = await _open_fd(savings, "100000.00", 3)
@@ -183,10 +174,10 @@ async def test_a_liened_deposit_cannot_be_closed_until_the_lien_is_released(db: 
         await close_prematurely(deposit_number=fd.number, initiator="test")
     assert refused.value.code == ErrorCode.DEPOSIT_UNDER_LIEN
     # at maturity it waits for the loan
-    await run_day_end(through=date(2026, 7, 2), initiator="test")
+    await close_days(date(2026, 7, 2))
     assert (await TermDeposit.get(id=fd.id)).status == DepositStatus.ACTIVE
     await release_lien(deposit_number=fd.number, reference="LN1", released_by="loans")
-    await run_day_end(initiator="test")
+    await close_days()
     fd = await TermDeposit.get(id=fd.id)
     assert fd.status == DepositStatus.MATURED and fd.closed_on == date(2026, 7, 3)
     assert fd.maturity_value_minor == fd_maturity(100_000_00, 600, date(2026, 4, 1), tenure_months=3).maturity_minor

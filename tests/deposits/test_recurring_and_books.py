@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bankcore.calendar.runner import run_day_end
 from bankcore.chart import DEPOSIT_INTEREST_PAYABLE, FEE_INCOME, TDS_PAYABLE, gl_code
-from bankcore.day_end_plan import load_day_end_plan
 from bankcore.deposits.interest import credit_interest, record_tds_declaration
 from bankcore.deposits.periods import accrued_interest
 from bankcore.deposits.service import open_deposit
@@ -24,7 +22,7 @@ from bankcore.models import (
 )
 from bankcore.services.money_movement import deposit_cash
 from bankcore.verify import verify_ledger
-from tests.deposits.factory import deposit_bank, saver
+from tests.deposits.factory import close_days, deposit_bank, saver
 from tests.ledger.factory import inr
 
 
@@ -43,23 +41,22 @@ async def _gl(base: str) -> int:
 
 
 async def test_an_rd_collects_its_instalments_retries_a_missed_one_with_a_charge_and_matures(db: str) -> None:
-    load_day_end_plan()
     await deposit_bank()
     _, savings = await saver(balance="10000.00")
     rd = (await open_deposit(kind=DepositKind.RECURRING, product_code="RD1", amount=inr("5000.00"), tenure_months=6,
                              from_account_number=savings, initiator="test")).deposit
     assert rd.number.startswith("RD") and rd.instalments_paid == 1 and rd.rate_bps == 600
-    await run_day_end(through=date(2026, 5, 1), initiator="test")
+    await close_days(date(2026, 5, 1))
     assert (await TermDeposit.get(id=rd.id)).instalments_paid == 2 and await _balance(savings) == 0
-    await run_day_end(through=date(2026, 6, 2), initiator="test")  # due 1 Jun: missed, retried on 2 Jun
+    await close_days(date(2026, 6, 2))  # due 1 Jun: missed, retried on 2 Jun
     rd = await TermDeposit.get(id=rd.id)
     assert (rd.instalments_paid, rd.missed_instalments) == (2, 1)
     await deposit_cash(account_number=savings, amount=inr("30000.00"), initiator="test")
-    await run_day_end(through=date(2026, 6, 3), initiator="test")
+    await close_days(date(2026, 6, 3))
     rd = await TermDeposit.get(id=rd.id)
     assert (rd.instalments_paid, rd.missed_instalments, rd.penalty_minor) == (3, 1, 75_00)  # 1.5 % of 5,000
     assert await _gl(FEE_INCOME) == 75_00
-    await run_day_end(through=date(2026, 10, 1), initiator="test")
+    await close_days(date(2026, 10, 1))
     rd = await TermDeposit.get(id=rd.id)
     expected = rd_maturity(5_000_00, 600, 6)
     assert rd.status == DepositStatus.MATURED and rd.instalments_paid == 6
@@ -121,17 +118,16 @@ async def test_the_older_threshold_applies_to_earlier_financial_years(db: str) -
 
 
 async def test_month_end_books_the_accrued_interest_and_reverses_last_months(db: str) -> None:
-    load_day_end_plan()
     await deposit_bank()
     _, savings = await saver()
     await open_deposit(kind=DepositKind.FIXED, product_code="FD1", amount=inr("100000.00"), tenure_months=12,
                        from_account_number=savings, initiator="test")
-    await run_day_end(through=date(2026, 4, 30), initiator="test")
+    await close_days(date(2026, 4, 30))
     april = accrued_interest(kind="FIXED", payout="CUMULATIVE", principal_minor=100_000_00, rate_bps=700,
                              opened_on=date(2026, 4, 1), as_of=date(2026, 4, 30), interest_credited_minor=0,
                              last_payout_on=None)
     assert april > 0 and await _gl(DEPOSIT_INTEREST_PAYABLE) == april
-    await run_day_end(through=date(2026, 5, 31), initiator="test")
+    await close_days(date(2026, 5, 31))
     may = accrued_interest(kind="FIXED", payout="CUMULATIVE", principal_minor=100_000_00, rate_bps=700,
                            opened_on=date(2026, 4, 1), as_of=date(2026, 5, 31), interest_credited_minor=0,
                            last_payout_on=None)

@@ -239,6 +239,19 @@ async def test_postgres_refuses_update_and_delete_of_ledger_rows(db: str) -> Non
     with pytest.raises(BaseORMException):
         await conn.execute_script("INSERT INTO posting (entry_id, ledger_account_id, side, amount_minor, currency, value_date) "
                                   "SELECT entry_id, ledger_account_id, side, 0, currency, value_date FROM posting LIMIT 1")
+    # a posting's entry and account must exist (a statement trigger, migration 0031): one bad
+    # row refuses the whole statement, and a referenced account can be neither deleted nor renumbered
+    insert = ("INSERT INTO posting (entry_id, ledger_account_id, side, amount_minor, currency, value_date) "
+              "SELECT {entry}, {account}, side, amount_minor, currency, value_date FROM posting")
+    for entry, account in (("entry_id + 1000", "ledger_account_id"),
+                           ("entry_id", "CASE WHEN side = 'D' THEN ledger_account_id ELSE 999999 END")):
+        with pytest.raises(BaseORMException, match="violates its reference"):
+            await conn.execute_script(insert.format(entry=entry, account=account))
+    for sql in ("DELETE FROM ledger_account", "UPDATE ledger_account SET id = id + 1000"):
+        with pytest.raises(BaseORMException, match="never deleted"):
+            await conn.execute_script(sql)
+    assert await Posting.all().count() == 2
+    assert (await verify_ledger()).ok
 
 
 async def test_kyc_documents_keep_only_a_masked_number(db: str) -> None:

@@ -1,6 +1,6 @@
 """HTTP hygiene against a real `coopbank serve` (issue 8, item 6; and item 5's /healthz):
 405 on POST /healthz, slow clients cut off, security headers and cookies, the pages'
-Content-Security-Policy in real Chromium, costly queries refused while /healthz answers."""
+Content-Security-Policy (loaded in real Chromium by tests/ui/test_browser_every_page.py), costly queries refused while /healthz answers."""
 
 from __future__ import annotations
 
@@ -11,16 +11,10 @@ import time
 from urllib.parse import urlparse
 
 import httpx
-import pytest
 
-from bankcore.identity.clock import utcnow
-from bankcore.identity.sessions import open_session
-from bankcore.models import Member, PrincipalKind, StaffRole, StaffUser
 from tests.api.test_query_cost import ATTACK
-from tests.conftest import BACKEND
-from tests.ledger.factory import make_account, make_member, small_bank
+from tests.ledger.factory import make_account, small_bank
 from tests.live.server import serve, staff_token
-from tests.ui.browser import chrome, chromium_missing
 
 FAST = {"COOPBANK_CLIENT_TIMEOUT_S": "1", "COOPBANK_PUBLIC_URL": "https://bank.example"}
 
@@ -76,48 +70,3 @@ async def test_http_hygiene(db: str) -> None:
         head = b"POST /graphql HTTP/1.1\r\nHost: bank\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
         answer, took_s = _raw(base, head, wait_s=20)
         assert answer.startswith(b"HTTP/1.1 408") and took_s < 15
-
-
-@pytest.mark.chromium
-@pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or "")
-@pytest.mark.skipif(BACKEND == "postgres", reason="the pages' CSP does not depend on the database: run once, on SQLite")
-async def test_every_page_loads_under_the_csp_in_chromium(db: str) -> None:
-    # given an admin (every staff page draws for them, or its refusal) and a member with an account
-    from ui.frame import MEMBER_NAV, STAFF_NAV
-
-    await small_bank()
-    number = await make_member("Asha Rao")
-    await make_account("SB0", owner=number, deposit="100.00")
-    member = await Member.get(member_number=number)
-    people = []
-    admin = await StaffUser.create(username="csp-admin", full_name="CSP", role=StaffRole.ADMIN, password_hash="x", active=True)
-    people.append(((await open_session(kind=PrincipalKind.STAFF, principal_id=admin.id, now=utcnow())).token, STAFF_NAV))
-    people.append(((await open_session(kind=PrincipalKind.MEMBER, principal_id=member.id, now=utcnow())).token, MEMBER_NAV))
-    with serve(db) as base:
-        driver = chrome()
-        try:
-            driver.get(f"{base}/signin")
-            _wait_for_app(driver)
-            visited = 0
-            for token, nav in people:
-                driver.delete_all_cookies()
-                driver.add_cookie({"name": "coopbank_token", "value": token, "path": "/"})
-                for item in nav:
-                    driver.get(base + item.path)
-                    _wait_for_app(driver)
-                    visited += 1
-            # then no page met a CSP refusal (or any other console error)
-            errors = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE" or "Content Security Policy" in e["message"]]
-            assert not errors, errors
-            assert visited == len(STAFF_NAV) + len(MEMBER_NAV)
-        finally:
-            driver.quit()
-
-
-def _wait_for_app(driver) -> None:  # noqa: ANN001
-    """Until NiceGUI's Vue app has mounted and drawn the page (the scripts the CSP must allow ran)."""
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(driver, 20, poll_frequency=0.1).until(
-        lambda d: d.execute_script("return !!document.querySelector('#app .q-layout, #app .nicegui-content')"))
-    time.sleep(0.3)  # let late scripts (socket.io connect) report to the console

@@ -11,7 +11,7 @@ from bankcore.classification.overdue import Demand, Repayment
 from bankcore.loans.book import loan_book
 from bankcore.loans.classify import accrue_interest, classify_loans, levy_penal_charges
 from bankcore.loans.lifecycle import find_loan
-from bankcore.loans.repayment import dues_of, repay_loan
+from bankcore.loans.repayment import dues_of, instalment_rows, repay_loan
 from bankcore.models import Loan, LoanInstalment
 from bankcore.money import Money
 from bankcore.verify import verify_ledger
@@ -130,12 +130,58 @@ async def test_penal_charges_accrue_daily_on_the_overdue_instalment_once_per_dat
         await classify_loans(on)
         await levy_penal_charges(on)
         await levy_penal_charges(on)  # a re-run of the same date adds nothing
-    row = await LoanInstalment.get(id=first.id)
+    # the charges are computed on read: no row was rewritten by the levies
+    assert (await LoanInstalment.get(id=first.id)).penal_e6 == 0
+    row = next(r for r in await instalment_rows(loan.id) if r.id == first.id)
     assert abs(row.penal_minor - round(base * 0.24 * 10 / 365)) <= 1
+    assert row.penal_minor == (10 * (base * 2400 * 100 // 365) + 500_000) // 1_000_000  # what 10 daily levies added
     await move_to(date(2025, 2, 15))
     paid = await repay_loan(loan_number=number, amount=Money(row.penal_minor + 10_00, "INR"), initiator="test",
                             idempotency_key="p", from_account_number=b.savings)
     assert (paid.charges_minor, paid.interest_minor) == (row.penal_minor, 10_00)
+
+
+async def test_penal_charges_on_read_equal_the_daily_accumulation_through_payments_tolerance_and_a_gap(db: str) -> None:
+    """The former day-end (each levied date added ``floor(unpaid x rate x 100 / 365)`` millionths to every overdue
+    row of a loan past due) is the oracle, replayed in Python day by day beside the on-read charges."""
+    await loan_bank(penal_bps=2400, tolerance_minor=0)
+    b = await borrower(deposit="300000.00")
+    plain, tolerant = await active_loan(b), await active_loan(b, amount="50000.00")
+    loans = {n: await find_loan(n) for n in (plain, tolerant)}
+    await Loan.filter(id__in=[x.id for x in loans.values()]).update(auto_debit=False)
+    await Loan.filter(id=loans[tolerant].id).update(arrears_tolerance_minor=100_00)
+    acc: dict[int, int] = {}
+    day = date(2025, 2, 4)
+    while day <= date(2025, 3, 7):
+        await move_to(day)
+        if day == FIRST_DUE:  # the tolerant loan pays all but 50 rupees: within its tolerance until the next EMI
+            first = await LoanInstalment.get(loan_id=loans[tolerant].id, number=1)
+            await repay_loan(loan_number=tolerant, amount=Money(first.principal_minor + first.interest_minor - 50_00, "INR"),
+                             initiator="test", idempotency_key="short", from_account_number=b.savings)
+        if day == date(2025, 2, 25):  # the plain loan pays part of its arrears (charges first)
+            await repay_loan(loan_number=plain, amount=Money(4_000_00, "INR"), initiator="test", idempotency_key="part",
+                             from_account_number=b.savings)
+        await classify_loans(day)
+        if not date(2025, 2, 18) <= day <= date(2025, 2, 20):  # three dates without a levy: a gap
+            for loan in await Loan.filter(id__in=[x.id for x in loans.values()]):
+                if loan.days_past_due > 0:
+                    for r in await LoanInstalment.filter(loan_id=loan.id, paid_on__isnull=True, due_date__lt=day):
+                        unpaid = r.principal_minor + r.interest_minor - r.paid_principal_minor - r.paid_interest_minor
+                        if unpaid > 0:
+                            acc[r.id] = acc.get(r.id, 0) + unpaid * loan.penal_rate_bps * 100 // 365
+            await levy_penal_charges(day)
+        day += timedelta(days=1)
+    charged, paid_charges = {}, {}
+    for number, loan in loans.items():
+        got = {r.id: r.penal_minor for r in await instalment_rows(loan.id) if r.due_date < day}
+        expected = {i: (acc.get(i, 0) + 500_000) // 1_000_000 for i in got}
+        assert got == expected, number
+        [row] = await loan_book(loan_ids=[loan.id], as_of=day)
+        paid = sum(r.paid_penal_minor for r in await LoanInstalment.filter(loan_id=loan.id))
+        assert row.charges_due_minor == sum(expected.values()) - paid
+        charged[number], paid_charges[number] = sum(expected.values()), paid
+    # the plain loan's part payment paid its charges first; the tolerant loan's began with its second EMI
+    assert charged[plain] > paid_charges[plain] > 0 and charged[tolerant] > 0 == paid_charges[tolerant]
 
 
 async def test_day_end_disburses_on_the_date_collects_emis_accrues_and_books_month_end(db: str) -> None:
@@ -190,6 +236,10 @@ async def test_set_based_accrual_gives_what_the_per_loan_subqueries_gave(db: str
         await accrue_interest(on)
         got = {loan.id: loan.accrued_interest_minor for loan in await Loan.filter(id__in=list(expected))}
         assert got == expected, on
+        # day-end's classification writes the same figure in its own statement
+        await Loan.filter(id__in=list(expected)).update(accrued_interest_minor=1)
+        await classify_loans(on, accrue=True)
+        assert {loan.id: loan.accrued_interest_minor for loan in await Loan.filter(id__in=list(expected))} == expected, on
         seen.append(got)
     assert len(seen[0]) == 2 and list(seen[1].values()) == [0] and all(v > 0 for g in seen[2:] for v in g.values())
 

@@ -90,3 +90,22 @@ async def sign_in_as(user: User, kind: PrincipalKind, principal_id: int) -> str:
     issued = await open_session(kind=kind, principal_id=principal_id, now=utcnow())
     user.http_client.cookies.set(TOKEN_COOKIE, issued.token)
     return issued.token
+
+
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict]]:
+    """Every operation the pages run, in order, as (operation name, variables): what a page posted."""
+    import re
+
+    from ui.api import Api
+
+    calls: list[tuple[str, dict]] = []
+    run = Api.run
+
+    async def recording(self: Api, document: str, **variables) -> dict:  # noqa: ANN003
+        name = re.search(r"(?:query|mutation)\s+(\w+)", document)
+        calls.append((name.group(1) if name else document, variables))
+        return await run(self, document, **variables)
+
+    monkeypatch.setattr(Api, "run", recording)
+    return calls

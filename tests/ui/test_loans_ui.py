@@ -32,7 +32,7 @@ async def balance(number: str) -> int:
     return (await LedgerAccount.get(id=(await Account.get(number=number)).ledger_account_id)).balance_minor
 
 
-async def test_member_sees_the_schedule_and_pay_emi_posts_exactly_the_reviewed_amount(user: User) -> None:
+async def test_member_sees_the_schedule_and_pay_emi_posts_exactly_the_reviewed_amount(user: User, sent: list) -> None:
     # given: an active loan of 1 lakh over 12 months, two instalments overdue on the business date
     await loan_bank()
     b = await borrower()
@@ -65,6 +65,11 @@ async def test_member_sees_the_schedule_and_pay_emi_posts_exactly_the_reviewed_a
     assert sum(p.amount_minor for p in legs if p.side == "D") == 2000_00
     assert await balance(b.savings) == before - 2000_00
     assert loan.status == LoanStatus.ACTIVE
+    # and the page posted the second review's variables, once
+    [(_, repay)] = [call for call in sent if call[0] == "RepayLoan"]
+    key = repay["input"].pop("idempotencyKey")
+    assert key.startswith("emi-") and repay == {"input": {
+        "loanNumber": number, "fromAccountNumber": b.savings, "amount": {"amount": "2000.00", "currency": "INR"}}}
     # and the schedule now shows the first instalment's charges and interest paid first (oldest first)
     user.find(marker="pay-done")
 
@@ -123,7 +128,7 @@ async def test_staff_queue_refuses_the_recommender_as_sanctioner_and_another_man
     assert (await Loan.get(id=loan.id)).status == LoanStatus.ACTIVE
 
 
-async def test_member_closes_a_loan_with_the_quote_confirmed_by_a_one_time_code(user: User) -> None:
+async def test_member_closes_a_loan_with_the_quote_confirmed_by_a_one_time_code(user: User, sent: list) -> None:
     from bankcore.identity.clock import utcnow
     from bankcore.identity.members_portal import enrol_member_totp, set_member_password
     from bankcore.identity.totp import code_at, time_step
@@ -150,7 +155,8 @@ async def test_member_closes_a_loan_with_the_quote_confirmed_by_a_one_time_code(
     await _wait_text(user, f"Pay {total} from {b.savings} and close loan {number}?")
     user.find(marker="close-confirm").click()
     await _wait_marker(user, "step-up-code")
-    user.find(marker="step-up-code").type(code_at(secret, time_step(utcnow())))
+    code = code_at(secret, time_step(utcnow()))
+    user.find(marker="step-up-code").type(code)
     user.find(marker="step-up-confirm").click()
     await _wait_marker(user, "close-done")
     # then: the loan is CLOSED, one foreclosure entry took exactly the quote from her savings
@@ -162,3 +168,9 @@ async def test_member_closes_a_loan_with_the_quote_confirmed_by_a_one_time_code(
     assert [(p.side, p.amount_minor) for p in legs if p.ledger_account_id == savings_ledger] == [("D", quote.total_minor)]
     assert await balance(b.savings) == before - quote.total_minor
     assert await balance(number) == 0  # nothing outstanding on the loan account
+    # and the page posted the reviewed quote twice under one key: asked for a code, then with it
+    first, second = [variables for name, variables in sent if name == "CloseLoan"]
+    assert first == {"loanNumber": number, "fromAccountNumber": b.savings, "idempotencyKey": first["idempotencyKey"],
+                     "expectedTotal": {"amount": first["expectedTotal"]["amount"], "currency": "INR"}}
+    assert Decimal(first["expectedTotal"]["amount"]) * 100 == quote.total_minor
+    assert second.pop("stepUp")["code"] == code and second == first

@@ -57,7 +57,7 @@ async def test_add_money_creates_an_order_then_shows_pending_then_paid_live(user
     assert ledger.balance_minor == 100_00 + 250_50
 
 
-async def test_send_money_to_a_saved_payee_holds_then_sends(user: User, sim: Sim) -> None:
+async def test_send_money_to_a_saved_payee_holds_then_sends(user: User, sim: Sim, sent: list) -> None:
     member, number = await member_with_savings("5000.00")
     await add_payee(member_id=member.id, name="Ravi Iyer", ifsc="SBIN0001234", bank_account_number="123456789012")
     await sign_in_as(user, PrincipalKind.MEMBER, member.id)
@@ -72,6 +72,10 @@ async def test_send_money_to_a_saved_payee_holds_then_sends(user: User, sim: Sim
     await _wait_text(user, "Sent to the bank")
     payout = await Payout.get(account__number=number)
     assert payout.amount_minor == 1_200_00
+    [(_, posted)] = [call for call in sent if call[0] == "CreatePayout"]
+    assert posted["input"]["idempotencyKey"].startswith("ui-") and {**posted["input"], "idempotencyKey": "k"} == {
+        "accountNumber": number, "payeeId": posted["input"]["payeeId"], "mode": "IMPS", "narration": None,
+        "amount": {"amount": "1200.00", "currency": "INR"}, "idempotencyKey": "k"}
     for _ in range(200):  # the payout.processed webhook, shown live in the list
         rows = user.find(marker="payouts").elements.pop().rows
         if rows and rows[0]["status"].startswith("Sent · UTR"):

@@ -22,7 +22,7 @@ from ui import fmt, frame
 from ui.api import Api, ApiError, SignedOut
 from ui.deposit_advice_pdf import INSTRUCTION_TEXT, PAYOUT_CHOICE, PAYOUT_TEXT, deposit_advice_pdf
 from ui.i18n import N_, _
-from ui.pages.member.send_money import ask_code
+from ui.confirm import ask_code
 
 MEMBER_DEPOSITS = """
 query MemberDeposits {

@@ -17,6 +17,7 @@ from nicegui import background_tasks, ui
 
 from ui import fmt, frame
 from ui.api import Api, ApiError, SignedOut
+from ui.confirm import Confirmation, ask_code
 from ui.i18n import N_, _
 
 SEND_MONEY = """
@@ -31,8 +32,6 @@ query RecentPayouts($accountNumber: String!) {
     id status mode amount { amount currency } utr failureReason createdAt payee { name }
   }
 }"""
-
-REQUEST_CODE = "mutation RequestStepUpCode { requestStepUpCode { challengeToken method sentTo userErrors { code message } } }"
 
 ADD_PAYEE = """
 mutation AddPayee($input: AddPayeeInput!) {
@@ -67,39 +66,11 @@ async def send_money_page(request: Request) -> RedirectResponse | None:
     return None
 
 
-async def ask_code(api: Api) -> tuple[str, str] | None:
-    """Ask for a step-up code (the authenticator app's, or one sent by SMS); (challenge, code) or None."""
-    try:
-        data = await api.run(REQUEST_CODE)
-    except SignedOut:
-        frame.leave("expired")
-        return None
-    except ApiError as exc:
-        ui.notify(exc.for_person(), type="negative")
-        return None
-    issued = data["requestStepUpCode"]
-    if issued["userErrors"]:
-        ui.notify(issued["userErrors"][0]["message"], type="negative")
-        return None
-    where = (_("Enter the code from your authenticator app.") if issued["method"] == "totp"
-             else _("Enter the code sent to {to}.").format(to=issued["sentTo"]))
-    with ui.dialog() as dialog, ui.card().classes("w-80"):
-        ui.label(_("Confirm it is you")).classes("text-lg font-medium")
-        ui.label(where).classes("text-sm text-slate-600")
-        code = ui.input(_("6-digit code")).props("outlined inputmode=numeric maxlength=6 autofocus").mark("step-up-code")
-        with ui.row().classes("w-full justify-end"):
-            ui.button(_("Cancel"), on_click=lambda: dialog.submit(None)).props("flat")
-            ui.button(_("Confirm"), on_click=lambda: dialog.submit((code.value or "").strip())).mark("step-up-confirm")
-    entered = await dialog
-    dialog.delete()
-    return (issued["challengeToken"], entered) if entered else None
-
-
 class SendMoney:
     def __init__(self, api: Api) -> None:
         self.api = api
-        self.key: str | None = None
-        self.pending: dict | None = None
+        self.confirmation = Confirmation(api, CREATE_PAYOUT, "createPayout", say=self._failed,
+                                         again=_("You can press Send again: it will not pay twice."))
 
     async def draw(self) -> None:
         data = await frame.call(self.api, SEND_MONEY)
@@ -218,10 +189,9 @@ class SendMoney:
             self.message.text = _("You can send at most {amount} from this account.").format(
                 amount=fmt.money_of(source["availableBalance"]))
             return
-        self.key = f"ui-{uuid.uuid4()}"
-        self.pending = {"accountNumber": source["number"], "payeeId": payee["id"], "mode": self.mode.value,
-                        "amount": {"amount": str(amount), "currency": source["currency"]}, "idempotencyKey": self.key,
-                        "narration": self.remark.value or None}
+        self.confirmation.review({"accountNumber": source["number"], "payeeId": payee["id"], "mode": self.mode.value,
+                                  "amount": {"amount": str(amount), "currency": source["currency"]},
+                                  "idempotencyKey": f"ui-{uuid.uuid4()}", "narration": self.remark.value or None})
         self.form.set_visibility(False)
         self.confirm_box.clear()
         with self.confirm_box, ui.card().classes("w-full").mark("confirm-card"):
@@ -233,41 +203,20 @@ class SendMoney:
                     ui.label(value).classes("font-semibold" if label == _("Amount") else "")
             self.result = ui.label().classes("text-sm").mark("result")
             with ui.row().classes("w-full gap-2"):
-                self.confirm_button = ui.button(_("Send money"), icon="send", on_click=self.confirm).mark("confirm")
+                self.confirmation.button = ui.button(_("Send money"), icon="send", on_click=self.confirm).mark("confirm")
                 ui.button(_("Change"), on_click=self.change).props("flat").mark("change")
 
     def change(self) -> None:
         self.confirm_box.clear()
         self.form.set_visibility(True)
 
-    async def confirm(self, step_up: tuple[str, str] | None = None) -> None:
-        self.confirm_button.disable()
-        fields = dict(self.pending or {})
-        if step_up is not None:
-            fields["stepUp"] = {"challengeToken": step_up[0], "code": step_up[1]}
-        try:
-            data = await self.api.run(CREATE_PAYOUT, input=fields)
-        except SignedOut:
-            frame.leave("expired")
-            return
-        except ApiError as exc:
-            self.result.text = exc.for_person() + " " + _("You can press Send again: it will not pay twice.")
-            self.result.classes(replace="text-sm text-red-700")
-            self.confirm_button.enable()
-            return
-        payload = data["createPayout"]
-        codes = [e["code"] for e in payload["userErrors"]]
-        if "STEP_UP_REQUIRED" in codes and step_up is None:
-            entered = await ask_code(self.api)
-            if entered is not None:
-                await self.confirm(entered)
-            else:
-                self.confirm_button.enable()
-            return
-        if payload["userErrors"]:
-            self.result.text = " ".join(e["message"] for e in payload["userErrors"])
-            self.result.classes(replace="text-sm text-red-700")
-            self.confirm_button.enable()
+    def _failed(self, text: str) -> None:
+        self.result.text = text
+        self.result.classes(replace="text-sm text-red-700")
+
+    async def confirm(self) -> None:
+        payload = await self.confirmation.confirm()
+        if payload is None:
             return
         status = payload["payout"]["status"]
         self.result.text = _("Sent to the bank: {status}. Reference {ref}.").format(

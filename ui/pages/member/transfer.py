@@ -19,7 +19,8 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from ui import fmt, frame
-from ui.api import Api, ApiError, SignedOut
+from ui.api import Api
+from ui.confirm import Confirmation
 from ui.i18n import N_, _
 
 TRANSFER_ACCOUNTS = """
@@ -88,8 +89,10 @@ class TransferForm:
     def __init__(self, api: Api, from_number: str | None) -> None:
         self.api = api
         self.preselect = from_number
-        self.key: str | None = None
-        self.pending: dict | None = None
+        # Any refusal ends this confirmation: the member goes back with Change and reviews again.
+        self.confirmation = Confirmation(api, TRANSFER_FUNDS, "transferFunds", say=self._failed, step_up=False,
+                                         stale_on=None, explain=explain,
+                                         again=_("You can press Confirm again: it will not pay twice."))
 
     async def draw(self) -> None:
         data = await frame.call(self.api, TRANSFER_ACCOUNTS)
@@ -170,12 +173,13 @@ class TransferForm:
             return
         payee = check["payee"]
         self.masked_name = payee["maskedName"]
-        self.key = f"ui-{uuid.uuid4()}"  # one key per attempt, made now
-        self.pending = pending = {
+        pending = {
             "fromAccountNumber": source["number"], "toAccountNumber": payee["accountNumber"],
             "amount": {"amount": str(amount), "currency": source["currency"]},
-            "idempotencyKey": self.key, "narration": (self.narration.value or "").strip() or None,
+            "idempotencyKey": f"ui-{uuid.uuid4()}",  # one key per attempt, made now
+            "narration": (self.narration.value or "").strip() or None,
         }
+        self.confirmation.review(pending)
         self.form.set_visibility(False)
         self.confirm_box.clear()
         with self.confirm_box, ui.card().classes("w-full").mark("confirm-card"):
@@ -202,19 +206,18 @@ class TransferForm:
                     "w-full").mark("save-payee-name").bind_visibility_from(self.save, "value")
             self.result = ui.label().classes("text-sm").mark("result")
             with ui.row().classes("w-full gap-2") as self.actions:
-                self.confirm_button = ui.button(_("Confirm transfer"), icon="check",
-                                                on_click=lambda: self.confirm(pending)).mark("confirm")
+                self.confirmation.button = ui.button(_("Confirm transfer"), icon="check",
+                                                     on_click=lambda: self.confirm(pending)).mark("confirm")
                 ui.button(_("Change"), on_click=self.change).props("flat").mark("change")
 
     def change(self) -> None:
-        self.pending = None
+        self.confirmation.forget()
         self.confirm_box.clear()
         self.form.set_visibility(True)
 
     def start_fresh(self) -> None:
         """A new transfer: an empty form, nothing of the last one left to confirm."""
-        self.pending = None
-        self.key = None
+        self.confirmation.forget()
         self.confirm_box.clear()
         for element in (self.target, self.amount, self.narration):
             element.value = ""
@@ -223,27 +226,17 @@ class TransferForm:
         self.form_message.text = ""
         self.form.set_visibility(True)
 
+    def _failed(self, text: str) -> None:
+        self.result.text = text
+        self.result.classes(replace="text-sm text-red-700")
+
     async def confirm(self, pending: dict) -> None:
-        if pending is not self.pending:  # this confirmation is no longer the one on screen
+        if pending is not self.confirmation.reviewed:  # this confirmation is no longer the one on screen
             return
-        self.confirm_button.disable()
-        try:
-            data = await self.api.run(TRANSFER_FUNDS, input=pending)
-        except SignedOut:
-            frame.leave("expired")
-            return
-        except ApiError as exc:
-            self.result.text = exc.for_person() + " " + _("You can press Confirm again: it will not pay twice.")
-            self.result.classes(replace="text-sm text-red-700")
-            self.confirm_button.enable()
-            return
-        payload = data["transferFunds"]
-        if payload["userErrors"]:
-            self.result.text = " ".join(explain(e) for e in payload["userErrors"])
-            self.result.classes(replace="text-sm text-red-700")
+        payload = await self.confirmation.confirm()
+        if payload is None:
             return
         # Done: this attempt can never be confirmed or changed-and-confirmed again
-        self.pending = None
         self.actions.clear()
         balance = fmt.money_of(payload["account"]["balance"])
         self.result.text = f"{_('Done. Reference')} {payload['entry']['entryId']}. {_('New balance')} {balance}."

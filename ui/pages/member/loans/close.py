@@ -13,11 +13,12 @@ from decimal import Decimal
 
 from nicegui import ui
 
-from ui import fmt, frame
-from ui.api import Api, ApiError, SignedOut
+from ui import fmt
+from ui.api import Api
+from ui.confirm import Confirmation
 from ui.i18n import _
 from ui.pages.member.loans.documents import CLOSE_LOAN
-from ui.pages.member.send_money import ask_code
+from ui.pages.member.loans.pay import pay_from
 
 
 class CloseLoan:
@@ -25,35 +26,36 @@ class CloseLoan:
 
     def __init__(self, api: Api, loan: dict, quote: dict, savings: dict[str, dict]) -> None:
         self.api, self.loan, self.quote = api, loan, quote
-        self.reviewed: dict | None = None
+        # A quote that moved, or a key reused with other variables, needs a new review; other refusals may be retried.
+        self.confirmation = Confirmation(api, CLOSE_LOAN, "closeLoan", say=self._message, as_input=False,
+                                         again=_("You can confirm again: it will not pay twice."),
+                                         stale_on=("QUOTE_CHANGED", "IDEMPOTENCY_CONFLICT"))
         with ui.column().classes("w-full gap-1 border-t pt-2").mark("close-loan-panel") as self.panel:
-            ui.label(_("Close the loan today: pay {total} (principal {principal}, interest {interest}, "
-                       "charges {charges}).").format(
-                total=fmt.money_of(quote["total"]), principal=fmt.money_of(quote["principal"]),
-                interest=fmt.money(Decimal(quote["interestDue"]["amount"]) + Decimal(quote["accruedInterest"]["amount"]),
-                                   quote["total"]["currency"]),
-                charges=fmt.money_of(quote["chargesDue"]))).classes("text-sm").mark("close-quote")
-            with ui.row().classes("w-full items-start gap-2"):
-                self.source = ui.select({n: f"{a['product']['name']} {n} ({fmt.money_of(a['availableBalance'])})"
-                                         for n, a in savings.items()}, value=next(iter(savings)), label=_("Pay from"),
-                                        on_change=self.changed).props("outlined dense").classes("w-full sm:w-72").mark(
-                    "close-from")
-                ui.button(_("Review"), icon="fact_check", on_click=self.review).mark("close-review")
+            self.form = ui.column().classes("w-full gap-1 p-0")
+            with self.form:
+                self._draw_form(quote, savings)
             self.box = ui.column().classes("w-full gap-1")
 
+    def _draw_form(self, quote: dict, savings: dict[str, dict]) -> None:
+        ui.label(_("Close the loan today: pay {total} (principal {principal}, interest {interest}, "
+                   "charges {charges}).").format(
+            total=fmt.money_of(quote["total"]), principal=fmt.money_of(quote["principal"]),
+            interest=fmt.money(Decimal(quote["interestDue"]["amount"]) + Decimal(quote["accruedInterest"]["amount"]),
+                               quote["total"]["currency"]),
+            charges=fmt.money_of(quote["chargesDue"]))).classes("text-sm").mark("close-quote")
+        with ui.row().classes("w-full items-start gap-2"):
+            self.source = pay_from(savings, self.changed, "close-from")
+            ui.button(_("Review"), icon="fact_check", on_click=self.review).mark("close-review")
+
     def changed(self) -> None:
-        if self.reviewed is not None:
-            self.reviewed = None
-            self.box.clear()
-            with self.box:
-                ui.label(_("Changed: review again before confirming.")).classes("text-sm text-amber-800").mark("close-changed")
+        self.confirmation.form_changed(self.box, "close-changed")
 
     def review(self) -> None:
         self.box.clear()
         total = self.quote["total"]
-        self.reviewed = {"loanNumber": self.loan["loanNumber"], "fromAccountNumber": self.source.value,
-                         "expectedTotal": {"amount": total["amount"], "currency": total["currency"]},
-                         "idempotencyKey": f"close-{uuid.uuid4()}"}
+        self.confirmation.review({"loanNumber": self.loan["loanNumber"], "fromAccountNumber": self.source.value,
+                                  "expectedTotal": {"amount": total["amount"], "currency": total["currency"]},
+                                  "idempotencyKey": f"close-{uuid.uuid4()}"})
         with self.box, ui.card().classes("w-full bg-slate-50").mark("close-review-card"):
             ui.label(_("Pay {amount} from {account} and close loan {loan}?").format(
                 amount=fmt.money_of(total), account=self.source.value, loan=self.loan["loanNumber"])
@@ -61,45 +63,15 @@ class CloseLoan:
             ui.label(_("The quote holds for today only. You will be asked for a one-time code.")).classes(
                 "text-xs text-slate-500")
             with ui.row().classes("gap-2"):
-                self.confirm_button = ui.button(_("Confirm and close"), on_click=lambda: self.confirm()).mark(
-                    "close-confirm")
+                self.confirmation.button = ui.button(_("Confirm and close"), on_click=self.confirm).mark("close-confirm")
                 ui.button(_("Cancel"), on_click=self.box.clear).props("flat")
 
-    async def confirm(self, step_up: tuple[str, str] | None = None) -> None:
-        reviewed = self.reviewed
-        if reviewed is None:
+    async def confirm(self) -> None:
+        reviewed = self.confirmation.reviewed
+        if reviewed is None or await self.confirmation.confirm() is None:
             return
-        self.confirm_button.disable()
-        variables = dict(reviewed)
-        if step_up is not None:
-            variables["stepUp"] = {"challengeToken": step_up[0], "code": step_up[1]}
-        try:
-            data = await self.api.run(CLOSE_LOAN, **variables)
-        except SignedOut:
-            frame.leave("expired")
-            return
-        except ApiError as exc:
-            self._message(exc.for_person() + " " + _("You can confirm again: it will not pay twice."))
-            self.confirm_button.enable()
-            return
-        payload = data["closeLoan"]
-        codes = [e["code"] for e in payload["userErrors"]]
-        if "STEP_UP_REQUIRED" in codes and step_up is None:
-            entered = await ask_code(self.api)
-            if entered is not None:
-                await self.confirm(entered)
-            else:
-                self.confirm_button.enable()
-            return
-        if payload["userErrors"]:
-            self._message(" ".join(e["message"] for e in payload["userErrors"]))
-            if "QUOTE_CHANGED" in codes or "IDEMPOTENCY_CONFLICT" in codes:
-                self.reviewed = None
-            else:
-                self.confirm_button.enable()
-            return
-        self.reviewed = None
         ui.notify(_("Loan {loan} closed.").format(loan=reviewed["loanNumber"]), type="positive")
+        self.form.set_visibility(False)  # the quote is spent: nothing left to review
         self.box.clear()
         with self.box:
             ui.label(_("Closed: {amount} paid. Your no-dues certificate is on the loan.").format(
@@ -109,4 +81,3 @@ class CloseLoan:
     def _message(self, text: str) -> None:
         with self.box:
             ui.label(text).classes("text-sm text-red-700").mark("close-message")
-

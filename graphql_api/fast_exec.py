@@ -1,0 +1,420 @@
+"""Dedicated executors for the hottest trusted documents: the member read and ``transferFunds``.
+
+graphql-core completes every field of a result through the same generic machinery (a
+resolver call, a type check and a completion per field, ~240 of them for a 20-line
+statement): most of the CPU of the member read. A trusted document's selection is known in
+advance, so it is compiled once into a plan (response key, field, arguments, sub-plan) over
+the few types these operations return, and run here by plain functions that read the same
+data through the same code as the resolvers (``AccountType.resolve_nodes``, ``product_of``,
+``statement_of``, the ``transfer_funds`` resolver itself, ``payload_entry`` / ``payload_account``)
+with the same policy table (``allowed``), visibility, price (``requested_cost`` /
+``actual_cost``, the same leaky buckets), control-character check and audit rows.
+
+The answer is the generic executor's, key for key (``tests/api/test_trusted_documents.py``).
+Whatever the plan does not cover is left to the generic path, before anything is charged or
+written: a role the policy refuses, an auditor's mutation, a variable of an unexpected type
+or shape, a cost over the ceiling or the budget, a control character, a query whose
+resolver refuses (a bad cursor). Every refusal thus reads exactly as it always did.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from graphql import FieldNode, GraphQLError, ListTypeNode, NamedTypeNode, NonNullTypeNode, OperationDefinitionNode
+from graphql import VariableNode
+from strawberry.types import ExecutionResult
+
+from bankcore.errors import DomainError
+from bankcore.models import AccountStatus, EntryType, ProductKind
+from graphql_api.context import Context, Role
+
+log = logging.getLogger("graphql_api")
+
+# What a plan may select, per type: field -> the type of its object (None for a leaf).
+FIELDS: dict[str, dict[str, str | None]] = {
+    "Money": {"amount": None, "currency": None},
+    "Product": {"code": None, "name": None, "kind": None, "currency": None},
+    "StatementLine": {"entryId": None, "valueDate": None, "narration": None, "entryType": None, "debit": "Money",
+                      "credit": "Money", "runningBalance": "Money"},
+    "Statement": {"fromDate": None, "toDate": None, "openingBalance": "Money", "closingBalance": "Money",
+                  "nextCursor": None, "lines": "StatementLine"},
+    "Account": {"number": None, "status": None, "currency": None, "openedOn": None, "balance": "Money",
+                "availableBalance": "Money", "heldBalance": "Money", "product": "Product", "statement": "Statement"},
+    "JournalEntry": {"entryId": None, "entryType": None, "valueDate": None, "narration": None, "initiator": None},
+    "UserError": {"field": None, "message": None, "code": None},
+    "MoneyMovementPayload": {"replayed": None, "userErrors": "UserError", "entry": "JournalEntry", "account": "Account"},
+}
+# Root fields with a dedicated executor: (operation, field) -> (returned type, its arguments).
+ROOTS = {("query", "account"): ("Account", ("number",)), ("mutation", "transferFunds"): ("MoneyMovementPayload", ("input",))}
+# Arguments a nested field may take (from variables only).
+FIELD_ARGS = {("Account", "statement"): {"fromDate", "toDate", "first", "after"}}
+
+
+class Unsupported(Exception):
+    """The document (or this request) is not one a plan covers: the generic path runs it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    key: str
+    name: str
+    args: tuple[tuple[str, str], ...]  # (argument, variable)
+    plan: tuple[Selection, ...] | None
+    price: int = 0  # what one object of this field costs (graphql_api.cost's prices)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A compiled trusted operation: one root field, its arguments and selection, its variables' types."""
+
+    kind: str
+    root: Selection
+    root_node: FieldNode
+    variables: tuple[tuple[str, str, bool], ...]  # (name, named type, non-null)
+    first_variables: tuple[str, ...] = ()  # the variables passed as `first` (the price depends on them)
+
+
+def _price(schema: Any, parent: str, name: str, *, root_mutation: bool) -> int:
+    """``graphql_api.cost``'s price of one object of ``parent.name`` (its children priced apart)."""
+    from graphql import get_named_type, is_composite_type
+
+    from graphql_api.cost import FIELD_COSTS, FREE_TYPES, MUTATION_COST
+
+    if root_mutation:
+        return MUTATION_COST
+    if (parent, name) in FIELD_COSTS:
+        return FIELD_COSTS[(parent, name)]
+    item_type = get_named_type(schema._schema.get_type(parent).fields[name].type)
+    return 1 if is_composite_type(item_type) and item_type.name not in FREE_TYPES else 0
+
+
+def _selection(schema: Any, type_name: str, selection_set: Any) -> tuple[Selection, ...]:
+    fields = FIELDS[type_name]
+    out: list[Selection] = []
+    for node in selection_set.selections:
+        if not isinstance(node, FieldNode) or node.directives or node.name.value not in fields:
+            raise Unsupported(type_name)
+        name = node.name.value
+        allowed_args = FIELD_ARGS.get((type_name, name), set())
+        args = []
+        for argument in node.arguments or ():
+            if argument.name.value not in allowed_args or not isinstance(argument.value, VariableNode):
+                raise Unsupported(name)
+            args.append((argument.name.value, argument.value.name.value))
+        child = fields[name]
+        if (child is None) != (node.selection_set is None):
+            raise Unsupported(name)
+        out.append(Selection((node.alias or node.name).value, name, tuple(args),
+                             _selection(schema, child, node.selection_set) if child else None,
+                             _price(schema, type_name, name, root_mutation=False)))
+    if len({s.key for s in out}) != len(out):
+        raise Unsupported("repeated response key")
+    return tuple(out)
+
+
+def actual_cost_of(plan: tuple[Selection, ...] | None, data: Any) -> int:
+    """``graphql_api.cost.actual_cost`` over ``data`` answered for ``plan``, without the schema walk."""
+    total = 0
+    for s in plan or ():
+        if s.plan is None:
+            continue  # a scalar or enum costs nothing
+        value = data.get(s.key) if isinstance(data, dict) else None
+        if value is None:
+            continue
+        if isinstance(value, list):
+            total += sum(s.price + actual_cost_of(s.plan, item) for item in value if item is not None)
+        else:
+            total += s.price + actual_cost_of(s.plan, value)
+    return total
+
+
+def _variable_type(node: Any) -> tuple[str, bool]:
+    non_null = isinstance(node, NonNullTypeNode)
+    inner = node.type if non_null else node
+    if isinstance(inner, ListTypeNode) or not isinstance(inner, NamedTypeNode):
+        raise Unsupported("list variable")
+    return inner.name.value, non_null
+
+
+def compile_plan(schema: Any, operation: OperationDefinitionNode) -> Plan | None:
+    """The plan of ``operation`` (already validated), or None when a dedicated executor does not cover it."""
+    try:
+        kind = operation.operation.value
+        if operation.directives or len(operation.selection_set.selections) != 1:
+            raise Unsupported("one root field")
+        node = operation.selection_set.selections[0]
+        if not isinstance(node, FieldNode) or node.directives or (kind, node.name.value) not in ROOTS:
+            raise Unsupported("root")
+        type_name, root_args = ROOTS[(kind, node.name.value)]
+        args = []
+        for argument in node.arguments or ():
+            if argument.name.value not in root_args or not isinstance(argument.value, VariableNode):
+                raise Unsupported("root argument")
+            args.append((argument.name.value, argument.value.name.value))
+        variables = []
+        for definition in operation.variable_definitions or ():
+            if definition.default_value is not None or definition.directives:
+                raise Unsupported("variable default")
+            variables.append((definition.variable.name.value, *_variable_type(definition.type)))
+        root = Selection((node.alias or node.name).value, node.name.value, tuple(args),
+                         _selection(schema, type_name, node.selection_set),
+                         _price(schema, "Mutation" if kind == "mutation" else "Query", node.name.value,
+                                root_mutation=kind == "mutation"))
+        firsts = []
+        stack = [root]
+        while stack:
+            selection = stack.pop()
+            firsts += [var for arg, var in selection.args if arg == "first"]
+            stack += selection.plan or ()
+        return Plan(kind=kind, root=root, root_node=node, variables=tuple(variables), first_variables=tuple(firsts))
+    except Unsupported:
+        return None
+
+
+# --- variables: accepted only in exactly the shape the generic coercion accepts; else Unsupported
+
+
+def _int(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not -(2**31) <= value < 2**31:
+        raise Unsupported("Int")
+    return value
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Unsupported("String")
+    return value
+
+
+def _date(value: Any) -> date:
+    if not isinstance(value, str):
+        raise Unsupported("Date")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Unsupported("Date") from None
+
+
+_TRANSFER_KEYS = {"fromAccountNumber", "toAccountNumber", "amount", "idempotencyKey", "narration"}
+
+
+def _transfer_input(value: Any) -> Any:
+    from graphql_api.mutations.transfer_funds import TransferFundsInput
+    from graphql_api.types.money import MoneyInput
+
+    if not isinstance(value, dict) or not set(value) <= _TRANSFER_KEYS or not _TRANSFER_KEYS - {"narration"} <= set(value):
+        raise Unsupported("TransferFundsInput")
+    amount = value["amount"]
+    if not isinstance(amount, dict) or set(amount) != {"amount", "currency"}:
+        raise Unsupported("MoneyInput")
+    narration = value.get("narration")
+    return TransferFundsInput(
+        from_account_number=_str(value["fromAccountNumber"]), to_account_number=_str(value["toAccountNumber"]),
+        amount=MoneyInput(amount=_str(amount["amount"]), currency=_str(amount["currency"])),
+        idempotency_key=_str(value["idempotencyKey"]), narration=None if narration is None else _str(narration),
+    )
+
+
+COERCE = {"String": _str, "ID": _str, "Int": _int, "Date": _date, "TransferFundsInput": _transfer_input}
+
+
+def _coerce_variables(plan: Plan, raw: dict[str, Any] | None) -> dict[str, Any]:
+    raw = raw or {}
+    if not isinstance(raw, dict) or set(raw) - {name for name, _, _ in plan.variables}:
+        raise Unsupported("variables")
+    out = {}
+    for name, type_name, non_null in plan.variables:
+        if name not in raw:
+            if non_null:
+                raise Unsupported("missing variable")
+            continue  # omitted: the argument takes its default
+        value = raw[name]
+        if value is None:
+            if non_null:
+                raise Unsupported("null variable")
+            out[name] = None
+            continue
+        coerce = COERCE.get(type_name)
+        if coerce is None:
+            raise Unsupported(type_name)
+        out[name] = coerce(value)
+    return out
+
+
+def _arguments(selection: Selection, variables: dict[str, Any]) -> dict[str, Any]:
+    return {arg: variables[var] for arg, var in selection.args if var in variables}
+
+
+# --- projection: the same values the types' fields give, written as the generic executor writes them
+
+
+def _money(money: Any, plan: tuple[Selection, ...]) -> dict[str, Any] | None:
+    if money is None:
+        return None
+    return {s.key: money.amount if s.name == "amount" else money.currency for s in plan}
+
+
+def _leaf(obj: Any, name: str) -> Any:
+    value = getattr(obj, _SNAKE[name])
+    if isinstance(value, Enum):
+        return value.name
+    if isinstance(value, str) and name in _ENUM_FIELDS:  # a service may hand over the enum's value
+        return _ENUM_FIELDS[name](value).name
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+_ENUM_FIELDS = {"entryType": EntryType, "status": AccountStatus, "kind": ProductKind}
+_SNAKE = {name: "".join("_" + c.lower() if c.isupper() else c for c in name)
+          for fields in FIELDS.values() for name in fields}
+
+
+def _object(obj: Any, plan: tuple[Selection, ...]) -> dict[str, Any]:
+    """An object whose selected fields are plain attributes (no resolver, no database)."""
+    out = {}
+    for s in plan:
+        if s.plan is None:
+            out[s.key] = _leaf(obj, s.name)
+        elif FIELDS_OF_MONEY.get(s.name):
+            out[s.key] = _money(getattr(obj, _SNAKE[s.name]), s.plan)
+        else:
+            value = getattr(obj, _SNAKE[s.name])
+            out[s.key] = [_object(item, s.plan) for item in value] if isinstance(value, list) else _object(value, s.plan)
+    return out
+
+
+FIELDS_OF_MONEY = {name: True for fields in FIELDS.values() for name, child in fields.items() if child == "Money"}
+
+
+async def _account(account: Any, plan: tuple[Selection, ...], ctx: Context, variables: dict[str, Any]) -> dict[str, Any]:
+    from graphql_api.types.account import product_of, statement_of
+
+    out: dict[str, Any] = {}
+    for s in plan:
+        if s.name == "currency":
+            out[s.key] = account._model.ledger_account.currency
+        elif s.name == "product":
+            out[s.key] = _object(await product_of(account._model, ctx), s.plan)
+        elif s.name == "statement":
+            arguments = _arguments(s, variables)
+            if "fromDate" not in arguments or "toDate" not in arguments or arguments.get("first", 0) is None:
+                raise Unsupported("statement arguments")
+            statement = await statement_of(account._model, from_date=arguments["fromDate"], to_date=arguments["toDate"],
+                                           first=arguments.get("first", 100), after=arguments.get("after"))
+            out[s.key] = _object(statement, s.plan)
+        elif s.plan is not None:
+            out[s.key] = _money(getattr(account, _SNAKE[s.name]), s.plan)
+        else:
+            out[s.key] = _leaf(account, s.name)
+    return out
+
+
+class _Info:
+    """What the resolvers called here read of ``info``: the context."""
+
+    __slots__ = ("context",)
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+
+
+async def _run_account(plan: Plan, ctx: Context, variables: dict[str, Any]) -> Any:
+    from graphql_api.types.account import AccountType
+
+    arguments = _arguments(plan.root, variables)
+    nodes = await AccountType.resolve_nodes(info=_Info(ctx), node_ids=[arguments["number"].replace(" ", "")[:20]])
+    if nodes[0] is None:
+        return None
+    try:
+        return await _account(nodes[0], plan.root.plan, ctx, variables)
+    except DomainError as exc:  # e.g. a bad cursor: the generic path answers it with its typed error
+        raise Unsupported("refused") from exc
+
+
+async def _run_transfer(plan: Plan, ctx: Context, variables: dict[str, Any]) -> Any:
+    from graphql_api.mutations._money import payload_account, payload_entry
+    from graphql_api.mutations.transfer_funds import transfer_funds
+
+    payload = await transfer_funds(_Info(ctx), variables[dict(plan.root.args)["input"]])
+    out: dict[str, Any] = {}
+    for s in plan.root.plan:
+        if s.name == "replayed":
+            out[s.key] = payload.replayed
+        elif s.name == "userErrors":
+            out[s.key] = [_object(error, s.plan) for error in payload.user_errors]
+        elif s.name == "entry":
+            entry = await payload_entry(payload, ctx)
+            out[s.key] = None if entry is None else _object(entry, s.plan)
+        else:
+            account = await payload_account(payload, ctx)
+            out[s.key] = None if account is None else await _account(account, s.plan, ctx, variables)
+    return out
+
+
+_requested: dict[tuple[Any, ...], int] = {}
+RUNNERS = {"account": _run_account, "transferFunds": _run_transfer}
+
+
+async def execute_trusted(schema: Any, trusted: Any, variable_values: dict[str, Any] | None, ctx: Any,
+                          operation_name: str | None, allowed_kinds: set[str]) -> ExecutionResult | None:
+    """Run ``trusted`` (a ``TrustedDocument`` with a plan) as the generic path would; None: take that path."""
+    from graphql_api.cost import MAX_QUERY_COST, budget_key, budgets, requested_cost
+    from graphql_api.extensions import audit_root_fields
+    from graphql_api.input_guard import _bad_in_raw
+    from graphql_api.policy import allowed
+
+    plan: Plan = trusted.plan
+    if (not isinstance(ctx, Context) or plan.kind not in allowed_kinds
+            or (operation_name is not None and operation_name != trusted.name)
+            or not allowed(ctx, plan.root.name)
+            or (plan.kind == "mutation" and ctx.role is Role.AUDITOR)):
+        return None
+    try:
+        variables = _coerce_variables(plan, variable_values)
+    except Unsupported:
+        return None
+    raw = variable_values or {}
+    # Every argument of a plan is a variable (literals were checked once): any control character
+    # in them sends the request to the generic path, which refuses it naming the field.
+    if _bad_in_raw(raw, "variables") is not None:
+        return None
+    graphql_schema = schema._schema
+    # The price depends on the variables only through `first`: remembered per value.
+    memo_key = (trusted.sha256, *(raw.get(name) for name in plan.first_variables))
+    requested = _requested.get(memo_key)
+    if requested is None:
+        requested = requested_cost(graphql_schema, trusted.document, None, raw)
+        if len(_requested) < 10_000:
+            _requested[memo_key] = requested
+    if requested > MAX_QUERY_COST:
+        return None
+    key = budget_key(ctx)
+    charged, _ = budgets.take(key, requested)
+    if not charged:
+        return None
+    errors = None
+    try:
+        value = await RUNNERS[plan.root.name](plan, ctx, variables)
+    except Unsupported:
+        budgets.give_back(key, requested)  # a query's refusal: the generic path charges and answers it
+        return None
+    except Exception as exc:  # noqa: BLE001 - what MaskErrors and process_errors make of it
+        if plan.kind != "mutation":
+            budgets.give_back(key, requested)
+            return None
+        log.error("unexpected error", exc_info=exc)
+        value = None
+        errors = [GraphQLError("Unexpected error.", nodes=[plan.root_node], path=[plan.root.key])]
+    data = {plan.root.key: value}
+    actual = actual_cost_of((plan.root,), data)
+    status = budgets.give_back(key, requested - actual)
+    if plan.kind == "mutation":
+        audit_root_fields(ctx, "mutation", [(plan.root.key, plan.root.name)], data, errors or [])
+    cost = {"requestedQueryCost": requested, "actualQueryCost": actual, "throttleStatus": status.as_dict()}
+    return ExecutionResult(data=data, errors=errors, extensions={"cost": cost})
