@@ -281,9 +281,10 @@ async def main(args: argparse.Namespace) -> None:
               f"transfers send the member portal's TransferFunds document")
         print(f"{'pgbench transfer (counted)':34}{pg_counted:12.0f}    (pgbench says {pgbench_tps:.0f} tps)")
         print(f"{'member read, raw SQL (pgbench)':34}{sql_reads:12.0f}    load average: {load_pgbench}")
-        for executors in args.executors.split(","):
+        for run, executors in enumerate(args.executors.split(",")):
             proc, graphql_url = start_server(url, args.api_workers, executors)
-            wrk_transfer = transfer_script(numbers, cashier_token, seed=os.getpid() + len(executors), query=TRANSFER_FUNDS)
+            # Each run its own idempotency keys: a key sent again is a replay, answered but not posted.
+            wrk_transfer = transfer_script(numbers, cashier_token, seed=os.getpid() * 10 + run, query=TRANSFER_FUNDS)
             run_wrk(graphql_url, wrk_transfer.replace("wrk-", "warm-"), connections, 2)  # warm up the server
             before = await committed_transfers(conn, by_pgbench=False)
             started, cpu = time.perf_counter(), cpu_seconds(proc.pid)

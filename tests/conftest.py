@@ -50,6 +50,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "chromium" in item.keywords:
             item.add_marker(pytest.mark.xdist_group("chromium"))
+    # Longest first (the browser chain, then the whole-Berka imports): started last, one of them
+    # kept a process busy after the other had finished everything else. A stable sort on
+    # module-wide marks keeps each module's tests together (module-scoped servers start once).
+    items.sort(key=lambda item: 0 if "chromium" in item.keywords else 1 if "slow" in item.keywords else 2)
     if BACKEND == "postgres":
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (COOPBANK_TEST_DATABASE=postgres)")

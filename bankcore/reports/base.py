@@ -13,6 +13,9 @@ total.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -46,6 +49,9 @@ class Amount:
     def plain(self) -> str:
         """``-5446.60``: major units with the currency's places (the CSV form)."""
         return Money(self.minor, self.currency).to_plain()
+
+    # (so that the csv module writes an amount in its CSV form, as it writes a date's ISO form)
+    __str__ = plain
 
 
 Cell = str | int | date | Amount | None
@@ -116,3 +122,22 @@ def cell_text(cell: Cell) -> str:
     if isinstance(cell, date):
         return cell.isoformat()
     return str(cell)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while a report is built or rendered.
+
+    A long list allocates hundreds of thousands of objects (rows, cells, their texts) that
+    all live until the report is answered; each time allocations trip the collector's
+    threshold it walks them all again, for nothing: a quarter of a 119,000-row list's PDF
+    and half of its figures. Reference counting still frees everything as usual; only
+    cycles wait until the end. Left as it was when it was already off (nested, or by
+    someone else)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
