@@ -55,11 +55,36 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # module-wide marks keeps each module's tests together (module-scoped servers start once).
     items.sort(key=lambda item: 0 if "chromium" in item.keywords else 1 if "slow" in item.keywords else 2)
     if BACKEND == "postgres":
+        _run_once_on_sqlite(config, items)
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (COOPBANK_TEST_DATABASE=postgres)")
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+def _runs_on_both_backends(item: pytest.Item) -> bool:
+    """Whether a test means something different on PostgreSQL than on SQLite.
+
+    Not: a test that opens no bank database (pure maths, property tests, CLI tests on their own
+    SQLite file), and the NiceGUI ``User`` tests of ``tests/ui``, which reach the bank only through
+    the in-process GraphQL schema that ``tests/api`` and the service tests run on both backends
+    (the browser flows are split between the two: ``browser_test``). Each ran twice, and the CI run
+    is held to 15 minutes on 2 cores.
+    """
+    if "postgres" in item.keywords or "chromium" in item.keywords:
+        return True
+    if "database_url" not in getattr(item, "fixturenames", ()):
+        return False
+    return not item.nodeid.startswith("tests/ui/")
+
+
+def _run_once_on_sqlite(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect, on the PostgreSQL pass, the tests the SQLite pass already ran to the same effect."""
+    kept = [item for item in items if _runs_on_both_backends(item)]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not _runs_on_both_backends(item)])
+        items[:] = kept
 
 
 async def _pg_admin(sql: str) -> None:
