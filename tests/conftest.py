@@ -24,7 +24,7 @@ from bankcore.db import migrate_database, tortoise_config
 from bankcore.ledger.posting import forget_cached_facts
 from bankcore.services._lookup import forget_cached_gl_ids
 from bankcore.settings import forget_cached_settings
-from tests.pg_template import create_from_template
+from tests.pg_template import create_from_template, pg_admin
 
 BACKEND = os.environ.get("COOPBANK_TEST_DATABASE", "sqlite")
 PG_SERVER = os.environ.get("COOPBANK_TEST_PG", "postgres://postgres@127.0.0.1:5432")
@@ -88,13 +88,8 @@ def _run_once_on_sqlite(config: pytest.Config, items: list[pytest.Item]) -> None
 
 
 async def _pg_admin(sql: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(PG_SERVER.replace("postgres://", "postgresql://", 1) + "/postgres")
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
+    """Run one statement on the server's ``postgres`` database (create and drop test databases)."""
+    await pg_admin(sql)
 
 
 @pytest_asyncio.fixture(scope="session")
