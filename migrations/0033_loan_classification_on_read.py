@@ -23,7 +23,7 @@ async def backward(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("bankcore", "0031_posting_refs_checked_per_statement")]
+    dependencies = [("bankcore", "0032_quarter_end_write_costs")]
 
     initial = False
 
