@@ -10,7 +10,12 @@ data through the same code as the resolvers (``AccountType.resolve_nodes``, ``pr
 with the same policy table (``allowed``), visibility, price (``requested_cost`` /
 ``actual_cost``, the same leaky buckets), control-character check and audit rows.
 
-The answer is the generic executor's, key for key (``tests/api/test_trusted_documents.py``).
+The member read asks the database once: the account, the caller's holding of it (the
+visibility rule of ``graphql_api.scope``), its product and the statement page in one statement
+(``_account_rows``, on the statement service's own SQL), written straight into the answer; a
+transfer's payload takes its entry from the posting's result and its account from one query.
+Over HTTP, ``graphql_api.http`` hands these documents to ``execute_trusted`` before Strawberry's
+view. The answer is the generic executor's, byte for byte (``tests/api/test_trusted_documents.py``).
 Whatever the plan does not cover is left to the generic path, before anything is charged or
 written: a role the policy refuses, an auditor's mutation, a variable of an unexpected type
 or shape, a cost over the ceiling or the budget, a control character, a query whose
@@ -31,6 +36,7 @@ from strawberry.types import ExecutionResult
 
 from bankcore.errors import DomainError
 from bankcore.models import AccountStatus, EntryType, ProductKind
+from bankcore.services.statements import check_statement_arguments
 from graphql_api.context import Context, Role
 
 log = logging.getLogger("graphql_api")
@@ -325,10 +331,165 @@ class _Info:
 
 
 async def _run_account(plan: Plan, ctx: Context, variables: dict[str, Any]) -> Any:
+    number = _arguments(plan.root, variables)["number"].replace(" ", "")[:20]
+    statements = [s for s in plan.root.plan if s.name == "statement"]
+    if len(statements) > 1:
+        return await _run_account_loaded(plan, ctx, variables, number)
+    holder = _visibility(ctx)
+    if holder is False:
+        return None  # sees no account: null, as for an unknown one
+    page = None
+    if statements:
+        arguments = _arguments(statements[0], variables)
+        if "fromDate" not in arguments or "toDate" not in arguments or arguments.get("first", 0) is None:
+            raise Unsupported("statement arguments")
+        page = (arguments["fromDate"], arguments["toDate"], arguments.get("first", 100), arguments.get("after"))
+        try:
+            cursor = check_statement_arguments(from_date=page[0], to_date=page[1], limit=page[2], after=page[3])
+        except DomainError as exc:
+            # The generic path refuses it with its typed error, but only on an account the
+            # caller may see: for any other there is no statement to refuse.
+            if await _account_rows(number, holder, None) == []:
+                return None
+            raise Unsupported("refused") from exc
+        page = (*page, cursor)
+    rows = await _account_rows(number, holder, page)
+    if not rows:
+        return None
+    return _account_from_row(rows, plan.root.plan, page)
+
+
+def _visibility(ctx: Context) -> int | None | bool:
+    """Whose holdings bound what the caller sees (``graphql_api.scope``): None for staff (every
+    account), a member id for a member or partner bound to one, False for nobody."""
+    if ctx.is_staff:
+        return None
+    member_id = ctx.principal.member_id if ctx.principal is not None else None
+    if ctx.role not in (Role.MEMBER, Role.PARTNER) or member_id is None:
+        return False
+    return member_id
+
+
+_ACCOUNT_COLUMNS = (
+    "SELECT a.id AS account_id, a.number, a.status, a.opened_on, la.id AS ledger_id, la.currency, la.kind AS ledger_kind, "
+    "la.balance_minor, la.held_minor, la.floor_minor, pr.code AS product_code, pr.name AS product_name, "
+    "pr.kind AS product_kind, pr.currency AS product_currency "
+    "FROM account a JOIN ledger_account la ON la.id = a.ledger_account_id JOIN product pr ON pr.id = a.product_id "
+)
+
+
+async def _account_rows(number: str, holder: int | None, page: tuple[Any, ...] | None) -> list[dict[str, Any]]:
+    """The account, its product and (``page``: from, to, first, after, cursor) a statement page in
+    one statement to the database; no rows when it is unknown or not ``holder``'s to see."""
+    from tortoise.connection import get_connection
+
+    from bankcore.ledger.sql import fetch, is_postgres
+    from bankcore.services.statements import sql_arguments, statement_sql
+    from graphql_api.scope import OPERATING_ROLES
+
+    conn = get_connection("default")
+    params: list[object] = []
+    arg = sql_arguments(conn, params)
+    query = _fetch_records if is_postgres(conn) else fetch
+    account = _ACCOUNT_COLUMNS + f"WHERE a.number = {arg(number)}"
+    if holder is not None:
+        member = arg(holder)  # placeholders in text order (SQLite's are positional)
+        roles = ", ".join(arg(role.value) for role in OPERATING_ROLES)
+        account += (f" AND EXISTS (SELECT 1 FROM account_holder h WHERE h.account_id = a.id "
+                    f"AND h.member_id = {member} AND h.role IN ({roles}))")
+    if page is None:
+        return await query(conn, account, params)
+    from_date, to_date, first, _, cursor = page
+    totals, lines = statement_sql(arg, lambda: "(SELECT ledger_id FROM acc)", from_date=from_date, to_date=to_date,
+                                  cursor=cursor, limit=first)
+    return await query(
+        conn,
+        f"WITH acc AS ({account}), totals AS ({totals}), page AS ({lines}) "
+        "SELECT acc.*, t.start_minor, t.opening_minor, t.closing_minor, page.* "
+        "FROM acc CROSS JOIN totals t LEFT JOIN page ON 1 = 1 ORDER BY page.value_date, page.id",
+        params,
+    )
+
+
+async def _fetch_records(conn: Any, sql: str, params: list[object]) -> list[Any]:
+    """asyncpg's own records (read by column name like ``fetch``'s dicts), without the ORM
+    client's per-row dicts: the member read's rows, on its hot path."""
+    async with conn.acquire_connection() as connection:
+        return await connection.fetch(sql, *params)
+
+
+class _Row:
+    """What ``_leaf`` reads of an account or product, from a row of ``_account_rows``."""
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+
+def _as_date(value: Any) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value  # SQLite hands dates back as text
+
+
+def _account_from_row(rows: list[dict[str, Any]], plan: tuple[Selection, ...], page: tuple[Any, ...] | None) -> dict[str, Any]:
+    from bankcore.services.statements import statement_from_rows
+    from graphql_api.types.account import balances_of
+
+    row = rows[0]
+    currency = row["currency"]
+    account = _Row(number=row["number"], status=row["status"], opened_on=_as_date(row["opened_on"]),
+                   **balances_of(row["balance_minor"], row["held_minor"], row["floor_minor"], currency))
+    out: dict[str, Any] = {}
+    for s in plan:
+        if s.name == "currency":
+            out[s.key] = currency
+        elif s.name == "product":
+            product = _Row(code=row["product_code"], name=row["product_name"], kind=row["product_kind"],
+                           currency=row["product_currency"])
+            out[s.key] = _object(product, s.plan)
+        elif s.name == "statement":
+            assert page is not None
+            statement = statement_from_rows(rows, number=row["number"], currency=currency, kind=row["ledger_kind"],
+                                            from_date=page[0], to_date=page[1], limit=page[2])
+            out[s.key] = {c.key: _STATEMENT[c.name](statement, c) for c in s.plan}
+        elif s.plan is not None:
+            out[s.key] = _money(getattr(account, _SNAKE[s.name]), s.plan)
+        else:
+            out[s.key] = _leaf(account, s.name)
+    return out
+
+
+def _plain_money(money: Any, plan: tuple[Selection, ...]) -> dict[str, Any] | None:
+    """A ``bankcore.money.Money`` as the schema's ``Money`` (``MoneyType.of``)."""
+    if money is None:
+        return None
+    return {s.key: money.to_plain() if s.name == "amount" else money.currency for s in plan}
+
+
+# A statement page (``bankcore.services.statements.Statement``) written straight from the service's
+# result, field by field as ``statement_type`` and the schema's scalars and enums write it.
+_LINE: dict[str, Any] = {
+    "entryId": lambda line, s: str(line.entry_id),
+    "valueDate": lambda line, s: line.value_date.isoformat(),
+    "narration": lambda line, s: line.narration,
+    "entryType": lambda line, s: EntryType(line.entry_type).name,
+    "debit": lambda line, s: _plain_money(line.debit, s.plan),
+    "credit": lambda line, s: _plain_money(line.credit, s.plan),
+    "runningBalance": lambda line, s: _plain_money(line.running_balance, s.plan),
+}
+_STATEMENT: dict[str, Any] = {
+    "fromDate": lambda st, s: st.from_date.isoformat(),
+    "toDate": lambda st, s: st.to_date.isoformat(),
+    "openingBalance": lambda st, s: _plain_money(st.opening_balance, s.plan),
+    "closingBalance": lambda st, s: _plain_money(st.closing_balance, s.plan),
+    "nextCursor": lambda st, s: st.next_cursor,
+    "lines": lambda st, s: [{c.key: _LINE[c.name](line, c) for c in s.plan} for line in st.lines],
+}
+
+
+async def _run_account_loaded(plan: Plan, ctx: Context, variables: dict[str, Any], number: str) -> Any:
+    """The member read through the resolvers' own code (a selection of two statements)."""
     from graphql_api.types.account import AccountType
 
-    arguments = _arguments(plan.root, variables)
-    nodes = await AccountType.resolve_nodes(info=_Info(ctx), node_ids=[arguments["number"].replace(" ", "")[:20]])
+    nodes = await AccountType.resolve_nodes(info=_Info(ctx), node_ids=[number])
     if nodes[0] is None:
         return None
     try:
@@ -337,9 +498,15 @@ async def _run_account(plan: Plan, ctx: Context, variables: dict[str, Any]) -> A
         raise Unsupported("refused") from exc
 
 
+# The entry's fields a posting's own result carries, as the entry row stores them.
+_POSTED_FIELDS = {"entryId": "entry_id", "valueDate": "value_date", "narration": "narration", "entryType": "entry_type"}
+_PAYLOAD_ACCOUNT_FIELDS = {"number", "status", "currency", "openedOn", "balance", "availableBalance", "heldBalance"}
+
+
 async def _run_transfer(plan: Plan, ctx: Context, variables: dict[str, Any]) -> Any:
     from graphql_api.mutations._money import payload_account, payload_entry
     from graphql_api.mutations.transfer_funds import transfer_funds
+    from graphql_api.scope import partner_lacks
 
     payload = await transfer_funds(_Info(ctx), variables[dict(plan.root.args)["input"]])
     out: dict[str, Any] = {}
@@ -349,12 +516,35 @@ async def _run_transfer(plan: Plan, ctx: Context, variables: dict[str, Any]) -> 
         elif s.name == "userErrors":
             out[s.key] = [_object(error, s.plan) for error in payload.user_errors]
         elif s.name == "entry":
-            entry = await payload_entry(payload, ctx)
-            out[s.key] = None if entry is None else _object(entry, s.plan)
+            posted = payload._posted
+            if posted is not None and all(c.name in _POSTED_FIELDS for c in s.plan) and not partner_lacks(ctx, "entries:read"):
+                # the entry as written (or, on a replay, as read back): no second read of it
+                out[s.key] = {c.key: _posted_leaf(posted, c.name) for c in s.plan}
+            else:
+                entry = await payload_entry(payload, ctx)
+                out[s.key] = None if entry is None else _object(entry, s.plan)
+        elif all(c.name in _PAYLOAD_ACCOUNT_FIELDS for c in s.plan):
+            # the account after the entry, in one hand-written query (payload_account's answer)
+            if payload._account_number is None or partner_lacks(ctx, "accounts:read"):
+                out[s.key] = None
+                continue
+            rows = await _account_rows(payload._account_number, None, None)
+            if not rows:
+                raise LookupError(f"account {payload._account_number} vanished after its entry")
+            out[s.key] = _account_from_row(rows, s.plan, None)
         else:
             account = await payload_account(payload, ctx)
             out[s.key] = None if account is None else await _account(account, s.plan, ctx, variables)
     return out
+
+
+def _posted_leaf(posted: Any, name: str) -> Any:
+    value = getattr(posted, _POSTED_FIELDS[name])
+    if name == "entryId":
+        return str(value)
+    if isinstance(value, Enum):
+        return value.name
+    return value.isoformat() if isinstance(value, date) else value
 
 
 _requested: dict[tuple[Any, ...], int] = {}

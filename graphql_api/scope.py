@@ -11,7 +11,8 @@ from __future__ import annotations
 from bankcore.models import AccountHolder, HolderRole
 from graphql_api.context import Context, Role
 
-_OPERATING_ROLES = (HolderRole.OWNER, HolderRole.JOINT, HolderRole.MANDATE_HOLDER)
+# The roles that let a member see an account (a nominee only inherits it).
+OPERATING_ROLES = (HolderRole.OWNER, HolderRole.JOINT, HolderRole.MANDATE_HOLDER)
 
 
 def _subject_member_id(ctx: Context) -> int | None:
@@ -30,7 +31,7 @@ async def visible_account_ids(ctx: Context) -> set[int] | None:
             ctx._visible_account_ids = set()
         else:
             ctx._visible_account_ids = set(
-                await AccountHolder.filter(member_id=member_id, role__in=_OPERATING_ROLES).values_list(
+                await AccountHolder.filter(member_id=member_id, role__in=OPERATING_ROLES).values_list(
                     "account_id", flat=True
                 )
             )

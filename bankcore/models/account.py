@@ -2,7 +2,7 @@ from enum import StrEnum
 
 from tortoise import fields
 from tortoise.indexes import Index
-from tortoise.models import Model
+from bankcore.models._base import Model
 
 
 class AccountStatus(StrEnum):

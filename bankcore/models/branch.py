@@ -1,5 +1,5 @@
 from tortoise import fields
-from tortoise.models import Model
+from bankcore.models._base import Model
 
 
 class Branch(Model):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from tortoise.connection import get_connection
 
@@ -112,24 +114,58 @@ async def account_statement(
     Raises ``DomainError``: ``NOT_FOUND``, ``INVALID_DATE`` (from after to),
     ``INVALID_INPUT`` (limit outside 1-500 or a bad cursor).
     """
+    cursor = check_statement_arguments(from_date=from_date, to_date=to_date, after=after, limit=limit)
+    if account is None:
+        account = await get_account(account_number)
+    conn = get_connection("default")
+    params: list[object] = []
+    arg = sql_arguments(conn, params)
+    totals, page = statement_sql(arg, lambda: arg(account.ledger_account_id), from_date=from_date, to_date=to_date,
+                                 cursor=cursor, limit=limit)
+    rows = await fetch(
+        conn,
+        f"WITH totals AS ({totals}), page AS ({page}) "
+        "SELECT t.start_minor, t.opening_minor, t.closing_minor, page.* FROM totals t LEFT JOIN page ON 1 = 1 "
+        "ORDER BY page.value_date, page.id",
+        params,
+    )
+    return statement_from_rows(rows, number=account.number, currency=account.currency, kind=account.kind,
+                               from_date=from_date, to_date=to_date, limit=limit)
+
+
+def check_statement_arguments(*, from_date: date, to_date: date, after: str | None, limit: int) -> tuple[date, int] | None:
+    """The decoded cursor of a statement request, once its arguments are checked.
+
+    Raises ``DomainError``: ``INVALID_DATE`` (from after to), ``INVALID_INPUT`` (limit
+    outside 1-500 or a bad cursor).
+    """
     if from_date > to_date:
         raise DomainError(ErrorCode.INVALID_DATE, "from date is after to date", field="from_date")
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise DomainError(ErrorCode.INVALID_INPUT, f"limit must be 1-{MAX_PAGE_SIZE}", field="limit")
-    cursor = _decode_cursor(after) if after else None
-    if account is None:
-        account = await get_account(account_number)
-    sign = "CASE p.side WHEN 'D' THEN p.amount_minor ELSE -p.amount_minor END"
-    if not LedgerKind(account.kind).debit_normal:
-        sign = f"-({sign})"
-    conn = get_connection("default")
-    params: list[object] = []
+    return _decode_cursor(after) if after else None
+
+
+def sql_arguments(conn: object, params: list[object]) -> Callable[[object], str]:
+    """``arg(value)``: appends ``value`` to ``params`` and returns its placeholder (SQLite's are
+    positional, so a statement's text must be built in the order its placeholders appear)."""
 
     def arg(value: object) -> str:
-        """A placeholder for ``value`` (SQLite's are positional, so in the order they appear)."""
         params.append(value)
         return placeholders(conn, 1, start=len(params))[0]
 
+    return arg
+
+
+def statement_sql(arg: Callable[[object], str], ledger_account: Callable[[], str], *, from_date: date, to_date: date,
+                  cursor: tuple[date, int] | None, limit: int) -> tuple[str, str]:
+    """The two parts of a statement page's query: ``totals`` (one row: ``start_minor``,
+    ``opening_minor``, ``closing_minor``) and ``page`` (up to ``limit + 1`` lines), for the
+    ledger account whose id is the SQL expression ``ledger_account()`` gives (a new placeholder
+    at each use, or a subquery). Sums are debits minus credits: ``statement_from_rows`` turns them to the
+    account's natural sign. Built in text order (see ``sql_arguments``).
+    """
+    debit_plus = "CASE p.side WHEN 'D' THEN p.amount_minor ELSE -p.amount_minor END"
     # Balances: the sums of the account's postings before from_date (opening), up to
     # to_date (closing) and before this page's first line (start). (value_date, id) order.
     if cursor is None:
@@ -137,13 +173,12 @@ async def account_statement(
     else:
         start_condition = f"(p.value_date < {arg(cursor[0])} OR (p.value_date = {arg(cursor[0])} AND p.id <= {arg(cursor[1])}))"
     totals = (
-        f"SELECT COALESCE(SUM(CASE WHEN {start_condition} THEN {sign} ELSE 0 END), 0) AS start_minor, "
-        f"COALESCE(SUM(CASE WHEN p.value_date < {arg(from_date)} THEN {sign} ELSE 0 END), 0) AS opening_minor, "
-        f"COALESCE(SUM({sign}), 0) AS closing_minor "
-        f"FROM posting p WHERE p.ledger_account_id = {arg(account.ledger_account_id)} AND p.value_date <= {arg(to_date)}"
+        f"SELECT COALESCE(SUM(CASE WHEN {start_condition} THEN {debit_plus} ELSE 0 END), 0) AS start_minor, "
+        f"COALESCE(SUM(CASE WHEN p.value_date < {arg(from_date)} THEN {debit_plus} ELSE 0 END), 0) AS opening_minor, "
+        f"COALESCE(SUM({debit_plus}), 0) AS closing_minor "
+        f"FROM posting p WHERE p.ledger_account_id = {ledger_account()} AND p.value_date <= {arg(to_date)}"
     )
-    # Placeholders in the order they appear (SQLite numbers them by position).
-    page_account = arg(account.ledger_account_id)
+    page_account = ledger_account()
     if cursor is None:
         keyset = f"p.value_date >= {arg(from_date)}"
     else:
@@ -155,16 +190,16 @@ async def account_statement(
         f"WHERE p.ledger_account_id = {page_account} AND {keyset} AND p.value_date <= {page_to} "
         f"ORDER BY p.value_date, p.id LIMIT {arg(limit + 1)}"
     )
-    rows = await fetch(
-        conn,
-        f"WITH totals AS ({totals}), page AS ({page}) "
-        "SELECT t.start_minor, t.opening_minor, t.closing_minor, page.* FROM totals t LEFT JOIN page ON 1 = 1 "
-        "ORDER BY page.value_date, page.id",
-        params,
-    )
-    opening, closing, start = (int(rows[0][k]) for k in ("opening_minor", "closing_minor", "start_minor"))
+    return totals, page
+
+
+def statement_from_rows(rows: list[dict[str, Any]], *, number: str, currency: str, kind: str, from_date: date,
+                        to_date: date, limit: int) -> Statement:
+    """The ``Statement`` of the rows of ``statement_sql``'s parts joined (every row carries the
+    three totals; a row whose ``id`` is null is no line), ordered by value date and id."""
+    sign = 1 if LedgerKind(kind).debit_normal else -1
+    opening, closing, start = (sign * int(rows[0][k]) for k in ("opening_minor", "closing_minor", "start_minor"))
     rows = [row for row in rows if row["id"] is not None]
-    currency = account.currency
     lines: list[StatementLine] = []
     running = start
     for row in rows[:limit]:
@@ -173,9 +208,7 @@ async def account_statement(
             value_date = date.fromisoformat(value_date)
         amount = Money(int(row["amount_minor"]), currency)
         is_debit = row["side"] == "D"
-        running += (amount.amount_minor if is_debit else -amount.amount_minor) * (
-            1 if LedgerKind(account.kind).debit_normal else -1
-        )
+        running += (amount.amount_minor if is_debit else -amount.amount_minor) * sign
         lines.append(
             StatementLine(
                 posting_id=row["id"],
@@ -190,7 +223,7 @@ async def account_statement(
         )
     next_cursor = _encode_cursor(lines[-1].value_date, lines[-1].posting_id) if len(rows) > limit else None
     return Statement(
-        account_number=account.number,
+        account_number=number,
         currency=currency,
         from_date=from_date,
         to_date=to_date,

@@ -19,6 +19,8 @@ class MoneyMovementPayload:
     # Read from the database only when the client selects them.
     _entry_id: strawberry.Private[int | None] = None
     _account_number: strawberry.Private[str | None] = None
+    # The entry as posted (or replayed): what graphql_api.fast_exec answers `entry` from.
+    _posted: strawberry.Private[PostedEntry | None] = None
 
     @strawberry.field(description="The journal entry posted (or the original one, on a retry with the same idempotency key). Null for a partner without entries:read.")
     async def entry(self, info: strawberry.Info) -> JournalEntryType | None:
@@ -30,7 +32,8 @@ class MoneyMovementPayload:
 
 
 async def movement_payload(posted: PostedEntry, account_number: str) -> MoneyMovementPayload:
-    return MoneyMovementPayload(replayed=posted.replayed, _entry_id=posted.entry_id, _account_number=account_number)
+    return MoneyMovementPayload(replayed=posted.replayed, _entry_id=posted.entry_id, _account_number=account_number,
+                                _posted=posted)
 
 
 async def payload_entry(payload: MoneyMovementPayload, context: object) -> JournalEntryType | None:

@@ -10,7 +10,7 @@ from strawberry import relay
 
 from bankcore.models import Account, HolderRole
 from bankcore.services._lookup import AccountRef
-from bankcore.services.statements import account_statement
+from bankcore.services.statements import Statement, account_statement
 from graphql_api.dataloaders import loaders_of
 from graphql_api.scope import can_see_account
 from graphql_api.types.bank import BranchType, ProductType
@@ -64,18 +64,8 @@ class AccountType(relay.Node):
     @classmethod
     def from_model(cls, a: Account) -> AccountType:
         ledger = a.ledger_account
-        floor = ledger.floor_minor
-        spendable = ledger.balance_minor - ledger.held_minor
-        available = spendable - floor if floor is not None else spendable
-        return cls(
-            number=a.number,
-            status=a.status,
-            opened_on=a.opened_on,
-            balance=MoneyType.minor(ledger.balance_minor, ledger.currency),
-            available_balance=MoneyType.minor(max(available, 0), ledger.currency),
-            held_balance=MoneyType.minor(ledger.held_minor, ledger.currency),
-            _model=a,
-        )
+        return cls(number=a.number, status=a.status, opened_on=a.opened_on,
+                   **balances_of(ledger.balance_minor, ledger.held_minor, ledger.floor_minor, ledger.currency), _model=a)
 
     @strawberry.field(description="Currency of the account.")
     def currency(self) -> str:
@@ -118,6 +108,16 @@ class AccountType(relay.Node):
 
 
 
+def balances_of(balance_minor: int, held_minor: int, floor_minor: int | None, currency: str) -> dict[str, MoneyType]:
+    """``balance``, ``available_balance`` and ``held_balance`` of an account from its ledger account's
+    cached figures: what can be drawn is the balance less holds, above the floor, never below zero."""
+    spendable = balance_minor - held_minor
+    available = spendable - floor_minor if floor_minor is not None else spendable
+    return {"balance": MoneyType.minor(balance_minor, currency),
+            "available_balance": MoneyType.minor(max(available, 0), currency),
+            "held_balance": MoneyType.minor(held_minor, currency)}
+
+
 async def product_of(account: Account, context: object) -> ProductType:
     """``Account.product``: the product read with the account (select_related), else through the loader."""
     known = getattr(account, "_product", None)
@@ -136,6 +136,11 @@ async def statement_of(account: Account, *, from_date: date, to_date: date, firs
                        held_minor=ledger.held_minor)
     s = await account_statement(account_number=a.number, from_date=from_date, to_date=to_date, after=after, limit=first,
                                 account=known)
+    return statement_type(s)
+
+
+def statement_type(s: Statement) -> StatementType:
+    """A statement page as the schema's ``Statement``."""
     return StatementType(
         from_date=s.from_date,
         to_date=s.to_date,

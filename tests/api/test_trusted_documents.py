@@ -6,14 +6,17 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator
 
+import httpx
+import orjson
 import pytest
 import strawberry
 
-from bankcore.models import Member
+from bankcore.models import HolderRole, Member
+from bankcore.services.accounts import open_account
 from graphql_api.schema import BankSchema, schema
 from graphql_api.trusted import trusted_registry
 from tests.api.helpers import anonymous, gql, member, partner, staff
-from tests.ledger.factory import make_account, make_member, small_bank
+from tests.ledger.factory import fund, inr, make_account, make_member, small_bank
 
 ACCOUNT_HISTORY = trusted_registry(schema).text_named("AccountHistory")
 TRANSFER_FUNDS = trusted_registry(schema).text_named("TransferFunds")
@@ -165,3 +168,129 @@ def test_the_manifest_lists_the_pages_documents_as_they_are() -> None:
     # then the manifest holds exactly them (after changing a page: python -m coopbank.trusted_manifest)
     assert MANIFEST_PATH.read_text() == manifest_text()
     assert {"AccountHistory", "TransferFunds"} <= set(trusted_registry(schema).texts.values())
+
+
+def _json(result: Any) -> bytes:
+    """The ``data`` of a result as the HTTP view writes it (orjson, keys in order): compared byte for byte."""
+    return orjson.dumps(result.data)
+
+
+async def test_the_member_read_gives_the_generic_executors_bytes_for_accounts_pages_and_refusals(
+        db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # given accounts of three products (a minimum balance, an overdraft, none), one held jointly,
+    # one with a nominee, each with a few lines, and a page cursor taken from the generic answer
+    await small_bank()
+    asha, ravi = await make_member("Asha"), await make_member("Ravi")
+    ids = {who: (await Member.get(member_number=n)).id for who, n in (("asha", asha), ("ravi", ravi))}
+    savings = (await open_account(product_code="SB", holders=[(asha, HolderRole.OWNER), (ravi, HolderRole.NOMINEE)])).number
+    current = (await open_account(product_code="CA", holders=[(asha, HolderRole.OWNER), (ravi, HolderRole.JOINT)])).number
+    basic = await make_account("SB0", owner=ravi, deposit="75.00")
+    for number, amounts in ((savings, ("900.00", "12.34", "0.05")), (current, ("40.00",))):
+        for amount in amounts:
+            await fund(number, inr(amount))
+    paid = await gql(staff("cashier"), TRANSFER_FUNDS, input={
+        "fromAccountNumber": current, "toAccountNumber": basic, "amount": {"amount": "140.00", "currency": "INR"},
+        "idempotencyKey": "overdrawn"})  # the current account goes into its overdraft
+    assert paid.data["transferFunds"]["userErrors"] == []
+    with generic_only(monkeypatch):
+        first_page = await gql(staff("clerk"), ACCOUNT_HISTORY, number=savings, **PERIOD, first=2)
+    cursor = first_page.data["account"]["statement"]["nextCursor"]
+    assert cursor
+    callers = {"asha": member(ids["asha"]), "ravi": member(ids["ravi"]), "clerk": staff("clerk"),
+               "partner": partner({"accounts:read"}, member_id=ids["ravi"]),
+               "partner bound to no member": partner({"accounts:read"})}
+    requests = [
+        *({"number": number, **PERIOD, "first": first, "after": None}
+          for number in (savings, current, basic) for first in (1, 20)),
+        {"number": savings, **PERIOD, "first": 2, "after": cursor},  # the second page
+        {"number": savings, "fromDate": "2999-01-01", "toDate": "2999-12-31", "first": 20, "after": None},  # no lines
+        {"number": f"{savings[:6]} {savings[6:]}", **PERIOD, "first": 20, "after": None},  # typed with a space
+        {"number": "001999999996", **PERIOD, "first": 20, "after": None},  # no such account
+        {"number": savings, **PERIOD, "first": 20, "after": "bm90IG91cnM="},  # a bad cursor
+        {"number": savings, **PERIOD, "first": 0, "after": None},  # a page size out of range
+        {"number": savings, "fromDate": "2026-12-31", "toDate": "2026-01-01", "first": 20, "after": None},  # dates reversed
+    ]
+    for who, context in callers.items():
+        for variables in requests:
+            # when each caller reads each on the executor, then generically
+            fast = await gql(context, ACCOUNT_HISTORY, **variables)
+            with generic_only(monkeypatch):
+                reference = await gql(context, ACCOUNT_HISTORY, **variables)
+            # then the data are the same bytes, and errors and prices the same
+            assert _json(fast) == _json(reference), (who, variables)
+            assert answer(fast) == answer(reference), (who, variables)
+    # (what the callers were shown: their own accounts, never a nominee's, refusals as typed errors)
+    seen = {who: [bool((await gql(c, ACCOUNT_HISTORY, number=n, **PERIOD, first=1)).data["account"])
+                  for n in (savings, current, basic)] for who, c in callers.items()}
+    assert seen == {"asha": [True, True, False], "ravi": [False, True, True], "clerk": [True, True, True],
+                    "partner": [False, True, True], "partner bound to no member": [False, False, False]}
+    refused = await gql(member(ids["asha"]), ACCOUNT_HISTORY, number=savings, **PERIOD, first=0)
+    assert [(e.extensions or {}).get("code") for e in refused.errors] == ["INVALID_INPUT"]
+    overdrawn = (await gql(member(ids["asha"]), ACCOUNT_HISTORY, number=current, **PERIOD, first=20)).data["account"]
+    assert overdrawn["balance"]["amount"] == "-100.00" and overdrawn["availableBalance"]["amount"] == "9900.00"
+
+
+async def test_the_http_edge_answers_trusted_documents_as_strawberrys_view(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # given a member signed in, her account, and the API's HTTP endpoint
+    from bankcore.identity.clock import utcnow
+    from bankcore.identity.sessions import open_session
+    from bankcore.models import PrincipalKind
+    from graphql_api.http import BankGraphQL
+
+    bank = await _bank()
+    token = (await open_session(kind=PrincipalKind.MEMBER, principal_id=bank["asha"], now=utcnow())).token
+    headers = {"content-type": "application/json", "authorization": f"Bearer {token}"}
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(BankGraphQL(schema)), base_url="http://bank.test")
+
+    async def both(body: dict[str, Any]) -> tuple[httpx.Response, httpx.Response, list[str]]:
+        with generic_calls(monkeypatch) as calls:
+            fast = await client.post("/graphql", content=orjson.dumps(body), headers=headers)
+        with generic_only(monkeypatch):
+            reference = await client.post("/graphql", content=orjson.dumps(body), headers=headers)
+        return fast, reference, calls
+
+    def without_budget(response: httpx.Response) -> dict[str, Any]:
+        answer = response.json()
+        answer.get("extensions", {}).get("cost", {}).pop("throttleStatus", None)
+        return answer
+
+    def transfer(payer: str, payee: str, key: str) -> dict[str, Any]:
+        return {"query": TRANSFER_FUNDS, "variables": {"input": {
+            "fromAccountNumber": payer, "toAccountNumber": payee, "amount": {"amount": "25.00", "currency": "INR"},
+            "idempotencyKey": key}}}
+
+    async with client:
+        read = {"query": ACCOUNT_HISTORY, "operationName": "AccountHistory",
+                "variables": {"number": bank["asha_account"], **PERIOD, "first": 20}}
+        paid = await client.post("/graphql", content=orjson.dumps(transfer(bank["asha_account"], bank["ravi_account"],
+                                                                            "http-1")), headers=headers)
+        # when the member read, a transfer sent again (a replay) and a refused transfer are posted to
+        # /graphql, on the trusted edge and through Strawberry's view
+        answers = []
+        for body in (read, transfer(bank["asha_account"], bank["ravi_account"], "http-1"),
+                     transfer(bank["ravi_account"], bank["asha_account"], "http-2")):
+            fast, reference, calls = await both(body)
+            # then the executor answered without the view, with the view's status, type and bytes
+            assert calls == []
+            assert (fast.status_code, fast.headers["content-type"]) == (reference.status_code, reference.headers["content-type"])
+            assert orjson.dumps(fast.json()["data"]) == orjson.dumps(reference.json()["data"])
+            assert without_budget(fast) == without_budget(reference)
+            answers.append(fast.json()["data"])
+        first = paid.json()["data"]["transferFunds"]
+        assert first["userErrors"] == [] and first["account"]["balance"]["amount"] == "475.00"
+        assert answers[1]["transferFunds"] == {**first, "replayed": True}
+        assert answers[2]["transferFunds"]["userErrors"][0]["code"] == "NOT_FOUND"
+        # and what the executor does not take reaches the view as it was sent: another operation
+        # name, a malformed body, a variable of the wrong type, no token at all
+        for content, extra in ((orjson.dumps({**read, "operationName": "Other"}), {}), (b'{"query": ', {}),
+                               (orjson.dumps({**read, "variables": {**read["variables"], "first": "20"}}), {}),
+                               (orjson.dumps(read), {"authorization": ""})):
+            with generic_calls(monkeypatch) as calls:
+                fast = await client.post("/graphql", content=content, headers={**headers, **extra})
+            with generic_only(monkeypatch):
+                reference = await client.post("/graphql", content=content, headers={**headers, **extra})
+            assert fast.status_code == reference.status_code
+            if fast.status_code == 400:
+                assert fast.text == reference.text
+            else:
+                assert calls and without_budget(fast) == without_budget(reference)
