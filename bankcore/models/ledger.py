@@ -99,6 +99,7 @@ class JournalEntry(Model):
     reverses = fields.OneToOneField(
         "bankcore.JournalEntry", related_name="reversed_by", null=True, on_delete=fields.RESTRICT
     )
+    # PostgreSQL: source_ref's and reverses' unique indexes are partial (NOT NULL rows only, migration 0032)
     source_ref = fields.CharField(max_length=60, unique=True, null=True)
 
     class Meta:

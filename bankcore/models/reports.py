@@ -34,6 +34,7 @@ class BalanceSnapshot(Model):
     class Meta:
         table = "balance_snapshot"
         unique_together = (("run", "ledger_account"),)
+        # PostgreSQL: dropped by migration 0032 (the unique index serves every query by run)
         indexes = (Index(fields=("run_id", "currency"), name="balance_snapshot_run_currency_idx"),)
 
 

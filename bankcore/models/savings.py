@@ -47,5 +47,6 @@ class SavingsInterestCredit(Model):
 
     class Meta:
         table = "savings_interest_credit"
+        # PostgreSQL: one unique (period_end, ledger_account_id) index stands for both (migration 0032)
         unique_together = (("ledger_account", "period_end"),)
         indexes = (Index(fields=("period_end", "product_id"), name="savings_interest_credit_period_idx"),)

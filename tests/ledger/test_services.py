@@ -254,6 +254,36 @@ async def test_postgres_refuses_update_and_delete_of_ledger_rows(db: str) -> Non
     assert (await verify_ledger()).ok
 
 
+@pytest.mark.postgres
+async def test_postgres_checks_the_references_of_a_large_statement_too(db: str) -> None:
+    from tortoise.transactions import in_transaction
+
+    await small_bank()
+    await make_account("SB0", deposit="10.00")
+    conn = get_connection("default")
+    # 1,200 postings in one statement: past the 1,000 above which the check (migration 0032)
+    # counts the missing keys with a hash anti-join instead of probing each key
+    many = ("INSERT INTO posting (entry_id, ledger_account_id, side, amount_minor, currency, value_date) "
+            "SELECT {entry}, {account}, p.side, p.amount_minor, p.currency, p.value_date "
+            "FROM posting p CROSS JOIN generate_series(1, 600) g")
+    for entry, account in (("CASE WHEN g = 600 THEN p.entry_id + 1000 ELSE p.entry_id END", "p.ledger_account_id"),
+                           ("CASE WHEN g = 1 THEN 0 ELSE p.entry_id END", "p.ledger_account_id"),
+                           ("p.entry_id", "CASE WHEN g = 600 AND p.side = 'C' THEN 999999 ELSE p.ledger_account_id END")):
+        with pytest.raises(BaseORMException, match="violates its reference"):
+            await conn.execute_script(many.format(entry=entry, account=account))
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo):
+        async with in_transaction() as tx:
+            await tx.execute_script(many.format(entry="p.entry_id", account="p.ledger_account_id"))
+            assert await Posting.all().using_db(tx).count() == 1202
+            raise Undo
+    assert await Posting.all().count() == 2
+    assert (await verify_ledger()).ok
+
+
 async def test_kyc_documents_keep_only_a_masked_number(db: str) -> None:
     from datetime import timedelta
 

@@ -65,7 +65,8 @@ async def webhook_server(_tortoise: str) -> AsyncIterator[str]:
     """The bank's /webhooks/razorpay on a free port, in this process and event loop (the test database)."""
     port = free_port()
     app = Starlette(routes=[Route("/webhooks/razorpay", razorpay_webhook, methods=["POST"])])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off",
+                                           timeout_graceful_shutdown=1))
     task = asyncio.get_running_loop().create_task(server.serve())
     while not server.started:
         await asyncio.sleep(0.01)

@@ -159,6 +159,10 @@ async def test_member_closes_a_loan_with_the_quote_confirmed_by_a_one_time_code(
     user.find(marker="step-up-code").type(code)
     user.find(marker="step-up-confirm").click()
     await _wait_marker(user, "close-done")
+    # and the card now shows the closed loan: its no-dues certificate, nothing left to close
+    await _wait_marker(user, "no-dues")
+    await user.should_not_see(marker="close-loan")
+    await user.should_not_see(marker="quote")
     # then: the loan is CLOSED, one foreclosure entry took exactly the quote from her savings
     loan = await Loan.get(account__number=number)
     assert loan.status == LoanStatus.CLOSED and loan.closed_on == date(2025, 1, 20)

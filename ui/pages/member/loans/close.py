@@ -9,6 +9,7 @@ payments. A retry after an error reuses the key: it cannot close twice.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from nicegui import ui
@@ -24,8 +25,10 @@ from ui.pages.member.loans.pay import pay_from
 class CloseLoan:
     """The close-the-loan panel of one loan card: account, Review, then Confirm (with a one-time code)."""
 
-    def __init__(self, api: Api, loan: dict, quote: dict, savings: dict[str, dict]) -> None:
-        self.api, self.loan, self.quote = api, loan, quote
+    def __init__(self, api: Api, loan: dict, quote: dict, savings: dict[str, dict],
+                 on_closed: Callable[[str], Awaitable[None]] | None = None) -> None:
+        """``on_closed(message)`` runs once the loan is closed (the page draws the closed loan's card)."""
+        self.api, self.loan, self.quote, self.on_closed = api, loan, quote, on_closed
         # A quote that moved, or a key reused with other variables, needs a new review; other refusals may be retried.
         self.confirmation = Confirmation(api, CLOSE_LOAN, "closeLoan", say=self._message, as_input=False,
                                          again=_("You can confirm again: it will not pay twice."),
@@ -71,12 +74,16 @@ class CloseLoan:
         if reviewed is None or await self.confirmation.confirm() is None:
             return
         ui.notify(_("Loan {loan} closed.").format(loan=reviewed["loanNumber"]), type="positive")
+        done = _("Closed: {amount} paid. Your no-dues certificate is on the loan.").format(
+            amount=fmt.money_of(reviewed["expectedTotal"]))
+        if self.on_closed is not None:
+            # The card is drawn again from the bank: CLOSED, the no-dues certificate, no quote to act on.
+            await self.on_closed(done)
+            return
         self.form.set_visibility(False)  # the quote is spent: nothing left to review
         self.box.clear()
         with self.box:
-            ui.label(_("Closed: {amount} paid. Your no-dues certificate is on the loan.").format(
-                amount=fmt.money_of(reviewed["expectedTotal"]))).classes("text-sm text-green-800").mark("close-done")
-            ui.button(_("Refresh"), icon="refresh", on_click=lambda: ui.navigate.to("/member/loans")).props("flat dense")
+            ui.label(done).classes("text-sm text-green-800").mark("close-done")
 
     def _message(self, text: str) -> None:
         with self.box:

@@ -57,6 +57,19 @@ class LoansPage:
                 self.card(detail)
 
     def card(self, d: dict) -> None:
+        with ui.column().classes("w-full p-0") as holder:
+            self._card(d, holder)
+
+    async def redraw(self, holder: ui.column, number: str, done: str) -> None:
+        """Draw a loan's card again from the bank (after closing it: status, buttons and schedule
+        change), with ``done`` said on it."""
+        detail = (await self.api.run(MEMBER_LOAN, number=number))["loan"]
+        holder.clear()
+        with holder:
+            if detail is not None:
+                self._card(detail, holder, done=done)
+
+    def _card(self, d: dict, holder: ui.column, done: str | None = None) -> None:
         loan = d["loan"]
         product = self.products.get(loan["productCode"], {}).get("name", loan["productCode"])
         with ui.card().classes("w-full").mark(f"loan {loan['loanNumber']}"):
@@ -90,9 +103,12 @@ class LoansPage:
                               on_click=lambda q=d["foreclosureQuote"]: self.quote(q)).props("flat dense").mark("quote")
                     if self.savings and self.api.may("closeLoan"):
                         ui.button(_("Close loan"), icon="task_alt",
-                                  on_click=lambda: self.close_panel(loan, d["foreclosureQuote"], box)).props(
+                                  on_click=lambda: self.close_panel(loan, d["foreclosureQuote"], box, holder)).props(
                             "flat dense").mark("close-loan")
             box = ui.column().classes("w-full gap-0")
+            if done:
+                with box:
+                    ui.label(done).classes("text-sm text-green-800").mark("close-done")
 
     def position(self, d: dict) -> None:
         loan = d["loan"]
@@ -158,10 +174,11 @@ class LoansPage:
             ui.button(_("Close"), on_click=dialog.close).props("flat")
         dialog.open()
 
-    def close_panel(self, loan: dict, quote: dict, box: ui.column) -> None:
+    def close_panel(self, loan: dict, quote: dict, box: ui.column, holder: ui.column) -> None:
         box.clear()
         with box:
-            CloseLoan(self.api, loan, quote, self.savings)
+            CloseLoan(self.api, loan, quote, self.savings,
+                      on_closed=lambda done: self.redraw(holder, loan["loanNumber"], done))
 
     def apply_form(self) -> None:
         ApplyForm(self.api, self.form_box, self.products, self.savings)
