@@ -192,8 +192,8 @@ async def main() -> None:
     else:
         await _pg_admin(f'CREATE DATABASE "{name}"')
     try:
-        if not args.template:
-            await migrate_database(url)
+        # (a template built by an earlier revision gets this one's migrations)
+        await migrate_database(url)
         async with open_database(url):
             from bankcore.calendar.business_date import business_date
             from bankcore.models import Account, Loan, LoanInstalment

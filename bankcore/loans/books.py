@@ -32,7 +32,7 @@ from bankcore.chart import (
 from bankcore.ledger.entry import EntryDraft, PostingDraft, credit, debit, request_fingerprint
 from bankcore.ledger.posting import post_entry
 from bankcore.loans import settings as S
-from bankcore.loans.classify import NPA_RANK
+from bankcore.loans.classify import NPA_RANK, accrued_sql
 from bankcore.loans.sqlkit import execute, least, rows
 from bankcore.models import EntryType
 from bankcore.services._lookup import gl_account_id
@@ -105,13 +105,15 @@ async def post_month_end_books(on: date, *, initiator: str, key: Callable[[objec
     await compute_provisions(on)
     # interest due and unpaid: only rows not fully paid can owe any (the partial index of unpaid
     # rows), aggregated once and joined, not a subquery per loan over all its rows
-    due_interest = "COALESCE(u.interest, 0)"
+    # (interest accrued since the last due date is computed here, not stored: ``classify.accrued_sql``)
+    earned = "COALESCE(ac.accrued, 0) + COALESCE(u.interest, 0)"
     totals = await rows(conn, (
-        f"SELECT loan.currency, SUM(CASE WHEN loan.asset_class IN {_NPA} THEN 0 ELSE loan.accrued_interest_minor + {due_interest} END) "
-        f"AS income, SUM(CASE WHEN loan.asset_class IN {_NPA} THEN loan.accrued_interest_minor + {due_interest} ELSE 0 END) AS oir, "
+        f"SELECT loan.currency, SUM(CASE WHEN loan.asset_class IN {_NPA} THEN 0 ELSE {earned} END) "
+        f"AS income, SUM(CASE WHEN loan.asset_class IN {_NPA} THEN {earned} ELSE 0 END) AS oir, "
         "SUM(loan.provision_minor) AS provisions FROM loan LEFT JOIN (SELECT i.loan_id, "
         "SUM(i.interest_minor - i.paid_interest_minor) AS interest FROM loan_instalment i "
         "WHERE i.paid_on IS NULL AND i.due_date <= :d GROUP BY i.loan_id) u ON u.loan_id = loan.id "
+        f"LEFT JOIN ({accrued_sql(conn)}) ac ON ac.id = loan.id "
         "WHERE loan.status = 'ACTIVE' GROUP BY loan.currency"
     ), {"d": on})
     posted = 0

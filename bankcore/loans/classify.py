@@ -24,8 +24,9 @@ The same rules as the pure ``bankcore.classification`` (which the tests compare 
   neither; both are board-policy choices to add as settings).
 * Borrower-wise: the worst NPA class of a borrower's active loans is every one of their
   loans' class (IRACP para 2.2.2); a performing borrower's loans keep their own band.
-* Accrual: interest on the principal outstanding (the loan account's balance) from the
-  last due date to ``D``, ACT/365, half up - a column, never a journal entry per day.
+* Days past due and accrual are computed on read, never stored (both change daily):
+  accrual is interest on the principal outstanding (the loan account's balance) from the
+  last due date to ``D``, ACT/365, half up, booked by month end and on payment.
 * Penal charges: each day-end charges ``unpaid principal+interest x penal rate / 365`` on
   every overdue instalment (millionths of a minor unit; on the overdue instalment only,
   never on charges: RBI penal charges circular, 18 Aug 2023); the step records the date
@@ -42,7 +43,7 @@ from tortoise.transactions import in_transaction
 
 from bankcore.loans.dates import add_months
 from bankcore.loans.penal_sql import record_levy
-from bankcore.loans.sqlkit import days_between, execute, minus_days
+from bankcore.loans.sqlkit import days_between, execute, is_distinct, minus_days, rows
 
 NPA_RANK = {"SUBSTANDARD": 4, "DOUBTFUL_1": 5, "DOUBTFUL_2": 6, "DOUBTFUL_3": 7, "LOSS": 8}
 # Every class, best first (the rank a restructured loan may not improve on during its specified period).
@@ -87,43 +88,50 @@ def _accrued(conn: BaseDBAsyncClient, b: str) -> str:
             f"{days_between(conn, ':d', f'{b}.last_due')} * 2 + 3650000) / 7300000 END")
 
 
-async def accrue_interest(on: date) -> int:
-    """Set every ACTIVE loan's ``accrued_interest_minor`` as of the day-end of ``on`` (one UPDATE).
+def accrued_sql(conn: BaseDBAsyncClient) -> str:
+    """SQL (``:d`` the date) of every ACTIVE loan's interest accrued since its last due date: rows ``(id, accrued)``.
 
-    Loans at a zero rate with nothing accrued are left alone (Berka's loans: no row to rewrite),
-    and a row is written only when its figure changes. Each loan's last due date is one probe
-    of the ``(loan_id, due_date)`` index, read once (the former statement read it twice, and
-    the balance through a subquery per loan); the balances come from one join.
+    Computed on read, not stored: the figure changes every day, and storing it rewrote
+    every loan row at every day-end. The balance comes from one join, each loan's last due
+    date from one probe of the ``(loan_id, due_date)`` index.
     """
-    conn = get_connection("default")
-    accrued = _accrued(conn, "b")
-    sql = (
-        f"WITH b AS (SELECT l.id, l.annual_rate_bps, la.balance_minor, {_last_due('l')} AS last_due FROM loan l "
-        "JOIN account a ON a.id = l.account_id JOIN ledger_account la ON la.id = a.ledger_account_id "
-        "WHERE l.status = 'ACTIVE' AND (l.annual_rate_bps <> 0 OR l.accrued_interest_minor <> 0)), "
-        f"n AS (SELECT b.id, {accrued} AS accrued FROM b) "
-        "UPDATE loan SET accrued_interest_minor = n.accrued FROM n "
-        "WHERE n.id = loan.id AND loan.accrued_interest_minor <> n.accrued"
+    return (
+        f"SELECT b.id, {_accrued(conn, 'b')} AS accrued FROM (SELECT l.id, l.annual_rate_bps, la.balance_minor, "
+        f"{_last_due('l')} AS last_due FROM loan l JOIN account a ON a.id = l.account_id "
+        "JOIN ledger_account la ON la.id = a.ledger_account_id WHERE l.status = 'ACTIVE') b"
     )
-    return await execute(conn, sql, {"d": on})
 
 
-async def classify_loans(on: date, *, accrue: bool = False) -> int:
-    """Days past due, NPA date, own class and borrower-wise class of every ACTIVE loan at the day-end of ``on``.
+async def accrued_interest(on: date) -> dict[int, int]:
+    """``{loan id: interest accrued since its last due date}`` of every ACTIVE loan at the day-end of ``on``."""
+    conn = get_connection("default")
+    return {int(r["id"]): int(r["accrued"]) for r in await rows(conn, accrued_sql(conn), {"d": on})}
 
-    Two statements over the whole book: one aggregates the arrears of the loans in arrears
-    (a single pass over the unpaid rows due, never a subquery per loan) and writes days past
-    due, NPA date and own class together; the second writes the borrower-wise class, from one
-    aggregate per borrower, to the loans whose class changes. Returns the ACTIVE loans classified.
 
-    ``accrue``: the first statement also writes ``accrued_interest_minor`` as ``accrue_interest``
-    does (day-end: one new version of each loan row a day, not one for accrual and one for
-    the class).
+def days_past_due_sql(conn: BaseDBAsyncClient, day: str = ":d") -> str:
+    """SQL of the days past due at the day-end of ``day`` of every ACTIVE loan in arrears: rows ``(loan_id, dpd)``.
+
+    One aggregate over the unpaid rows due (the partial index of unpaid rows); a loan
+    absent from it is 0 days past due. The loan book reads the same figure as of the next
+    business date (``business date - oldest due date``).
+    """
+    return (f"SELECT a.loan_id, {days_between(conn, day, 'a.oldest')} + 1 AS dpd FROM ({_ARREARS.replace(':d', day)}) a "
+            "JOIN loan l ON l.id = a.loan_id WHERE l.status = 'ACTIVE' AND a.arrears > l.arrears_tolerance_minor")
+
+
+async def classify_loans(on: date) -> int:
+    """NPA date, own class and borrower-wise class of every ACTIVE loan at the day-end of ``on``.
+
+    Days past due are computed (one aggregate over the unpaid rows due, never a subquery
+    per loan), not stored: they change every day for a loan in arrears, and writing them
+    rewrote every loan row daily. A loan row is written only when its NPA date or class
+    changes (a band boundary crossed, arrears cleared, an NPA ageing into doubtful); the
+    date classified is one row (``loan_classification``). The second statement writes the
+    borrower-wise class, from one aggregate per borrower, to the loans whose class changes.
+    Returns the loans whose own class or NPA date changed.
     """
     params = {"d": on, "c12": age_cutoff(on, 12), "c24": age_cutoff(on, 24), "c48": age_cutoff(on, 48)}
     async with in_transaction() as conn:
-        dpd = (f"CASE WHEN a.arrears > l.arrears_tolerance_minor THEN {days_between(conn, ':d', 'a.oldest')} + 1 "
-               "ELSE 0 END")
         npa = (f"CASE WHEN c.dpd = 0 THEN NULL WHEN c.npa_since IS NOT NULL THEN c.npa_since "
                f"WHEN c.dpd > 90 THEN {minus_days(conn, ':d', 'c.dpd - 91')} ELSE NULL END")
         own = ("CASE WHEN n.own_class = 'LOSS' AND n.dpd > 0 THEN 'LOSS' "
@@ -133,19 +141,14 @@ async def classify_loans(on: date, *, accrue: bool = False) -> int:
                "WHEN n.dpd <= 60 THEN 'SMA_1' ELSE 'SMA_2' END")
         # a restructured loan inside its specified period keeps its (worse) class: no upgrade yet
         held = f"n.restructured_until IS NOT NULL AND :d <= n.restructured_until AND {_rank('n.own_class')} > {_rank(own)}"
-        if accrue:  # the balance from one join, the last due date one index probe per loan
-            b_cols = f", l.annual_rate_bps, la.balance_minor, {_last_due('l')} AS last_due"
-            b_join = "JOIN account ac ON ac.id = l.account_id JOIN ledger_account la ON la.id = ac.ledger_account_id "
-            n_cols, set_accrued = f", {_accrued(conn, 'c')} AS accrued", "accrued_interest_minor = n.accrued, "
-        else:
-            b_cols = b_join = n_cols = set_accrued = ""
         count = await execute(conn, (
-            f"WITH a AS ({_ARREARS}), "
-            f"c AS (SELECT l.id, l.npa_since, l.own_class, l.restructured_until, COALESCE({dpd}, 0) AS dpd{b_cols} "
-            f"FROM loan l {b_join}LEFT JOIN a ON a.loan_id = l.id WHERE l.status = 'ACTIVE'), "
-            f"n AS (SELECT c.id, c.dpd, c.own_class, c.restructured_until, {npa} AS npa{n_cols} FROM c) "
-            f"UPDATE loan SET {set_accrued}classified_on = :d, days_past_due = n.dpd, npa_since = n.npa, own_class = "
-            f"CASE WHEN {held} THEN n.own_class ELSE {own} END FROM n WHERE n.id = loan.id"
+            f"WITH a AS ({days_past_due_sql(conn)}), "
+            "c AS (SELECT l.id, l.npa_since, l.own_class, l.restructured_until, COALESCE(a.dpd, 0) AS dpd "
+            "FROM loan l LEFT JOIN a ON a.loan_id = l.id WHERE l.status = 'ACTIVE'), "
+            f"n AS (SELECT c.id, c.dpd, c.own_class, c.restructured_until, {npa} AS npa FROM c), "
+            f"m AS (SELECT n.id, n.npa, CASE WHEN {held} THEN n.own_class ELSE {own} END AS cls FROM n) "
+            "UPDATE loan SET npa_since = m.npa, own_class = m.cls FROM m WHERE m.id = loan.id "
+            f"AND (loan.own_class <> m.cls OR {is_distinct(conn, 'loan.npa_since', 'm.npa')})"
         ), params)
         rank = "CASE l2.own_class " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in NPA_RANK.items()) + " ELSE 0 END"
         worst = "CASE w.worst " + " ".join(f"WHEN {v} THEN '{k}'" for k, v in NPA_RANK.items()) + " ELSE loan.own_class END"
@@ -158,7 +161,18 @@ async def classify_loans(on: date, *, accrue: bool = False) -> int:
         # loans without a borrower (none today) are their own class
         await execute(conn, "UPDATE loan SET asset_class = own_class WHERE status = 'ACTIVE' AND member_id IS NULL "
                             "AND asset_class <> own_class", params)
+        if not await execute(conn, "UPDATE loan_classification SET classified_on = :d WHERE id = 1", params):
+            await execute(conn, "INSERT INTO loan_classification (id, classified_on) VALUES (1, :d)", params)
     return count
+
+
+async def classified_on() -> date | None:
+    """The business date of the loans' last classification, or None before the first."""
+    found = await rows(get_connection("default"), "SELECT classified_on FROM loan_classification WHERE id = 1", {})
+    if not found:
+        return None
+    value = found[0]["classified_on"]
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 async def levy_penal_charges(on: date) -> int:

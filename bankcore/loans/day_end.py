@@ -4,9 +4,9 @@
 200   ``loans.disburse_due``      SANCTIONED loans whose disbursal date has come are disbursed
 210   ``loans.collect_dues``      instalments due are collected from the repayment account (the
                                   loan's repayment standing instruction; Berka's UVER orders)
-420   ``loans.classify``          days past due, NPA date, asset class, borrower-wise, and the
-                                  interest accrued since the last due date (a column), written
-                                  together: one new version of each loan row a day
+420   ``loans.classify``          NPA date and asset class, borrower-wise, from the days past
+                                  due computed on read; only loans whose class changes are
+                                  written (accrued interest is computed on read too)
 430   ``loans.penal_charges``     penal charges on overdue instalments: the date is recorded,
                                   the charges are computed on read (``penal_sql``)
 800   ``loans.month_end_books``   month end: interest receivable / overdue interest reserve and
@@ -50,10 +50,10 @@ async def collect_dues(ctx: StepContext) -> int:
 
 
 @day_end_step("loans.classify", position=420,
-              description="Days past due and asset class of every loan (SMA-0/1/2, NPA, D1-D3), borrower-wise, "
-                          "and the interest accrued on each since its last due date")
+              description="Asset class of every loan from its days past due (SMA-0/1/2, NPA, D1-D3), borrower-wise; "
+                          "only loans whose class changes are written")
 async def classify(ctx: StepContext) -> int:
-    return await classify_loans(ctx.business_date, accrue=True)
+    return await classify_loans(ctx.business_date)
 
 
 @day_end_step("loans.penal_charges", position=430, description="Penal charges on overdue instalments (charges, never capitalised)")

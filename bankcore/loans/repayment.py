@@ -295,11 +295,9 @@ async def _close_if_repaid(loan: Loan, on: date) -> bool:
                            released_by="loans:repaid")
     loan.status = LoanStatus.CLOSED
     loan.closed_on = on
-    loan.accrued_interest_minor = 0
     # nothing is owed: no arrears, so no longer an NPA (IRACP: upgraded once all arrears are paid)
-    loan.days_past_due, loan.own_class, loan.asset_class, loan.npa_since = 0, "STANDARD", "STANDARD", None
-    await loan.save(update_fields=["status", "closed_on", "accrued_interest_minor", "days_past_due", "own_class",
-                                   "asset_class", "npa_since"])
+    loan.own_class, loan.asset_class, loan.npa_since = "STANDARD", "STANDARD", None
+    await loan.save(update_fields=["status", "closed_on", "own_class", "asset_class", "npa_since"])
     return True
 
 

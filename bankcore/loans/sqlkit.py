@@ -48,6 +48,11 @@ def minus_days(conn: BaseDBAsyncClient, day: str, days: str) -> str:
     return f"date({day}, '-' || ({days}) || ' days')"
 
 
+def is_distinct(conn: BaseDBAsyncClient, a: str, b: str) -> str:
+    """SQL true when ``a`` and ``b`` differ, NULL counting as a value."""
+    return f"({a} IS DISTINCT FROM {b})" if is_postgres(conn) else f"({a} IS NOT {b})"
+
+
 def least(conn: BaseDBAsyncClient, a: str, b: str) -> str:
     return f"LEAST({a}, {b})" if is_postgres(conn) else f"MIN({a}, {b})"
 

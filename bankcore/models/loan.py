@@ -86,7 +86,9 @@ class Loan(Model):
     The loan's number is its account's number. Instalments are collected from
     ``repayment_account`` (the member's savings account, for Berka the data's account).
     ``granted_on`` is the (planned) disbursal date: the schedule is fixed at disbursal.
-    Classification columns are written by day-end (as of ``classified_on``).
+    Classification columns are written by day-end when they change (the date of the last
+    classification is ``LoanClassification``); days past due and accrued interest are not
+    stored but computed on read (``bankcore.loans.book``, ``bankcore.loans.classify``).
     """
 
     id = fields.BigIntField(primary_key=True)
@@ -141,13 +143,10 @@ class Loan(Model):
     restructured_until = fields.DateField(null=True, description="End of the specified period after a restructuring: "
                                           "the class is not upgraded before it (bankcore.loans.classify)")
     # classification (day-end)
-    accrued_interest_minor = fields.BigIntField(default=0, db_default=0, description="Interest accrued since the last due date, not yet due")
-    days_past_due = fields.IntField(default=0, db_default=0)
     own_class = fields.CharField(max_length=12, default="STANDARD", db_default="STANDARD", description="This facility's class before borrower-wise")
     asset_class = fields.CharField(max_length=12, default="STANDARD", db_default="STANDARD")
     npa_since = fields.DateField(null=True)
     provision_minor = fields.BigIntField(default=0, db_default=0)
-    classified_on = fields.DateField(null=True)
     penal_through = fields.DateField(null=True, description="Last day-end that levied penal charges (keeps the step idempotent)")
 
     class Meta:
@@ -204,6 +203,21 @@ class LoanPenalLevy(Model):
     class Meta:
         table = "loan_penal_levy"
         table_description = "Dates whose penal charges readers compute on read (one row)"
+
+
+class LoanClassification(Model):
+    """The business date of the loans' last classification (one row; ``loans.classify``).
+
+    Classification writes only the loans whose class or NPA date changes, so the date it
+    ran is kept here, not on every loan row (the NPA report names a stale classification).
+    """
+
+    id = fields.IntField(primary_key=True)
+    classified_on = fields.DateField()
+
+    class Meta:
+        table = "loan_classification"
+        table_description = "Business date of the loans' last classification (one row)"
 
 
 class LoanGuarantor(Model):

@@ -15,8 +15,9 @@ from tortoise.connection import get_connection
 from bankcore.chart import LOAN_LOSS_PROVISIONS, gl_code
 from bankcore.errors import DomainError
 from bankcore.ledger.sql import fetch, placeholders
+from bankcore.loans.classify import classified_on
 from bankcore.models import LedgerKind, Product
-from bankcore.reports.balances import _as_date, balance_as_of, subledger_balances
+from bankcore.reports.balances import balance_as_of, subledger_balances
 from bankcore.reports.base import Amount, Check, Column, ColumnKind, Report, Row
 
 LOAN_COLUMNS = (Column("product", "Product"), Column("product_name", "Product name"), Column("branch", "Branch"),
@@ -59,7 +60,7 @@ async def npa_statement(*, as_of: date, currency: str) -> Report:
     outstanding at the end of ``as_of`` (ledger, by value date) and the provision the
     loans domain requires for them; the provision held is the loan-loss provisions
     account (2367) that day. Classes are those of the loans domain's last day-end
-    classification (``loan.asset_class`` as of ``loan.classified_on``): a classification
+    classification (``loan.asset_class`` as of ``loan_classification.classified_on``): a classification
     history is not kept, so for another date the gap is named.
     """
     conn = get_connection("default")
@@ -67,12 +68,11 @@ async def npa_statement(*, as_of: date, currency: str) -> Report:
                   for b in await subledger_balances(as_of=as_of, currency=currency, kind=LedgerKind.ASSET)}
     loans = await fetch(
         conn,
-        "SELECT l.account_id, l.asset_class, l.provision_minor, l.classified_on FROM loan l "
+        "SELECT l.account_id, l.asset_class, l.provision_minor FROM loan l "
         f"WHERE l.currency = {placeholders(conn, 1)[0]}",
         [currency],
     )
     groups: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    classified: set[date] = set()
     for loan in loans:
         outstanding = by_account.get(loan["account_id"], 0)
         if outstanding <= 0:
@@ -81,8 +81,6 @@ async def npa_statement(*, as_of: date, currency: str) -> Report:
         groups[cls][0] += 1
         groups[cls][1] += outstanding
         groups[cls][2] += int(loan["provision_minor"] or 0)
-        if loan["classified_on"] is not None:
-            classified.add(_as_date(loan["classified_on"]))
     held = 0
     try:
         held = (await balance_as_of(code=gl_code(LOAN_LOSS_PROVISIONS, currency), as_of=as_of)).amount_minor
@@ -100,9 +98,9 @@ async def npa_statement(*, as_of: date, currency: str) -> Report:
     net_advances = gross - npa_provision
     net_npa = max(npa - npa_provision, 0)
     gaps = []
-    stale = sorted(d for d in classified if d != as_of)
-    if stale:
-        gaps.append(f"Classes are as of the loans' last classification ({stale[-1].isoformat()}), not of "
+    last = await classified_on() if groups else None
+    if last is not None and last != as_of:
+        gaps.append(f"Classes are as of the loans' last classification ({last.isoformat()}), not of "
                     f"{as_of.isoformat()}: the loans domain keeps no classification history.")
     return Report(
         name="npa", title="NPA and provisioning statement", as_of=as_of, currency=currency, columns=NPA_COLUMNS,

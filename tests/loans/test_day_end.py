@@ -9,7 +9,7 @@ from bankcore.chart import LOAN_INTEREST_INCOME, LOAN_INTEREST_RECEIVABLE, OVERD
 from bankcore.classification.npa import classify_loan
 from bankcore.classification.overdue import Demand, Repayment
 from bankcore.loans.book import loan_book
-from bankcore.loans.classify import accrue_interest, classify_loans, levy_penal_charges
+from bankcore.loans.classify import accrued_interest, classify_loans, levy_penal_charges
 from bankcore.loans.lifecycle import find_loan
 from bankcore.loans.repayment import dues_of, instalment_rows, repay_loan
 from bankcore.models import Loan, LoanInstalment
@@ -21,10 +21,16 @@ from tests.loans.test_lifecycle import _gl
 FIRST_DUE = date(2025, 2, 5)
 
 
+async def _dpd(loan_id: int, on: date) -> int:
+    """Days past due at the day-end of ``on``: computed on read, as the loan book gives them the next day."""
+    [row] = await loan_book(loan_ids=[loan_id], as_of=on + timedelta(days=1))
+    return row.days_past_due
+
+
 async def _class(number: str, on: date) -> tuple[int, str, date | None]:
     await classify_loans(on)
     loan = await find_loan(number)
-    return loan.days_past_due, loan.asset_class, loan.npa_since
+    return await _dpd(loan.id, on), loan.asset_class, loan.npa_since
 
 
 async def _pay_all_due(number: str, savings: str, on: date, key: str) -> None:
@@ -66,6 +72,10 @@ async def test_a_missed_emi_walks_through_sma_to_npa_and_back_to_standard_only_w
         assert (await _class(number, on))[:2] == (dpd, cls), on
         pure = await _pure(number, on)
         assert (pure.days_past_due, pure.asset_class.name) == (dpd, cls), on
+        # the next day's days past due are one more, yet the loan row is not rewritten: same band
+        if dpd not in (0, 30, 60, 90):
+            assert await classify_loans(on + timedelta(days=1)) == 0, on
+            assert await _dpd((await find_loan(number)).id, on + timedelta(days=1)) == dpd + 1
     npa_since = d + timedelta(days=90)
     assert (await find_loan(number)).npa_since == npa_since
     # a part-payment lowers the days past due but the loan stays an NPA
@@ -94,8 +104,9 @@ async def test_classification_is_borrower_wise(db: str) -> None:
     await Loan.filter(id=(await find_loan(bad)).id).update(auto_debit=False)
     await move_to(date(2025, 2, 5))
     await _pay_all_due(good, b.savings, date(2025, 2, 5), "good")
-    # (the step reports the loans it classified: a WITH ... UPDATE counted as 0 rows on PostgreSQL)
-    assert await classify_loans(date(2025, 3, 1)) == 2
+    # (the step reports the loans whose class changed - only the bad one, the good one is not
+    # rewritten; a WITH ... UPDATE had been counted as 0 rows on PostgreSQL)
+    assert await classify_loans(date(2025, 3, 1)) == 1
     assert ((await find_loan(bad)).asset_class, (await find_loan(good)).asset_class) == ("SMA_0", "STANDARD")
     await classify_loans(date(2025, 5, 6))  # the bad loan is 91 days past due
     assert ((await find_loan(bad)).asset_class, (await find_loan(good)).asset_class) == ("SUBSTANDARD", "SUBSTANDARD")
@@ -164,7 +175,7 @@ async def test_penal_charges_on_read_equal_the_daily_accumulation_through_paymen
         await classify_loans(day)
         if not date(2025, 2, 18) <= day <= date(2025, 2, 20):  # three dates without a levy: a gap
             for loan in await Loan.filter(id__in=[x.id for x in loans.values()]):
-                if loan.days_past_due > 0:
+                if await _dpd(loan.id, day) > 0:
                     for r in await LoanInstalment.filter(loan_id=loan.id, paid_on__isnull=True, due_date__lt=day):
                         unpaid = r.principal_minor + r.interest_minor - r.paid_principal_minor - r.paid_interest_minor
                         if unpaid > 0:
@@ -207,12 +218,13 @@ async def test_accrual_is_interest_since_the_last_due_date(db: str) -> None:
     await loan_bank()
     b = await borrower()
     number = await active_loan(b)
-    await accrue_interest(date(2025, 1, 11))
-    assert (await find_loan(number)).accrued_interest_minor == 328_77  # 1,00,000 x 12% x 10/365
+    # computed on read (never stored: it changes daily)
+    assert (await accrued_interest(date(2025, 1, 11)))[(await find_loan(number)).id] == 328_77  # 1,00,000 x 12% x 10/365
 
 
-async def test_set_based_accrual_gives_what_the_per_loan_subqueries_gave(db: str) -> None:
-    """The accrual's former statement (a subquery per loan for the last due date and the balance) is the oracle."""
+async def test_accrual_on_read_gives_what_the_per_loan_subqueries_gave(db: str) -> None:
+    """The accrual's former statement (a subquery per loan for the last due date and the balance, whose figure
+    day-end stored daily) is the oracle of the accrual computed on read."""
     from tortoise.connection import get_connection
 
     from bankcore.loans.sqlkit import days_between, rows
@@ -220,7 +232,7 @@ async def test_set_based_accrual_gives_what_the_per_loan_subqueries_gave(db: str
     await loan_bank()
     b = await borrower(deposit="150000.00")
     numbers = [await active_loan(b), await active_loan(b, amount="50000.00", tenure=6)]
-    await Loan.filter(id=(await find_loan(numbers[1])).id).update(annual_rate_bps=0, accrued_interest_minor=5_00)
+    await Loan.filter(id=(await find_loan(numbers[1])).id).update(annual_rate_bps=0)
     conn = get_connection("default")
     last_due = ("COALESCE((SELECT MAX(i.due_date) FROM loan_instalment i WHERE i.loan_id = loan.id AND i.due_date <= :d), "
                 "loan.disbursed_on, loan.granted_on)")
@@ -228,20 +240,18 @@ async def test_set_based_accrual_gives_what_the_per_loan_subqueries_gave(db: str
                "WHERE a.id = loan.account_id)")
     old = (f"SELECT id, CASE WHEN annual_rate_bps = 0 THEN 0 ELSE "
            f"(({balance}) * annual_rate_bps * {days_between(conn, ':d', last_due)} * 2 + 3650000) / 7300000 END AS accrued "
-           "FROM loan WHERE status = 'ACTIVE' AND (annual_rate_bps <> 0 OR accrued_interest_minor <> 0)")
+           "FROM loan WHERE status = 'ACTIVE'")
     # before the first due date (the zero-rate loan's figure goes to 0), on it, and after it
     seen = []
     for on in (date(2025, 1, 20), FIRST_DUE, date(2025, 2, 6), date(2025, 3, 4)):
         expected = {int(r["id"]): int(r["accrued"]) for r in await rows(conn, old, {"d": on})}
-        await accrue_interest(on)
-        got = {loan.id: loan.accrued_interest_minor for loan in await Loan.filter(id__in=list(expected))}
+        got = await accrued_interest(on)
         assert got == expected, on
-        # day-end's classification writes the same figure in its own statement
-        await Loan.filter(id__in=list(expected)).update(accrued_interest_minor=1)
-        await classify_loans(on, accrue=True)
-        assert {loan.id: loan.accrued_interest_minor for loan in await Loan.filter(id__in=list(expected))} == expected, on
         seen.append(got)
-    assert len(seen[0]) == 2 and list(seen[1].values()) == [0] and all(v > 0 for g in seen[2:] for v in g.values())
+    # the zero-rate loan accrues nothing; on a due date nothing has accrued yet
+    rated, zero = [(await find_loan(n)).id for n in numbers]
+    assert seen[0][zero] == 0 < seen[0][rated] and set(seen[1].values()) == {0}
+    assert all(g[rated] > 0 == g[zero] for g in seen[2:])
 
 
 async def test_set_based_provisions_give_what_the_per_loan_subqueries_gave(db: str) -> None:
