@@ -6,9 +6,11 @@ a loan, standing orders and cards; the transaction rows' type/operation/k_symbol
 mix), builds each account's balance chain exactly, and feeds it to the same importer
 and batch ledger path as the real data (``import_berka_data``) on a fresh PostgreSQL
 database. Then it runs ``bankcore.verify.verify_ledger()`` over the result. Prints
-elapsed times; not a test.
+elapsed times, and the CPU seconds this process and the database's backends spent, in
+all and between one stage's end and the next (the same-day order is resolved in a thread
+while the reference rows go in, so its CPU shows under those stages); not a test.
 
-    python benchmarks/synthetic_scale.py [--accounts 100000] [--transactions 1000000]
+    python benchmarks/synthetic_scale.py [--accounts 100000] [--transactions 1000000] [--template NAME]
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import asyncio
 import os
 import random
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bankcore.berka.importer import ProgressEvent, import_berka_data
@@ -35,6 +37,7 @@ from bankcore.berka.parse import (
 )
 from bankcore.db import migrate_database, open_database
 from bankcore.models import HolderRole
+from benchmarks.cpu import cpu_seconds
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "berka"
 PG_SERVER = os.environ.get("COOPBANK_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
@@ -132,10 +135,22 @@ async def _pg_admin(sql: str) -> None:
         await conn.close()
 
 
-def _progress(event: ProgressEvent) -> None:
-    if event.final or event.stage == "journal entries":
+class _Progress:
+    """Prints each stage's end with the CPU this process and the database's backends spent since the last one."""
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+        self.last = cpu_seconds(database)
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if not event.final:
+            return
+        now = cpu_seconds(self.database)
+        cpu = (f"  CPU Python {now[0] - self.last[0]:5.1f}s, PostgreSQL {now[1] - self.last[1]:5.1f}s"
+               if now and self.last else "")
+        self.last = now
         print(f"  {event.stage:<24} {event.done:>10,}/{event.total:<10,} {event.elapsed_s:7.2f}s "
-              f"{event.rows_per_s:>10,.0f} rows/s", flush=True)
+              f"{event.rows_per_s:>10,.0f} rows/s{cpu}", flush=True)
 
 
 async def main() -> None:
@@ -144,6 +159,9 @@ async def main() -> None:
     parser.add_argument("--transactions", type=int, default=1_000_000)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--seed", type=int, default=1999)
+    parser.add_argument("--template", default=None,
+                        help="copy this migrated, empty database instead of migrating a new one (e.g. one made by "
+                             "`python -m tests.pg_template create NAME`; a migration costs about a minute of CPU)")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -153,16 +171,28 @@ async def main() -> None:
           f"in {time.perf_counter() - started:.1f}s", flush=True)
 
     name = f"coopbank_bench_{os.getpid()}"
-    await _pg_admin(f'CREATE DATABASE "{name}"')
     url = f"{PG_SERVER.replace('postgresql://', 'postgres://', 1)}/{name}"
+    if args.template:
+        from tests.pg_template import create_from_template
+
+        await create_from_template(name, args.template)
+    else:
+        await _pg_admin(f'CREATE DATABASE "{name}"')
     try:
         await migrate_database(url)
         async with open_database(url):
             from bankcore.verify import verify_ledger
 
+            print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {os.getloadavg()[0]:.2f} on "
+                  f"{os.cpu_count()} cores, PostgreSQL", flush=True)
+            cpu_before = cpu_seconds(name)
             started = time.perf_counter()
-            report = await import_berka_data(data, progress=_progress)
+            report = await import_berka_data(data, progress=_Progress(name))
             elapsed = time.perf_counter() - started
+            cpu_after = cpu_seconds(name)
+            if cpu_before and cpu_after:
+                print(f"import CPU: Python {cpu_after[0] - cpu_before[0]:.1f}s, PostgreSQL backends "
+                      f"{cpu_after[1] - cpu_before[1]:.1f}s; load average after {os.getloadavg()[0]:.2f}")
             entries = report.stage("journal entries")
             rec = report.reconciliation
             print(f"import: {elapsed:.1f}s total; {entries.rows:,} journal entries ({entries.inserted:,} new) in "

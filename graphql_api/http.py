@@ -139,17 +139,20 @@ def _capped(receive: Receive, limit: int) -> Receive:
     return capped
 
 
+class _Disconnected(Exception):
+    """The client went away before its body was in (there is no one to answer)."""
+
+
 async def _read_body(receive: Receive) -> bytes:
     """The whole request body (the view reads it whole too, before parsing it)."""
     chunks = []
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            break  # the client went away: what came so far (the view would answer nobody either)
+            raise _Disconnected
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
+            return b"".join(chunks)
 
 
 def _replaying(body: bytes, receive: Receive) -> Receive:
@@ -219,6 +222,8 @@ class BankGraphQL(GraphQL):
                 body = await _read_body(_capped(receive, limit))
             except _BodyTooLarge:
                 await PlainTextResponse("request body too large", status_code=413)(scope, receive, send)
+                return
+            except _Disconnected:
                 return
             replayed = _replaying(body, receive)
             response = await self._run_trusted(scope, replayed, headers, body)

@@ -17,6 +17,10 @@ a product's accounts:
 * ``runs``: the days on which the balance or the rate changes cut the period into runs;
   window sums over the period's postings in date order give each run's end-of-day
   balance and ``LEAD`` its length in days;
+* an account positive on every day of the period (or on none), which two bounds from
+  one aggregate over those postings tell, needs no runs: its product is a closed form (or
+  nothing); only the others, a tenth of the accounts on the benchmark bank, are sorted
+  (``_products_sql``);
 * Σ max(balance, 0) × days × rate is exact integer arithmetic; the half-up rounding is an
   integer division ``(2n + d) div 2d``.
 
@@ -86,12 +90,24 @@ def _products_sql(q: _Params, product_id: int, start: date, end: date, segments:
                   ledger_account_ids: list[int] | None) -> str:
     """SELECT lid, product, interest for every earning account of ``product_id`` over ``start..end``.
 
-    One sort of the period's postings per account and date (see the module docstring):
-    a change point's end-of-day balance is the cached balance less the postings valued
-    after that day, i.e. ``bal + (running sum through the day - sum of all from start)``,
-    both window sums over the same partition; postings of one day are peers (the default
-    RANGE frame gives each the day's balance) and every peer but the last lasts 0 days,
-    so no grouping by day is needed.
+    An end-of-day balance is the cached balance less the postings valued after that day.
+    The accounts fall in three classes by two bounds on every end-of-day balance of the
+    period, read from the period's postings (and later ones) in one aggregate: with ``C``
+    and ``D`` the credits and debits valued from ``start`` on, no end-of-day balance is
+    below ``bal - C`` nor above ``bal + D``. So
+
+    * ``bal - C > 0``: positive every day, so the daily product is the plain sum of the
+      end-of-day balances, in closed form per rate segment ``[f, t]`` of ``n`` days:
+      ``n * bal - Σ delta * min(value date - f, n)`` over the postings valued after ``f``
+      (a posting valued on day ``v`` is missing from the end-of-day balances of the
+      ``v - f`` days before it) - one aggregate, no sort;
+    * ``bal + D <= 0``: never positive, nothing to compute;
+    * the others (overdrawn on some days and not others, a tenth of the accounts of the
+      benchmark bank) go through one sort of their postings per account and date: a
+      change point's end-of-day balance is ``bal + (running sum through the day - sum of
+      all from start)``, both window sums over the same partition; postings of one day
+      are peers (the default RANGE frame gives each the day's balance) and every peer but
+      the last lasts 0 days, so no grouping by day is needed.
     """
     only = ""
     if ledger_account_ids is not None:
@@ -104,27 +120,43 @@ def _products_sql(q: _Params, product_id: int, start: date, end: date, segments:
     end_mark = q(end, "date")
     after_end = q(end + timedelta(days=1), "date")
     days = q.days(q.least(f"COALESCE(runs.nxt, {after_end})", after_end), "runs.d")
+    seg_days = q.days("segs.t", "segs.f") + " + 1"
+    before = q.least(q.days("mv.d", "segs.f"), seg_days)  # days of the segment before the posting's value date
     # A run's end-of-day balance and its balance-days are bigints (a balance times at most
-    # 184 days); only the weighted sum multiplies by the rate, as numeric on PostgreSQL so
+    # 184 days); only the weighted sums multiply by the rate, as numeric on PostgreSQL so
     # that no balance a bank can hold overflows. Window sums of bigints are numeric in
     # PostgreSQL: cast back once per row instead of doing every later step in numeric.
     eod = "runs.eod"
     balance_days = f"{eod} * {days}"
     weighted = f"CAST({balance_days} AS NUMERIC) * segs.r" if q.pg else f"{balance_days} * segs.r"
+    term_weighted = "CAST(x.v AS NUMERIC) * x.r" if q.pg else "x.v * x.r"
     return (
         f"WITH acc AS ({acc}), segs (f, t, r) AS (VALUES {segs}), "
-        # the cached balance rides along every row so the runs need no second join to ``acc``
-        "pts AS (SELECT acc.lid, acc.bal, segs.f AS d, 0 AS delta FROM acc CROSS JOIN segs "
-        "UNION ALL SELECT acc.lid, acc.bal, p.value_date, "
-        "CASE WHEN p.side = 'C' THEN p.amount_minor ELSE -p.amount_minor END "
+        "mv AS (SELECT p.ledger_account_id AS lid, p.value_date AS d, "
+        "CASE WHEN p.side = 'C' THEN p.amount_minor ELSE -p.amount_minor END AS delta "
         f"FROM posting p JOIN acc ON acc.lid = p.ledger_account_id WHERE p.value_date >= {start_mark}), "
+        # k: 1 positive every day of the period, -1 never positive, 0 the others
+        "cls AS (SELECT acc.lid, acc.bal, CASE WHEN acc.bal - COALESCE(m.cr, 0) > 0 THEN 1 "
+        "WHEN acc.bal + COALESCE(m.dr, 0) <= 0 THEN -1 ELSE 0 END AS k FROM acc LEFT JOIN "
+        "(SELECT lid, SUM(CASE WHEN delta > 0 THEN delta ELSE 0 END) AS cr, "
+        "SUM(CASE WHEN delta < 0 THEN -delta ELSE 0 END) AS dr FROM mv GROUP BY lid) m ON m.lid = acc.lid), "
+        # positive every day: the closed form, per segment
+        f"pos AS (SELECT x.lid, SUM(x.v) AS product, SUM({term_weighted}) AS weighted FROM ("
+        f"SELECT cls.lid, segs.r, cls.bal * ({seg_days}) AS v FROM cls CROSS JOIN segs WHERE cls.k = 1 "
+        f"UNION ALL SELECT mv.lid, segs.r, -mv.delta * {before} AS v FROM mv JOIN cls ON cls.lid = mv.lid "
+        "CROSS JOIN segs WHERE cls.k = 1 AND mv.d > segs.f) x GROUP BY x.lid), "
+        # the others: runs of end-of-day balances; the cached balance rides along every row
+        # so the runs need no second join
+        "pts AS (SELECT cls.lid, cls.bal, segs.f AS d, 0 AS delta FROM cls CROSS JOIN segs WHERE cls.k = 0 "
+        "UNION ALL SELECT mv.lid, cls.bal, mv.d, mv.delta FROM mv JOIN cls ON cls.lid = mv.lid WHERE cls.k = 0), "
         "runs AS (SELECT pts.lid, pts.d, pts.bal + "
         + q.bigint("SUM(pts.delta) OVER (PARTITION BY pts.lid ORDER BY pts.d) - SUM(pts.delta) OVER (PARTITION BY pts.lid)")
         + " AS eod, LEAD(pts.d) OVER (PARTITION BY pts.lid ORDER BY pts.d) AS nxt FROM pts), "
-        f"products AS (SELECT runs.lid, SUM(CASE WHEN {eod} > 0 THEN {balance_days} ELSE 0 END) AS product, "
+        f"mixed AS (SELECT runs.lid, SUM(CASE WHEN {eod} > 0 THEN {balance_days} ELSE 0 END) AS product, "
         f"SUM(CASE WHEN {eod} > 0 THEN {weighted} ELSE 0 END) AS weighted "
         "FROM runs JOIN segs ON runs.d >= segs.f AND runs.d <= segs.t "
-        f"WHERE runs.d <= {end_mark} GROUP BY runs.lid) "
+        f"WHERE runs.d <= {end_mark} GROUP BY runs.lid), "
+        "products AS (SELECT lid, product, weighted FROM pos UNION ALL SELECT lid, product, weighted FROM mixed) "
         f"SELECT lid, {q.bigint('product')} AS product, "
         f"{q.div(f'2 * weighted + {_DENOMINATOR}', str(2 * _DENOMINATOR))} AS interest FROM products"
     )

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from tortoise.connection import get_connection
 
 from bankcore.chart import CASH, CLEARING, FEE_INCOME, SAVINGS_DEPOSITS, ensure_chart
 from bankcore.errors import DomainError, ErrorCode
-from bankcore.ledger.bulk import write_entries_bulk
+from bankcore.ledger.bulk import write_entries_bulk, write_transfers_bulk
 from bankcore.ledger.entry import EntryDraft, credit, debit
 from bankcore.models import EntryType, JournalEntry, LedgerAccount, LedgerKind, Posting
+from bankcore.verify import verify_ledger
 
 D = date(1993, 1, 5)
 
@@ -119,3 +121,120 @@ async def test_bulk_refuses_what_would_corrupt_the_ledger(db: str, bad: str, cod
     assert await JournalEntry.all().count() == 0
     await a.refresh_from_db()
     assert a.balance_minor == 0
+
+
+async def test_transfers_go_straight_to_the_ledger_in_order_and_once(db: str) -> None:
+    chart = await ensure_chart(currency="CZK")
+    a = await _member_account("A-1", chart[SAVINGS_DEPOSITS])
+    b = await _member_account("B-1", chart[SAVINGS_DEPOSITS])
+    cash, clearing, fees = chart[CASH].id, chart[CLEARING].id, chart[FEE_INCOME].id
+    # What COPY's text format must escape, in a narration and a source_ref.
+    odd = "tab\there, back\\slash, new\nline, return\r, \\N"
+    rows = [
+        (EntryType.CASH_DEPOSIT, D, odd, "t:1\tx", cash, a.id, 100_00),
+        (EntryType.TRANSFER, D, "a to b", "t:2", a.id, b.id, 30_00),
+        ("fee", D + timedelta(days=1), "fee", "t:3", b.id, fees, 14_60),
+        (EntryType.OUTWARD_TRANSFER, D + timedelta(days=1), "overdraft: history is fact", "t:4", a.id, clearing, 500_00),
+        (EntryType.CASH_DEPOSIT, D + timedelta(days=2), "small", "t:5", cash, b.id, 7),
+    ]
+    calls: list[tuple[int, int]] = []
+    written = await write_transfers_bulk(rows, initiator="system:test", currency="CZK", chunk_size=2, streams=2,
+                                         on_chunk=lambda p, w: calls.append((p, w)))
+    assert written == 5
+    assert calls == [(2, 2), (4, 4), (5, 5)]  # after each commit, in order
+    await a.refresh_from_db()
+    await b.refresh_from_db()
+    assert a.balance_minor == 100_00 - 30_00 - 500_00 == await _sum_natural(a)
+    assert b.balance_minor == 30_00 - 14_60 + 7 == await _sum_natural(b)
+
+    entries = await JournalEntry.all().order_by("id")
+    assert [e.source_ref for e in entries] == ["t:1\tx", "t:2", "t:3", "t:4", "t:5"]  # ids follow the input
+    assert entries[0].narration == odd and entries[0].entry_type == EntryType.CASH_DEPOSIT
+    assert entries[2].entry_type == EntryType.FEE and entries[2].value_date == D + timedelta(days=1)
+    assert {e.initiator for e in entries} == {"system:test"}
+    assert all(e.idempotency_key is None and e.reverses_id is None for e in entries)
+    postings = await Posting.all().order_by("id")
+    # Posting ids follow the entries too, each entry's debit first.
+    assert [(p.entry_id, p.side) for p in postings] == [(e.id, side) for e in entries for side in ("D", "C")]
+    assert postings[0].value_date == D and postings[0].currency == "CZK"
+
+    # A re-run adds nothing; an overlapping run only what is new.
+    assert await write_transfers_bulk(rows, initiator="system:test", currency="CZK", chunk_size=3) == 0
+    more = [*rows, (EntryType.CASH_DEPOSIT, D, "more", "t:6", cash, a.id, 1_00)]
+    assert await write_transfers_bulk(more, initiator="system:test", currency="CZK", chunk_size=4) == 1
+    await a.refresh_from_db()
+    assert a.balance_minor == 100_00 - 30_00 - 500_00 + 1_00 == await _sum_natural(a)
+    assert (await verify_ledger()).ok
+
+
+@pytest.mark.parametrize(
+    ("bad", "code"),
+    [
+        ("no-ref", ErrorCode.INVALID_INPUT),
+        ("dup-ref", ErrorCode.INVALID_INPUT),
+        ("zero", ErrorCode.NON_POSITIVE_AMOUNT),
+        ("huge", ErrorCode.INVALID_AMOUNT),
+        ("type", ErrorCode.INVALID_INPUT),
+        ("control", ErrorCode.NOT_POSTABLE),
+        ("unknown", ErrorCode.NOT_FOUND),
+        ("currency", ErrorCode.CURRENCY_MISMATCH),
+        ("unsupported", ErrorCode.UNSUPPORTED_CURRENCY),
+    ],
+)
+async def test_transfers_refuse_what_would_corrupt_the_ledger(db: str, bad: str, code: ErrorCode) -> None:
+    chart = await ensure_chart(currency="CZK")
+    a = await _member_account("A-1", chart[SAVINGS_DEPOSITS])
+    cash = chart[CASH].id
+    ok = (EntryType.TRANSFER, D, "n", "x:1", cash, a.id, 100)
+    rows, currency = {
+        "no-ref": ([(EntryType.TRANSFER, D, "n", "", cash, a.id, 100)], "CZK"),
+        "dup-ref": ([ok, ok], "CZK"),
+        "zero": ([(EntryType.TRANSFER, D, "n", "x:2", cash, a.id, 0)], "CZK"),
+        "huge": ([(EntryType.TRANSFER, D, "n", "x:2", cash, a.id, 10**16)], "CZK"),
+        "type": ([("gift", D, "n", "x:2", cash, a.id, 1)], "CZK"),
+        "control": ([(EntryType.TRANSFER, D, "n", "x:2", cash, chart[SAVINGS_DEPOSITS].id, 100)], "CZK"),
+        "unknown": ([(EntryType.TRANSFER, D, "n", "x:2", cash, 999_999, 100)], "CZK"),
+        "currency": ([ok], "EUR"),
+        "unsupported": ([ok], "XXX"),
+    }[bad]
+    with pytest.raises(DomainError) as err:
+        await write_transfers_bulk(rows, initiator="system:test", currency=currency)
+    assert err.value.code == code
+    assert await JournalEntry.all().count() == 0
+    await a.refresh_from_db()
+    assert a.balance_minor == 0
+
+
+async def test_what_committed_before_an_error_is_a_prefix_of_the_input(db: str) -> None:
+    chart = await ensure_chart(currency="CZK")
+    a = await _member_account("A-1", chart[SAVINGS_DEPOSITS])
+    cash = chart[CASH].id
+    drafts = [_draft(f"p:{i}", cash, a.id, 100) for i in range(1, 9)]
+    drafts[4] = _draft("p:5", cash, 999_999, 100)  # the third chunk names an unknown account
+    calls: list[tuple[int, int]] = []
+    with pytest.raises(DomainError) as err:
+        await write_entries_bulk(drafts, chunk_size=2, streams=2, on_chunk=lambda p, w: calls.append((p, w)))
+    assert err.value.code == ErrorCode.NOT_FOUND
+    assert calls == [(2, 2), (4, 4)]
+    assert [e.source_ref for e in await JournalEntry.all().order_by("id")] == ["p:1", "p:2", "p:3", "p:4"]
+    await a.refresh_from_db()
+    assert a.balance_minor == 400 == await _sum_natural(a)
+    assert (await verify_ledger()).ok
+
+
+@pytest.mark.postgres
+async def test_a_load_into_an_empty_ledger_leaves_the_account_index_as_the_migration_made_it(db: str) -> None:
+    conn = get_connection("default")
+    query = "SELECT indexdef FROM pg_indexes WHERE tablename = 'posting' AND indexname = 'posting_account_date_idx'"
+    before = await conn.execute_query_dict(query)
+    assert len(before) == 1
+    chart = await ensure_chart(currency="CZK")
+    a = await _member_account("A-1", chart[SAVINGS_DEPOSITS])
+    rows = [(EntryType.CASH_DEPOSIT, D, "n", f"i:{i}", chart[CASH].id, a.id, 100) for i in range(5)]
+    # Dropped for the load (the table was empty), built again after it, also after a failure.
+    assert await write_transfers_bulk(rows, initiator="system:test", currency="CZK", chunk_size=2) == 5
+    assert await conn.execute_query_dict(query) == before
+    with pytest.raises(DomainError):
+        await write_transfers_bulk([(EntryType.CASH_DEPOSIT, D, "n", "i:9", chart[CASH].id, 999_999, 1)],
+                                   initiator="system:test", currency="CZK")
+    assert await conn.execute_query_dict(query) == before

@@ -99,6 +99,11 @@ async def test_the_sql_matches_the_reference_at_its_edges(db: str) -> None:
         # tiny balance: rounds half up once for the period, not per day
         "tiny": [(date(2023, 12, 1), 17)],
         "never_positive": [(date(2024, 1, 2), -5_000)],
+        # positive every day while money moves (the SQL's closed form), across the rate change
+        "always_positive": [(date(2023, 10, 1), 1_000_000), (date(2024, 2, 10), -300_000), (date(2024, 2, 15), 250_000),
+                            (date(2024, 3, 30), 5)],
+        # overdrawn every day while money moves (nothing to compute)
+        "always_overdrawn": [(date(2023, 12, 1), -90_000), (date(2024, 1, 31), 40_000), (date(2024, 3, 2), -1_000)],
     }
     ids = {}
     for name, moves in cases.items():
@@ -204,5 +209,14 @@ async def test_a_past_period_ignores_the_postings_valued_after_it(db: str) -> No
     moves = [(date(2023, 12, 20), 2_500_000), (date(2024, 2, 10), -700_000), (Q1_END, 123_456)]
     for on, amount in [*moves, (date(2024, 4, 1), 9_000_000), (date(2024, 4, 30), -4_000_000)]:
         await _move(lid, amount, on)
+    # the same for an account positive every day of the period and one never positive in it
+    positive, overdrawn = [await _ledger_id(await make_account("SBI")) for _ in range(2)]
+    positive_moves = [(date(2023, 12, 20), 5_000_000), (date(2024, 2, 10), -700_000)]
+    for on, amount in [*positive_moves, (date(2024, 4, 1), 100_000), (date(2024, 4, 30), -50_000)]:
+        await _move(positive, amount, on)
+    for on, amount in [(date(2024, 1, 5), -10_000), (date(2024, 4, 2), -1_000)]:
+        await _move(overdrawn, amount, on)
     computed = await interest_run.compute_interest(product=product, start=Q1_START, end=Q1_END)
     assert computed[lid].interest_minor == _reference(moves, [RateChange(date(2000, 1, 1), 400)])
+    assert computed[positive].interest_minor == _reference(positive_moves, [RateChange(date(2000, 1, 1), 400)])
+    assert overdrawn not in computed
