@@ -22,7 +22,7 @@ from tortoise.connection import get_connection
 
 from bankcore.db import migrate_database, tortoise_config
 from bankcore.ledger.posting import forget_cached_facts
-from bankcore.services._lookup import forget_cached_gl_ids
+from bankcore.services._lookup import forget_cached_account_keys, forget_cached_gl_ids
 from bankcore.settings import forget_cached_settings
 from tests.pg_template import create_from_template, pg_admin
 
@@ -233,6 +233,7 @@ async def db(_tortoise: str) -> AsyncIterator[str]:
     # Ids restart after truncation: drop what the services cached about the old rows.
     forget_cached_facts()
     forget_cached_gl_ids()
+    forget_cached_account_keys()
     forget_cached_settings()
     _forget_query_budgets()
     yield _tortoise

@@ -66,6 +66,50 @@ async def get_accounts(numbers: dict[str, str]) -> dict[str, AccountRef]:
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class AccountKey:
+    """What never changes about an account: its number, ids and currency (no balance, no status)."""
+
+    id: int
+    number: str
+    ledger_account_id: int
+    currency: str
+
+
+MAX_CACHED_KEYS = 100_000
+_keys: dict[str, AccountKey] = {}
+
+
+async def get_account_keys(numbers: dict[str, str]) -> dict[str, AccountKey]:
+    """``get_accounts`` for a caller that needs only what never changes about the accounts (a
+    transfer: its posting locks and checks status and balances itself), remembered per process,
+    so a transfer between accounts seen before asks the database nothing before its posting.
+
+    An account number names one account for good (numbers are never reused, an account is
+    closed, not deleted), so the entries never go stale. Same errors as ``get_accounts``.
+    """
+    compact: dict[str, str] = {}
+    for field, number in numbers.items():
+        try:
+            compact[field] = validate_account_number(number)
+        except DomainError as exc:
+            raise DomainError(exc.code, exc.message, field=field) from None
+    if any(number not in _keys for number in compact.values()):
+        found = await get_accounts(compact)
+        if len(_keys) >= MAX_CACHED_KEYS:
+            _keys.clear()
+        for ref in found.values():
+            _keys[ref.number] = AccountKey(id=ref.id, number=ref.number, ledger_account_id=ref.ledger_account_id,
+                                           currency=ref.currency)
+        return {field: _keys.get(ref.number) or AccountKey(ref.id, ref.number, ref.ledger_account_id, ref.currency)
+                for field, ref in found.items()}
+    return {field: _keys[number] for field, number in compact.items()}
+
+
+def forget_cached_account_keys() -> None:
+    _keys.clear()
+
+
 async def get_account(number: str, *, field: str = "account_number") -> AccountRef:
     """Resolve one account number; errors as ``get_accounts``."""
     return (await get_accounts({field: number}))[field]

@@ -13,7 +13,7 @@ from bankcore.ledger.group_commit import group_committer
 from bankcore.ledger.posting import Effects, PostedEntry, post_entry
 from bankcore.models import EntryType, JournalEntry, Posting, Side
 from bankcore.money import Money
-from bankcore.services._lookup import get_account, get_accounts, gl_account_id
+from bankcore.services._lookup import get_account, get_account_keys, gl_account_id
 
 MAX_KEY_LENGTH = 100
 
@@ -157,7 +157,7 @@ async def transfer_funds(
     ``effects`` raise.
     """
     _check_key(idempotency_key)
-    found = await get_accounts({"from_account_number": from_account_number, "to_account_number": to_account_number})
+    found = await get_account_keys({"from_account_number": from_account_number, "to_account_number": to_account_number})
     payer, payee = found["from_account_number"], found["to_account_number"]
     if payer.id == payee.id:
         raise DomainError(ErrorCode.SAME_ACCOUNT, "cannot transfer to the same account", field="to_account_number")

@@ -33,11 +33,12 @@ operations = st.lists(
 @given(ops=operations)
 async def test_invariants_hold_after_any_operations(db: str, ops: list[tuple]) -> None:
     from bankcore.ledger.posting import forget_cached_facts
-    from bankcore.services._lookup import forget_cached_gl_ids
+    from bankcore.services._lookup import forget_cached_account_keys, forget_cached_gl_ids
 
     await truncate_all()
     forget_cached_facts()
     forget_cached_gl_ids()
+    forget_cached_account_keys()
     await small_bank()
     # Each account starts at or above its floor, so "never below the floor" is the invariant.
     numbers = [

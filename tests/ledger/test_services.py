@@ -300,3 +300,36 @@ async def test_kyc_documents_keep_only_a_masked_number(db: str) -> None:
     assert await code_of(record_kyc_document(member_number=number, doc_type=KycDocumentType.PASSPORT, reference="Z12345678",
                                              expires_on=date.today() - timedelta(days=1))) is ErrorCode.INVALID_DATE
     assert await code_of(record_kyc_document(member_number="00000000", doc_type=KycDocumentType.PAN, reference="ABCDE1234F")) is ErrorCode.NOT_FOUND
+
+
+async def test_a_transfer_between_accounts_seen_before_looks_nothing_up_and_still_checks_status(db: str) -> None:
+    from bankcore.services._lookup import get_account_keys, get_accounts
+    from tests.api.round_trips import counting_round_trips
+
+    # given two accounts a first transfer has resolved
+    await small_bank()
+    payer, payee = await make_account("SB0", deposit="100.00"), await make_account("SB0")
+    await transfer_funds(from_account_number=payer, to_account_number=payee, amount=inr("1.00"), initiator="test")
+    wanted = {"from_account_number": f"{payer[:4]}-{payer[4:]}", "to_account_number": payee}
+    # when they are resolved again
+    with counting_round_trips() as sent:
+        keys = await get_account_keys(wanted)
+    # then without a query, and to what the database says of them
+    assert len(sent) == 0
+    refs = await get_accounts(wanted)
+    assert {f: (k.id, k.number, k.ledger_account_id, k.currency) for f, k in keys.items()} == {
+        f: (r.id, r.number, r.ledger_account_id, r.currency) for f, r in refs.items()}
+    # and a malformed or unknown number is refused as get_accounts refuses it, naming the field
+    for numbers in ({"from_account_number": payer, "to_account_number": "123"},
+                    {"from_account_number": "001999999996", "to_account_number": payee}):
+        with pytest.raises(DomainError) as cached:
+            await get_account_keys(numbers)
+        with pytest.raises(DomainError) as fresh:
+            await get_accounts(numbers)
+        assert (cached.value.code, cached.value.field, cached.value.message) == (
+            fresh.value.code, fresh.value.field, fresh.value.message)
+    # and what may change (status, balance) is still checked by the posting: a frozen payer is refused
+    await change_account_status(account_number=payer, status=AccountStatus.FROZEN)
+    with pytest.raises(DomainError) as refused:
+        await transfer_funds(from_account_number=payer, to_account_number=payee, amount=inr("1.00"), initiator="test")
+    assert refused.value.code is ErrorCode.ACCOUNT_NOT_ACTIVE

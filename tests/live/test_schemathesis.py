@@ -38,6 +38,7 @@ async def test_generated_operations_never_fail_with_a_server_error(db: str, shar
     await small_bank()
     await make_account("SB0", deposit="100.00")
     tokens = {"admin": await staff_token("admin"), "cashier": await staff_token("cashier")}
+    roles = list(tokens)
     schema = schemathesis.graphql.from_file(SDL_PATH.read_text())
     failures: list[str] = []
     calls: list[int] = []
@@ -51,7 +52,10 @@ async def test_generated_operations_never_fail_with_a_server_error(db: str, shar
                       suppress_health_check=list(HealthCheck))
             @given(case=operation.as_strategy())
             def check(case: schemathesis.Case) -> None:
-                for role, token in tokens.items():
+                # The roles take turns: each operation's cases reach both (a cashier mostly meets the
+                # policy's refusal, an admin the validation behind it) for half the requests.
+                role = roles[len(calls) % len(roles)]
+                for token in (tokens[role],):
                     response = case.call(base_url=f"{base}/graphql", headers={"authorization": f"Bearer {token}"},
                                          timeout=REQUEST_TIMEOUT_S)
                     calls.append(response.status_code)
