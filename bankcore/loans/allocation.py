@@ -121,7 +121,9 @@ def allocate_payment(
         raise DomainError(ErrorCode.NON_POSITIVE_AMOUNT, "payment must be positive", field="amount")
     if amount_minor > MAX_AMOUNT_MINOR:
         raise DomainError(ErrorCode.INVALID_AMOUNT, "payment is too large", field="amount")
-    kinds = _check_order(order)
+    # (the default order is valid by construction: checking it again for each of a day-end's
+    # EMIs was a fifth of the allocation's time)
+    kinds = DEFAULT_ORDER if order is DEFAULT_ORDER else _check_order(order)
     try:
         basis = AllocationBasis(basis)
     except ValueError:
