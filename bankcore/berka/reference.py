@@ -13,9 +13,13 @@ Choices the data forces:
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from tortoise.connection import get_connection
 
 from bankcore import chart
 from bankcore.berka.names import member_name
@@ -109,81 +113,122 @@ async def insert_reference_rows(data: BerkaData, stages: Stages, *, currency: st
     )
     branch_of_district = {d.district_id: ids[f"berka-district:{d.district_id}"] for d in data.districts}
 
-    # clients -> members
-    ids = await stages.insert(
-        "members", "member",
-        ("member_number", "full_name", "date_of_birth", "gender", "branch_id", "kyc_status", "source_ref",
-         "created_at", "updated_at"),
-        [
+    # Three rounds of stages; within a round the stages need nothing of each other and, on
+    # PostgreSQL, run at once, each on its own connection (the database works on one table
+    # while this process builds another's rows), the members' rows built in a thread (their
+    # names are the most Python of the import's reference rows). SQLite has one connection,
+    # shared by whatever runs at once: there they run one after the other.
+    together = _together if get_connection("default").capabilities.dialect == "postgres" else _in_turn
+    def member_rows() -> list[tuple]:
+        return [
             (member_number(serial=c.client_id), member_name(c.client_id, c.gender), c.date_of_birth, c.gender,
              need(branch_of_district, c.district_id, "district"), KycStatus.PENDING, f"berka-client:{c.client_id}",
              now, now)
             for c in data.clients
-        ],
-        "source_ref",
-    )
-    member_of_client = {c.client_id: ids[f"berka-client:{c.client_id}"] for c in data.clients}
+        ]
 
-    # accounts -> sub-ledger accounts + accounts
+    async def members() -> dict[int, int]:
+        # clients -> members
+        ids = await stages.insert(
+            "members", "member",
+            ("member_number", "full_name", "date_of_birth", "gender", "branch_id", "kyc_status", "source_ref",
+             "created_at", "updated_at"),
+            await asyncio.to_thread(member_rows),
+            "source_ref",
+        )
+        return {c.client_id: ids[f"berka-client:{c.client_id}"] for c in data.clients}
+
     numbers = {a.account_id: account_number(branch_code=f"{a.district_id:03d}", serial=a.account_id) for a in data.accounts}
-    ids = await stages.insert(
-        "savings ledger accounts", "ledger_account", LEDGER_COLUMNS,
-        [
-            (numbers[a.account_id], f"Berka account {a.account_id}", LedgerKind.LIABILITY, currency,
-             gl[chart.SAVINGS_DEPOSITS].id, False, True, savings_floor, 0, now)
-            for a in data.accounts
-        ],
-        "code",
-    )
-    ledger_of_account = {a.account_id: ids[numbers[a.account_id]] for a in data.accounts}
-    ids = await stages.insert(
-        "savings accounts", "account", ACCOUNT_COLUMNS,
-        [
-            (numbers[a.account_id], ledger_of_account[a.account_id], savings.id,
-             need(branch_of_district, a.district_id, "district"), AccountStatus.ACTIVE, a.opened_on, a.frequency,
-             f"berka:{a.account_id}", now)
-            for a in data.accounts
-        ],
-        "source_ref",
-    )
-    account_row = {a.account_id: ids[f"berka:{a.account_id}"] for a in data.accounts}
+
+    async def savings_accounts() -> tuple[dict[int, int], dict[int, int]]:
+        # accounts -> sub-ledger accounts + accounts
+        ids = await stages.insert(
+            "savings ledger accounts", "ledger_account", LEDGER_COLUMNS,
+            [
+                (numbers[a.account_id], f"Berka account {a.account_id}", LedgerKind.LIABILITY, currency,
+                 gl[chart.SAVINGS_DEPOSITS].id, False, True, savings_floor, 0, now)
+                for a in data.accounts
+            ],
+            "code",
+        )
+        ledger_of_account = {a.account_id: ids[numbers[a.account_id]] for a in data.accounts}
+        ids = await stages.insert(
+            "savings accounts", "account", ACCOUNT_COLUMNS,
+            [
+                (numbers[a.account_id], ledger_of_account[a.account_id], savings.id,
+                 need(branch_of_district, a.district_id, "district"), AccountStatus.ACTIVE, a.opened_on, a.frequency,
+                 f"berka:{a.account_id}", now)
+                for a in data.accounts
+            ],
+            "source_ref",
+        )
+        return ledger_of_account, {a.account_id: ids[f"berka:{a.account_id}"] for a in data.accounts}
+
+    member_of_client, (ledger_of_account, account_row) = await together(members(), savings_accounts())
     district_of_account = {a.account_id: a.district_id for a in data.accounts}
 
-    # dispositions -> holders
-    ids = await stages.insert(
-        "holders", "account_holder", ("account_id", "member_id", "role", "source_ref", "created_at"),
-        [
-            (need(account_row, d.account_id, "account"), need(member_of_client, d.client_id, "client"), d.role,
-             f"berka-disp:{d.disp_id}", now)
-            for d in data.dispositions
-        ],
-        "source_ref",
-    )
-    holder_of_disp = {d.disp_id: ids[f"berka-disp:{d.disp_id}"] for d in data.dispositions}
+    async def holders_and_cards() -> None:
+        # dispositions -> holders
+        ids = await stages.insert(
+            "holders", "account_holder", ("account_id", "member_id", "role", "source_ref", "created_at"),
+            [
+                (need(account_row, d.account_id, "account"), need(member_of_client, d.client_id, "client"), d.role,
+                 f"berka-disp:{d.disp_id}", now)
+                for d in data.dispositions
+            ],
+            "source_ref",
+        )
+        holder_of_disp = {d.disp_id: ids[f"berka-disp:{d.disp_id}"] for d in data.dispositions}
+        await stages.insert(
+            "cards", "card", ("holder_id", "card_type", "issued_on", "source_ref"),
+            [
+                (need(holder_of_disp, c.disp_id, "disposition"), c.card_type, c.issued_on, f"berka-card:{c.card_id}")
+                for c in data.cards
+            ],
+            "source_ref",
+        )
 
-    loan_ledger = await _insert_loans(data, stages, currency=currency, gl=gl, loan_product=loan_product,
-                                      branch_of_district=branch_of_district, district_of_account=district_of_account,
-                                      account_row=account_row, now=now)
+    async def standing_orders() -> None:
+        await stages.insert(
+            "standing orders", "standing_order",
+            ("account_id", "bank_to", "account_to", "amount_minor", "currency", "purpose", "source_ref"),
+            [
+                (need(account_row, o.account_id, "account"), o.bank_to, o.account_to, o.amount_minor, currency,
+                 o.k_symbol, f"berka-order:{o.order_id}")
+                for o in data.orders
+            ],
+            "source_ref",
+        )
 
-    await stages.insert(
-        "standing orders", "standing_order",
-        ("account_id", "bank_to", "account_to", "amount_minor", "currency", "purpose", "source_ref"),
-        [
-            (need(account_row, o.account_id, "account"), o.bank_to, o.account_to, o.amount_minor, currency,
-             o.k_symbol, f"berka-order:{o.order_id}")
-            for o in data.orders
-        ],
-        "source_ref",
-    )
-    await stages.insert(
-        "cards", "card", ("holder_id", "card_type", "issued_on", "source_ref"),
-        [
-            (need(holder_of_disp, c.disp_id, "disposition"), c.card_type, c.issued_on, f"berka-card:{c.card_id}")
-            for c in data.cards
-        ],
-        "source_ref",
+    _, loan_ledger, _ = await together(
+        holders_and_cards(),
+        _insert_loans(data, stages, currency=currency, gl=gl, loan_product=loan_product,
+                      branch_of_district=branch_of_district, district_of_account=district_of_account,
+                      account_row=account_row, now=now),
+        standing_orders(),
     )
     return Keys(ledger_of_account=ledger_of_account, loan_ledger=loan_ledger, gl=gl)
+
+
+async def _in_turn(*steps: Coroutine[Any, Any, Any]) -> list[Any]:
+    results: list[Any] = []
+    try:
+        for step in steps:
+            results.append(await step)
+    finally:
+        for step in steps[len(results) + 1 :]:
+            step.close()  # not started: a step before it failed
+    return results
+
+
+async def _together(*steps: Coroutine[Any, Any, Any]) -> list[Any]:
+    """Run ``steps`` at once; their results in order. After a failure the others are let finish
+    (each commits its own chunks, as a stage run alone would), then the first error is raised."""
+    results = await asyncio.gather(*steps, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
 
 
 async def _insert_loans(data: BerkaData, stages: Stages, *, currency: str, gl: dict[str, Any], loan_product: Product,

@@ -4,8 +4,9 @@ one-time code), change the maturity instruction, close early (after a quote), do
 and the tax documents (the quarterly TDS certificate, the year's interest certificate) and the
 passbook print (the lines not printed yet, continuing from the last print).
 
-Opening sends ``openFixedDeposit`` with an idempotency key made when the confirmation was
-shown, so a retry (double click, a timeout, the code step) cannot open two deposits.
+Opening is Review, then Confirm (``ui/confirm.py``): Review freezes what is sent to
+``openFixedDeposit`` with an idempotency key, so a retry (double click, a timeout, the code step)
+cannot open two deposits, and a form changed after its review must be reviewed again.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from ui import fmt, frame
-from ui.api import Api, ApiError, SignedOut
+from ui.api import Api
 from ui.deposit_advice_pdf import INSTRUCTION_TEXT, PAYOUT_CHOICE, PAYOUT_TEXT, deposit_advice_pdf
 from ui.i18n import N_, _
-from ui.confirm import ask_code
+from ui.confirm import Confirmation
 
 MEMBER_DEPOSITS = """
 query MemberDeposits {
@@ -91,7 +92,6 @@ async def deposits_page(request: Request) -> RedirectResponse | None:
 class DepositsPage:
     def __init__(self, api: Api) -> None:
         self.api = api
-        self.key: str | None = None
 
     async def draw(self) -> None:
         data = await self.api.run(MEMBER_DEPOSITS)
@@ -254,28 +254,34 @@ class DepositsPage:
 
     def open_form(self) -> None:
         self.form_box.clear()
-        self.key = None
+        # A Review freezes the variables and their idempotency key; Confirm sends exactly those, with
+        # a one-time code when asked. A retry after an error reuses the key: one deposit at most.
+        self.confirmation = Confirmation(self.api, OPEN_FIXED_DEPOSIT, "openFixedDeposit", say=self._say,
+                                         again=_("You can confirm again: it will not open two deposits."),
+                                         stale_on=("IDEMPOTENCY_CONFLICT",))
         with self.form_box, ui.card().classes("w-full").mark("fd-form"):
             ui.label(_("Open a fixed deposit")).classes("text-lg font-medium")
             # number and balance only: with the product's name it is clipped on a 360 px phone
             self.source = ui.select({n: f"{n} · {fmt.money_of(a['availableBalance'])}"
                                      for n, a in self.savings.items()}, value=next(iter(self.savings)),
-                                    label=_("From")).props("outlined").classes("w-full").mark("fd-from")
+                                    label=_("From"), on_change=self._changed).props("outlined").classes("w-full").mark("fd-from")
             self.product = ui.select({c: p["name"] for c, p in self.products.items()}, value=next(iter(self.products)),
                                      label=_("Product"), on_change=self._product_changed).props("outlined").classes(
                 "w-full").mark("fd-product")
             self.chart = ui.label().classes("text-xs text-slate-500").mark("fd-chart")
-            self.amount = ui.input(_("Amount"), validation={_("Enter an amount like 100000"): lambda v: fmt.parse_amount(v) is not None}
-                                   ).props("outlined inputmode=decimal").classes("w-full").mark("fd-amount")
-            self.months = ui.number(_("Term in months"), value=12, min=1, max=120, step=1, format="%d").props(
-                "outlined").classes("w-full").mark("fd-months")
-            self.payout = ui.select({}, label=_("Interest")).props("outlined").classes("w-full").mark("fd-payout")
+            self.amount = ui.input(_("Amount"), validation={_("Enter an amount like 100000"): lambda v: fmt.parse_amount(v) is not None},
+                                   on_change=self._changed).props("outlined inputmode=decimal").classes("w-full").mark("fd-amount")
+            self.months = ui.number(_("Term in months"), value=12, min=1, max=120, step=1, format="%d",
+                                    on_change=self._changed).props("outlined").classes("w-full").mark("fd-months")
+            self.payout = ui.select({}, label=_("Interest"), on_change=self._changed).props("outlined").classes(
+                "w-full").mark("fd-payout")
             self.instruction = ui.select({k: _(v) for k, v in INSTRUCTION_TEXT.items()}, value="CREDIT_SAVINGS",
-                                         label=_("At maturity")).props("outlined").classes("w-full").mark("fd-instruction")
+                                         label=_("At maturity"), on_change=self._changed).props("outlined").classes(
+                "w-full").mark("fd-instruction")
             with ui.row().classes("w-full gap-2"):
-                self.open_button = ui.button(_("Open deposit"), icon="savings", on_click=lambda: self.submit()).mark("fd-submit")
+                ui.button(_("Review"), icon="fact_check", on_click=self.review).mark("fd-review")
                 ui.button(_("Cancel"), on_click=self.form_box.clear).props("flat")
-            self.message = ui.label().classes("text-sm").mark("fd-message")
+            self.review_box = ui.column().classes("w-full gap-1")
         self._product_changed()
 
     def _product_changed(self) -> None:
@@ -285,47 +291,45 @@ class DepositsPage:
         self.payout.update()
         bands = ", ".join(f"{b['minDays']}–{b['maxDays'] or '…'} {_('days')}: {b['ratePercent']} %" for b in product["rateChart"])
         self.chart.text = _("Rates: {bands}. Minimum {minimum}.").format(bands=bands, minimum=fmt.money_of(product["minimumAmount"]))
-        self.key = None
+        self._changed()
 
-    async def submit(self, step_up: tuple[str, str] | None = None) -> None:
+    def _changed(self) -> None:
+        if hasattr(self, "review_box"):
+            self.confirmation.form_changed(self.review_box, "fd-changed")
+
+    def review(self) -> None:
+        self.review_box.clear()
+        self.confirmation.forget()
         amount = fmt.parse_amount(self.amount.value)
         if amount is None or amount <= 0:
-            self.message.text = _("Enter the amount to deposit.")
-            self.message.classes(replace="text-sm text-red-700")
+            self._say(_("Enter the amount to deposit."))
             return
         product = self.products[self.product.value]
-        self.key = self.key or f"fd-{uuid.uuid4()}"
-        fields = {"fromAccountNumber": self.source.value, "productCode": product["code"],
-                  "principal": {"amount": str(amount), "currency": product["currency"]},
-                  "tenureMonths": int(self.months.value or 0), "payout": self.payout.value,
-                  "maturityInstruction": self.instruction.value, "idempotencyKey": self.key}
-        if step_up is not None:
-            fields["stepUp"] = {"challengeToken": step_up[0], "code": step_up[1]}
-        self.open_button.disable()
-        try:
-            data = await self.api.run(OPEN_FIXED_DEPOSIT, input=fields)
-        except SignedOut:
-            frame.leave("expired")
-            return
-        except ApiError as exc:
-            self.message.text = exc.for_person() + " " + _("You can press Open again: it will not open two deposits.")
-            self.message.classes(replace="text-sm text-red-700")
-            self.open_button.enable()
-            return
-        payload = data["openFixedDeposit"]
-        codes = [e["code"] for e in payload["userErrors"]]
-        if "STEP_UP_REQUIRED" in codes and step_up is None:
-            entered = await ask_code(self.api)
-            if entered is not None:
-                await self.submit(entered)
-            else:
-                self.open_button.enable()
-            return
-        if payload["userErrors"]:
-            self.message.text = " ".join(e["message"] for e in payload["userErrors"])
-            self.message.classes(replace="text-sm text-red-700")
-            self.open_button.enable()
-            self.key = None if "IDEMPOTENCY_CONFLICT" in codes else self.key
+        months = int(self.months.value or 0)
+        self.confirmation.review({
+            "fromAccountNumber": self.source.value, "productCode": product["code"],
+            "principal": {"amount": str(amount), "currency": product["currency"]}, "tenureMonths": months,
+            "payout": self.payout.value, "maturityInstruction": self.instruction.value,
+            "idempotencyKey": f"fd-{uuid.uuid4()}"})
+        with self.review_box, ui.card().classes("w-full bg-slate-50").mark("fd-review-card"):
+            ui.label(_("Open a {product} of {amount} for {months} months from {account}?").format(
+                product=product["name"], amount=fmt.money(amount, product["currency"]), months=months,
+                account=self.source.value)).classes("font-medium").mark("fd-summary")
+            ui.label(_("Interest: {payout}. At maturity: {instruction}.").format(
+                payout=_(PAYOUT_CHOICE[self.payout.value]), instruction=_(INSTRUCTION_TEXT[self.instruction.value]))
+            ).classes("text-sm")
+            ui.label(_("You will be asked for a one-time code.")).classes("text-xs text-slate-500")
+            with ui.row().classes("gap-2"):
+                self.confirmation.button = ui.button(_("Confirm and open"), on_click=self.confirm).mark("fd-confirm")
+                ui.button(_("Cancel"), on_click=self.review_box.clear).props("flat")
+
+    async def confirm(self) -> None:
+        payload = await self.confirmation.confirm()
+        if payload is None:
             return
         ui.notify(_("Deposit {number} opened.").format(number=payload["number"]), type="positive")
         ui.navigate.to("/member/deposits")
+
+    def _say(self, text: str) -> None:
+        with self.review_box:
+            ui.label(text).classes("text-sm text-red-700").mark("fd-message")
