@@ -498,7 +498,8 @@ class _AccountIndex:
             if await raw.fetchval("SELECT to_regclass($1) IS NULL", _ACCOUNT_INDEX):
                 self.build = True  # left missing by a crashed load
                 return
-            # The drop waits for no one: a reader of posting means the bank is in use.
+            # The drop waits a second at most: a reader of posting means the bank is in use
+            # (and queries queued behind the lock wait no longer than that).
             await raw.execute("SET LOCAL lock_timeout = '1s'")
             try:
                 await raw.execute("LOCK TABLE posting IN ACCESS EXCLUSIVE MODE")

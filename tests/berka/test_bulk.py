@@ -238,3 +238,26 @@ async def test_a_load_into_an_empty_ledger_leaves_the_account_index_as_the_migra
         await write_transfers_bulk([(EntryType.CASH_DEPOSIT, D, "n", "i:9", chart[CASH].id, 999_999, 1)],
                                    initiator="system:test", currency="CZK")
     assert await conn.execute_query_dict(query) == before
+
+
+@pytest.mark.postgres
+async def test_a_load_while_postings_are_being_read_keeps_the_index_and_goes_row_by_row(db: str) -> None:
+    import asyncpg
+
+    chart = await ensure_chart(currency="CZK")
+    a = await _member_account("A-1", chart[SAVINGS_DEPOSITS])
+    reader = await asyncpg.connect(db.replace("postgres://", "postgresql://", 1))
+    try:
+        reader_tx = reader.transaction()
+        await reader_tx.start()
+        await reader.fetch("SELECT * FROM posting")  # holds ACCESS SHARE until it ends
+        rows = [(EntryType.CASH_DEPOSIT, D, "n", f"r:{i}", chart[CASH].id, a.id, 100) for i in range(3)]
+        assert await write_transfers_bulk(rows, initiator="system:test", currency="CZK") == 3
+        await reader_tx.rollback()
+    finally:
+        await reader.close()
+    await a.refresh_from_db()
+    assert a.balance_minor == 300
+    found = await get_connection("default").execute_query_dict(
+        "SELECT 1 FROM pg_indexes WHERE tablename = 'posting' AND indexname = 'posting_account_date_idx'")
+    assert found
