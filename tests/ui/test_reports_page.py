@@ -12,6 +12,8 @@ async def test_accountant_reads_the_balance_sheet_and_downloads_csv_and_pdf(user
     await _bank()
     await as_staff(user, "accountant")
     await user.open("/staff/reports")
+    # The page's body is drawn after its first request (frame.section): wait for it, as a person does.
+    await user.should_see(marker="report-asof", retries=200)
     user.find(marker="report-asof").clear().type("31-03-2026")
     user.find(marker="report-show").click()
     await user.should_see("Balance sheet (Form A, Third Schedule, Banking Regulation Act)", retries=20)
