@@ -16,7 +16,7 @@ statement of more than 20 lines), in-process (no HTTP, so the figures isolate ea
    ``transferFunds`` (the portal's ``TransferFunds``, a cashier's transfer between random
    accounts), three ways: graphql-core's generic executor with the eleven extensions one by
    one (before), with them merged into one (``graphql_api/merged_extension.py``), and merged
-   with the trusted documents on their dedicated executors (``graphql_api/fast_exec.py``);
+   with the trusted documents on their dedicated executors (``graphql_api/fast_exec/``);
    best of three rounds.
 
     python -m benchmarks.graphql_edge [--accounts 50] [--repeat 300]

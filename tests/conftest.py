@@ -21,7 +21,7 @@ from tortoise import Tortoise
 from tortoise.connection import get_connection
 
 from bankcore.db import migrate_database, tortoise_config
-from bankcore.ledger.posting import forget_cached_facts
+from bankcore.ledger.account_facts import forget_cached_facts
 from bankcore.services._lookup import forget_cached_account_keys, forget_cached_gl_ids
 from bankcore.settings import forget_cached_settings
 from tests.pg_template import create_from_template, pg_admin

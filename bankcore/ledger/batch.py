@@ -34,14 +34,11 @@ from bankcore.calendar.business_date import posting_window
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.events import LEDGER_CHANNEL, encode_ledger_events
 from bankcore.events_relay import relay_active
+from bankcore.ledger.account_facts import account_facts, balance_deltas
+from bankcore.ledger.posting_checks import CLOSED_TO_ALL, CLOSED_TO_OUTFLOW, check_postable
 from bankcore.ledger.entry import EntryDraft, validate_entry
 from bankcore.ledger.posting import (
-    check_postable,
-    _CLOSED_TO_ALL,
-    _CLOSED_TO_OUTFLOW,
     PostedEntry,
-    _account_facts,
-    _deltas,
     _lock_tracked,
     _publish,
 )
@@ -60,7 +57,7 @@ async def lock_accounts(conn: BaseDBAsyncClient, ledger_account_ids: set[int]) -
 
     Returns ``{id: {balance_minor, held_minor, floor_minor, status}}`` read under the lock.
     """
-    facts = await _account_facts(set(ledger_account_ids))
+    facts = await account_facts(set(ledger_account_ids))
     return await _lock_tracked(conn, sorted(i for i in ledger_account_ids if facts[i].tracks_balance))
 
 
@@ -105,18 +102,18 @@ async def write_entries(conn: BaseDBAsyncClient, drafts: Sequence[EntryDraft], l
         keys.append(draft.idempotency_key)
     if len(set(keys)) != len(keys) or await used_keys(conn, keys):
         raise DomainError(ErrorCode.IDEMPOTENCY_CONFLICT, "an idempotency key of the batch is already used")
-    facts = await _account_facts({p.ledger_account_id for d in drafts for p in d.postings})
+    facts = await account_facts({p.ledger_account_id for d in drafts for p in d.postings})
     afters: list[dict[int, int]] = []
     for draft in drafts:
         check_postable(draft.postings, facts)
         after: dict[int, int] = {}
-        for account_id, delta in sorted(_deltas(draft.postings, facts).items()):
+        for account_id, delta in sorted(balance_deltas(draft.postings, facts).items()):
             if not facts[account_id].tracks_balance:
                 continue
             row = locked.get(account_id)
             if row is None:
                 raise DomainError(ErrorCode.INVALID_INPUT, f"account {facts[account_id].code} was not locked")
-            if row["status"] in _CLOSED_TO_ALL or (delta < 0 and row["status"] in _CLOSED_TO_OUTFLOW):
+            if row["status"] in CLOSED_TO_ALL or (delta < 0 and row["status"] in CLOSED_TO_OUTFLOW):
                 raise DomainError(ErrorCode.ACCOUNT_NOT_ACTIVE, f"account {facts[account_id].code} is {row['status']}")
             balance = row["balance_minor"] + delta
             floor = row["floor_minor"]
@@ -184,7 +181,7 @@ async def publish_batch(posted: Sequence[PostedEntry]) -> None:
     """After the batch's commit: count the entries and publish their events in this process (as ``post_entry``)."""
     if not posted:
         return
-    facts = await _account_facts({p.ledger_account_id for e in posted for p in e.postings})
+    facts = await account_facts({p.ledger_account_id for e in posted for p in e.postings})
     for entry in posted:
         ENTRIES_POSTED.labels(entry.entry_type.value).inc()
         if not relay_active():  # with a relay, the NOTIFY comes back to this process too

@@ -56,15 +56,11 @@ from bankcore.calendar.business_date import posting_window
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.events import LEDGER_CHANNEL, encode_ledger_events
 from bankcore.events_relay import relay_active
+from bankcore.ledger.account_facts import AccountFacts, account_facts, balance_deltas
+from bankcore.ledger.posting_checks import CLOSED_TO_ALL, CLOSED_TO_OUTFLOW, check_postable
 from bankcore.ledger.entry import EntryDraft, validate_entry
 from bankcore.ledger.posting import (
-    check_postable,
-    _CLOSED_TO_ALL,
-    _CLOSED_TO_OUTFLOW,
     PostedEntry,
-    _account_facts,
-    _AccountFacts,
-    _deltas,
     _lock_tracked,
     _publish,
     _replay,
@@ -99,7 +95,7 @@ class GroupCommitSettings:
 @dataclass(slots=True)
 class _Item:
     draft: EntryDraft
-    facts: dict[int, _AccountFacts]
+    facts: dict[int, AccountFacts]
     deltas: dict[int, int]
     future: asyncio.Future[PostedEntry]
 
@@ -146,14 +142,14 @@ class GroupCommitter:
         if draft.posts_hold_id is not None or draft.reverses_id is not None:
             return await post_entry(draft)
         validate_entry(draft)
-        facts = await _account_facts({p.ledger_account_id for p in draft.postings})
+        facts = await account_facts({p.ledger_account_id for p in draft.postings})
         check_postable(draft.postings, facts)
         loop = asyncio.get_running_loop()
         if self._loop is not loop:  # a new event loop (tests, a restarted server): fresh state
             self._loop, self._queue, self._inflight = loop, [], set()
             self._slots, self._dispatcher = asyncio.Semaphore(self.settings.max_inflight), None
         future: asyncio.Future[PostedEntry] = loop.create_future()
-        self._queue.append(_Item(draft, facts, _deltas(draft.postings, facts), future))
+        self._queue.append(_Item(draft, facts, balance_deltas(draft.postings, facts), future))
         if self._dispatcher is None or self._dispatcher.done():
             self._dispatcher = loop.create_task(self._dispatch(), name="group-commit")
         return await future
@@ -277,7 +273,7 @@ def _refusal(item: _Item, locked: dict[int, dict[str, Any]], *, today: date, clo
             continue
         row, delta = locked[account_id], item.deltas[account_id]
         status = row["status"]
-        if status in _CLOSED_TO_ALL or (delta < 0 and status in _CLOSED_TO_OUTFLOW):
+        if status in CLOSED_TO_ALL or (delta < 0 and status in CLOSED_TO_OUTFLOW):
             return DomainError(ErrorCode.ACCOUNT_NOT_ACTIVE, f"account {fact.code} is {status}", field="account_number")
         balance, held, floor = row["balance_minor"] + delta, row["held_minor"], row["floor_minor"]
         if delta < 0 and floor is not None and balance - held < floor:

@@ -28,7 +28,6 @@ checked against locked state, immutable history corrected by reversals).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -41,16 +40,14 @@ from bankcore.calendar.business_date import ensure_calendar, posting_window
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.events import LEDGER_CHANNEL, BalanceChanged, EntryPosted, broker, encode_ledger_events
 from bankcore.events_relay import relay_active
+from bankcore.ledger.account_facts import AccountFacts, account_facts, balance_deltas
+from bankcore.ledger.posting_checks import CLOSED_TO_ALL, CLOSED_TO_OUTFLOW, below_floor, check_postable, not_active, value_date_refusal
 from bankcore.ledger.entry import EntryDraft, PostingDraft, validate_entry
 from bankcore.ledger.posting_pg import call_post_entry, one_round_trip_connection
 from bankcore.ledger.sql import fetch, is_postgres, placeholders
 from bankcore.observability import ENTRIES_POSTED
-from bankcore.money import Money
-from bankcore.models import AccountStatus, EntryType, JournalEntry, LedgerAccount, LedgerKind, Posting, Side
+from bankcore.models import EntryType, JournalEntry, LedgerAccount, Posting, Side
 
-# Statuses that refuse every posting, and those that refuse only money going out.
-_CLOSED_TO_ALL = {AccountStatus.PENDING.value, AccountStatus.CLOSED.value}
-_CLOSED_TO_OUTFLOW = {AccountStatus.FROZEN.value, AccountStatus.DORMANT.value, AccountStatus.INOPERATIVE.value}
 
 # Work done inside the posting's transaction after the entry is written: (connection, entry id).
 Effects = Callable[[BaseDBAsyncClient, int], Awaitable[None]]
@@ -72,59 +69,6 @@ class PostedEntry:
     postings: tuple[PostingDraft, ...]
     balances_minor: dict[int, int]
     replayed: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class _AccountFacts:
-    """What never changes about a ledger account, cached per process."""
-
-    currency: str
-    debit_normal: bool
-    is_control: bool
-    tracks_balance: bool
-    code: str
-
-
-_facts_cache: dict[int, _AccountFacts] = {}
-
-
-async def _account_facts(ids: set[int]) -> dict[int, _AccountFacts]:
-    missing = [i for i in ids if i not in _facts_cache]
-    if missing:
-        # raw rows, not ORM objects: a day-end batch asks for 10,000 accounts at a time
-        from tortoise.connection import get_connection
-
-        conn = get_connection("default")
-        columns = "SELECT id, currency, kind, is_control, tracks_balance, code FROM ledger_account WHERE "
-        if is_postgres(conn):
-            rows = await fetch(conn, columns + "id = ANY($1::bigint[])", [missing])
-        else:
-            rows = []
-            for start in range(0, len(missing), 900):
-                part = missing[start:start + 900]
-                rows += await fetch(conn, columns + f"id IN ({', '.join('?' * len(part))})", part)
-        for row in rows:
-            _facts_cache[int(row["id"])] = _AccountFacts(
-                currency=row["currency"],
-                debit_normal=LedgerKind(row["kind"]).debit_normal,
-                is_control=bool(row["is_control"]),
-                tracks_balance=bool(row["tracks_balance"]),
-                code=row["code"],
-            )
-    unknown = [i for i in ids if i not in _facts_cache]
-    if unknown:
-        raise DomainError(ErrorCode.NOT_FOUND, f"ledger account {unknown[0]} does not exist")
-    return {i: _facts_cache[i] for i in ids}
-
-
-def _deltas(postings: tuple[PostingDraft, ...], facts: dict[int, _AccountFacts]) -> dict[int, int]:
-    """Change of each account's balance in its natural sign."""
-    deltas: dict[int, int] = defaultdict(int)
-    for p in postings:
-        debit_normal = facts[p.ledger_account_id].debit_normal
-        grows = (p.side is Side.DEBIT) == debit_normal
-        deltas[p.ledger_account_id] += p.amount_minor if grows else -p.amount_minor
-    return dict(deltas)
 
 
 async def _lock_tracked(conn: BaseDBAsyncClient, ids: list[int]) -> dict[int, dict]:
@@ -227,7 +171,7 @@ async def _replay(draft: EntryDraft, existing: JournalEntry) -> PostedEntry:
             field="idempotency_key",
         )
     postings = await Posting.filter(entry_id=existing.id).order_by("id")
-    facts = await _account_facts({p.ledger_account_id for p in postings})
+    facts = await account_facts({p.ledger_account_id for p in postings})
     tracked = [p.ledger_account_id for p in postings if facts[p.ledger_account_id].tracks_balance]
     current = dict(await LedgerAccount.filter(id__in=tracked).values_list("id", "balance_minor")) if tracked else {}
     return PostedEntry(
@@ -242,50 +186,6 @@ async def _replay(draft: EntryDraft, existing: JournalEntry) -> PostedEntry:
         balances_minor=current,
         replayed=True,
     )
-
-
-def _value_date_refusal(value_date: date, today: date, closed_through: date | None, entry_type: EntryType) -> DomainError | None:
-    if value_date > today:
-        return DomainError(
-            ErrorCode.VALUE_DATE_IN_FUTURE,
-            f"value date {value_date.isoformat()} is after the business date {today.isoformat()}",
-            field="value_date",
-        )
-    if closed_through is not None and value_date <= closed_through and entry_type is not EntryType.YEAR_END:
-        return DomainError(
-            ErrorCode.PERIOD_CLOSED,
-            f"the books are closed through {closed_through.isoformat()} (financial year closed); "
-            f"value date {value_date.isoformat()} is refused",
-            field="value_date",
-        )
-    return None
-
-
-def _not_active(fact: _AccountFacts, status: str) -> DomainError:
-    return DomainError(ErrorCode.ACCOUNT_NOT_ACTIVE, f"account {fact.code} is {status}", field="account_number")
-
-
-def _below_floor(fact: _AccountFacts, floor: int, may_take: int) -> DomainError:
-    if floor > 0:
-        # A minimum balance, not a lack of money: say so, and how much may be taken.
-        return DomainError(
-            ErrorCode.MIN_BALANCE,
-            f"account {fact.code} keeps a minimum balance of {Money(floor, fact.currency)}: "
-            f"at most {Money(may_take, fact.currency)} may be taken",
-            field="amount",
-        )
-    return DomainError(ErrorCode.INSUFFICIENT_FUNDS, f"account {fact.code} has insufficient funds", field="amount")
-
-
-def check_postable(postings, facts) -> None:  # noqa: ANN001 - PostingDraft list, {ledger_account_id: facts}
-    """Refuse postings to a control account (``NOT_POSTABLE``) or in another currency than their
-    account's (``CURRENCY_MISMATCH``): the one check for every posting path (single, batch, group commit)."""
-    for p in postings:
-        fact = facts[p.ledger_account_id]
-        if fact.is_control:
-            raise DomainError(ErrorCode.NOT_POSTABLE, f"{fact.code} is a control account and takes no postings")
-        if fact.currency != p.currency:
-            raise DomainError(ErrorCode.CURRENCY_MISMATCH, f"account {fact.code} is in {fact.currency}, not {p.currency}")
 
 
 async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> PostedEntry:
@@ -319,9 +219,9 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
     """
     validate_entry(draft)
     ids = {p.ledger_account_id for p in draft.postings}
-    facts = await _account_facts(ids)
+    facts = await account_facts(ids)
     check_postable(draft.postings, facts)
-    deltas = _deltas(draft.postings, facts)
+    deltas = balance_deltas(draft.postings, facts)
     tracked = sorted(i for i in ids if facts[i].tracks_balance)
     posted_at = datetime.now(UTC)
     pooled = one_round_trip_connection(effects=effects is not None, posts_hold=draft.posts_hold_id is not None)
@@ -334,7 +234,7 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
         async with in_transaction() as conn:
             today, closed_through = await posting_window(conn)
             value_date = draft.value_date or today
-            if refusal := _value_date_refusal(value_date, today, closed_through, draft.entry_type):
+            if refusal := value_date_refusal(value_date, today, closed_through, draft.entry_type):
                 raise refusal
             locked = await _lock_tracked(conn, tracked)
             if draft.idempotency_key is not None:
@@ -353,13 +253,13 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
                 status = row["status"]
                 # A hold placed while the account was open is still posted after a freeze:
                 # the money was committed (e.g. sent to another bank) when it was held.
-                if status in _CLOSED_TO_ALL or (delta < 0 and status in _CLOSED_TO_OUTFLOW and account_id not in released):
-                    raise _not_active(facts[account_id], status)
+                if status in CLOSED_TO_ALL or (delta < 0 and status in CLOSED_TO_OUTFLOW and account_id not in released):
+                    raise not_active(facts[account_id], status)
                 balance = row["balance_minor"] + delta
                 held = row["held_minor"] - released.get(account_id, 0)
                 floor = row["floor_minor"]
                 if delta < 0 and floor is not None and balance - held < floor:
-                    raise _below_floor(facts[account_id], floor, max(0, row["balance_minor"] - held - floor))
+                    raise below_floor(facts[account_id], floor, max(0, row["balance_minor"] - held - floor))
                 new_balances[account_id] = balance
             entry_id = await _insert_entry(conn, draft, value_date, posted_at)
             payload = encode_ledger_events(
@@ -393,7 +293,7 @@ async def post_entry(draft: EntryDraft, *, effects: Effects | None = None) -> Po
 
 
 async def _post_in_one_round_trip(
-    conn: BaseDBAsyncClient, draft: EntryDraft, facts: dict[int, _AccountFacts], deltas: dict[int, int],
+    conn: BaseDBAsyncClient, draft: EntryDraft, facts: dict[int, AccountFacts], deltas: dict[int, int],
     tracked: list[int], posted_at: datetime,
 ) -> PostedEntry | None:
     """``post_entry``'s transaction as one call of ``coopbank_post_entry`` (``posting_pg.py``).
@@ -405,7 +305,7 @@ async def _post_in_one_round_trip(
         out = await call_post_entry(
             conn, draft, posted_at=posted_at, tracked=tracked, deltas=deltas,
             currencies={i: facts[i].currency for i in tracked},
-            closed_to_all=_CLOSED_TO_ALL, closed_to_outflow=_CLOSED_TO_OUTFLOW,
+            closed_to_all=CLOSED_TO_ALL, closed_to_outflow=CLOSED_TO_OUTFLOW,
         )
     except IntegrityError:
         return await _resolve_integrity_error(draft)
@@ -427,14 +327,14 @@ async def _post_in_one_round_trip(
         return None
     if out.code in ("VALUE_DATE_IN_FUTURE", "PERIOD_CLOSED"):
         assert out.value_date is not None and out.today is not None
-        refusal = _value_date_refusal(out.value_date, out.today, out.closed_through, draft.entry_type)
+        refusal = value_date_refusal(out.value_date, out.today, out.closed_through, draft.entry_type)
         assert refusal is not None
         raise refusal
     assert out.account_id is not None
     if out.code == "ACCOUNT_NOT_ACTIVE":
-        raise _not_active(facts[out.account_id], out.status or "")
+        raise not_active(facts[out.account_id], out.status or "")
     if out.code in ("MIN_BALANCE", "INSUFFICIENT_FUNDS"):
-        raise _below_floor(facts[out.account_id], out.floor or 0, out.may_take or 0)
+        raise below_floor(facts[out.account_id], out.floor or 0, out.may_take or 0)
     raise AssertionError(f"coopbank_post_entry answered {out.code!r}")
 
 
@@ -449,7 +349,7 @@ async def _resolve_integrity_error(draft: EntryDraft) -> PostedEntry:
     raise  # the IntegrityError being handled by the caller: some other constraint
 
 
-def _publish(posted: PostedEntry, facts: dict[int, _AccountFacts]) -> None:
+def _publish(posted: PostedEntry, facts: dict[int, AccountFacts]) -> None:
     broker.publish(
         EntryPosted(
             entry_id=posted.entry_id,
@@ -467,8 +367,3 @@ def _publish(posted: PostedEntry, facts: dict[int, _AccountFacts]) -> None:
                 currency=facts[account_id].currency,
             )
         )
-
-
-def forget_cached_facts() -> None:
-    """Drop the per-process cache of ledger-account facts (tests empty the database)."""
-    _facts_cache.clear()

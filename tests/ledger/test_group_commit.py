@@ -13,9 +13,10 @@ import pytest_asyncio
 
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.events import EntryPosted, broker
+from bankcore.ledger.account_facts import account_facts
 from bankcore.ledger.entry import EntryDraft, credit, debit, request_fingerprint
 from bankcore.ledger.group_commit import GroupCommitSettings, group_committer
-from bankcore.ledger.posting import PostedEntry, _account_facts
+from bankcore.ledger.posting import PostedEntry
 from bankcore.models import EntryType, JournalEntry, LedgerAccount, OutboxEvent
 from bankcore.money import Money
 from bankcore.services._lookup import get_account, get_accounts
@@ -45,7 +46,7 @@ async def draft(payer: str, payee: str, amount: str, key: str | None = None) -> 
     refs = await get_accounts({"from": payer, "to": payee})
     legs = (debit(refs["from"].ledger_account_id, inr(amount).amount_minor, "INR"),
             credit(refs["to"].ledger_account_id, inr(amount).amount_minor, "INR"))
-    await _account_facts({leg.ledger_account_id for leg in legs})
+    await account_facts({leg.ledger_account_id for leg in legs})
     return EntryDraft(entry_type=EntryType.TRANSFER, value_date=None, narration=f"Transfer {payer} to {payee}",
                       initiator="t", postings=legs, idempotency_key=key,
                       request_fingerprint=request_fingerprint({"from": payer, "to": payee, "amount": amount}))

@@ -32,7 +32,7 @@ operations = st.lists(
 @settings(max_examples=40 if BACKEND == "sqlite" else 12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=operations)
 async def test_invariants_hold_after_any_operations(db: str, ops: list[tuple]) -> None:
-    from bankcore.ledger.posting import forget_cached_facts
+    from bankcore.ledger.account_facts import forget_cached_facts
     from bankcore.services._lookup import forget_cached_account_keys, forget_cached_gl_ids
 
     await truncate_all()
