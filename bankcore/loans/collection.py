@@ -113,7 +113,7 @@ async def collect_due_instalments(on: date, *, initiator: str, key: Callable[[ob
 
 
 async def _collect_chunk(loan_ids: list[int], on: date, *, initiator: str, key: Callable[[object], str]) -> list[PostedEntry]:
-    from bankcore.loans.repayment import _close_if_repaid, dues_of
+    from bankcore.loans.repayment import close_if_repaid, dues_of
 
     async with in_transaction() as conn:
         pg = is_postgres(conn)
@@ -223,5 +223,5 @@ async def _collect_chunk(loan_ids: list[int], on: date, *, initiator: str, key: 
                      for i, pp, pi, pn, d, e6, pm, m in settled])
         # repaid in full by this instalment (its last): closed, as repay_loan does (rare, one by one)
         for loan in await Loan.filter(id__in=maybe_repaid).using_db(conn) if maybe_repaid else []:
-            await _close_if_repaid(loan, on)
+            await close_if_repaid(loan, on)
     return posted

@@ -1,4 +1,5 @@
-"""Repaying a loan: EMIs (from savings, cash at the counter, the gateway, day-end collection), prepayment, foreclosure.
+"""Repaying a loan: EMIs (from savings, cash at the counter, the gateway, day-end collection) and prepayment
+(foreclosure: ``bankcore.loans.foreclosure``).
 
 Every payment is allocated in the RBI-style order of ``bankcore.loans.allocation``:
 penal charges, then interest, then principal, oldest due first (Indian Contract Act
@@ -53,24 +54,9 @@ class RepaymentResult:
         return self.entry.replayed
 
 
-@dataclass(frozen=True, slots=True)
-class ForeclosureQuote:
-    """What closing the loan on ``as_of`` costs (minor units)."""
-
-    as_of: date
-    currency: str
-    principal_minor: int
-    interest_due_minor: int
-    charges_due_minor: int
-    accrued_interest_minor: int
-
-    @property
-    def total_minor(self) -> int:
-        return self.principal_minor + self.interest_due_minor + self.charges_due_minor + self.accrued_interest_minor
-
-
-async def _rows(loan_id: int) -> list[LoanInstalment]:
-    """The loan's instalment rows, their penal charges as of the last day-end (computed on read, not saved)."""
+async def instalment_rows(loan_id: int) -> list[LoanInstalment]:
+    """A loan's schedule rows in order, with the penal charges levied through the last day-end
+    (computed on read, not saved)."""
     found = await LoanInstalment.filter(loan_id=loan_id).order_by("number")
     if any(r.paid_on is None for r in found):
         penal = await penal_by_row(get_connection("default"), loan_id)
@@ -80,12 +66,7 @@ async def _rows(loan_id: int) -> list[LoanInstalment]:
     return found
 
 
-async def instalment_rows(loan_id: int) -> list[LoanInstalment]:
-    """A loan's schedule rows in order, with the penal charges levied through the last day-end (read only)."""
-    return await _rows(loan_id)
-
-
-async def _materialise_penal(loan: Loan) -> None:
+async def materialise_penal(loan: Loan) -> None:
     # a payment changes what the charges count on: the days before it keep their figure
     await materialise(get_connection("default"), loan_ids=[loan.id])
 
@@ -104,7 +85,7 @@ def dues_of(rows: list[LoanInstalment], as_of: date) -> list[Due]:
     return dues
 
 
-async def _principal_outstanding(loan: Loan) -> tuple[int, int]:
+async def principal_outstanding(loan: Loan) -> tuple[int, int]:
     account = await Account.get(id=loan.account_id)
     ledger = await LedgerAccount.get(id=account.ledger_account_id)
     return ledger.balance_minor, ledger.id
@@ -138,7 +119,7 @@ def stored_schedule(loan: Loan, rows: list[LoanInstalment]) -> Schedule:
     )
 
 
-async def _replay(key: str, loan_id: int, fingerprint: str) -> RepaymentResult | None:
+async def replayed_repayment(key: str, loan_id: int, fingerprint: str) -> RepaymentResult | None:
     existing = await JournalEntry.get_or_none(idempotency_key=key)
     if existing is None:
         return None
@@ -159,7 +140,7 @@ async def _replay(key: str, loan_id: int, fingerprint: str) -> RepaymentResult |
     return RepaymentResult(loan_id, entry, principal, interest, charges, 0, loan.status == LoanStatus.CLOSED)
 
 
-async def _source_ledger(from_account_number: str | None, debit_ledger_account_id: int | None, currency: str) -> int:
+async def source_ledger(from_account_number: str | None, debit_ledger_account_id: int | None, currency: str) -> int:
     if (from_account_number is None) == (debit_ledger_account_id is None):
         raise DomainError(ErrorCode.INVALID_INPUT, "name the account to pay from", field="from_account_number")
     if debit_ledger_account_id is not None:
@@ -205,10 +186,10 @@ async def repay_loan(
         raise DomainError(ErrorCode.INVALID_AMOUNT, "amount must be greater than zero", field="amount")
     async with in_transaction():
         loan = await find_loan(loan_number, lock=True)
-        source = await _source_ledger(from_account_number, debit_ledger_account_id, loan.currency)
+        source = await source_ledger(from_account_number, debit_ledger_account_id, loan.currency)
         fingerprint = request_fingerprint({"op": "repay_loan", "loan": loan.id, "amount": amount.amount_minor,
                                            "currency": amount.currency, "source": source})
-        replay = await _replay(idempotency_key, loan.id, fingerprint)
+        replay = await replayed_repayment(idempotency_key, loan.id, fingerprint)
         if replay is not None:
             return replay
         if loan.status != LoanStatus.ACTIVE:
@@ -216,12 +197,12 @@ async def repay_loan(
         if amount.currency != loan.currency:
             raise DomainError(ErrorCode.CURRENCY_MISMATCH, f"the loan is in {loan.currency}", field="amount")
         on = value_date or await business_date()
-        await _materialise_penal(loan)
-        rows = await _rows(loan.id)
+        await materialise_penal(loan)
+        rows = await instalment_rows(loan.id)
         allocation = allocate_payment(amount.amount_minor, dues_of(rows, on))
         by_kind = allocation.settled_by_kind()
         excess = allocation.unapplied_minor
-        _, loan_ledger = await _principal_outstanding(loan)
+        _, loan_ledger = await principal_outstanding(loan)
         # principal of the rows falling due after ``on`` (the ledger holds all unpaid principal)
         not_yet_due = sum(r.principal_minor - r.paid_principal_minor for r in rows if r.due_date > on)
         new_schedule: Schedule | None = None
@@ -253,18 +234,18 @@ async def repay_loan(
             narration=(narration or f"Repayment of loan {number}")[:255], initiator=initiator, postings=tuple(legs),
             idempotency_key=idempotency_key, request_fingerprint=fingerprint,
         ), effects=effects)
-        await _apply_settlements(rows, allocation.settlements, posted.value_date)
+        await apply_settlements(rows, allocation.settlements, posted.value_date)
         if new_schedule is not None:
             from bankcore.loans.lifecycle import store_schedule
 
             await store_schedule(loan, new_schedule, after_number=after)
             loan.instalment_minor = new_schedule.emi_minor or loan.instalment_minor
             await loan.save(update_fields=["instalment_minor"])
-        closed = await _close_if_repaid(loan, posted.value_date)
+        closed = await close_if_repaid(loan, posted.value_date)
     return RepaymentResult(loan.id, posted, principal, by_kind[DueKind.INTEREST], charges, excess, closed)
 
 
-async def _apply_settlements(rows: list[LoanInstalment], settlements, paid_on: date) -> None:
+async def apply_settlements(rows: list[LoanInstalment], settlements, paid_on: date) -> None:
     by_number = {r.number: r for r in rows}
     touched: set[int] = set()
     for s in settlements:
@@ -284,8 +265,8 @@ async def _apply_settlements(rows: list[LoanInstalment], settlements, paid_on: d
         await row.save(update_fields=["paid_principal_minor", "paid_interest_minor", "paid_penal_minor", "paid_on"])
 
 
-async def _close_if_repaid(loan: Loan, on: date) -> bool:
-    outstanding, _ = await _principal_outstanding(loan)
+async def close_if_repaid(loan: Loan, on: date) -> bool:
+    outstanding, _ = await principal_outstanding(loan)
     if outstanding > 0 or await LoanInstalment.filter(loan_id=loan.id, paid_on__isnull=True).exists():
         return False
     if loan.collateral_kind == "DEPOSIT_LIEN" and loan.collateral_ref:
@@ -299,97 +280,6 @@ async def _close_if_repaid(loan: Loan, on: date) -> bool:
     loan.own_class, loan.asset_class, loan.npa_since = "STANDARD", "STANDARD", None
     await loan.save(update_fields=["status", "closed_on", "own_class", "asset_class", "npa_since"])
     return True
-
-
-async def foreclosure_quote(*, loan_number: str, as_of: date | None = None) -> ForeclosureQuote:
-    """What it costs to close an ACTIVE loan on ``as_of`` (default the business date): principal outstanding,
-    interest and charges due and unpaid, and interest accrued since the last due date (ACT/365).
-
-    Raises NOT_FOUND, LOAN_WRONG_STATUS.
-    """
-    loan = await find_loan(loan_number)
-    if loan.status != LoanStatus.ACTIVE:
-        raise DomainError(ErrorCode.LOAN_WRONG_STATUS, f"the loan is {loan.status}", field="loan_number")
-    return await _quote(loan, as_of or await business_date())
-
-
-async def _quote(loan: Loan, on: date) -> ForeclosureQuote:
-    rows = await _rows(loan.id)
-    dues = dues_of(rows, on)
-    principal, _ = await _principal_outstanding(loan)
-    return ForeclosureQuote(
-        as_of=on, currency=loan.currency, principal_minor=principal,
-        interest_due_minor=sum(d.amount_minor for d in dues if d.kind is DueKind.INTEREST),
-        charges_due_minor=sum(d.amount_minor for d in dues if d.kind in (DueKind.PENAL_CHARGES, DueKind.CHARGES)),
-        accrued_interest_minor=accrued_since_last_due(loan, rows, principal, on),
-    )
-
-
-async def close_loan(
-    *,
-    loan_number: str,
-    initiator: str,
-    idempotency_key: str,
-    from_account_number: str | None = None,
-    debit_ledger_account_id: int | None = None,
-    expected_total_minor: int | None = None,
-) -> RepaymentResult:
-    """Foreclose: pay the foreclosure quote of the business date and close the loan (status CLOSED).
-
-    The rows not yet due are replaced by one final row (due today) of the principal
-    outstanding and the accrued interest, paid. ``expected_total_minor``: the quote's total
-    the payer reviewed (minor units); when today's quote differs (a day-end ran, a payment
-    came in) nothing is paid: QUOTE_CHANGED. Idempotent per key. Raises the codes of
-    ``foreclosure_quote`` and ``post_entry`` (INSUFFICIENT_FUNDS ...), IDEMPOTENCY_CONFLICT,
-    QUOTE_CHANGED.
-    """
-    if not idempotency_key or len(idempotency_key) > 100:
-        raise DomainError(ErrorCode.INVALID_INPUT, "an idempotency key of 1-100 characters is required", field="idempotency_key")
-    async with in_transaction():
-        loan = await find_loan(loan_number, lock=True)
-        source = await _source_ledger(from_account_number, debit_ledger_account_id, loan.currency)
-        fingerprint = request_fingerprint({"op": "close_loan", "loan": loan.id, "source": source})
-        replay = await _replay(idempotency_key, loan.id, fingerprint)
-        if replay is not None:
-            return replay
-        if loan.status != LoanStatus.ACTIVE:
-            raise DomainError(ErrorCode.LOAN_WRONG_STATUS, f"the loan is {loan.status}", field="loan_number")
-        on = await business_date()
-        await _materialise_penal(loan)
-        quote = await _quote(loan, on)
-        if expected_total_minor is not None and expected_total_minor != quote.total_minor:
-            raise DomainError(ErrorCode.QUOTE_CHANGED, "the amount to close the loan has changed: look at the new quote",
-                              field="expected_total")
-        rows = await _rows(loan.id)
-        allocation = allocate_payment(quote.interest_due_minor + quote.charges_due_minor + quote.principal_minor,
-                                      dues_of(rows, on)) if dues_of(rows, on) else None
-        _, loan_ledger = await _principal_outstanding(loan)
-        interest = quote.interest_due_minor + quote.accrued_interest_minor
-        legs = [debit(source, quote.total_minor, loan.currency)]
-        if quote.principal_minor:
-            legs.append(credit(loan_ledger, quote.principal_minor, loan.currency))
-        if interest:
-            legs.append(credit(await gl_account_id(LOAN_INTEREST_INCOME, loan.currency), interest, loan.currency))
-        if quote.charges_due_minor:
-            legs.append(credit(await gl_account_id(PENAL_INTEREST_INCOME, loan.currency), quote.charges_due_minor, loan.currency))
-        number = (await Account.get(id=loan.account_id)).number
-        if quote.total_minor <= 0:
-            raise DomainError(ErrorCode.NOTHING_DUE, "nothing is owed on this loan", field="loan_number")
-        posted = await post_entry(EntryDraft(
-            entry_type=EntryType.LOAN_REPAYMENT, value_date=None, narration=f"Foreclosure of loan {number}",
-            initiator=initiator, postings=tuple(legs), idempotency_key=idempotency_key, request_fingerprint=fingerprint,
-        ))
-        if allocation is not None:
-            await _apply_settlements(rows, allocation.settlements, posted.value_date)
-        after = max((r.number for r in rows if r.due_date <= on), default=0)
-        remaining = quote.principal_minor - (allocation.settled_by_kind()[DueKind.PRINCIPAL] if allocation else 0)
-        await LoanInstalment.filter(loan_id=loan.id, number__gt=after).delete()
-        if remaining or quote.accrued_interest_minor:
-            await LoanInstalment.create(loan_id=loan.id, number=after + 1, due_date=on, principal_minor=remaining,
-                                        interest_minor=quote.accrued_interest_minor, paid_principal_minor=remaining,
-                                        paid_interest_minor=quote.accrued_interest_minor, paid_on=on)
-        closed = await _close_if_repaid(loan, posted.value_date)
-    return RepaymentResult(loan.id, posted, quote.principal_minor, interest, quote.charges_due_minor, 0, closed)
 
 
 async def counter_cash_repayment(*, account_number: str, amount: Money, initiator: str, narration: str | None,

@@ -24,7 +24,7 @@ from bankcore.ledger.posting import PostedEntry, post_entry
 from bankcore.loans.classify import SPECIFIED_PERIOD_MONTHS
 from bankcore.loans.dates import add_months
 from bankcore.loans.lifecycle import find_loan, store_schedule
-from bankcore.loans.repayment import _materialise_penal, _principal_outstanding, _rows, _source_ledger, stored_schedule
+from bankcore.loans.repayment import instalment_rows, materialise_penal, principal_outstanding, source_ledger, stored_schedule
 from bankcore.loans.schedule import reschedule
 from bankcore.models import EntryType, Loan, LoanStatus
 from bankcore.money import Money
@@ -54,7 +54,7 @@ async def write_off_loan(*, loan_number: str, actor: str, reason: str, approving
             raise DomainError(ErrorCode.INVALID_INPUT, "a manager must propose the write-off first", field="loan_number")
         if loan.write_off_requested_by == actor:
             raise DomainError(ErrorCode.APPROVAL_SAME_USER, "the approver must differ from who proposed it")
-        outstanding, loan_ledger = await _principal_outstanding(loan)
+        outstanding, loan_ledger = await principal_outstanding(loan)
         from_provision = min(loan.provision_minor, outstanding)
         legs = [credit(loan_ledger, outstanding, loan.currency)]
         if from_provision:
@@ -67,7 +67,7 @@ async def write_off_loan(*, loan_number: str, actor: str, reason: str, approving
             initiator=actor, postings=tuple(legs), idempotency_key=f"loan-write-off:{loan.id}",
             request_fingerprint=request_fingerprint({"op": "write_off", "loan": loan.id}),
         )) if outstanding > 0 else None
-        await _materialise_penal(loan)  # the charges stop with the status: keep those levied so far
+        await materialise_penal(loan)  # the charges stop with the status: keep those levied so far
         loan.status = LoanStatus.WRITTEN_OFF
         loan.written_off_on = await business_date()
         loan.written_off_minor = outstanding
@@ -88,7 +88,7 @@ async def recover_written_off(*, loan_number: str, amount: Money, initiator: str
         raise DomainError(ErrorCode.LOAN_WRONG_STATUS, "only a written-off loan takes recoveries", field="loan_number")
     if amount.amount_minor <= 0 or amount.currency != loan.currency:
         raise DomainError(ErrorCode.INVALID_AMOUNT, "a positive amount in the loan's currency", field="amount")
-    source = await _source_ledger(from_account_number, debit_ledger_account_id, loan.currency)
+    source = await source_ledger(from_account_number, debit_ledger_account_id, loan.currency)
     return await post_entry(EntryDraft(
         entry_type=EntryType.LOAN_REPAYMENT, value_date=None, narration=f"Recovery on written-off loan {loan_number}",
         initiator=initiator, postings=(debit(source, amount.amount_minor, loan.currency),
@@ -111,7 +111,7 @@ async def reschedule_loan(*, loan_number: str, from_number: int, actor: str, ann
         loan = await find_loan(loan_number, lock=True)
         if loan.status != LoanStatus.ACTIVE:
             raise DomainError(ErrorCode.LOAN_WRONG_STATUS, f"the loan is {loan.status}", field="loan_number")
-        rows = await _rows(loan.id)
+        rows = await instalment_rows(loan.id)
         today = await business_date()
         row = next((r for r in rows if r.number == from_number), None)
         if row is None or row.due_date <= today or row.paid_principal_minor or row.paid_interest_minor:

@@ -6,7 +6,8 @@ from bankcore.calendar.business_date import business_date
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.loans.book import loan_book
 from bankcore.loans.lifecycle import eligibility, find_loan
-from bankcore.loans.repayment import foreclosure_quote, instalment_rows
+from bankcore.loans.foreclosure import foreclosure_quote
+from bankcore.loans.repayment import instalment_rows
 from bankcore.models import Loan, LoanStatus
 from graphql_api.context import Context
 from graphql_api.loans.types import (

@@ -78,7 +78,7 @@ CLOSE = """mutation($n: String!, $k: String!, $from: String, $t: MoneyInput) { c
 async def test_close_loan_asks_a_member_for_a_one_time_code_and_pays_only_the_quote_reviewed(db: str) -> None:
     from datetime import date
 
-    from bankcore.loans.repayment import foreclosure_quote
+    from bankcore.loans.foreclosure import foreclosure_quote
     from bankcore.models import JournalEntry, Loan
     from tests.loans.factory import active_loan
 

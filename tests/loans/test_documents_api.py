@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 from datetime import date
 
-from bankcore.loans.repayment import close_loan
+from bankcore.loans.foreclosure import close_loan
 from bankcore.models import Member
 from tests.api.helpers import gql, member, staff
 from tests.loans.factory import MANAGER, active_loan, borrower, loan_bank, move_to

@@ -10,7 +10,7 @@ from bankcore.deposits.lien import lien_capacity
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.loans.lifecycle import disburse_loan, sanction_loan_against_lien
 from bankcore.loans.products import LoanProductSpec, create_loan_product
-from bankcore.loans.repayment import close_loan
+from bankcore.loans.foreclosure import close_loan
 from bankcore.models import DepositStatus, LoanStatus, TermDeposit
 from bankcore.verify import verify_ledger
 from tests.deposits.factory import deposit_bank, saver

@@ -21,7 +21,8 @@ from bankcore.loans.lifecycle import (
     sanction_loan,
 )
 from bankcore.loans.products import LoanProductSpec, create_loan_product
-from bankcore.loans.repayment import close_loan, foreclosure_quote, repay_loan
+from bankcore.loans.foreclosure import close_loan, foreclosure_quote
+from bankcore.loans.repayment import repay_loan
 from bankcore.models import Account, AccountStatus, LedgerAccount, LoanInstalment, LoanStatus
 from bankcore.services._lookup import gl_account_id
 from bankcore.settings import set_setting

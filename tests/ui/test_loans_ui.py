@@ -132,7 +132,7 @@ async def test_member_closes_a_loan_with_the_quote_confirmed_by_a_one_time_code(
     from bankcore.identity.clock import utcnow
     from bankcore.identity.members_portal import enrol_member_totp, set_member_password
     from bankcore.identity.totp import code_at, time_step
-    from bankcore.loans.repayment import foreclosure_quote
+    from bankcore.loans.foreclosure import foreclosure_quote
 
     # given: an active loan of 1 lakh, a month on, savings enough to repay it
     await loan_bank()

@@ -7,8 +7,8 @@ import strawberry
 from bankcore.chart import CASH
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.identity.step_up import verify_step_up
-from bankcore.loans.repayment import close_loan as close_service
-from bankcore.loans.repayment import foreclosure_quote
+from bankcore.loans.foreclosure import close_loan as close_service
+from bankcore.loans.foreclosure import foreclosure_quote
 from bankcore.models import JournalEntry
 from bankcore.services._lookup import gl_account_id
 from graphql_api.context import Context
