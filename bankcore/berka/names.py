@@ -10,6 +10,7 @@ its name lists between major versions; the importer never renames a member it al
 from __future__ import annotations
 
 from functools import cache
+from random import Random
 from typing import Any
 
 from bankcore.models.member import Gender
@@ -26,8 +27,27 @@ def _faker() -> Any:
     return Faker(LOCALE)
 
 
+@cache
+def _name_lists() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None:
+    """The locale's (female first, male first, last) names when Faker draws each by one ``Random.choice``."""
+    provider = type(_faker().provider("faker.providers.person"))
+    lists = (getattr(provider, "first_names_female", None), getattr(provider, "first_names_male", None),
+             getattr(provider, "last_names", None))
+    if not all(isinstance(names, tuple) for names in lists):
+        return None  # weighted lists (an OrderedDict) are drawn otherwise: ask Faker itself
+    return lists  # type: ignore[return-value]
+
+
 def member_name(client_id: int, gender: Gender | str) -> str:
     """``"Dakshesh Mani"``: a realistic Indian full name for Berka client ``client_id``, the same every time."""
+    lists = _name_lists()
+    if lists is not None:
+        # Faker's own draw for a tuple (``seed_instance``, then ``random.choice`` per name)
+        # without its per-call dispatch: a tenth of the time, for the 100,000s of a large import.
+        rng = Random(SEED_OFFSET + client_id)
+        female, male, last = lists
+        first = rng.choice(female if Gender(gender) is Gender.FEMALE else male)
+        return f"{first} {rng.choice(last)}"
     fake = _faker()
     fake.seed_instance(SEED_OFFSET + client_id)
     first = fake.first_name_female() if Gender(gender) is Gender.FEMALE else fake.first_name_male()

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from bankcore.berka.importer import SAVINGS_PRODUCT, import_berka
-from bankcore.berka.names import member_name
+from bankcore.berka.names import SEED_OFFSET, _faker, _name_lists, member_name
 from bankcore.berka.parse import read_all
 from bankcore.berka.shift import shift_date, shift_years
 from bankcore.calendar.business_date import business_date
@@ -103,3 +103,19 @@ async def test_the_demo_import_runs_in_2025_26_and_reconciles_as_the_data_does(d
     with pytest.raises(DomainError) as mixed:
         await import_berka(path=BUNDLED, currency="INR")
     assert mixed.value.code is ErrorCode.INVALID_INPUT and "--shift-years" in str(mixed.value)
+
+
+def test_member_names_are_the_ones_faker_itself_draws() -> None:
+    # given Faker seeded per client, as the names were drawn before the shortcut
+    fake = _faker()
+
+    def drawn(client_id: int, gender: Gender) -> str:
+        fake.seed_instance(SEED_OFFSET + client_id)
+        first = fake.first_name_female() if gender is Gender.FEMALE else fake.first_name_male()
+        return f"{first} {fake.last_name()}"
+
+    # then the shortcut gives the same name for every client
+    assert _name_lists() is not None
+    for client_id in (*range(1, 400), 119_352, 10**6):
+        for gender in (Gender.FEMALE, Gender.MALE):
+            assert member_name(client_id, gender) == drawn(client_id, gender)
