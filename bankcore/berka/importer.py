@@ -22,6 +22,7 @@ from tortoise.connection import get_connection
 
 from bankcore.berka.journal import INITIATOR, reconcile_accounts, resolve_order, write_history
 from bankcore.berka.parse import BerkaData, read_all
+from bankcore.berka.reconcile import Reconciliation
 from bankcore.berka.progress import ImportReport, Progress, ProgressEvent, StageResult, Stages, rounding_summary
 from bankcore.berka.reference import (
     DEFAULT_SAVINGS_RATE_BPS,
@@ -29,6 +30,8 @@ from bankcore.berka.reference import (
     LOAN_SERIAL_OFFSET,
     SAVINGS_OVERDRAFT_MAJOR,
     SAVINGS_PRODUCT,
+    _in_turn,
+    _together,
     insert_reference_rows,
 )
 from bankcore.berka.shift import shift_years as shift_data
@@ -134,16 +137,28 @@ async def _import(data: BerkaData, *, currency: str, progress: Progress | None, 
         # The bank's calendar picks up where the data's history ends (never moving back).
         await set_business_date_at_least(history.cutoff)
 
-    if data.loans:
+    async def schedules() -> tuple[int, float]:
         from bankcore.loans.berka import adopt_berka_loans
 
         adopt_started = time.perf_counter()
         adopted = await adopt_berka_loans(cutoff=min(history.cutoff, await business_date()))
-        stages.record("loan schedules", len(data.loans), adopted, adopt_started)
+        return adopted, time.perf_counter() - adopt_started
 
-    recon_started = time.perf_counter()
-    reconciliation = await reconcile_accounts(history.orders, history.loan_expected)
-    stages.record("reconciliation", reconciliation.accounts, 0, recon_started)
+    async def reconcile() -> tuple[Reconciliation, float]:
+        recon_started = time.perf_counter()
+        result = await reconcile_accounts(history.orders, history.loan_expected)
+        return result, time.perf_counter() - recon_started
+
+    # The loans' schedules are one long statement on one PostgreSQL backend; the
+    # reconciliation reads only the ledger: on PostgreSQL they run at once, each on its own
+    # connection (SQLite's one connection takes them in turn). Reported in this order.
+    together = _together if conn.capabilities.dialect == "postgres" else _in_turn
+    if data.loans:
+        (adopted, adopt_seconds), (reconciliation, recon_seconds) = await together(schedules(), reconcile())
+        stages.record("loan schedules", len(data.loans), adopted, time.perf_counter() - adopt_seconds)
+    else:
+        reconciliation, recon_seconds = await reconcile()
+    stages.record("reconciliation", reconciliation.accounts, 0, time.perf_counter() - recon_seconds)
     return ImportReport(
         stages=tuple(stages.results),
         reconciliation=reconciliation,

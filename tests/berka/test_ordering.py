@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from bankcore.berka.ordering import heuristic_key, posting_sequence, resolve_account, resolve_all, resolve_day
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bankcore.berka.ordering import (
+    DEFAULT_TOLERANCE_MINOR,
+    _search_day,
+    heuristic_key,
+    posting_sequence,
+    resolve_account,
+    resolve_all,
+    resolve_day,
+)
 from bankcore.berka.parse import Transaction, read_transactions
 from tests.conftest import BERKA_DIR, needs_full_berka
 
@@ -111,3 +122,18 @@ def test_every_account_of_the_real_file_chains() -> None:
     # The exact replay (sum of amounts) plus the steps is the data's own last balance.
     for o in orders.values():
         assert sum(r.row.signed_minor for r in o.rows) + o.rounding_total_minor == o.last_data_balance_minor
+
+
+@settings(deadline=None, max_examples=300)
+@given(opening=st.integers(-50, 50), steps=st.lists(
+    st.tuples(st.integers(-60, 60).filter(bool), st.sampled_from([0, 0, 0, 10, -10, 20]),
+              st.sampled_from([None, "UROK", "SLUZBY"])), min_size=1, max_size=5), shuffle=st.randoms())
+def test_the_shortcuts_give_what_the_search_alone_gives(opening: int, steps: list, shuffle) -> None:
+    # given one day's rows chaining (or not) from the opening balance, in any file order
+    rows, balance = [], opening
+    for i, (amount, step, k) in enumerate(steps):
+        balance += amount + step
+        rows.append(tx(i + 1, amount, balance, k=k))
+    shuffle.shuffle(rows)
+    # then the one-row and heuristic-order shortcuts agree with the search over the heuristic order
+    assert resolve_day(rows, opening) == _search_day(sorted(rows, key=heuristic_key), opening, DEFAULT_TOLERANCE_MINOR)

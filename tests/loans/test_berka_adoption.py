@@ -9,8 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from tortoise import connections
+from tortoise.exceptions import IntegrityError
 
 from bankcore.berka.importer import import_berka
 from bankcore.calendar.business_date import business_date
@@ -106,3 +110,25 @@ async def test_adopted_loans_have_the_rows_status_and_dates_the_row_by_row_code_
     # then the repaid one is CLOSED on the day, the other has a partly paid row, as row by row
     seen = await _compare_with_row_by_row()
     assert seen["CLOSED"] == 1 and seen["partly paid rows"] >= 1, seen
+
+
+_DEFINITIONS = (
+    "SELECT pg_get_indexdef(indexrelid) AS d FROM pg_index WHERE indrelid = 'loan_instalment'::regclass "
+    "UNION ALL SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint "
+    "WHERE conrelid = 'loan_instalment'::regclass ORDER BY 1"
+)
+
+
+@pytest.mark.postgres
+async def test_the_first_adoption_restores_every_index_and_key_it_set_aside(db: str) -> None:
+    # given the instalment table's indexes and constraints before any loan is adopted
+    conn = connections.get("default")
+    before = [r["d"] for r in await conn.execute_query_dict(_DEFINITIONS)]
+    assert any("FOREIGN KEY" in d for d in before) and len(before) >= 5, before
+    # when the bundled slice is imported into the empty table (the indexes built after the load)
+    await import_berka(path=BUNDLED)
+    # then the same indexes and constraints are there, and the key holds
+    assert [r["d"] for r in await conn.execute_query_dict(_DEFINITIONS)] == before
+    assert await LoanInstalment.all().count() > 0
+    with pytest.raises(IntegrityError):
+        await LoanInstalment.filter(id=(await LoanInstalment.first()).id).update(loan_id=10**9)
