@@ -149,6 +149,35 @@ async def _new_deposit_row(*, product: DepositProduct, member: Member, payout_ac
     )
 
 
+async def _checked_terms(*, kind: DepositKind, product_code: str, amount: Money, tenure_months: int,
+                         payout: InterestPayout, instruction: MaturityInstruction) -> DepositProduct:
+    """The product, once the deposit's terms are within it (what ``open_deposit`` and
+    ``quote_fixed_deposit`` refuse alike)."""
+    product = await get_product(product_code)
+    if DepositKind(product.kind) is not kind:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"{product.code} is not a {kind.value.lower()} deposit product",
+                          field="product_code")
+    if not product.active:
+        raise DomainError(ErrorCode.PRODUCT_INACTIVE, f"product {product.code} is not open for new deposits")
+    if kind is DepositKind.RECURRING and (payout is not InterestPayout.CUMULATIVE
+                                          or instruction is not MaturityInstruction.CREDIT_SAVINGS):
+        raise DomainError(ErrorCode.INVALID_INPUT, "a recurring deposit pays at maturity into savings", field="payout")
+    if payout.value not in product.payouts.split(","):
+        raise DomainError(ErrorCode.INVALID_INPUT, f"{product.code} does not offer {payout.value} payout", field="payout")
+    if amount.currency != product.currency:
+        raise DomainError(ErrorCode.CURRENCY_MISMATCH, f"{product.code} takes {product.currency}", field="principal")
+    if amount.amount_minor < product.min_amount_minor or (
+            product.max_amount_minor is not None and amount.amount_minor > product.max_amount_minor):
+        raise DomainError(ErrorCode.INVALID_AMOUNT, f"the amount must be at least {Money(product.min_amount_minor, product.currency)}"
+                          + (f" and at most {Money(product.max_amount_minor, product.currency)}" if product.max_amount_minor else ""),
+                          field="principal")
+    if type(tenure_months) is not int or not product.min_tenure_months <= tenure_months <= product.max_tenure_months:
+        raise DomainError(ErrorCode.INVALID_TENURE,
+                          f"tenure must be {product.min_tenure_months}-{product.max_tenure_months} months",
+                          field="tenure_months")
+    return product
+
+
 async def open_deposit(
     *,
     kind: DepositKind,
@@ -198,28 +227,8 @@ async def open_deposit(
                 raise DomainError(ErrorCode.IDEMPOTENCY_CONFLICT, "this idempotency key was used for another request",
                                   field="idempotency_key")
             return OpenedDeposit(existing, replayed=True)
-    product = await get_product(product_code)
-    if DepositKind(product.kind) is not kind:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"{product.code} is not a {kind.value.lower()} deposit product",
-                          field="product_code")
-    if not product.active:
-        raise DomainError(ErrorCode.PRODUCT_INACTIVE, f"product {product.code} is not open for new deposits")
-    if kind is DepositKind.RECURRING and (payout is not InterestPayout.CUMULATIVE
-                                          or instruction is not MaturityInstruction.CREDIT_SAVINGS):
-        raise DomainError(ErrorCode.INVALID_INPUT, "a recurring deposit pays at maturity into savings", field="payout")
-    if payout.value not in product.payouts.split(","):
-        raise DomainError(ErrorCode.INVALID_INPUT, f"{product.code} does not offer {payout.value} payout", field="payout")
-    if amount.currency != product.currency:
-        raise DomainError(ErrorCode.CURRENCY_MISMATCH, f"{product.code} takes {product.currency}", field="principal")
-    if amount.amount_minor < product.min_amount_minor or (
-            product.max_amount_minor is not None and amount.amount_minor > product.max_amount_minor):
-        raise DomainError(ErrorCode.INVALID_AMOUNT, f"the amount must be at least {Money(product.min_amount_minor, product.currency)}"
-                          + (f" and at most {Money(product.max_amount_minor, product.currency)}" if product.max_amount_minor else ""),
-                          field="principal")
-    if type(tenure_months) is not int or not product.min_tenure_months <= tenure_months <= product.max_tenure_months:
-        raise DomainError(ErrorCode.INVALID_TENURE,
-                          f"tenure must be {product.min_tenure_months}-{product.max_tenure_months} months",
-                          field="tenure_months")
+    product = await _checked_terms(kind=kind, product_code=product_code, amount=amount, tenure_months=tenure_months,
+                                   payout=payout, instruction=instruction)
     account, member = await _funding_account(from_account_number, "from_account_number")
     if member_id is not None and member.id != member_id:
         raise DomainError(ErrorCode.NOT_FOUND, f"no account {account.number}", field="from_account_number")
@@ -281,3 +290,52 @@ async def active_lien_minor(deposit_id: int) -> int:
     amounts = await DepositLien.filter(deposit_id=deposit_id, status=LienStatus.ACTIVE).values_list("amount_minor",
                                                                                                    flat=True)
     return sum(amounts)
+
+
+@dataclass(frozen=True, slots=True)
+class DepositQuote:
+    """What opening a fixed deposit today would contract: the rate (basis points a year, the
+    senior citizen's extra included), the maturity date and what it pays at maturity before TDS
+    (minor units: the principal and, for a cumulative deposit, its compounded interest)."""
+
+    rate_bps: int
+    senior_citizen: bool
+    opened_on: date
+    maturity_date: date
+    maturity_value_minor: int
+    interest_minor: int
+    currency: str
+
+
+async def quote_fixed_deposit(*, product_code: str, amount: Money, tenure_months: int, payout: InterestPayout,
+                              from_account_number: str, member_id: int | None = None) -> DepositQuote:
+    """The terms ``open_deposit`` would give this fixed deposit on the business date, without
+    opening it: the same checks, the same rate chart (``contracted_rate``) and the same interest
+    maths (``maturity_interest``). ``amount`` in the product's currency; ``member_id``: a member
+    may quote only from their own account.
+
+    Raises ``DomainError``: the codes of ``open_deposit``'s checks (NOT_FOUND, PRODUCT_INACTIVE,
+    INVALID_INPUT, CURRENCY_MISMATCH, INVALID_AMOUNT, INVALID_TENURE, ACCOUNT_NOT_ACTIVE).
+    """
+    from bankcore.deposits.closing import maturity_interest
+
+    payout = InterestPayout(payout)
+    product = await _checked_terms(kind=DepositKind.FIXED, product_code=product_code, amount=amount,
+                                   tenure_months=tenure_months, payout=payout,
+                                   instruction=MaturityInstruction.CREDIT_SAVINGS)
+    account, member = await _funding_account(from_account_number, "from_account_number")
+    if member_id is not None and member.id != member_id:
+        raise DomainError(ErrorCode.NOT_FOUND, f"no account {account.number}", field="from_account_number")
+    if account.ledger_account.currency != product.currency:
+        raise DomainError(ErrorCode.CURRENCY_MISMATCH, "the account is in another currency", field="from_account_number")
+    today = await business_date()
+    maturity = add_months(today, tenure_months)
+    rate_bps, senior = await contracted_rate(product, member, today, maturity)
+    # An unsaved deposit row: the interest maths read the same fields as for an opened one.
+    draft = TermDeposit(kind=DepositKind.FIXED, currency=product.currency, principal_minor=amount.amount_minor,
+                        rate_bps=rate_bps, tenure_months=tenure_months, opened_on=today, maturity_date=maturity,
+                        payout=payout, instalments_paid=0)
+    interest = maturity_interest(draft)
+    paid_at_maturity = amount.amount_minor + (interest if payout is InterestPayout.CUMULATIVE else 0)
+    return DepositQuote(rate_bps=rate_bps, senior_citizen=senior, opened_on=today, maturity_date=maturity,
+                        maturity_value_minor=paid_at_maturity, interest_minor=interest, currency=product.currency)

@@ -14,6 +14,7 @@ DEPOSITS_POLICY: dict[str, frozenset[Role]] = {
     "deposits": _STAFF | {A.MEMBER},
     "deposit": _STAFF | {A.MEMBER},
     "depositClosureQuote": _STAFF | {A.MEMBER},
+    "fixedDepositQuote": _STAFF | {A.MEMBER},
     "tdsRegister": frozenset({A.ADMIN, A.MANAGER, A.ACCOUNTANT, A.AUDITOR}),
     "tdsCertificate": frozenset({A.ADMIN, A.MANAGER, A.ACCOUNTANT, A.CLERK, A.AUDITOR, A.MEMBER}),
     "interestCertificate": frozenset({A.ADMIN, A.MANAGER, A.ACCOUNTANT, A.CLERK, A.AUDITOR, A.MEMBER}),

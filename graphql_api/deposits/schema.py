@@ -9,7 +9,7 @@ from strawberry import relay
 
 from bankcore.calendar.business_date import business_date
 from bankcore.deposits.closing import premature_terms
-from bankcore.deposits.service import active_lien_minor
+from bankcore.deposits.service import active_lien_minor, quote_fixed_deposit
 from bankcore.models import DepositInterestCredit, DepositProduct, DepositStatus, Member, TermDeposit
 from graphql_api.context import Context
 from graphql_api.deposits.mutations._common import member_id_of
@@ -23,6 +23,8 @@ from graphql_api.deposits.mutations.set_deposit_rate_chart import set_deposit_ra
 from graphql_api.deposits.mutations.set_maturity_instruction import set_maturity_instruction
 from graphql_api.deposits.types import (
     DepositClosureQuoteType,
+    FixedDepositQuoteType,
+    InterestPayoutEnum,
     DepositProductType,
     DepositStatusEnum,
     DepositType,
@@ -30,11 +32,22 @@ from graphql_api.deposits.types import (
     percent,
 )
 from graphql_api.pagination import decode_cursor, page_size
+from graphql_api.errors import UserError
+from graphql_api.mutations._base import run
 from graphql_api.policy import RootFieldPolicy
+from graphql_api.types.money import MoneyInput
 from graphql_api.queries import build_connection
 from graphql_api.types.money import MoneyType
 
 GUARD = [RootFieldPolicy]
+
+
+@strawberry.type(description="A fixed deposit's terms before opening it, or why it cannot be opened.")
+class FixedDepositQuotePayload:
+    quote: FixedDepositQuoteType | None = strawberry.field(default=None, description="The terms, when it can be opened.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="NOT_FOUND, PRODUCT_INACTIVE, INVALID_INPUT, CURRENCY_MISMATCH, INVALID_AMOUNT, "
+                                          "INVALID_TENURE or ACCOUNT_NOT_ACTIVE, as openFixedDeposit would refuse it.")
 
 
 async def _visible(ctx: Context, number: str) -> TermDeposit | None:
@@ -101,6 +114,25 @@ class DepositsQuery:
     async def deposit(self, info: strawberry.Info[Context, None], number: str) -> DepositType | None:
         found = await _visible(info.context, number)
         return await DepositType.of(found, await business_date()) if found else None
+
+    @strawberry.field(description="What opening a fixed deposit today would contract: the rate, the maturity date and "
+                      "value, before TDS; nothing is opened. The same checks as openFixedDeposit (a member: from their "
+                      "own account).", permission_classes=GUARD)
+    async def fixed_deposit_quote(self, info: strawberry.Info[Context, None], from_account_number: str, product_code: str,
+                                  principal: MoneyInput, tenure_months: int,
+                                  payout: InterestPayoutEnum) -> FixedDepositQuotePayload:
+        async def act() -> FixedDepositQuotePayload:
+            quote = await quote_fixed_deposit(product_code=product_code, amount=principal.to_money(),
+                                              tenure_months=tenure_months, payout=payout,
+                                              from_account_number=from_account_number,
+                                              member_id=member_id_of(info.context))
+            c = quote.currency
+            return FixedDepositQuotePayload(quote=FixedDepositQuoteType(
+                rate_percent=percent(quote.rate_bps), senior_citizen=quote.senior_citizen, opened_on=quote.opened_on,
+                maturity_date=quote.maturity_date, interest=MoneyType.minor(quote.interest_minor, c),
+                maturity_value=MoneyType.minor(quote.maturity_value_minor, c)))
+
+        return await run(FixedDepositQuotePayload, act)
 
     @strawberry.field(description="What closing the deposit today would pay (the rate for the period run, less the penalty).",
                       permission_classes=GUARD)

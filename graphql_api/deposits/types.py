@@ -156,6 +156,20 @@ class DepositClosureQuoteType:
     closable: bool = strawberry.field(description="False while under lien or not active.")
 
 
+@strawberry.type(name="FixedDepositQuote", description="What opening this fixed deposit today would contract (openFixedDeposit "
+                 "gives exactly these terms on the same business date).")
+class FixedDepositQuoteType:
+    rate_percent: DecimalText = strawberry.field(description="Annual rate from the product's chart for the term, the senior "
+                                                 "citizen's extra included.")
+    senior_citizen: bool = strawberry.field(description="True when the holder gets the senior citizen's extra.")
+    opened_on: date = strawberry.field(description="The business date it would open on.")
+    maturity_date: date = strawberry.field(description="When it would mature (the term's months added, month ends clamped).")
+    interest: MoneyType = strawberry.field(description="Interest over the whole term before TDS (paid at maturity when "
+                                           "CUMULATIVE, else in the periodic payouts).")
+    maturity_value: MoneyType = strawberry.field(description="Paid at maturity before TDS: principal plus the compounded "
+                                                 "interest (CUMULATIVE), or the principal (payout deposits).")
+
+
 @strawberry.type(name="TdsRegisterRow", description="One interest credit and the TDS deducted from it (s.194A).")
 class TdsRegisterRowType:
     member_number: str = strawberry.field(description="Payee's member number.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from datetime import date
 
@@ -57,13 +58,15 @@ class ReportType:
     ok: bool = strawberry.field(description="Every check holds.")
     _report: strawberry.Private[Report]
 
+    # Both are written in a worker thread: a long list's PDF takes seconds of CPU, and in the
+    # event loop it held every other request of this server process meanwhile.
     @strawberry.field(description="The report as CSV (UTF-8 text): `section,code,name,amount` for statements.")
-    def csv(self) -> str:
-        return report_csv(self._report).decode()
+    async def csv(self) -> str:
+        return (await asyncio.to_thread(report_csv, self._report)).decode()
 
     @strawberry.field(description="The report as a PDF file, base64-encoded.")
-    def pdf_base64(self) -> str:
-        return base64.b64encode(report_pdf(self._report)).decode()
+    async def pdf_base64(self) -> str:
+        return base64.b64encode(await asyncio.to_thread(report_pdf, self._report)).decode()
 
     @classmethod
     def of(cls, report: Report) -> ReportType:

@@ -150,6 +150,7 @@ EXPECTED: dict[str, set[str]] = {
     "deposits": STAFF | {"member"},
     "deposit": STAFF | {"member"},
     "depositClosureQuote": STAFF | {"member"},
+    "fixedDepositQuote": STAFF | {"member"},
     "tdsRegister": BACK_OFFICE,
     "tdsCertificate": BACK_OFFICE | {"clerk", "member"},
     "interestCertificate": BACK_OFFICE | {"clerk", "member"},

@@ -62,3 +62,28 @@ async def test_refusals_are_typed(db: str) -> None:
     assert codes(result) == ["INVALID_INPUT"]
     result = await gql(staff("accountant"), 'query { dicgcReturn(asOf: "2026-03-31", currency: "XYZ") { ok } }')
     assert codes(result) == ["UNSUPPORTED_CURRENCY"]
+
+
+async def test_the_pdf_and_csv_are_written_off_the_event_loop(db: str, monkeypatch) -> None:  # noqa: ANN001
+    """A long list's PDF takes seconds of CPU: written in the event loop, it held every other
+    request of the server process meanwhile."""
+    import threading
+
+    import graphql_api.reports.types as types
+
+    loop_thread = threading.current_thread()
+    threads: list[threading.Thread] = []
+
+    def recording(render):  # noqa: ANN001, ANN202
+        def wrapped(report):  # noqa: ANN001, ANN202
+            threads.append(threading.current_thread())
+            return render(report)
+        return wrapped
+
+    monkeypatch.setattr(types, "report_pdf", recording(types.report_pdf))
+    monkeypatch.setattr(types, "report_csv", recording(types.report_csv))
+    await _bank()
+    result = await gql(staff("accountant"), BALANCE_SHEET, asOf=TODAY.isoformat())
+    assert result.errors is None, result.errors
+    assert base64.b64decode(result.data["balanceSheet"]["pdfBase64"]).startswith(b"%PDF")
+    assert len(threads) == 2 and loop_thread not in threads

@@ -66,6 +66,8 @@ async def test_a_member_opens_an_fd_on_a_phone_and_exactly_that_is_posted(db: st
             _shoot(driver, "member-deposits-open-phone")
             button(driver, "Review").click()
             wait_text(driver, f"Open a Fixed deposit of ₹1,00,000.00 for 12 months from {savings}?")
+            _no_sideways_scroll(driver)
+            _shoot(driver, "member-deposits-review-phone")
             button(driver, "Confirm and open").click()
             wait_text(driver, "Confirm it is you")
             # a code is used once: the next time step's code (accepted within ±1 step)

@@ -40,7 +40,12 @@ async def test_a_member_opens_a_fixed_deposit_changes_its_instruction_and_closes
     user.find(marker="open-fd").click()
     await _wait_marker(user, "fd-form")
     await user.should_see("365–730 days: 7.00 %")
-    user.find(marker="fd-amount").type("50000")
+    # an amount below the product's minimum is refused at Review, with nothing to confirm
+    user.find(marker="fd-amount").type("10")
+    user.find(marker="fd-review").click()
+    await _wait_text(user, "the amount must be at least")
+    await user.should_not_see(marker="fd-confirm")
+    user.find(marker="fd-amount").clear().type("50000")
     user.find(marker="fd-review").click()
     await _wait_text(user, f"Open a Fixed deposit of ₹50,000.00 for 12 months from {savings}?")
     # a form changed after its review cannot be confirmed: it is reviewed again
@@ -49,10 +54,13 @@ async def test_a_member_opens_a_fixed_deposit_changes_its_instruction_and_closes
     await user.should_not_see(marker="fd-confirm")
     user.find(marker="fd-review").click()
     await _wait_text(user, f"Open a Fixed deposit of ₹1,00,000.00 for 12 months from {savings}?")
+    await _wait_text(user, "7.00 % a year. Matures on")
+    await _wait_text(user, "₹1,07,185.90 before TDS.")  # the bank's quote: what opening then contracts
     user.find(marker="fd-confirm").click()
     await _wait_marker(user, "step-up-code")
     user.find(marker="step-up-code").type(code_at(secret, time_step(utcnow())))
     user.find(marker="step-up-confirm").click()
+    await _wait_marker(user, "instruction")  # the page drawn again with the deposit's card
     await _wait_text(user, "₹1,07,185.90")  # the maturity value of 1 lakh at 7 % for a year
     fd = await TermDeposit.get(member_id=member.id)
     assert fd.principal_minor == 100_000_00 and fd.status == DepositStatus.ACTIVE

@@ -44,6 +44,16 @@ mutation OpenFixedDeposit($input: OpenFixedDepositInput!) {
   openFixedDeposit(input: $input) { number replayed userErrors { field code message } }
 }"""
 
+FIXED_DEPOSIT_QUOTE = """
+query FixedDepositQuote($fromAccountNumber: String!, $productCode: String!, $principal: MoneyInput!, $tenureMonths: Int!,
+                        $payout: InterestPayout!) {
+  fixedDepositQuote(fromAccountNumber: $fromAccountNumber, productCode: $productCode, principal: $principal,
+                    tenureMonths: $tenureMonths, payout: $payout) {
+    quote { ratePercent seniorCitizen maturityDate interest { amount currency } maturityValue { amount currency } }
+    userErrors { field code message }
+  }
+}"""
+
 SET_INSTRUCTION = """
 mutation SetMaturityInstruction($input: SetMaturityInstructionInput!) {
   setMaturityInstruction(input: $input) { deposit { maturityInstruction } userErrors { code message } }
@@ -297,7 +307,7 @@ class DepositsPage:
         if hasattr(self, "review_box"):
             self.confirmation.form_changed(self.review_box, "fd-changed")
 
-    def review(self) -> None:
+    async def review(self) -> None:
         self.review_box.clear()
         self.confirmation.forget()
         amount = fmt.parse_amount(self.amount.value)
@@ -305,18 +315,33 @@ class DepositsPage:
             self._say(_("Enter the amount to deposit."))
             return
         product = self.products[self.product.value]
-        months = int(self.months.value or 0)
-        self.confirmation.review({
+        variables = {
             "fromAccountNumber": self.source.value, "productCode": product["code"],
-            "principal": {"amount": str(amount), "currency": product["currency"]}, "tenureMonths": months,
+            "principal": {"amount": str(amount), "currency": product["currency"]}, "tenureMonths": int(self.months.value or 0),
             "payout": self.payout.value, "maturityInstruction": self.instruction.value,
-            "idempotencyKey": f"fd-{uuid.uuid4()}"})
+            "idempotencyKey": f"fd-{uuid.uuid4()}"}
+        # The bank's own terms for exactly these variables: the rate, maturity date and value the member agrees to.
+        data = await frame.call(self.api, FIXED_DEPOSIT_QUOTE, on_error=self._say,
+                                **{k: variables[k] for k in ("fromAccountNumber", "productCode", "principal",
+                                                             "tenureMonths", "payout")})
+        if data is None:
+            return
+        answer = data["fixedDepositQuote"]
+        if answer["userErrors"]:
+            self._say(" ".join(e["message"] for e in answer["userErrors"]))
+            return
+        quote = answer["quote"]
+        self.confirmation.review(variables)
         with self.review_box, ui.card().classes("w-full bg-slate-50").mark("fd-review-card"):
             ui.label(_("Open a {product} of {amount} for {months} months from {account}?").format(
-                product=product["name"], amount=fmt.money(amount, product["currency"]), months=months,
+                product=product["name"], amount=fmt.money(amount, product["currency"]), months=variables["tenureMonths"],
                 account=self.source.value)).classes("font-medium").mark("fd-summary")
+            ui.label(_("{rate} % a year{senior}. Matures on {day}: {value} before TDS.").format(
+                rate=quote["ratePercent"], senior=_(" (senior citizen)") if quote["seniorCitizen"] else "",
+                day=fmt.day(quote["maturityDate"]), value=fmt.money_of(quote["maturityValue"]))).classes(
+                "text-sm").mark("fd-terms")
             ui.label(_("Interest: {payout}. At maturity: {instruction}.").format(
-                payout=_(PAYOUT_CHOICE[self.payout.value]), instruction=_(INSTRUCTION_TEXT[self.instruction.value]))
+                payout=_(PAYOUT_CHOICE[variables["payout"]]), instruction=_(INSTRUCTION_TEXT[variables["maturityInstruction"]]))
             ).classes("text-sm")
             ui.label(_("You will be asked for a one-time code.")).classes("text-xs text-slate-500")
             with ui.row().classes("gap-2"):
