@@ -193,11 +193,10 @@ async def _set_aside_instalment_indexes(conn: Any) -> list[str]:
     try:
         await raw.execute("LOCK TABLE loan_instalment IN ACCESS EXCLUSIVE MODE")
     except asyncpg.LockNotAvailableError:
-        await raw.execute("ROLLBACK TO SAVEPOINT berka_lock")
+        await raw.execute("ROLLBACK TO SAVEPOINT berka_lock")  # which restores the timeout too
         return []
-    finally:
-        await raw.execute("SELECT set_config('lock_timeout', $1, true)", waited)
     await raw.execute("RELEASE SAVEPOINT berka_lock")
+    await raw.execute("SELECT set_config('lock_timeout', $1, true)", waited)
     if await raw.fetchval("SELECT EXISTS (SELECT 1 FROM loan_instalment)"):
         return []
     indexes = await raw.fetch(

@@ -132,3 +132,29 @@ async def test_the_first_adoption_restores_every_index_and_key_it_set_aside(db: 
     assert await LoanInstalment.all().count() > 0
     with pytest.raises(IntegrityError):
         await LoanInstalment.filter(id=(await LoanInstalment.first()).id).update(loan_id=10**9)
+
+
+@pytest.mark.postgres
+async def test_a_reader_of_the_instalments_keeps_their_indexes_and_the_adoption_still_runs(db: str) -> None:
+    import asyncpg
+
+    from tests.conftest import PG_SERVER
+
+    # given another session reading loan_instalment (its lock held) while the bundled slice is imported
+    conn = connections.get("default")
+    before = [r["d"] for r in await conn.execute_query_dict(_DEFINITIONS)]
+    other = await asyncpg.connect(PG_SERVER.replace("postgres://", "postgresql://", 1) + "/" + db.rsplit("/", 1)[1])
+    try:
+        reader = other.transaction()
+        await reader.start()
+        await other.execute("LOCK TABLE loan_instalment IN ACCESS SHARE MODE")
+        # when the adoption finds the table in use (it waits a second for the lock, then loads with the indexes)
+        await import_berka(path=BUNDLED)
+        await reader.rollback()
+    finally:
+        await other.close()
+    # then the loans are what the row-by-row code made of them, and nothing was dropped
+    seen = await _compare_with_row_by_row()
+    assert seen["ACTIVE"] and seen["SANCTIONED"], seen
+    assert [r["d"] for r in await conn.execute_query_dict(_DEFINITIONS)] == before
+    assert (await conn.execute_query_dict("SHOW lock_timeout"))[0]["lock_timeout"] == "0"
