@@ -111,6 +111,17 @@ async def _funding_account(number: str, field: str) -> tuple[Account, Member]:
     return account, holder.member
 
 
+async def _funding_for(number: str, *, member_id: int | None, currency: str) -> tuple[Account, Member]:
+    """``_funding_account`` for a deposit in ``currency``: a member (``member_id``) only from an
+    account they own; refused (CURRENCY_MISMATCH) when the account is in another currency."""
+    account, member = await _funding_account(number, "from_account_number")
+    if member_id is not None and member.id != member_id:
+        raise DomainError(ErrorCode.NOT_FOUND, f"no account {account.number}", field="from_account_number")
+    if account.ledger_account.currency != currency:
+        raise DomainError(ErrorCode.CURRENCY_MISMATCH, "the account is in another currency", field="from_account_number")
+    return account, member
+
+
 async def contracted_rate(product: DepositProduct, member: Member, opened_on: date, maturity: date) -> tuple[int, bool]:
     """Card rate for the term from the chart in force on ``opened_on``, plus the senior extra; (bps, senior?)."""
     rate = await card_rate(product, (maturity - opened_on).days, opened_on)
@@ -229,11 +240,7 @@ async def open_deposit(
             return OpenedDeposit(existing, replayed=True)
     product = await _checked_terms(kind=kind, product_code=product_code, amount=amount, tenure_months=tenure_months,
                                    payout=payout, instruction=instruction)
-    account, member = await _funding_account(from_account_number, "from_account_number")
-    if member_id is not None and member.id != member_id:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no account {account.number}", field="from_account_number")
-    if account.ledger_account.currency != product.currency:
-        raise DomainError(ErrorCode.CURRENCY_MISMATCH, "the account is in another currency", field="from_account_number")
+    account, member = await _funding_for(from_account_number, member_id=member_id, currency=product.currency)
     today = await business_date()
     source = await gl_account_id(CASH, product.currency) if from_cash else account.ledger_account_id
     effects = None
@@ -323,11 +330,7 @@ async def quote_fixed_deposit(*, product_code: str, amount: Money, tenure_months
     product = await _checked_terms(kind=DepositKind.FIXED, product_code=product_code, amount=amount,
                                    tenure_months=tenure_months, payout=payout,
                                    instruction=MaturityInstruction.CREDIT_SAVINGS)
-    account, member = await _funding_account(from_account_number, "from_account_number")
-    if member_id is not None and member.id != member_id:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no account {account.number}", field="from_account_number")
-    if account.ledger_account.currency != product.currency:
-        raise DomainError(ErrorCode.CURRENCY_MISMATCH, "the account is in another currency", field="from_account_number")
+    account, member = await _funding_for(from_account_number, member_id=member_id, currency=product.currency)
     today = await business_date()
     maturity = add_months(today, tenure_months)
     rate_bps, senior = await contracted_rate(product, member, today, maturity)

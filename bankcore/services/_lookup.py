@@ -42,12 +42,7 @@ async def get_accounts(numbers: dict[str, str]) -> dict[str, AccountRef]:
     the number as typed. Raises ``DomainError(INVALID_ACCOUNT_NUMBER)`` for a malformed
     number and ``DomainError(NOT_FOUND)`` for an unknown one, naming the field.
     """
-    compact: dict[str, str] = {}
-    for field, number in numbers.items():
-        try:
-            compact[field] = validate_account_number(number)
-        except DomainError as exc:
-            raise DomainError(exc.code, exc.message, field=field) from None
+    compact = _checked_numbers(numbers)
     conn = get_connection("default")
     wanted = sorted(set(compact.values()))
     rows = await fetch(
@@ -64,6 +59,18 @@ async def get_accounts(numbers: dict[str, str]) -> dict[str, AccountRef]:
             raise DomainError(ErrorCode.NOT_FOUND, f"no account {number}", field=field)
         result[field] = found[number]
     return result
+
+
+def _checked_numbers(numbers: dict[str, str]) -> dict[str, str]:
+    """Each typed number checked (check digit) and compacted; a malformed one raises
+    INVALID_ACCOUNT_NUMBER naming its field."""
+    compact: dict[str, str] = {}
+    for field, number in numbers.items():
+        try:
+            compact[field] = validate_account_number(number)
+        except DomainError as exc:
+            raise DomainError(exc.code, exc.message, field=field) from None
+    return compact
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,12 +95,7 @@ async def get_account_keys(numbers: dict[str, str]) -> dict[str, AccountKey]:
     An account number names one account for good (numbers are never reused, an account is
     closed, not deleted), so the entries never go stale. Same errors as ``get_accounts``.
     """
-    compact: dict[str, str] = {}
-    for field, number in numbers.items():
-        try:
-            compact[field] = validate_account_number(number)
-        except DomainError as exc:
-            raise DomainError(exc.code, exc.message, field=field) from None
+    compact = _checked_numbers(numbers)
     if any(number not in _keys for number in compact.values()):
         found = await get_accounts(compact)
         if len(_keys) >= MAX_CACHED_KEYS:
