@@ -163,6 +163,8 @@ async def test_member_closes_a_loan_with_the_quote_confirmed_by_a_one_time_code(
     await _wait_marker(user, "no-dues")
     await user.should_not_see(marker="close-loan")
     await user.should_not_see(marker="quote")
+    await user.should_see("Schedule (1 instalment)")  # the final row that replaced the rest, in the singular
+    await user.should_not_see("(1 instalments)")
     # then: the loan is CLOSED, one foreclosure entry took exactly the quote from her savings
     loan = await Loan.get(account__number=number)
     assert loan.status == LoanStatus.CLOSED and loan.closed_on == date(2025, 1, 20)

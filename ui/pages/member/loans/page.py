@@ -134,7 +134,8 @@ class LoansPage:
         rows = d["schedule"]
         if not rows:
             return
-        with ui.expansion(_("Schedule ({n} instalments)").format(n=len(rows)), icon="event_note",
+        title = _("Schedule (1 instalment)") if len(rows) == 1 else _("Schedule ({n} instalments)").format(n=len(rows))
+        with ui.expansion(title, icon="event_note",
                           value=d["loan"]["status"] == "ACTIVE").classes("w-full").mark("schedule"):
             table = ui.table(columns=[
                 {"name": "number", "label": "#", "field": "number", "align": "left"},
