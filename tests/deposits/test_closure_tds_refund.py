@@ -179,3 +179,55 @@ async def test_closure_after_the_year_end_recovers_the_interest_but_refunds_no_t
     assert not await DepositInterestCredit.filter(deposit_id=rd.id, reason="closure-reversal").exists()
     assert [r.financial_year for r in await DepositInterestCredit.filter(member_id=member.id)] == [2026, 2026]
     assert (await verify_ledger()).ok
+
+
+async def test_closure_reverses_this_years_interest_first_and_refunds_only_this_years_tds(db: str) -> None:
+    """Payouts in two financial years, closed in the second: the interest recovered comes off this
+    year's credits first (and their TDS is refunded); the rest is last year's, whose TDS stays."""
+    from bankcore.deposits.certificate_pdf import tds_certificate_pdf
+    from bankcore.deposits.certificates import interest_certificate, tds_certificate
+    from bankcore.deposits.products import create_deposit_product
+    from tests.deposits.factory import CHART
+
+    await deposit_bank()
+    await create_deposit_product(code="FDP", name="FD, 3 % penalty", kind=DepositKind.FIXED, currency="INR",
+                                 rate_chart=CHART, effective_from=date(2020, 1, 1), premature_penalty_bps=300)
+    member, savings = await saver(balance="1200000.00", pan="ABCDE1234F")
+    fd = (await open_deposit(kind=DepositKind.FIXED, product_code="FDP", amount=inr("1000000.00"), tenure_months=18,
+                             payout=InterestPayout.QUARTERLY, from_account_number=savings, initiator="test")).deposit
+    other = (await open_deposit(kind=DepositKind.FIXED, product_code="FD1", amount=inr("100000.00"), tenure_months=24,
+                                from_account_number=savings, initiator="test")).deposit
+    await _close(FY_END)  # three quarters paid (52,500: 5,250 TDS in FY 2026-27), the other FD's year credited
+    fy26_tds = await _tds_payable()
+    # FY 2027-28: 40,000 on the other deposit, then the 1 Apr payout of 17,500 crosses the threshold
+    await credit_interest(other, interest_minor=40_000_00, to_ledger_account_id=other.ledger_account_id,
+                          value_date=date(2027, 4, 1), reason="payout", initiator="test", idempotency_key="fy27")
+    await _close(date(2027, 4, 1))
+    fd = await TermDeposit.get(id=fd.id)
+    assert fd.interest_paid_minor == 4 * QUARTER
+    assert await _tds_payable() == fy26_tds + 5_750_00  # 10 % of 57,500, all at the 1 Apr payout
+    _, earned = await premature_terms(fd, date(2027, 4, 2))  # 366 days: 7 % less 3 %
+    recovered = 4 * QUARTER - earned
+    assert recovered > QUARTER  # more than this year's payout: the rest was credited last year
+    savings_ledger = (await Account.get(number=savings)).ledger_account_id
+    before = await _balance(savings_ledger)
+
+    closed = await close_prematurely(deposit_number=fd.number, initiator="test")
+
+    # this year's 17,500 comes off: 40,000 left, under the threshold, so all 5,750 back; FY 2026-27's stays
+    assert closed.tds_refunded_minor == 5_750_00
+    assert await _tds_payable() == fy26_tds
+    assert await _balance(savings_ledger) == before + 1_000_000_00 - recovered + 5_750_00
+    rows = await DepositInterestCredit.filter(deposit_id=fd.id, reason="closure-reversal")
+    assert [(r.financial_year, r.interest_minor, r.tds_minor) for r in rows] == [(2027, -QUARTER, -5_750_00)]
+    assert sum(r.tds_minor for r in await DepositInterestCredit.filter(deposit_id=fd.id, financial_year=2026)) == \
+        5_250_00
+    # the member's Q1 certificate shows the credit and its reversal; the year's certificate nets them
+    q1 = await tds_certificate(member_number=member.member_number, financial_year=2027, quarter=1)
+    assert [(line.reason, line.interest_minor, line.tds_minor) for line in q1.lines] == \
+        [("payout", 40_000_00, 0), ("payout", QUARTER, 5_750_00), ("closure-reversal", -QUARTER, -5_750_00)]
+    assert q1.tds_minor == 0 and tds_certificate_pdf(q1).startswith(b"%PDF")
+    year = await interest_certificate(member_number=member.member_number, financial_year=2027)
+    assert {(d.deposit_number, d.interest_minor, d.tds_minor) for d in year.deposits} == \
+        {(fd.number, 0, 0), (other.number, 40_000_00, 0)}
+    assert (await verify_ledger()).ok
