@@ -138,22 +138,22 @@ async def test_a_waiter_cancelled_before_its_batch_posts_nothing(grouped: None) 
 async def test_a_batch_that_fails_whole_is_posted_entry_by_entry(grouped: None) -> None:
     """A key taken behind the batch's back (another process) surfaces as a constraint error
     at the insert: every entry is then posted alone and gets its own answer."""
-    from bankcore.ledger import group_commit
+    from bankcore.ledger import group_commit_batch
 
     a = await make_account("SB0", deposit="100.00")
     b = await make_account("SB0")
-    real = group_commit._keys_and_ids
+    real = group_commit_batch._keys_and_ids
 
     async def blind(conn, keys, count):  # noqa: ANN001, ANN202 - sees no stored key, as a racing process would
         _, ids = await real(conn, keys, count)
         return {}, ids
 
     first = await send(a, b, "10.00", "k-4")
-    group_commit._keys_and_ids = blind
+    group_commit_batch._keys_and_ids = blind
     try:
         replay, fresh = await batch((a, b, "10.00", "k-4"), (a, b, "5.00", "k-5"))
     finally:
-        group_commit._keys_and_ids = real
+        group_commit_batch._keys_and_ids = real
     assert isinstance(first, PostedEntry) and isinstance(replay, PostedEntry) and isinstance(fresh, PostedEntry)
     assert replay.replayed and replay.entry_id == first.entry_id and not fresh.replayed
     assert await balance(a) == 85_00
