@@ -184,6 +184,10 @@ class EventBroker:
                     if not subscribers:
                         del self._subscribers[topic]
 
+    def has_audience(self) -> bool:
+        """True when any queue or listener would receive an event (a batch of 80,000 need not be decoded for nobody)."""
+        return bool(self._subscribers or self._listeners)
+
     def subscriber_count(self, topic: str) -> int:
         return len(self._subscribers.get(topic, ()))
 

@@ -7,9 +7,11 @@ FD pays exactly its compounded maturity value, less TDS. Premature closure follo
 RBI Master Direction - Co-operative Banks - Interest Rate on Deposits (2016): the rate
 applicable to the period the deposit ran (from the chart in force when it was made, plus
 the senior-citizen extra), or the contracted rate if lower, less the product's penalty;
-no interest before 7 days. Interest already paid out beyond that is recovered from the
-principal. A deposit under an active lien cannot be closed, and is not paid out at
-maturity until the lien is released (day-end pays it the day after).
+no interest before 7 days. Interest already credited or paid beyond that is recovered
+from the principal, and the TDS deducted on it in the same financial year is refunded
+(``bankcore.deposits.closure_tds``; across years the member claims it in their return).
+A deposit under an active lien cannot be closed, and is not paid out at maturity until
+the lien is released (day-end pays it the day after).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from datetime import date
 from tortoise.transactions import in_transaction
 
 from bankcore.calendar.business_date import business_date
-from bankcore.chart import DEPOSIT_INTEREST_EXPENSE
+from bankcore.deposits.closure_tds import reverse_interest_on_closure
 from bankcore.deposits.interest import credit_interest
 from bankcore.deposits.periods import payout_schedule
 from bankcore.deposits.products import rate_chart_on
@@ -49,18 +51,19 @@ from bankcore.models import (
     Member,
     TermDeposit,
 )
-from bankcore.services._lookup import gl_account_id
 
 
 @dataclass(frozen=True, slots=True)
 class DepositClosed:
-    """How a deposit ended: interest credited now, TDS on it, what was paid out, and any renewal."""
+    """How a deposit ended: interest credited now, TDS on it, what was paid out, any renewal, and
+    (premature closure) the TDS refunded to the payout account on interest reduced this year."""
 
     deposit: TermDeposit
     interest_minor: int
     tds_minor: int
     paid_out_minor: int
     renewed_to: TermDeposit | None = None
+    tds_refunded_minor: int = 0
 
 
 def maturity_interest(deposit: TermDeposit) -> int:
@@ -196,17 +199,12 @@ async def close_prematurely(*, deposit_number: str, initiator: str, member_id: i
             deposit, interest_minor=max(0, difference), to_ledger_account_id=deposit.ledger_account_id,
             value_date=today, reason="closure", initiator=initiator, idempotency_key=f"dep:{deposit.id}:closure-interest",
         )
-        if difference < 0:  # paid out more than the reduced rate earns: recovered from the principal
-            expense = await gl_account_id(DEPOSIT_INTEREST_EXPENSE, deposit.currency)
-            await post_entry(EntryDraft(
-                entry_type=EntryType.INTEREST, value_date=today, initiator=initiator,
-                narration=f"Interest paid on deposit {deposit.number} above the premature-closure rate, recovered",
-                postings=(debit(deposit.ledger_account_id, -difference, deposit.currency),
-                          credit(expense, -difference, deposit.currency)),
-                idempotency_key=f"dep:{deposit.id}:closure-recovery",
-            ))
-        balance = await _balance(deposit)
         payout_account = await Account.get(id=deposit.payout_account_id)
+        # credited more than the reduced rate earns: recovered from the principal, TDS of this year refunded
+        reversed_ = await reverse_interest_on_closure(
+            deposit, recovered_minor=max(0, -difference), value_date=today, initiator=initiator,
+            refund_to_ledger_account_id=payout_account.ledger_account_id)
+        balance = await _balance(deposit)
         await _move(deposit, to_ledger_account_id=payout_account.ledger_account_id, amount_minor=balance,
                     value_date=today, narration=f"Deposit {deposit.number} closed before maturity",
                     initiator=initiator, key=f"dep:{deposit.id}:closure-payout")
@@ -214,4 +212,5 @@ async def close_prematurely(*, deposit_number: str, initiator: str, member_id: i
         deposit.closed_on = today
         deposit.maturity_value_minor = balance
         await deposit.save(update_fields=["status", "closed_on", "maturity_value_minor"])
-    return DepositClosed(deposit, credited.interest_minor, credited.tds_minor, balance)
+    return DepositClosed(deposit, credited.interest_minor, credited.tds_minor, balance,
+                         tds_refunded_minor=reversed_.tds_refunded_minor)

@@ -11,9 +11,10 @@
   interest still due (less TDS) and paid out or renewed as instructed; one under lien
   waits until the lien is released.
 * ``deposits.year_end_tds`` (620, 31 March): interest earned by cumulative fixed deposits
-  in the financial year and not yet credited is credited to each deposit on the year's
-  last day, less TDS (s.194A taxes interest when it is *credited* to the payee's account,
-  not only when paid, so a cumulative deposit's accrual is taxed year by year).
+  and recurring deposits in the financial year and not yet credited is credited to each
+  deposit on the year's last day, less TDS (s.194A taxes interest when it is *credited* to
+  the payee's account, not only when paid, so a cumulative deposit's accrual is taxed year
+  by year; RD interest is taxed since 1 June 2015).
 * ``deposits.month_end_accrual`` (800, month ends): one entry per currency for the
   interest earned by all active deposits and not yet credited (Dr interest on deposits,
   Cr interest accrued on term deposits 2314), and the previous month's accrual reversed;
@@ -32,6 +33,7 @@ import logging
 from collections import defaultdict
 from decimal import Decimal
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from bankcore.calendar.registry import StepContext, day_end_step, is_financial_year_end, is_month_end
@@ -173,23 +175,31 @@ YEAR_END_REASON = "fy-accrual"
 
 
 @day_end_step("deposits.year_end_tds", position=620, runs_on=is_financial_year_end,
-              description="31 March: credit the year's interest on cumulative fixed deposits to them, less TDS (s.194A)")
+              description="31 March: credit the year's interest on cumulative FDs and recurring deposits to them, less TDS (s.194A)")
 async def year_end_tds(ctx: StepContext) -> int:
-    """Credit each active cumulative FD the interest it earned to the financial year's end and not yet credited.
+    """Credit each active cumulative FD and recurring deposit the interest it earned to the
+    financial year's end and not yet credited, less TDS on the member's year.
 
-    Interest = ``cumulative_value`` on the date closed (quarterly compounding, the maths of
-    ``coopbank calc fd``) - principal - interest credited before, rounded half up to the
-    paisa; credited into the deposit itself (so maturity pays the rest: the deposit's total
-    interest is still exactly its maturity value less principal) with TDS deducted on the
-    member's year (``credit_interest``). Deposits maturing on or before the date were paid
-    by ``deposits.mature``. Idempotent per deposit and year (the entry's key and a check of
-    the year's ``fy-accrual`` credit), so a re-run after a crash credits nothing twice.
-    Source: Income-tax Act s.194A(1) ("credit ... or payment ..., whichever is earlier").
+    Cumulative FD: ``cumulative_value`` on the date closed (quarterly compounding, the maths
+    of ``coopbank calc fd``) - principal - interest credited before. RD: the IBA maturity
+    interest (``rd_maturity``, ``coopbank calc rd``) of the instalments paid over the whole
+    months run - interest credited before (``periods.accrued_interest``). Rounded half up to
+    the paisa and credited into the deposit itself (maturity then pays the rest, so the
+    deposit's total interest is still exactly its maturity interest); TDS is deducted by
+    ``credit_interest`` over the member's aggregate interest in the year (threshold, 10 % /
+    20 % without PAN, nothing with a Form 15G/15H on file). Deposits maturing on or before
+    the date were paid by ``deposits.mature``. Idempotent per deposit and year (the entry's
+    key and a check of the year's ``fy-accrual`` credit), so a re-run credits nothing twice.
+    Source: Income-tax Act s.194A(1) ("credit ... or payment ..., whichever is earlier");
+    recurring-deposit interest is within it since 1 June 2015 (Finance Act 2015 struck
+    "excluding recurring deposits" from the definition of "time deposits" in Explanation 1
+    to s.194A(3)); thresholds and rates: ``bankcore.deposits.tds``.
     """
     fy = financial_year(ctx.business_date)
     done_ids = DepositInterestCredit.filter(financial_year=fy, reason=YEAR_END_REASON).values_list("deposit_id",
                                                                                                    flat=True)
-    deposits = await TermDeposit.filter(kind=DepositKind.FIXED, payout=InterestPayout.CUMULATIVE,
+    deposits = await TermDeposit.filter(Q(kind=DepositKind.FIXED, payout=InterestPayout.CUMULATIVE)
+                                        | Q(kind=DepositKind.RECURRING),
                                         status=DepositStatus.ACTIVE, opened_on__lt=ctx.business_date,
                                         maturity_date__gt=ctx.business_date) \
         .exclude(id__in=await done_ids).order_by("id")
@@ -198,7 +208,7 @@ async def year_end_tds(ctx: StepContext) -> int:
         interest = accrued_interest(
             kind=str(fd.kind), payout=str(fd.payout), principal_minor=fd.principal_minor, rate_bps=fd.rate_bps,
             opened_on=fd.opened_on, as_of=ctx.business_date, interest_credited_minor=fd.interest_paid_minor,
-            last_payout_on=fd.last_payout_on,
+            last_payout_on=fd.last_payout_on, instalments_paid=fd.instalments_paid,
         )
         if interest <= 0:
             continue

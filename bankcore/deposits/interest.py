@@ -20,7 +20,7 @@ from tortoise.transactions import in_transaction
 from bankcore.chart import DEPOSIT_INTEREST_EXPENSE, TDS_PAYABLE
 from bankcore.deposits.periods import age_on, financial_year
 from bankcore.deposits.settings import SENIOR_CITIZEN_AGE, tds_rule_for
-from bankcore.deposits.tds import TdsDeduction, tds_on_interest
+from bankcore.deposits.tds import TdsDeduction, TdsRule, tds_on_interest
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.ledger.entry import EntryDraft, credit, debit, request_fingerprint
 from bankcore.ledger.posting import post_entry
@@ -37,23 +37,43 @@ class InterestCredited:
     entry_id: int | None
 
 
-async def tds_due(*, member_id: int, credited_on: date, interest_minor: int) -> tuple[TdsDeduction, bool]:
-    """The TDS on a new credit of ``interest_minor`` to member ``member_id`` on ``credited_on``, and whether a PAN is held."""
+@dataclass(frozen=True, slots=True)
+class MemberTaxYear:
+    """What s.194A needs of a member's financial year: interest and TDS so far, and their status."""
+
+    financial_year: int
+    interest_minor: int
+    tds_minor: int
+    senior_citizen: bool
+    has_pan: bool
+    declared: bool
+    rule: TdsRule
+
+
+async def member_tax_year(*, member_id: int, on: date) -> MemberTaxYear:
+    """Member ``member_id``'s financial year containing ``on``: interest credited and TDS deducted so far
+    (net of closure reversals), senior citizen by the year's end, PAN held, Form 15G/15H on file, the rule."""
     member = await Member.get(id=member_id)
-    fy = financial_year(credited_on)
+    fy = financial_year(on)
     sums = await DepositInterestCredit.filter(member_id=member_id, financial_year=fy).annotate(
         i=Sum("interest_minor"), t=Sum("tds_minor")).first().values("i", "t")
     age = age_on(member.date_of_birth, date(fy + 1, 3, 31))
-    senior = age is not None and age >= await SENIOR_CITIZEN_AGE.get(on=credited_on)
-    has_pan = bool(member.pan)
-    declared = await TdsDeclaration.exists(member_id=member_id, financial_year=fy)
-    deduction = tds_on_interest(
-        interest_minor, rule=await tds_rule_for(fy),
-        earlier_interest_in_year_minor=int((sums or {}).get("i") or 0),
-        earlier_tds_in_year_minor=int((sums or {}).get("t") or 0),
-        senior_citizen=senior, has_pan=has_pan, declaration_15g_15h=declared,
+    return MemberTaxYear(
+        financial_year=fy, interest_minor=int((sums or {}).get("i") or 0), tds_minor=int((sums or {}).get("t") or 0),
+        senior_citizen=age is not None and age >= await SENIOR_CITIZEN_AGE.get(on=on), has_pan=bool(member.pan),
+        declared=await TdsDeclaration.exists(member_id=member_id, financial_year=fy), rule=await tds_rule_for(fy),
     )
-    return deduction, has_pan
+
+
+async def tds_due(*, member_id: int, credited_on: date, interest_minor: int) -> tuple[TdsDeduction, bool]:
+    """The TDS on a new credit of ``interest_minor`` to member ``member_id`` on ``credited_on``, and whether a PAN is held."""
+    year = await member_tax_year(member_id=member_id, on=credited_on)
+    deduction = tds_on_interest(
+        interest_minor, rule=year.rule, earlier_interest_in_year_minor=year.interest_minor,
+        earlier_tds_in_year_minor=year.tds_minor, senior_citizen=year.senior_citizen, has_pan=year.has_pan,
+        declaration_15g_15h=year.declared,
+    )
+    return deduction, year.has_pan
 
 
 async def credit_interest(

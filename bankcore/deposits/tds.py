@@ -90,3 +90,44 @@ def tds_on_interest(
     with working_context():
         due = round_minor(Decimal(aggregate) * rate / BPS_PER_UNIT, ROUND_HALF_UP, step_minor=rule.round_to_minor)
     return TdsDeduction(aggregate, threshold, rate, max(0, due - earlier_tds_in_year_minor))
+
+
+def tds_refund_on_reduction(
+    reduction_minor: int,
+    *,
+    rule: TdsRule,
+    interest_in_year_minor: int,
+    tds_in_year_minor: int,
+    senior_citizen: bool = False,
+    has_pan: bool = True,
+    declaration_15g_15h: bool = False,
+) -> int:
+    """TDS to give back when interest credited this financial year is reduced by ``reduction_minor`` paisa.
+
+    A premature closure pays a lower rate than the interest already credited, so the
+    payee's aggregate for the year falls from ``interest_in_year_minor`` by the reduction.
+    Refund = tax due on the year before the reduction - tax due after it (each as
+    ``tds_on_interest`` computes the whole year's tax, nothing at or under the threshold),
+    at most the TDS actually deducted this year (``tds_in_year_minor``), never negative.
+    Falling to or under the threshold therefore refunds the whole year's TDS; a Form
+    15G/15H on file refunds nothing (nothing was due on either side).
+    Only interest credited in the same financial year is reduced here: tax deducted in an
+    earlier year was reported in that year's TDS return and is not refunded by the bank;
+    the payee claims the excess in their income-tax return.
+    Raises ``DomainError``: INVALID_AMOUNT (negative amounts, a reduction above the year's
+    interest), INVALID_RATE.
+    Source: Income-tax Act s.194A(1), (3)(i); across years the payee takes credit for the
+    tax (s.199) and any refund (s.237) in their own return.
+    """
+    for name, value in (("reduction", reduction_minor), ("interest_in_year", interest_in_year_minor),
+                        ("tds_in_year", tds_in_year_minor)):
+        if type(value) is not int or value < 0:
+            raise DomainError(ErrorCode.INVALID_AMOUNT, f"{name} must be zero or positive", field=name)
+    if reduction_minor > interest_in_year_minor:
+        raise DomainError(ErrorCode.INVALID_AMOUNT, "the reduction exceeds the year's interest", field="reduction")
+    terms = {"rule": rule, "senior_citizen": senior_citizen, "has_pan": has_pan,
+             "declaration_15g_15h": declaration_15g_15h}
+    before = tds_on_interest(0, earlier_interest_in_year_minor=interest_in_year_minor, **terms).tds_minor
+    after = tds_on_interest(0, earlier_interest_in_year_minor=interest_in_year_minor - reduction_minor,
+                            **terms).tds_minor
+    return max(0, min(before - after, tds_in_year_minor))

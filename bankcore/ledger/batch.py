@@ -32,7 +32,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from bankcore.calendar.business_date import posting_window
 from bankcore.errors import DomainError, ErrorCode
-from bankcore.events import LEDGER_CHANNEL, encode_ledger_events
+from bankcore.events import LEDGER_CHANNEL, broker, decode_ledger_events, encode_ledger_events
 from bankcore.events_relay import relay_active
 from bankcore.ledger.account_facts import account_facts, balance_deltas
 from bankcore.ledger.posting_checks import CLOSED_TO_ALL, CLOSED_TO_OUTFLOW, check_postable
@@ -186,3 +186,20 @@ async def publish_batch(posted: Sequence[PostedEntry]) -> None:
         ENTRIES_POSTED.labels(entry.entry_type.value).inc()
         if not relay_active():  # with a relay, the NOTIFY comes back to this process too
             _publish(entry, facts)
+
+
+def publish_payloads(entry_type: str, posted: int, payloads: Sequence[str]) -> None:
+    """After a set-based batch's commit: count its ``posted`` entries and publish their events in this process.
+
+    ``payloads`` are the entries' ``encode_ledger_events`` payloads (their NOTIFYs). With a
+    relay the NOTIFYs come back to this process; without one, nobody listening means
+    nothing to publish.
+    """
+    if not posted:
+        return
+    ENTRIES_POSTED.labels(entry_type).inc(posted)
+    if relay_active() or not broker.has_audience():
+        return
+    for payload in payloads:
+        for event in decode_ledger_events(payload):
+            broker.publish(event)

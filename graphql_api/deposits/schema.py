@@ -8,6 +8,7 @@ import strawberry
 from strawberry import relay
 
 from bankcore.calendar.business_date import business_date
+from bankcore.deposits.closure_tds import tds_refund_quote
 from bankcore.deposits.closing import premature_terms
 from bankcore.deposits.service import active_lien_minor, quote_fixed_deposit
 from bankcore.models import DepositInterestCredit, DepositProduct, DepositStatus, Member, TermDeposit
@@ -143,12 +144,16 @@ class DepositsQuery:
         today = await business_date()
         rate, earned = await premature_terms(found, today)
         principal = found.principal_minor * (found.instalments_paid if found.kind == "RECURRING" else 1)
-        # A payout FD has had its interest paid out; a cumulative one has had TDS taken at year end.
+        # A payout FD has had its interest paid out; a cumulative FD or an RD has had TDS taken at year end.
         already = found.interest_paid_minor if found.payout != "CUMULATIVE" else found.tds_minor
         closable = found.status == DepositStatus.ACTIVE and today < found.maturity_date and not await active_lien_minor(found.id)
+        refund = 0
+        if closable:
+            _, refund, _ = await tds_refund_quote(found, recovered_minor=max(0, found.interest_paid_minor - earned),
+                                                  on=today)
         return DepositClosureQuoteType(rate_percent=percent(rate), interest=MoneyType.minor(earned, found.currency),
                                        payout=MoneyType.minor(principal + earned - already, found.currency),
-                                       closable=closable)
+                                       tds_refund=MoneyType.minor(refund, found.currency), closable=closable)
 
     @strawberry.field(description="The TDS register: every interest credit of a financial year (starting year, default the current) "
                       "with the tax deducted, by date; `quarter` (1-4) narrows it to a quarter, `memberNumber` to a member.",
@@ -162,7 +167,7 @@ class DepositsQuery:
         if member_number:
             query = query.filter(member__member_number=member_number.strip()[:20])
         if only_deducted:
-            query = query.filter(tds_minor__gt=0)
+            query = query.exclude(tds_minor=0)  # deductions and refunds
         rows = await query.order_by("credited_on", "id").limit(5000)
         members = {m.id: m for m in await Member.filter(id__in={r.member_id for r in rows}).only("id", "member_number", "full_name")}
         deposits = {d.id: d for d in await TermDeposit.filter(id__in={r.deposit_id for r in rows}).only("id", "number", "currency")}
@@ -175,7 +180,8 @@ class DepositsQuery:
             out.append(TdsRegisterRowType(member_number=m.member_number, member_name=m.full_name, pan_held=r.pan_held,
                                           deposit_number=d.number, credited_on=r.credited_on,
                                           interest=MoneyType.minor(r.interest_minor, d.currency),
-                                          tds=MoneyType.minor(r.tds_minor, d.currency), rate_percent=percent(r.rate_bps), quarter=q))
+                                          tds=MoneyType.minor(r.tds_minor, d.currency), rate_percent=percent(r.rate_bps),
+                                          reason=r.reason, quarter=q))
         return out
 
 

@@ -114,7 +114,9 @@ class DepositType:
     interest_paid: MoneyType = strawberry.field(description="Interest credited or paid over its life, before TDS.")
     tds_deducted: MoneyType = strawberry.field(description="Tax deducted at source from that interest.")
     interest_this_year: MoneyType = strawberry.field(description="Interest credited in the current financial year (April-March).")
-    tds_this_year: MoneyType = strawberry.field(description="TDS deducted in the current financial year.")
+    tds_this_year: MoneyType = strawberry.field(description="TDS deducted in the current financial year, net of refunds.")
+    tds_refunded: MoneyType = strawberry.field(description="TDS refunded to savings when it closed early at a lower rate "
+                                               "within the financial year of the interest (s.194A).")
     instalments_paid: int = strawberry.field(description="RD: instalments paid (FD: 0).")
     missed_instalments: int = strawberry.field(description="RD: instalments missed on their due date.")
     penalty: MoneyType = strawberry.field(description="RD: late-instalment charges collected.")
@@ -129,6 +131,8 @@ class DepositType:
         balance = (await LedgerAccount.get(id=d.ledger_account_id).only("id", "balance_minor")).balance_minor
         sums = await DepositInterestCredit.filter(deposit_id=d.id, financial_year=financial_year(today)).annotate(
             i=Sum("interest_minor"), t=Sum("tds_minor")).first().values("i", "t")
+        refunded = await DepositInterestCredit.filter(deposit_id=d.id, tds_minor__lt=0).annotate(
+            t=Sum("tds_minor")).first().values("t")
         renewed = await TermDeposit.get(id=d.renewed_from_id).only("id", "number") if d.renewed_from_id else None
         c = d.currency
         return cls(
@@ -142,6 +146,7 @@ class DepositType:
             interest_paid=MoneyType.minor(d.interest_paid_minor, c), tds_deducted=MoneyType.minor(d.tds_minor, c),
             interest_this_year=MoneyType.minor(int((sums or {}).get("i") or 0), c),
             tds_this_year=MoneyType.minor(int((sums or {}).get("t") or 0), c),
+            tds_refunded=MoneyType.minor(-int((refunded or {}).get("t") or 0), c),
             instalments_paid=d.instalments_paid, missed_instalments=d.missed_instalments,
             penalty=MoneyType.minor(d.penalty_minor, c), lien=MoneyType.minor(await active_lien_minor(d.id), c),
             renewed_from_number=renewed.number if renewed else None,
@@ -153,6 +158,8 @@ class DepositClosureQuoteType:
     rate_percent: DecimalText = strawberry.field(description="Rate applied: for the period run, less the penalty.")
     interest: MoneyType = strawberry.field(description="Interest earned at that rate over the period run.")
     payout: MoneyType = strawberry.field(description="Paid into savings (before any TDS on new interest).")
+    tds_refund: MoneyType = strawberry.field(description="TDS refunded into savings as well: the excess deducted this "
+                                             "financial year on interest the closure takes back (s.194A).")
     closable: bool = strawberry.field(description="False while under lien or not active.")
 
 
@@ -178,6 +185,8 @@ class TdsRegisterRowType:
     deposit_number: str = strawberry.field(description="The deposit.")
     credited_on: date = strawberry.field(description="Date the interest was credited or paid.")
     interest: MoneyType = strawberry.field(description="Gross interest.")
-    tds: MoneyType = strawberry.field(description="Tax deducted.")
+    tds: MoneyType = strawberry.field(description="Tax deducted (negative: refunded).")
     rate_percent: DecimalText = strawberry.field(description="TDS rate applied (0 under the threshold or with 15G/15H).")
+    reason: str = strawberry.field(description="payout, maturity, closure, fy-accrual (31 March), or closure-reversal "
+                                   "(interest taken back on an early closure, negative, with the TDS refunded).")
     quarter: int = strawberry.field(description="Quarter of the financial year (1 = Apr-Jun ... 4 = Jan-Mar), as in Form 26Q.")

@@ -85,9 +85,9 @@ async def test_tds_register_and_deposits_report_read_the_term_deposits(db: str) 
     assert register.ok, register.checks  # equals the credits to TDS payable
     rows = list(csv.DictReader(io.StringIO(report_csv(register).decode())))
     assert rows[0] == {"member_number": m.member_number, "name": "Asha Rao", "pan": "XXXXX1234X", "quarter": "Q1",
-                       "interest": "60000.55", "tds": "6000.00", "declaration": ""}
+                       "interest": "60000.55", "tds": "6000.00", "tds_refunded": "0.00", "declaration": ""}
     assert rows[1] == {"member_number": g.member_number, "name": "Gita Shah", "pan": "", "quarter": "Q1",
-                       "interest": "60000.00", "tds": "0.00", "declaration": "15G"}
+                       "interest": "60000.00", "tds": "0.00", "tds_refunded": "0.00", "declaration": "15G"}
     assert rows[-1]["member_number"] == "TOTAL" and rows[-1]["tds"] == "6000.00" and rows[-1]["interest"] == "120000.55"
     assert report_pdf(register).startswith(b"%PDF")
 

@@ -13,7 +13,7 @@ from datetime import date
 from bankcore.chart import LOAN_INTEREST_INCOME, PENAL_INTEREST_INCOME
 from bankcore.errors import DomainError
 from bankcore.loans.classify import classify_loans, levy_penal_charges
-from bankcore.loans.collection import _candidates, _collect_chunk, collect_due_instalments
+from bankcore.loans.collection import candidates_sql, _collect_chunk, collect_due_instalments
 from bankcore.loans.lifecycle import find_loan
 from bankcore.loans.repayment import repay_loan
 from bankcore.loans.sqlkit import rows
@@ -168,5 +168,5 @@ async def test_the_batch_collection_is_idempotent_and_never_takes_a_shared_accou
     from bankcore.loans.penal_sql import levy_of
 
     conn = get_connection("default")
-    left = await rows(conn, _candidates(conn, await levy_of(conn), FIRST_DUE), {"d": FIRST_DUE})
+    left = await rows(conn, candidates_sql(conn, await levy_of(conn), FIRST_DUE), {"d": FIRST_DUE})
     assert [int(r["id"]) for r in left] == [two]

@@ -13,6 +13,7 @@ from bankcore.deposits.tds import (
     TDS_194A_BANKS_FY2025_26,
     TdsRule,
     tds_on_interest,
+    tds_refund_on_reduction,
 )
 from bankcore.deposits.term import (
     Compounding,
@@ -168,4 +169,27 @@ def test_tds_thresholds_are_parameters_not_years():
 def test_tds_refuses_negative_amounts():
     with pytest.raises(DomainError) as raised:
         tds_on_interest(-1, rule=RULE_2025)
+    assert raised.value.code is ErrorCode.INVALID_AMOUNT
+
+
+# a year of 60,000 taxed 6,000 (10 %), reduced by an early closure; Rs 50,000 threshold (FY 2025-26 on)
+@pytest.mark.parametrize(("reduction", "kwargs", "deducted", "refund"), [
+    (1_000_001, {}, 600_000, 600_000),                 # to 49,999.99: nothing was due, all back
+    (1_000_000, {}, 600_000, 600_000),                 # to 50,000.00 exactly: does not exceed, all back
+    (999_999, {}, 600_000, 100_000),                   # to 50,000.01: 5,000 due, 1,000 back
+    (500_000, {}, 600_000, 50_000),                    # to 55,000: 10 % of the reduction
+    (0, {}, 600_000, 0),
+    (500_000, {"has_pan": False}, 1_200_000, 100_000),  # 20 % both sides
+    (1_000_001, {"declaration_15g_15h": True}, 0, 0),   # 15G: nothing due either side
+    (1_000_001, {}, 250_000, 250_000),                 # never more than was deducted this year
+    (1_000_001, {"senior_citizen": True}, 0, 0),       # 60,000 under the Rs 1 lakh senior threshold
+])
+def test_tds_refund_on_a_reduction_of_the_years_interest(reduction, kwargs, deducted, refund):
+    assert tds_refund_on_reduction(reduction, rule=RULE_2025, interest_in_year_minor=6_000_000,
+                                   tds_in_year_minor=deducted, **kwargs) == refund
+
+
+def test_tds_refund_refuses_a_reduction_above_the_years_interest():
+    with pytest.raises(DomainError) as raised:
+        tds_refund_on_reduction(6_000_001, rule=RULE_2025, interest_in_year_minor=6_000_000, tds_in_year_minor=0)
     assert raised.value.code is ErrorCode.INVALID_AMOUNT

@@ -118,3 +118,34 @@ async def test_the_accountant_sees_the_tds_register(user: User) -> None:
     await _wait_marker(user, "tds")
     rows = user.find(marker="tds").elements.pop().rows
     assert [(r["deposit"], r["tds"], r["rate"], r["pan"]) for r in rows] == [(fd.number, "₹12,000.00", "20.00 %", "no")]
+
+
+async def _closed_with_refund():  # noqa: ANN202
+    """A member whose quarterly-payout FD paid 52,500 this year (5,250 TDS) and was closed early: all refunded."""
+    from bankcore.deposits.closing import close_prematurely
+    from tests.deposits.test_closure_tds_refund import _payout_fd_member
+
+    member, _, fd = await _payout_fd_member(pan="ABCDE1234F", earlier_interest_minor=0)
+    closed = await close_prematurely(deposit_number=fd.number, initiator="test")
+    assert closed.tds_refunded_minor == 5_250_00
+    return member, fd
+
+
+async def test_a_member_sees_the_tds_refunded_on_an_early_closure(user: User) -> None:
+    member, fd = await _closed_with_refund()
+    await sign_in_as(user, PrincipalKind.MEMBER, member.id)
+    await user.open("/member/deposits")
+    await _wait_marker(user, "field TDS refunded")
+    assert [e.text for e in user.find(marker="field TDS refunded").elements] == ["₹5,250.00"]
+    del fd
+
+
+async def test_the_tds_register_marks_a_refund_on_early_closure(user: User) -> None:
+    from tests.ui.test_staff import as_staff
+
+    _, fd = await _closed_with_refund()
+    await as_staff(user, "accountant")
+    await user.open("/staff/deposits")
+    await _wait_marker(user, "tds")
+    rows = user.find(marker="tds").elements.pop().rows
+    assert [(r["deposit"], r["tds"], r["note"]) for r in rows if r["note"]] == [(fd.number, "-₹5,250.00", "refund: closed early")]

@@ -33,8 +33,8 @@ query MemberDeposits {
     number kind productName memberNumber principal { amount currency } ratePercent seniorCitizen
     tenureMonths openedOn maturityDate maturityValue { amount currency } payout maturityInstruction status closedOn
     balance { amount currency } payoutAccountNumber interestPaid { amount currency } tdsDeducted { amount currency }
-    interestThisYear { amount currency } tdsThisYear { amount currency } instalmentsPaid missedInstalments
-    lien { amount currency } } } }
+    interestThisYear { amount currency } tdsThisYear { amount currency } tdsRefunded { amount currency }
+    instalmentsPaid missedInstalments lien { amount currency } } } }
   depositProducts(activeOnly: true) { code name kind currency payouts minTenureMonths maxTenureMonths
     minimumAmount { amount currency } rateChart { minDays maxDays ratePercent } }
 }"""
@@ -61,7 +61,8 @@ mutation SetMaturityInstruction($input: SetMaturityInstructionInput!) {
 
 CLOSURE_QUOTE = """
 query DepositClosureQuote($number: String!) {
-  depositClosureQuote(number: $number) { ratePercent interest { amount currency } payout { amount currency } closable }
+  depositClosureQuote(number: $number) { ratePercent interest { amount currency } payout { amount currency }
+    tdsRefund { amount currency } closable }
 }"""
 
 CLOSE_DEPOSIT = """
@@ -198,6 +199,9 @@ class DepositsPage:
                 ):
                     ui.label(label).classes("text-slate-500")
                     ui.label(value).mark(f"field {label}")
+                if d["tdsRefunded"]["amount"] not in ("0", "0.00"):  # closed early within the year
+                    ui.label(_("TDS refunded")).classes("text-slate-500")
+                    ui.label(fmt.money_of(d["tdsRefunded"])).mark("field TDS refunded")
                 if d["kind"] == "RECURRING":
                     ui.label(_("Instalments")).classes("text-slate-500")
                     ui.label(f"{d['instalmentsPaid']} / {d['tenureMonths']}" +
@@ -243,6 +247,9 @@ class DepositsPage:
                 ui.label(_("Rate for the period run, less the penalty: {rate} %").format(rate=quote["ratePercent"])).classes("text-sm")
                 ui.label(_("You receive about {amount} in savings (before any TDS).").format(
                     amount=fmt.money_of(quote["payout"]))).classes("text-sm").mark("quote")
+                if quote["tdsRefund"]["amount"] not in ("0", "0.00"):
+                    ui.label(_("Interest credited this year is reduced, so {amount} of TDS is refunded to savings too.")
+                             .format(amount=fmt.money_of(quote["tdsRefund"]))).classes("text-sm").mark("quote-refund")
             with ui.row().classes("w-full justify-end"):
                 ui.button(_("Keep it"), on_click=lambda: dialog.submit(False)).props("flat")
                 if quote["closable"]:

@@ -31,7 +31,7 @@ query MaturingDeposits($days: Int!) {
 TDS_REGISTER = """
 query TdsRegister($fy: Int, $quarter: Int) {
   tdsRegister(financialYear: $fy, quarter: $quarter) { memberNumber memberName panHeld depositNumber creditedOn
-    interest { amount currency } tds { amount currency } ratePercent quarter }
+    interest { amount currency } tds { amount currency } ratePercent quarter reason }
 }"""
 
 OPEN_FD = """mutation OpenFixedDepositDesk($input: OpenFixedDepositInput!) {
@@ -264,7 +264,9 @@ class DepositDesk:
         rows = [{"id": i, "date": fmt.day(r["creditedOn"]), "member": f"{r['memberName']} ({r['memberNumber']})",
                  "pan": _("yes") if r["panHeld"] else _("no"), "deposit": r["depositNumber"],
                  "interest": fmt.money_of(r["interest"]), "tds": fmt.money_of(r["tds"]), "rate": f"{r['ratePercent']} %",
-                 "quarter": f"Q{r['quarter']}"} for i, r in enumerate(data["tdsRegister"])]
+                 "quarter": f"Q{r['quarter']}",
+                 "note": _("refund: closed early") if r["reason"] == "closure-reversal" else ""}
+                for i, r in enumerate(data["tdsRegister"])]
         with self.tds:
             if not rows:
                 frame.empty(_("No deposit interest credited in that period."))
@@ -272,5 +274,6 @@ class DepositDesk:
             ui.table(columns=_columns(("date", N_("Credited"), "left"), ("member", N_("Member"), "left"),
                                       ("pan", N_("PAN"), "left"), ("deposit", N_("Deposit"), "left"),
                                       ("interest", N_("Interest"), "right"), ("tds", N_("TDS"), "right"),
-                                      ("rate", N_("Rate"), "right"), ("quarter", N_("Quarter"), "left")),
+                                      ("rate", N_("Rate"), "right"), ("quarter", N_("Quarter"), "left"),
+                                      ("note", N_("Note"), "left")),
                      rows=rows, row_key="id").props("dense flat").classes("w-full").mark("tds")

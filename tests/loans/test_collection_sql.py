@@ -1,0 +1,149 @@
+"""PostgreSQL's set-based collection (``collection_sql``) posts what the Python batch path posts.
+
+Twin loans (same borrower setup, amounts and arrears) are collected one by
+``collect_set_based`` and one by ``collection._collect_chunk`` (the path SQLite keeps, whose
+own test compares it with ``repay_loan``): entries, legs, fingerprints, NOTIFY payloads and
+instalment rows must match to the paisa, for a loan paid in full, an account short of the EMI,
+an overdue instalment with penal charges, a loan with an arrears tolerance, three loans
+sharing one repayment account, and a loan closed by its last instalment.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from bankcore.events import decode_ledger_events
+from bankcore.loans.classify import classify_loans, levy_penal_charges
+from bankcore.loans.collection import _collect_chunk, collection_fingerprint
+from bankcore.loans.collection_sql import collect_set_based
+from bankcore.loans.lifecycle import find_loan
+from bankcore.loans.repayment import repay_loan
+from bankcore.models import Account, JournalEntry, LedgerAccount, Loan, LoanInstalment, OutboxEvent, Posting
+from bankcore.money import Money
+from bankcore.verify import verify_ledger
+from tests.loans.factory import active_loan, borrower, loan_bank, move_to
+from tests.loans.test_collection_batch import FIRST_DUE, SECOND_DUE, _cap_available, _legs, _paid
+
+pytestmark = pytest.mark.postgres
+
+PREFIX = f"eod:{SECOND_DUE.isoformat()}:loans.collect_dues:"
+
+
+async def _pay(loan_id: int, number: int, key: str) -> None:
+    """Instalment ``number`` paid on its due date (today) by the borrower."""
+    loan = await Loan.get(id=loan_id)
+    row = await LoanInstalment.get(loan_id=loan_id, number=number)
+    await repay_loan(loan_number=(await Account.get(id=loan.account_id)).number,
+                     amount=Money(row.principal_minor + row.interest_minor, "INR"), initiator="test",
+                     idempotency_key=f"{key}:{loan_id}", from_account_number=(await Account.get(id=loan.repayment_account_id)).number)
+
+
+async def _pay_first(loan_id: int) -> None:
+    await _pay(loan_id, 1, "feb")
+
+
+async def _entry(loan_id: int) -> JournalEntry:
+    [entry] = await JournalEntry.filter(idempotency_key=f"{PREFIX}{loan_id}")
+    return entry
+
+
+async def _roles(loan_id: int) -> dict[int, str]:
+    loan = await Loan.get(id=loan_id)
+    roles = {(await Account.get(id=loan.account_id)).ledger_account_id: "loan",
+             (await Account.get(id=loan.repayment_account_id)).ledger_account_id: "repayment account"}
+    for p in await Posting.filter(entry_id=(await _entry(loan_id)).id):
+        roles.setdefault(p.ledger_account_id, (await LedgerAccount.get(id=p.ledger_account_id)).code)
+    return roles
+
+
+async def _event(loan_id: int) -> tuple:
+    """The entry's outbox payload with ledger ids named by role (twins differ only in ids)."""
+    entry = await _entry(loan_id)
+    [outbox] = await OutboxEvent.filter(topic="entry.posted", ref_id=entry.id)
+    roles = await _roles(loan_id)
+    events = decode_ledger_events(outbox.payload)
+    assert events[0].entry_id == entry.id
+    data = json.loads(outbox.payload)
+    return (data["t"], data["d"], sorted(roles[i] for i in data["a"]), sorted((roles[i], b, c) for i, b, c in data["b"]))
+
+
+async def test_set_based_collection_posts_what_the_python_path_posts(db: str) -> None:
+    # given twin pairs: paid in full; short of the EMI; overdue with penal charges; with an
+    # arrears tolerance; three loans on one account (the third gets nothing); closed by its last EMI
+    await loan_bank(penal_bps=2400, tolerance_minor=0)
+    full = await _twins("150000.00")
+    short = await _twins("150000.00")
+    late = await _twins("150000.00", amount="60000.00")
+    tolerant = await _twins("150000.00", amount="60000.00")
+    last = await _twins("150000.00", tenure=3)
+    shared = []
+    for name in ("Shared A", "Shared B"):
+        b = await borrower(deposit="400000.00", name=name)
+        shared.append((b.savings, [(await find_loan(await active_loan(b))).id for _ in range(3)]))
+    for loan_id in (*late[:2], *tolerant[:2]):
+        await Loan.filter(id=loan_id).update(auto_debit=False)
+    for loan_id in tolerant[:2]:
+        await Loan.filter(id=loan_id).update(arrears_tolerance_minor=500_00)
+    await move_to(FIRST_DUE)
+    for loan_id in (*full[:2], *short[:2], *last[:2], *shared[0][1], *shared[1][1]):
+        await _pay_first(loan_id)
+    for loan_id in last[:2]:  # the second instalment moved to today and paid too: the third is the last
+        await LoanInstalment.filter(loan_id=loan_id, number=2).update(due_date=FIRST_DUE)
+        await LoanInstalment.filter(loan_id=loan_id, number=3).update(due_date=SECOND_DUE)
+        await _pay(loan_id, 2, "feb2")
+    await move_to(date(2025, 2, 20))
+    for day in range(5, 21):  # the late twins' first instalment draws penal charges
+        await classify_loans(date(2025, 2, day))
+        await levy_penal_charges(date(2025, 2, day))
+    for loan_id in (*late[:2], *tolerant[:2]):
+        await Loan.filter(id=loan_id).update(auto_debit=True)
+    await move_to(SECOND_DUE)
+    for savings in short[2:]:
+        await _cap_available(savings, 3_000_00)
+    emi = await LoanInstalment.get(loan_id=shared[0][1][0], number=2)
+    for savings, _ in shared:  # the first loan paid in full, the second in part, the third nothing
+        await _cap_available(savings, emi.principal_minor + emi.interest_minor + 1_234_56)
+    # when the set-based path collects the first twin of each pair and the Python path the second
+    pairs = [full, short, late, tolerant, last]
+    one = [p[0] for p in pairs] + shared[0][1]
+    two = [p[1] for p in pairs] + shared[1][1]
+    paid, payloads = await collect_set_based(SECOND_DUE, initiator="day-end", key_prefix=PREFIX, loan_ids=one)
+    posted = await _collect_chunk(two, SECOND_DUE, initiator="day-end", key=lambda loan_id: f"{PREFIX}{loan_id}")
+    # then both made the same payments, to the paisa, with the same legs, rows, fingerprints and events
+    assert paid == len(posted) == 7 and len(payloads) == paid
+    for a, b in zip(one, two, strict=True):
+        if a == shared[0][1][2]:
+            assert not await JournalEntry.filter(idempotency_key=f"{PREFIX}{a}").exists()
+            assert not await JournalEntry.filter(idempotency_key=f"{PREFIX}{b}").exists()
+            continue
+        assert await _legs(a, SECOND_DUE) == await _legs(b, SECOND_DUE)
+        assert await _paid(a) == await _paid(b)
+        assert await _event(a) == await _event(b)
+        entry = await _entry(a)
+        loan = await Loan.get(id=a)
+        repay = (await Account.get(id=loan.repayment_account_id)).ledger_account_id
+        debit = (await _legs(a, SECOND_DUE))[0][2]
+        assert entry.request_fingerprint == collection_fingerprint(a, debit, "INR", repay)
+        number = (await Account.get(id=loan.account_id)).number
+        assert entry.narration == f"Instalment of loan {number} collected by standing instruction"
+        assert entry.initiator == (await _entry(b)).initiator == "day-end"
+        assert (await Loan.get(id=a)).status == (await Loan.get(id=b)).status
+    assert (await Loan.get(id=last[0])).status == "CLOSED"
+    # the returned payloads are the NOTIFYs, in entry order
+    ids = [json.loads(p)["e"] for p in payloads]
+    assert ids == sorted(ids) and set(ids) == {(await _entry(a)).id for a in one if a != shared[0][1][2]}
+    # and a second run collects nothing (the keys are used)
+    assert await collect_set_based(SECOND_DUE, initiator="day-end", key_prefix=PREFIX, loan_ids=one) == (0, [])
+    for savings, _ in shared:
+        ledger = await LedgerAccount.get(id=(await Account.get(number=savings)).ledger_account_id)
+        assert ledger.balance_minor == ledger.floor_minor
+    assert (await verify_ledger()).ok
+
+
+async def _twins(deposit: str, amount: str = "100000.00", tenure: int = 12) -> tuple[int, int, str, str]:
+    a, b = await borrower(deposit=deposit, name="Twin A"), await borrower(deposit=deposit, name="Twin B")
+    one, two = await active_loan(a, amount=amount, tenure=tenure), await active_loan(b, amount=amount, tenure=tenure)
+    return (await find_loan(one)).id, (await find_loan(two)).id, a.savings, b.savings
