@@ -11,7 +11,7 @@ from pathlib import Path
 
 from screenshot_kit import SIZES, save, scroll_to_text
 
-from tests.ui.browser import _find, button, chrome, field, wait_text
+from tests.ui.browser import _find, button, chrome, click_tab, field, wait_text
 
 
 async def flows(out: Path) -> None:
@@ -41,7 +41,7 @@ async def flows(out: Path) -> None:
                 await set_member_password(member_id=member.id, password="coopbank member pass 1", actor="screenshots")
                 secret = (await enrol_member_totp(member_id=member.id, actor="screenshots")).secret
                 token = (await open_session(kind=PrincipalKind.MEMBER, principal_id=member.id, now=utcnow())).token
-                loans[size] = (token, secret)
+                loans[size] = (token, secret, b.guarantor)  # the guarantor: a verified member to re-assess
             await move_to(date(2025, 1, 20))
             manager = await staff_token("manager", username="demo-manager")
             with serve(url) as base:
@@ -49,9 +49,9 @@ async def flows(out: Path) -> None:
                 try:
                     for size, (width, height) in SIZES.items():
                         driver.set_window_size(width, height)
-                        token, secret = loans[size]
+                        token, secret, member_number = loans[size]
                         _close_a_loan(driver, base, out, size, token, secret, code_at, time_step, utcnow)
-                        _kyc_tab(driver, base, out, size, manager)
+                        _kyc_tab(driver, base, out, size, manager, member_number)
                 finally:
                     driver.quit()
         finally:
@@ -82,14 +82,19 @@ def _close_a_loan(driver, base: str, out: Path, size: str, token: str, secret: s
     save(driver, out, f"member-loans-close-done-{size}")
 
 
-def _kyc_tab(driver, base: str, out: Path, size: str, manager: str) -> None:  # noqa: ANN001
+def _kyc_tab(driver, base: str, out: Path, size: str, manager: str, member_number: str) -> None:  # noqa: ANN001
     driver.delete_all_cookies()
     driver.get(f"{base}/healthz")
     driver.add_cookie({"name": "coopbank_token", "value": manager, "path": "/"})
     driver.get(f"{base}/staff/clerk")
-    # on a phone the tab is scrolled out of the tab bar: click it by script
-    tab = _find(driver, "//*[contains(@class,'q-tab') and .//*[normalize-space()='KYC documents']]")
-    driver.execute_script("arguments[0].click()", tab)
+    click_tab(driver, "KYC documents")  # on a phone it lies beyond the tab bar's visible strip
     wait_text(driver, "Change a member's risk category")
-    scroll_to_text(driver, "Change a member's risk category")
+    # the card with its outcome (the new re-KYC date) says more than an empty form
+    card = "//div[contains(@class,'q-card') and .//*[normalize-space()=\"Change a member's risk category\"]]"
+    _find(driver, f"{card}//label[.//div[contains(@class,'q-field__label') and normalize-space()='Member number']]"
+                  "//input").send_keys(member_number)
+    field(driver, "Reason").send_keys("Politically exposed person")
+    button(driver, "Change risk category").click()
+    wait_text(driver, "KYC is due again on")
+    scroll_to_text(driver, "KYC is due again on")
     save(driver, out, f"staff-kyc-risk-{size}")

@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO))
 from screenshot_demo import Demo, sign_in  # noqa: E402
 from screenshot_kit import SIZES, retype, scroll_to, shoot  # noqa: E402
 
-from tests.ui.browser import button, chrome, field, wait_text  # noqa: E402
+from tests.ui.browser import button, chrome, click_tab, field, wait_text  # noqa: E402
 
 
 def main() -> int:
@@ -170,7 +170,7 @@ def run(demo: Demo, out: Path) -> None:
             wait_text(d, "Third Schedule", timeout=60)  # the shown report's title, not the menu's
 
         def open_sessions_tab(d) -> None:  # noqa: ANN001
-            d.find_element("xpath", "//*[contains(@class,'q-tab') and .//*[normalize-space()='Sessions']]").click()
+            click_tab(d, "Sessions")
             time.sleep(0.5)
 
         for staff, pages in (
