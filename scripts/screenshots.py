@@ -16,138 +16,20 @@ from __future__ import annotations
 
 import argparse
 import re
-import socket
-import sqlite3
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-import pyotp
-
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from selenium.webdriver.common.keys import Keys  # noqa: E402
+# Run by path, this folder is on sys.path: the siblings import as top-level modules.
+from screenshot_demo import Demo, sign_in  # noqa: E402
+from screenshot_kit import SIZES, retype, scroll_to, shoot  # noqa: E402
 
-from tests.ui.browser import _find, button, chrome, field, wait_text  # noqa: E402
-
-
-def retype(element, text: str) -> None:  # noqa: ANN001
-    element.send_keys(Keys.CONTROL, "a")
-    element.send_keys(Keys.BACKSPACE)
-    element.send_keys(text)
-
-
-def scroll_to(text: str):  # noqa: ANN201
-    def go(driver) -> None:  # noqa: ANN001
-        driver.execute_script(
-            "const el = [...document.querySelectorAll('.q-card')].find(e => e.innerText.includes(arguments[0]));"
-            "if (el) el.scrollIntoView({block: 'start'});", text)
-    return go
-
-SIZES = {"phone": (360, 780), "desktop": (1280, 800)}
-
-
-class Demo:
-    """A `coopbank demo` child process whose output is collected (credentials, sign-in codes)."""
-
-    def __init__(self, workdir: Path) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.workdir = workdir
-        self.output = ""
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            sim_port = s.getsockname()[1]
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "coopbank.cli", "demo", "--port", str(self.port), "--sim-port", str(sim_port)], cwd=workdir,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
-        threading.Thread(target=self._read, daemon=True).start()
-        deadline = time.monotonic() + 600  # the full Berka import on a busy 2-core machine
-        while "NiceGUI ready" not in self.output and "Serving at" not in self.output:
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"demo did not start:\n{self.output[-3000:]}")
-            time.sleep(0.2)
-        self.base = f"http://127.0.0.1:{self.port}"
-        import urllib.request
-
-        while True:  # "Serving at" is printed before the server (and the gateway simulator) is up
-            try:
-                with urllib.request.urlopen(f"{self.base}/healthz", timeout=1) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline + 60:
-                raise RuntimeError(f"demo did not serve:\n{self.output[-3000:]}")
-            time.sleep(0.3)
-        time.sleep(1.0)
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.output += line
-
-    def totp(self, username: str) -> str:
-        secret = re.search(rf"login {re.escape(username)}\s.*TOTP secret (\w+)", self.output).group(1)
-        return secret
-
-    def member_logins(self) -> list[str]:
-        return re.findall(r"member · .*login (\d{8}) or", self.output)
-
-    def last_code(self) -> str:
-        return re.findall(r"\[sms\].*?: (\d{6}) is your", self.output)[-1]
-
-    def db(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.workdir / "coopbank.sqlite3")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-
-def sign_in(driver, demo: Demo, *, staff: str | None = None, member: str | None = None) -> None:  # noqa: ANN001
-    driver.get(f"{demo.base}/signin")
-    wait_text(driver, "Member number or mobile")
-    if staff:
-        button(driver, "Staff").click()
-        wait_text(driver, "Username")
-        field(driver, "Username").send_keys(staff)
-        field(driver, "Password").send_keys(f"coopbank {staff.removeprefix('demo-')} pass")
-    else:
-        field(driver, "Member number or mobile").send_keys(member)
-        field(driver, "Password").send_keys("coopbank member pass 1")
-    button(driver, "Continue").click()
-    wait_text(driver, "authenticator app" if staff else "We sent a code")
-    time.sleep(0.3)
-    code = pyotp.TOTP(demo.totp(staff)).now() if staff else demo.last_code()
-    field(driver, "6-digit code").send_keys(code)
-    button(driver, "Sign in").click()
-    time.sleep(1.0)
-
-
-def shoot(driver, out: Path, name: str, path: str | None = None, base: str = "", wait: str | None = None,  # noqa: ANN001
-          before=None, settle: float = 1.0) -> None:  # noqa: ANN001
-    for size, (width, height) in SIZES.items():
-        driver.set_window_size(width, height)
-        if path is not None:
-            driver.get(base + path)
-        if wait:
-            wait_text(driver, wait, timeout=15)
-        if before is not None:
-            before(driver)
-        time.sleep(settle)
-        driver.save_screenshot(str(out / f"{name}-{size}.png"))
-        print(f"  {name}-{size}.png", flush=True)
+from tests.ui.browser import button, chrome, click_tab, field, wait_text  # noqa: E402
 
 
 def main() -> int:
@@ -158,6 +40,8 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     if args.flows:
         import asyncio
+
+        from screenshot_flows import flows
 
         asyncio.run(flows(args.out))
         return 0
@@ -286,7 +170,7 @@ def run(demo: Demo, out: Path) -> None:
             wait_text(d, "Third Schedule", timeout=60)  # the shown report's title, not the menu's
 
         def open_sessions_tab(d) -> None:  # noqa: ANN001
-            d.find_element("xpath", "//*[contains(@class,'q-tab') and .//*[normalize-space()='Sessions']]").click()
+            click_tab(d, "Sessions")
             time.sleep(0.5)
 
         for staff, pages in (
@@ -311,100 +195,6 @@ def run(demo: Demo, out: Path) -> None:
             driver.delete_all_cookies()
     finally:
         driver.quit()
-
-
-async def flows(out: Path) -> None:
-    """Close a loan as a member (phone and desktop), and the KYC tab with the risk-category card as a manager."""
-    from tortoise import Tortoise
-
-    from bankcore.db import migrate_database, tortoise_config
-    from bankcore.identity.clock import utcnow
-    from bankcore.identity.members_portal import enrol_member_totp, set_member_password
-    from bankcore.identity.sessions import open_session
-    from bankcore.identity.totp import code_at, time_step
-    from bankcore.models import Member, PrincipalKind
-    from tests.live.server import serve, staff_token
-    from tests.loans.factory import active_loan, borrower, loan_bank, move_to
-
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite://{tmp}/bank.sqlite3"
-        await migrate_database(url)
-        await Tortoise.init(config=tortoise_config(url))
-        try:
-            await loan_bank()
-            loans = {}
-            for size in SIZES:  # one loan per size: closing one leaves nothing to close for the other
-                b = await borrower(deposit="150000.00", name={"phone": "Asha Rao", "desktop": "Meera Nair"}[size])
-                await active_loan(b)
-                member = await Member.get(member_number=b.member)
-                await set_member_password(member_id=member.id, password="coopbank member pass 1", actor="screenshots")
-                secret = (await enrol_member_totp(member_id=member.id, actor="screenshots")).secret
-                token = (await open_session(kind=PrincipalKind.MEMBER, principal_id=member.id, now=utcnow())).token
-                loans[size] = (token, secret)
-            await move_to(date(2025, 1, 20))
-            manager = await staff_token("manager", username="demo-manager")
-            with serve(url) as base:
-                driver = chrome(*SIZES["desktop"])
-                try:
-                    for size, (width, height) in SIZES.items():
-                        driver.set_window_size(width, height)
-                        token, secret = loans[size]
-                        _close_a_loan(driver, base, out, size, token, secret, code_at, time_step, utcnow)
-                        _kyc_tab(driver, base, out, size, manager)
-                finally:
-                    driver.quit()
-        finally:
-            await Tortoise.close_connections()
-
-
-def _save(driver, out: Path, name: str) -> None:  # noqa: ANN001
-    time.sleep(0.5)  # let the last update paint
-    driver.save_screenshot(str(out / f"{name}.png"))
-    print(f"  {name}.png", flush=True)
-
-
-def _close_a_loan(driver, base: str, out: Path, size: str, token: str, secret: str,  # noqa: ANN001, PLR0913
-                  code_at, time_step, utcnow) -> None:  # noqa: ANN001
-    driver.delete_all_cookies()
-    driver.get(f"{base}/healthz")
-    driver.add_cookie({"name": "coopbank_token", "value": token, "path": "/"})
-    driver.get(f"{base}/member/loans")
-    button(driver, "Close loan").click()  # (waits for it: the page draws after its first request)
-    wait_text(driver, "Close the loan today")
-    scroll_to_text(driver, "Close the loan today")
-    _save(driver, out, f"member-loans-close-quote-{size}")
-    button(driver, "Review").click()
-    wait_text(driver, "The quote holds for today only")
-    scroll_to_text(driver, "and close loan")
-    _save(driver, out, f"member-loans-close-review-{size}")
-    button(driver, "Confirm and close").click()
-    wait_text(driver, "Confirm it is you")
-    field(driver, "6-digit code").send_keys(code_at(secret, time_step(utcnow())))
-    _save(driver, out, f"member-loans-close-code-{size}")
-    button(driver, "Confirm").click()
-    wait_text(driver, "Closed: ")
-    scroll_to_text(driver, "Closed: ")
-    _save(driver, out, f"member-loans-close-done-{size}")
-
-
-def _kyc_tab(driver, base: str, out: Path, size: str, manager: str) -> None:  # noqa: ANN001
-    driver.delete_all_cookies()
-    driver.get(f"{base}/healthz")
-    driver.add_cookie({"name": "coopbank_token", "value": manager, "path": "/"})
-    driver.get(f"{base}/staff/clerk")
-    # on a phone the tab is scrolled out of the tab bar: click it by script
-    tab = _find(driver, "//*[contains(@class,'q-tab') and .//*[normalize-space()='KYC documents']]")
-    driver.execute_script("arguments[0].click()", tab)
-    wait_text(driver, "Change a member's risk category")
-    scroll_to_text(driver, "Change a member's risk category")
-    _save(driver, out, f"staff-kyc-risk-{size}")
-
-
-def scroll_to_text(driver, text: str) -> None:  # noqa: ANN001
-    """Scroll the innermost element showing ``text`` to the middle of the window (a phone shows little at once)."""
-    driver.execute_script(
-        "const all = [...document.querySelectorAll('#app *')].filter(e => e.innerText && e.innerText.includes(arguments[0]));"
-        "const el = all[all.length - 1]; if (el) el.scrollIntoView({block: 'center'});", text)
 
 
 if __name__ == "__main__":

@@ -298,6 +298,13 @@ def body() -> ui.column:
     return ui.column().classes("w-full max-w-screen-lg mx-auto gap-4 p-2 sm:p-4")
 
 
+def tabs() -> ui.tabs:
+    """A page's tab bar. On a phone its tabs may not all fit: the arrows then stand outside the
+    strip (inside it they covered the first and last labels' letters) and show on touch screens
+    too, where Quasar hides them by default and nothing said that more tabs lie beyond the edge."""
+    return ui.tabs().classes("w-full").props("outside-arrows mobile-arrows")
+
+
 def loading() -> ui.row:
     with ui.row().classes("items-center gap-2 text-slate-500") as row:
         ui.spinner(size="md")

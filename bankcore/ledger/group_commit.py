@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tortoise.connection import get_connection
 from tortoise.exceptions import IntegrityError
@@ -160,8 +160,7 @@ class GroupCommitter:
             return
         except BaseException as exc:  # noqa: BLE001 - every waiter must hear of it
             for item in batch:
-                if not item.future.done():
-                    item.future.set_exception(exc if isinstance(exc, Exception) else RuntimeError("batch cancelled"))
+                _answer(item, error=exc if isinstance(exc, Exception) else RuntimeError("batch cancelled"))
             if not isinstance(exc, Exception):
                 raise
             return
@@ -170,15 +169,23 @@ class GroupCommitter:
         await _deliver(batch, outcomes)
 
 
+def _answer(item: BatchItem, result: PostedEntry | None = None, *, error: Exception | None = None) -> None:
+    """Hand the waiter its result or its error, unless it has stopped waiting (cancelled)."""
+    if item.future.done():
+        return
+    if error is not None:
+        item.future.set_exception(error)
+    else:
+        item.future.set_result(result)
+
+
 async def _settle_alone(item: BatchItem) -> None:
     try:
         result = await post_entry(item.draft)
     except Exception as exc:  # noqa: BLE001 - handed to the waiter
-        if not item.future.done():
-            item.future.set_exception(exc)
+        _answer(item, error=exc)
         return
-    if not item.future.done():
-        item.future.set_result(result)
+    _answer(item, result)
 
 
 async def _deliver(batch: list[BatchItem], outcomes: list[BatchOutcome]) -> None:
@@ -203,9 +210,7 @@ async def _deliver(batch: list[BatchItem], outcomes: list[BatchOutcome]) -> None
             if outcome.replay_of is not None:
                 first = posted[outcome.replay_of]
                 assert first is not None
-                result = PostedEntry(entry_id=first.entry_id, entry_type=first.entry_type, value_date=first.value_date,
-                                     posted_at=first.posted_at, narration=first.narration, postings=first.postings,
-                                     balances_minor=first.balances_minor, replayed=True)
+                result = replace(first, replayed=True)
             elif outcome.replay_stored:
                 existing = await JournalEntry.get(idempotency_key=item.draft.idempotency_key)
                 result = await _replay(item.draft, existing)
@@ -213,11 +218,9 @@ async def _deliver(batch: list[BatchItem], outcomes: list[BatchOutcome]) -> None
                 assert entry is not None
                 result = entry
         except Exception as exc:  # noqa: BLE001 - handed to the waiter
-            if not item.future.done():
-                item.future.set_exception(exc)
+            _answer(item, error=exc)
             continue
-        if not item.future.done():
-            item.future.set_result(result)
+        _answer(item, result)
 
 
 group_committer = GroupCommitter()

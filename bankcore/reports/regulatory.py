@@ -28,6 +28,7 @@ from bankcore.reports.base import STATEMENT_COLUMNS, Amount, Check, Column, Colu
 from bankcore.reports.snapshots import balance_source
 from bankcore.reports.settings import CRR_PERCENT, DICGC_COVER, DICGC_PREMIUM_PAISE_PER_100, SLR_PERCENT
 from bankcore.reports.statements import DEPOSITS, OTHER_LIABILITIES, leaves, line_of
+from bankcore.settings import SettingSpec
 
 # Liabilities that are not owed to others (RBI excludes them from NDTL).
 NOT_NDTL = frozenset({"2366", "2367"})  # loans: overdue interest reserve, provisions
@@ -101,22 +102,32 @@ def _ndtl_rows(ndtl: Ndtl, currency: str) -> list[Row]:
     return rows
 
 
+async def _reserve(*, as_of: date, currency: str, ratio: str, percent_setting: SettingSpec[Decimal],
+                   asset_codes: frozenset[str], held_label: str) -> tuple[Ndtl, Decimal, int, int, list[Row]]:
+    """What the CRR and SLR returns share: NDTL as of ``as_of``, the percentage in force that
+    day, the reserve required (paisa), what ``asset_codes`` hold, and the return's rows."""
+    balances = await gl_balances(as_of=as_of, currency=currency)
+    ndtl = ndtl_of(balances)
+    percent = await percent_setting.get(on=as_of)
+    required = percent_of(ndtl.total_minor, percent)
+    held_parts = _held(balances, asset_codes)
+    held = sum(a for _, _, a in held_parts)
+    rows = _ndtl_rows(ndtl, currency)
+    rows.append(statement_row(ratio, "REQUIRED", f"{ratio} required at {percent}% of NDTL", required, currency, "line"))
+    for code, name, amount in held_parts:
+        rows.append(statement_row(ratio, code, name, amount, currency))
+    rows.append(statement_row(ratio, "HELD", held_label, held, currency, "line"))
+    rows.append(statement_row(ratio, "SURPLUS", "Surplus (shortfall)", held - required, currency, "total"))
+    return ndtl, percent, required, held, rows
+
+
 async def crr_return(*, as_of: date, currency: str) -> Report:
     """CRR return (Form B) as of ``as_of``: NDTL by component, the CRR required at the
     percentage in force that day, the balance held with the Reserve Bank, and the checks
     that NDTL equals the liabilities listed and that the required reserve is held."""
-    balances = await gl_balances(as_of=as_of, currency=currency)
-    ndtl = ndtl_of(balances)
-    percent = await CRR_PERCENT.get(on=as_of)
-    required = percent_of(ndtl.total_minor, percent)
-    held_parts = _held(balances, CRR_ASSET_CODES)
-    held = sum(a for _, _, a in held_parts)
-    rows = _ndtl_rows(ndtl, currency)
-    rows.append(statement_row("CRR", "REQUIRED", f"CRR required at {percent}% of NDTL", required, currency, "line"))
-    for code, name, amount in held_parts:
-        rows.append(statement_row("CRR", code, name, amount, currency))
-    rows.append(statement_row("CRR", "HELD", "Balance with the Reserve Bank", held, currency, "line"))
-    rows.append(statement_row("CRR", "SURPLUS", "Surplus (shortfall)", held - required, currency, "total"))
+    ndtl, percent, required, held, rows = await _reserve(
+        as_of=as_of, currency=currency, ratio="CRR", percent_setting=CRR_PERCENT, asset_codes=CRR_ASSET_CODES,
+        held_label="Balance with the Reserve Bank")
     listed = sum(a for _, _, a in ndtl.demand + ndtl.time)
     return Report(
         name="crr", title="Cash reserve ratio return (Form B)", as_of=as_of, currency=currency,
@@ -132,18 +143,9 @@ async def crr_return(*, as_of: date, currency: str) -> Report:
 async def slr_return(*, as_of: date, currency: str) -> Report:
     """SLR return (Form I) as of ``as_of``: NDTL, the SLR required at the percentage in
     force, the liquid assets held (cash, balances with banks, approved securities)."""
-    balances = await gl_balances(as_of=as_of, currency=currency)
-    ndtl = ndtl_of(balances)
-    percent = await SLR_PERCENT.get(on=as_of)
-    required = percent_of(ndtl.total_minor, percent)
-    held_parts = _held(balances, SLR_ASSET_CODES)
-    held = sum(a for _, _, a in held_parts)
-    rows = _ndtl_rows(ndtl, currency)
-    rows.append(statement_row("SLR", "REQUIRED", f"SLR required at {percent}% of NDTL", required, currency, "line"))
-    for code, name, amount in held_parts:
-        rows.append(statement_row("SLR", code, name, amount, currency))
-    rows.append(statement_row("SLR", "HELD", "Liquid assets held", held, currency, "line"))
-    rows.append(statement_row("SLR", "SURPLUS", "Surplus (shortfall)", held - required, currency, "total"))
+    ndtl, percent, required, held, rows = await _reserve(
+        as_of=as_of, currency=currency, ratio="SLR", percent_setting=SLR_PERCENT, asset_codes=SLR_ASSET_CODES,
+        held_label="Liquid assets held")
     return Report(
         name="slr", title="Statutory liquidity ratio return (Form I)", as_of=as_of, currency=currency,
         columns=STATEMENT_COLUMNS, rows=tuple(rows), subtitle=f"As at the end of {as_of.isoformat()}; SLR {percent}%",

@@ -205,10 +205,15 @@ async def test_transfers_refuse_what_would_corrupt_the_ledger(db: str, bad: str,
     assert a.balance_minor == 0
 
 
-async def test_what_committed_before_an_error_is_a_prefix_of_the_input(db: str) -> None:
+@pytest.mark.parametrize("ledger", ["empty", "holding an entry"])
+async def test_what_committed_before_an_error_is_a_prefix_of_the_input(db: str, ledger: str) -> None:
+    # An empty ledger takes the first-load path on PostgreSQL (one transaction, a savepoint
+    # per chunk), one holding an entry the streams: the same prefix either way.
     chart = await ensure_chart(currency="CZK")
     a = await _member_account("A-1", chart[SAVINGS_DEPOSITS])
     cash = chart[CASH].id
+    before = [_draft("p:0", cash, a.id, 100)] if ledger != "empty" else []
+    assert await write_entries_bulk(before) == len(before)
     drafts = [_draft(f"p:{i}", cash, a.id, 100) for i in range(1, 9)]
     drafts[4] = _draft("p:5", cash, 999_999, 100)  # the third chunk names an unknown account
     calls: list[tuple[int, int]] = []
@@ -216,24 +221,62 @@ async def test_what_committed_before_an_error_is_a_prefix_of_the_input(db: str) 
         await write_entries_bulk(drafts, chunk_size=2, streams=2, on_chunk=lambda p, w: calls.append((p, w)))
     assert err.value.code == ErrorCode.NOT_FOUND
     assert calls == [(2, 2), (4, 4)]
-    assert [e.source_ref for e in await JournalEntry.all().order_by("id")] == ["p:1", "p:2", "p:3", "p:4"]
+    expected = [d.source_ref for d in before] + ["p:1", "p:2", "p:3", "p:4"]
+    assert [e.source_ref for e in await JournalEntry.all().order_by("id")] == expected
     await a.refresh_from_db()
-    assert a.balance_minor == 400 == await _sum_natural(a)
+    assert a.balance_minor == 100 * len(expected) == await _sum_natural(a)
     assert (await verify_ledger()).ok
 
 
 @pytest.mark.postgres
-async def test_a_load_into_an_empty_ledger_leaves_the_account_index_as_the_migration_made_it(db: str) -> None:
+async def test_a_first_load_keeps_the_chunks_before_one_the_database_refuses(db: str) -> None:
+    import asyncpg
+
+    chart = await ensure_chart(currency="CZK")
+    a = await _member_account("A-1", chart[SAVINGS_DEPOSITS])
+    rows = [(EntryType.CASH_DEPOSIT, D, "n", f"q:{i}", chart[CASH].id, a.id, 100) for i in range(4)]
+    rows[3] = (EntryType.CASH_DEPOSIT, D, "n", "q:" + "9" * 60, chart[CASH].id, a.id, 100)  # too long for its column
+    with pytest.raises(asyncpg.StringDataRightTruncationError):
+        await write_transfers_bulk(rows, initiator="system:test", currency="CZK", chunk_size=2)
+    assert [e.source_ref for e in await JournalEntry.all().order_by("id")] == ["q:0", "q:1"]
+    indexes = await get_connection("default").execute_query_dict(
+        "SELECT indexname FROM pg_indexes WHERE indexname IN ('posting_account_date_idx', 'journal_entry_source_ref_key')")
+    assert len(indexes) == 2  # restored with the chunks kept
+    await a.refresh_from_db()
+    assert a.balance_minor == 200 == await _sum_natural(a)
+    assert (await verify_ledger()).ok
+
+
+async def test_a_ref_repeated_in_a_later_chunk_is_written_once(db: str) -> None:
+    chart = await ensure_chart(currency="CZK")
+    a = await _member_account("A-1", chart[SAVINGS_DEPOSITS])
+    rows = [(EntryType.CASH_DEPOSIT, D, "n", ref, chart[CASH].id, a.id, 100) for ref in ("r:1", "r:2", "r:1", "r:3")]
+    assert await write_transfers_bulk(rows, initiator="system:test", currency="CZK", chunk_size=2) == 3
+    assert [e.source_ref for e in await JournalEntry.all().order_by("id")] == ["r:1", "r:2", "r:3"]
+    await a.refresh_from_db()
+    assert a.balance_minor == 300 == await _sum_natural(a)
+
+
+@pytest.mark.postgres
+async def test_a_first_load_leaves_indexes_and_trigger_as_the_migration_made_them(db: str) -> None:
     conn = get_connection("default")
-    query = "SELECT indexdef FROM pg_indexes WHERE tablename = 'posting' AND indexname = 'posting_account_date_idx'"
+    query = ("SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('posting', 'journal_entry') "
+             "UNION ALL SELECT tgname::text, tgenabled::text FROM pg_trigger WHERE tgrelid = 'posting'::regclass "
+             "ORDER BY 1")
     before = await conn.execute_query_dict(query)
-    assert len(before) == 1
+    assert {"posting_account_date_idx", "journal_entry_source_ref_key", "posting_refs_exist"} <= {
+        r["indexname"] for r in before}
     chart = await ensure_chart(currency="CZK")
     a = await _member_account("A-1", chart[SAVINGS_DEPOSITS])
     rows = [(EntryType.CASH_DEPOSIT, D, "n", f"i:{i}", chart[CASH].id, a.id, 100) for i in range(5)]
-    # Dropped for the load (the table was empty), built again after it, also after a failure.
+    # Dropped (the trigger disabled) for the load into empty tables, restored before its commit.
     assert await write_transfers_bulk(rows, initiator="system:test", currency="CZK", chunk_size=2) == 5
     assert await conn.execute_query_dict(query) == before
+    # The unique index is back: a second entry with a loaded ref is refused.
+    with pytest.raises(Exception, match="journal_entry_source_ref_key"):
+        await conn.execute_script(
+            "INSERT INTO journal_entry (entry_type, value_date, posted_at, narration, initiator, source_ref) "
+            "VALUES ('transfer', '1993-01-05', now(), 'n', 'x', 'i:1')")
     with pytest.raises(DomainError):
         await write_transfers_bulk([(EntryType.CASH_DEPOSIT, D, "n", "i:9", chart[CASH].id, 999_999, 1)],
                                    initiator="system:test", currency="CZK")

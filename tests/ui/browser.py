@@ -109,3 +109,25 @@ def wait_text(driver, text: str, timeout: float = 10.0) -> None:  # noqa: ANN001
         shown = driver.find_element(By.TAG_NAME, "body").text
         raise AssertionError(f"{text!r} not shown on {driver.current_url} within the wait; "
                              f"the page shows:\n{shown[:1500]}") from None
+
+
+def click_tab(driver, label: str) -> None:  # noqa: ANN001
+    """Switch a Quasar tab bar to the tab labelled ``label`` and wait until it is the selected one.
+
+    The tab is the element whose class list holds ``q-tab`` itself: ``contains(@class, 'q-tab')``
+    also matches the bar around it (``q-tabs``, first in the document), and a click on the bar
+    switches nothing, or, at its centre, whichever tab happens to lie there. Clicked by script:
+    on a phone the tab may lie outside the bar's visible strip (a user swipes the strip, or holds
+    an arrow down; Quasar's arrows scroll only while pressed, so WebDriver's instant click on one
+    moves nothing).
+    """
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    xpath = (f"//*[contains(concat(' ', normalize-space(@class), ' '), ' q-tab ') and @role='tab'"
+             f" and .//*[normalize-space()='{label}']]")
+    wait = WebDriverWait(driver, WAIT_FLOOR_S, poll_frequency=0.05, ignored_exceptions=(StaleElementReferenceException,))
+    tab = wait.until(lambda d: d.find_element(By.XPATH, xpath))
+    driver.execute_script("arguments[0].click()", tab)
+    wait.until(lambda d: d.find_element(By.XPATH, xpath).get_attribute("aria-selected") == "true")

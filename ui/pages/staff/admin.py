@@ -94,7 +94,7 @@ async def admin_page(request: Request) -> RedirectResponse | None:
 
 async def draw(api: Api) -> None:
     data = await api.run(ADMIN_OVERVIEW)
-    with ui.tabs().classes("w-full") as tabs:
+    with frame.tabs() as tabs:
         staff_tab = ui.tab(_("Staff"))
         sessions_tab = ui.tab(_("Sessions")).mark("tab-sessions")
         products_tab = ui.tab(_("Products")).mark("tab-products")

@@ -50,7 +50,7 @@ async def books_page(request: Request) -> RedirectResponse | None:
     if not isinstance(api, Api):
         return api
     with frame.body():
-        with ui.tabs().classes("w-full") as tabs:
+        with frame.tabs() as tabs:
             chart_tab = ui.tab(_("Chart of accounts"))
             tb_tab = ui.tab(_("Trial balance")).mark("tab-tb")
             journal_tab = ui.tab(_("Journal")).mark("tab-journal")

@@ -75,7 +75,7 @@ async def clerk_page(request: Request) -> RedirectResponse | None:
         setup = await frame.call(api, CLERK_SETUP)
         if setup is None:
             return None
-        with ui.tabs().classes("w-full") as tabs:
+        with frame.tabs() as tabs:
             search_tab = ui.tab(_("Search"))
             register_tab = ui.tab(_("Register")).mark("tab-register")
             open_tab = ui.tab(_("Open account")).mark("tab-open")

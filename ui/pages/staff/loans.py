@@ -79,7 +79,7 @@ async def loans_page(request: Request) -> RedirectResponse | None:
     if not isinstance(api, Api):
         return api
     with frame.body():
-        with ui.tabs().classes("w-full") as tabs:
+        with frame.tabs() as tabs:
             queue_tab = ui.tab(_("Applications")).mark("tab-queue")
             book_tab = ui.tab(_("Loan book")).mark("tab-book")
             demand_tab = ui.tab(_("Demand list")).mark("tab-demand")
