@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tortoise.connection import get_connection
 
-from bankcore.berka.journal import INITIATOR, reconcile_accounts, resolve_order, write_history
+from bankcore.berka.journal import INITIATOR, History, reconcile_accounts, resolve_order, write_history
 from bankcore.berka.parse import BerkaData, read_all
 from bankcore.berka.reconcile import Reconciliation
 from bankcore.berka.progress import ImportReport, Progress, ProgressEvent, StageResult, Stages, rounding_summary
@@ -30,6 +30,7 @@ from bankcore.berka.reference import (
     LOAN_SERIAL_OFFSET,
     SAVINGS_OVERDRAFT_MAJOR,
     SAVINGS_PRODUCT,
+    Keys,
     _in_turn,
     _together,
     insert_reference_rows,
@@ -111,15 +112,22 @@ async def _import(data: BerkaData, *, currency: str, progress: Progress | None, 
     # The same-day order is pure Python over the transactions: worked out in a thread while
     # the reference rows go in (mostly the database's work, this process waiting on it).
     resolving = asyncio.ensure_future(asyncio.to_thread(resolve_order, data))
+
+    async def entries(keys: Keys) -> History:
+        orders, resolve_seconds = await resolving
+        stages.report("resolve same-day order", len(data.transactions), len(data.transactions),
+                      time.perf_counter() - resolve_seconds, 0, True)
+        return await write_history(data, stages, keys, orders, currency=currency, chunk_size=chunk_size)
+
     try:
-        keys = await insert_reference_rows(data, stages, currency=currency, savings_rate_bps=savings_rate_bps)
+        # The entries need only the ledger accounts: they go in beside the rest of the
+        # reference rows (members, accounts, loans, ...) on PostgreSQL.
+        _, written = await insert_reference_rows(data, stages, currency=currency, savings_rate_bps=savings_rate_bps,
+                                                 alongside=entries)
     except BaseException:
         resolving.add_done_callback(lambda f: f.cancelled() or f.exception())
         raise
-    orders, resolve_seconds = await resolving
-    stages.report("resolve same-day order", len(data.transactions), len(data.transactions),
-                  time.perf_counter() - resolve_seconds, 0, True)
-    history = await write_history(data, stages, keys, orders, currency=currency, chunk_size=chunk_size)
+    history: History = written  # type: ignore[assignment]  # given ``alongside``, its result
 
     conn = get_connection("default")
     if conn.capabilities.dialect == "postgres" and (history.written or any(r.inserted for r in stages.results)):

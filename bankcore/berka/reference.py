@@ -14,10 +14,10 @@ Choices the data forces:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise.connection import get_connection
 
@@ -47,6 +47,8 @@ SAVINGS_OVERDRAFT_MAJOR = "10000"
 LOAN_SERIAL_OFFSET = 50_000_000
 # The imported savings product's annual rate unless the caller gives one (issue 10: 3.0%).
 DEFAULT_SAVINGS_RATE_BPS = 300
+
+T = TypeVar("T")
 
 LEDGER_COLUMNS = ("code", "name", "kind", "currency", "parent_id", "is_control", "tracks_balance", "floor_minor",
                   "balance_minor", "created_at")
@@ -87,11 +89,18 @@ async def _ensure_product(code: str, name: str, kind: ProductKind, currency: str
     return product
 
 
-async def insert_reference_rows(data: BerkaData, stages: Stages, *, currency: str, savings_rate_bps: int) -> Keys:
+async def insert_reference_rows(
+    data: BerkaData, stages: Stages, *, currency: str, savings_rate_bps: int,
+    alongside: Callable[[Keys], Coroutine[Any, Any, T]] | None = None,
+) -> tuple[Keys, T | None]:
     """Chart, the two Berka products and every reference row of ``data``; the ids the entries need.
 
-    Raises ``DomainError`` (currency of an earlier import, a bad rate) and ``BerkaFormatError``
-    (a row naming a district, client or account the data does not hold).
+    ``alongside(keys)``, when given, is started as soon as the ledger accounts exist (all
+    that the journal entries need) and runs beside the rest of the rows (members, accounts,
+    holders, loans, orders, cards) on PostgreSQL, after them on SQLite; its result is
+    returned with the keys. Raises ``DomainError`` (currency of an earlier import, a bad
+    rate) and ``BerkaFormatError`` (a row naming a district, client or account the data
+    does not hold), after ``alongside`` has ended.
     """
     now = datetime.now(UTC)
     gl = await chart.ensure_chart(currency=currency)
@@ -105,20 +114,60 @@ async def insert_reference_rows(data: BerkaData, stages: Stages, *, currency: st
         await savings.save(update_fields=["interest_rate_bps"])
     savings_floor = savings.min_balance_minor - savings.overdraft_limit_minor
 
-    # districts -> branches
-    ids = await stages.insert(
-        "branches", "branch", ("code", "name", "region", "source_ref", "created_at"),
-        [(f"{d.district_id:03d}", d.name, d.region, f"berka-district:{d.district_id}", now) for d in data.districts],
-        "source_ref",
-    )
-    branch_of_district = {d.district_id: ids[f"berka-district:{d.district_id}"] for d in data.districts}
-
-    # Three rounds of stages; within a round the stages need nothing of each other and, on
+    # Rounds of stages; within a round the stages need nothing of each other and, on
     # PostgreSQL, run at once, each on its own connection (the database works on one table
     # while this process builds another's rows), the members' rows built in a thread (their
     # names are the most Python of the import's reference rows). SQLite has one connection,
     # shared by whatever runs at once: there they run one after the other.
     together = _together if get_connection("default").capabilities.dialect == "postgres" else _in_turn
+    numbers = {a.account_id: account_number(branch_code=f"{a.district_id:03d}", serial=a.account_id) for a in data.accounts}
+    district_of_account = {a.account_id: a.district_id for a in data.accounts}
+    loan_numbers = {
+        loan.loan_id: account_number(
+            branch_code=f"{need(district_of_account, loan.account_id, 'account'):03d}",
+            serial=LOAN_SERIAL_OFFSET + loan.loan_id,
+        )
+        for loan in data.loans
+    }
+
+    async def branches() -> dict[int, int]:
+        # districts -> branches
+        ids = await stages.insert(
+            "branches", "branch", ("code", "name", "region", "source_ref", "created_at"),
+            [(f"{d.district_id:03d}", d.name, d.region, f"berka-district:{d.district_id}", now) for d in data.districts],
+            "source_ref",
+        )
+        return {d.district_id: ids[f"berka-district:{d.district_id}"] for d in data.districts}
+
+    async def savings_ledgers() -> dict[int, int]:
+        # accounts -> sub-ledger accounts
+        ids = await stages.insert(
+            "savings ledger accounts", "ledger_account", LEDGER_COLUMNS,
+            [
+                (numbers[a.account_id], f"Berka account {a.account_id}", LedgerKind.LIABILITY, currency,
+                 gl[chart.SAVINGS_DEPOSITS].id, False, True, savings_floor, 0, now)
+                for a in data.accounts
+            ],
+            "code",
+        )
+        return {a.account_id: ids[numbers[a.account_id]] for a in data.accounts}
+
+    async def loan_ledgers() -> dict[int, int]:
+        # loans -> loan sub-ledger accounts
+        ids = await stages.insert(
+            "loan ledger accounts", "ledger_account", LEDGER_COLUMNS,
+            [
+                (loan_numbers[loan.loan_id], f"Berka loan {loan.loan_id}", LedgerKind.ASSET, currency,
+                 gl[chart.LOANS].id, False, True, None, 0, now)
+                for loan in data.loans
+            ],
+            "code",
+        )
+        return {loan.loan_id: ids[loan_numbers[loan.loan_id]] for loan in data.loans}
+
+    branch_of_district, ledger_of_account, loan_ledger = await together(branches(), savings_ledgers(), loan_ledgers())
+    keys = Keys(ledger_of_account=ledger_of_account, loan_ledger=loan_ledger, gl=gl)
+
     def member_rows() -> list[tuple]:
         return [
             (member_number(serial=c.client_id), member_name(c.client_id, c.gender), c.date_of_birth, c.gender,
@@ -138,20 +187,8 @@ async def insert_reference_rows(data: BerkaData, stages: Stages, *, currency: st
         )
         return {c.client_id: ids[f"berka-client:{c.client_id}"] for c in data.clients}
 
-    numbers = {a.account_id: account_number(branch_code=f"{a.district_id:03d}", serial=a.account_id) for a in data.accounts}
-
-    async def savings_accounts() -> tuple[dict[int, int], dict[int, int]]:
-        # accounts -> sub-ledger accounts + accounts
-        ids = await stages.insert(
-            "savings ledger accounts", "ledger_account", LEDGER_COLUMNS,
-            [
-                (numbers[a.account_id], f"Berka account {a.account_id}", LedgerKind.LIABILITY, currency,
-                 gl[chart.SAVINGS_DEPOSITS].id, False, True, savings_floor, 0, now)
-                for a in data.accounts
-            ],
-            "code",
-        )
-        ledger_of_account = {a.account_id: ids[numbers[a.account_id]] for a in data.accounts}
+    async def savings_accounts() -> dict[int, int]:
+        # accounts -> accounts
         ids = await stages.insert(
             "savings accounts", "account", ACCOUNT_COLUMNS,
             [
@@ -162,12 +199,9 @@ async def insert_reference_rows(data: BerkaData, stages: Stages, *, currency: st
             ],
             "source_ref",
         )
-        return ledger_of_account, {a.account_id: ids[f"berka:{a.account_id}"] for a in data.accounts}
+        return {a.account_id: ids[f"berka:{a.account_id}"] for a in data.accounts}
 
-    member_of_client, (ledger_of_account, account_row) = await together(members(), savings_accounts())
-    district_of_account = {a.account_id: a.district_id for a in data.accounts}
-
-    async def holders_and_cards() -> None:
+    async def holders_and_cards(member_of_client: dict[int, int], account_row: dict[int, int]) -> None:
         # dispositions -> holders
         ids = await stages.insert(
             "holders", "account_holder", ("account_id", "member_id", "role", "source_ref", "created_at"),
@@ -188,7 +222,7 @@ async def insert_reference_rows(data: BerkaData, stages: Stages, *, currency: st
             "source_ref",
         )
 
-    async def standing_orders() -> None:
+    async def standing_orders(account_row: dict[int, int]) -> None:
         await stages.insert(
             "standing orders", "standing_order",
             ("account_id", "bank_to", "account_to", "amount_minor", "currency", "purpose", "source_ref"),
@@ -200,14 +234,21 @@ async def insert_reference_rows(data: BerkaData, stages: Stages, *, currency: st
             "source_ref",
         )
 
-    _, loan_ledger, _ = await together(
-        holders_and_cards(),
-        _insert_loans(data, stages, currency=currency, gl=gl, loan_product=loan_product,
-                      branch_of_district=branch_of_district, district_of_account=district_of_account,
-                      account_row=account_row, now=now),
-        standing_orders(),
-    )
-    return Keys(ledger_of_account=ledger_of_account, loan_ledger=loan_ledger, gl=gl)
+    async def the_rest() -> None:
+        member_of_client, account_row = await together(members(), savings_accounts())
+        await together(
+            holders_and_cards(member_of_client, account_row),
+            _insert_loans(data, stages, currency=currency, loan_product=loan_product, loan_numbers=loan_numbers, loan_ledger=loan_ledger,
+                          branch_of_district=branch_of_district, district_of_account=district_of_account,
+                          account_row=account_row, now=now),
+            standing_orders(account_row),
+        )
+
+    if alongside is None:
+        await the_rest()
+        return keys, None
+    _, result = await together(the_rest(), alongside(keys))
+    return keys, result
 
 
 async def _in_turn(*steps: Coroutine[Any, Any, Any]) -> list[Any]:
@@ -231,27 +272,10 @@ async def _together(*steps: Coroutine[Any, Any, Any]) -> list[Any]:
     return results
 
 
-async def _insert_loans(data: BerkaData, stages: Stages, *, currency: str, gl: dict[str, Any], loan_product: Product,
-                        branch_of_district: dict[int, int], district_of_account: dict[int, int],
-                        account_row: dict[int, int], now: datetime) -> dict[int, int]:
-    """Loans -> loan sub-ledger accounts, loan accounts and contracts; the sub-ledger id by loan id."""
-    loan_numbers = {
-        loan.loan_id: account_number(
-            branch_code=f"{need(district_of_account, loan.account_id, 'account'):03d}",
-            serial=LOAN_SERIAL_OFFSET + loan.loan_id,
-        )
-        for loan in data.loans
-    }
-    ids = await stages.insert(
-        "loan ledger accounts", "ledger_account", LEDGER_COLUMNS,
-        [
-            (loan_numbers[loan.loan_id], f"Berka loan {loan.loan_id}", LedgerKind.ASSET, currency,
-             gl[chart.LOANS].id, False, True, None, 0, now)
-            for loan in data.loans
-        ],
-        "code",
-    )
-    loan_ledger = {loan.loan_id: ids[loan_numbers[loan.loan_id]] for loan in data.loans}
+async def _insert_loans(data: BerkaData, stages: Stages, *, currency: str, loan_product: Product, loan_numbers: dict[int, str],
+                        loan_ledger: dict[int, int], branch_of_district: dict[int, int],
+                        district_of_account: dict[int, int], account_row: dict[int, int], now: datetime) -> None:
+    """Loans -> loan accounts and contracts (their sub-ledger accounts exist)."""
     ids = await stages.insert(
         "loan accounts", "account", ACCOUNT_COLUMNS,
         [
@@ -274,4 +298,3 @@ async def _insert_loans(data: BerkaData, stages: Stages, *, currency: str, gl: d
         ],
         "source_ref",
     )
-    return loan_ledger
