@@ -61,7 +61,7 @@ _CANDIDATES = (
 
 
 def candidates_sql(conn: Any, levy: Levy | None, on: date, loan_ids: list[int] | None = None) -> str:
-    only = "" if loan_ids is None else f" AND i.loan_id IN ({', '.join(str(int(x)) for x in loan_ids)})"
+    only = "" if loan_ids is None else f" AND i.loan_id IN ({', '.join(str(int(x)) for x in loan_ids) or 'NULL'})"
     if levy is None or on >= levy.levied_through:
         # a row due on ``on`` has no charge after the last levied date: the stored figure, no join
         return _CANDIDATES.format(penal="i.penal_minor", join="", only=only)

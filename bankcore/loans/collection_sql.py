@@ -40,6 +40,7 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
+from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from bankcore.calendar.business_date import posting_window
@@ -72,10 +73,21 @@ async def collect_set_based(on: date, *, initiator: str, key_prefix: str, loan_i
     stream writes nothing then (another may have committed: a re-run completes the day).
     """
     if streams <= 1:
-        return await _collect_stream(on, initiator=initiator, key_prefix=key_prefix, loan_ids=loan_ids, part=None)
+        return await _collect_stream(on, initiator=initiator, key_prefix=key_prefix, loan_ids=loan_ids)
+    # the loans with something due today, once (each stream would otherwise aggregate the whole
+    # day's instalments), dealt to the streams by repayment account
+    conn = get_connection("default")
+    text, values = bind(conn, (
+        "SELECT DISTINCT l.id, l.repayment_account_id FROM loan_instalment i JOIN loan l ON l.id = i.loan_id "
+        "WHERE i.due_date = :d AND i.paid_on IS NULL AND l.status = 'ACTIVE' AND l.auto_debit"), {"d": on})
+    wanted = None if loan_ids is None else set(loan_ids)
+    dealt: list[list[int]] = [[] for _ in range(streams)]
+    for row in await conn.execute_query_dict(text, values):
+        if wanted is None or int(row["id"]) in wanted:
+            dealt[int(row["repayment_account_id"]) % streams].append(int(row["id"]))
     results = await asyncio.gather(*(
-        _collect_stream(on, initiator=initiator, key_prefix=key_prefix, loan_ids=loan_ids, part=(k, streams))
-        for k in range(streams)), return_exceptions=True)
+        _collect_stream(on, initiator=initiator, key_prefix=key_prefix, loan_ids=ids) for ids in dealt if ids),
+        return_exceptions=True)
     for result in results:
         if isinstance(result, BaseException):
             raise result
@@ -83,9 +95,8 @@ async def collect_set_based(on: date, *, initiator: str, key_prefix: str, loan_i
     return sum(paid for paid, _ in results), payloads
 
 
-async def _collect_stream(on: date, *, initiator: str, key_prefix: str, loan_ids: list[int] | None,
-                          part: tuple[int, int] | None) -> tuple[int, list[str]]:
-    """One transaction of ``collect_set_based``: its loans, or those whose repayment account id is ``k`` modulo ``n``."""
+async def _collect_stream(on: date, *, initiator: str, key_prefix: str, loan_ids: list[int] | None) -> tuple[int, list[str]]:
+    """One transaction of ``collect_set_based``: every loan, or those of ``loan_ids``."""
     from bankcore.loans.collection import candidates_sql
 
     now = datetime.now(UTC)
@@ -99,9 +110,8 @@ async def _collect_stream(on: date, *, initiator: str, key_prefix: str, loan_ids
         if closed_through is not None and on <= closed_through:
             raise DomainError(ErrorCode.PERIOD_CLOSED, f"the books are closed through {closed_through.isoformat()}")
         levy = await levy_of(conn)
-        only = "" if loan_ids is None else f" AND l.id IN ({', '.join(str(int(i)) for i in loan_ids) or 'NULL'})"
-        if part is not None:
-            only += f" AND l.repayment_account_id % {int(part[1])} = {int(part[0])}"
+        only = "" if loan_ids is None else " AND l.id = ANY(CAST(:ids AS BIGINT[]))"
+        ids = [int(i) for i in loan_ids or ()]
 
         async def run(sql: str, **params: Any) -> str:
             text, values = bind(conn, sql, params)
@@ -110,10 +120,10 @@ async def _collect_stream(on: date, *, initiator: str, key_prefix: str, loan_ids
         # the loans first (repay_loan's order), then what they owe, read under the lock
         await run("SELECT 1 FROM loan l WHERE l.status = 'ACTIVE' AND l.auto_debit AND EXISTS (SELECT 1 FROM "
                   "loan_instalment i WHERE i.loan_id = l.id AND i.due_date = :d AND i.paid_on IS NULL)"
-                  f"{only} ORDER BY l.id FOR UPDATE", d=on)
+                  f"{only} ORDER BY l.id FOR UPDATE", d=on, ids=ids)
         await run("CREATE TEMP TABLE coll_loan ON COMMIT DROP AS SELECT c.*, CAST(:k AS TEXT) || CAST(c.id AS TEXT) AS key "
-                  f"FROM ({candidates_sql(conn, levy, on)}{only}) c WHERE NOT EXISTS (SELECT 1 FROM journal_entry je "
-                  "WHERE je.idempotency_key = CAST(:k AS TEXT) || CAST(c.id AS TEXT))", d=on, k=key_prefix)
+                  f"FROM ({candidates_sql(conn, levy, on, loan_ids)}{only}) c WHERE NOT EXISTS (SELECT 1 FROM journal_entry je "
+                  "WHERE je.idempotency_key = CAST(:k AS TEXT) || CAST(c.id AS TEXT))", d=on, k=key_prefix, ids=ids)
         for row in await raw.fetch("SELECT loan_number, loan_status FROM coll_loan WHERE loan_status IN ('pending', 'closed')"):
             log.warning("instalment of loan %s not collected: its account is %s", row["loan_number"], row["loan_status"])
         await raw.execute(
