@@ -41,6 +41,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
+from bankcore.ledger.sql import is_postgres
 from bankcore.loans.dates import add_months
 from bankcore.loans.penal_sql import record_levy
 from bankcore.loans.sqlkit import days_between, execute, is_distinct, minus_days, rows
@@ -141,8 +142,16 @@ async def classify_loans(on: date) -> int:
                "WHEN n.dpd <= 60 THEN 'SMA_1' ELSE 'SMA_2' END")
         # a restructured loan inside its specified period keeps its (worse) class: no upgrade yet
         held = f"n.restructured_until IS NOT NULL AND :d <= n.restructured_until AND {_rank('n.own_class')} > {_rank(own)}"
+        dpd = days_past_due_sql(conn)
+        if is_postgres(conn):
+            # the aggregate over every unpaid row due in a statement of its own: PostgreSQL plans
+            # no parallel workers for a data-modifying WITH, and a CREATE TABLE AS gets two
+            # (1.1 s instead of 1.9-2.5 s at 100,000 loans in arrears)
+            await execute(conn, "DROP TABLE IF EXISTS pg_temp.classify_dpd", {})  # (called twice in one transaction)
+            await execute(conn, f"CREATE TEMP TABLE classify_dpd ON COMMIT DROP AS {dpd}", params)
+            dpd = "SELECT loan_id, dpd FROM classify_dpd"
         count = await execute(conn, (
-            f"WITH a AS ({days_past_due_sql(conn)}), "
+            f"WITH a AS ({dpd}), "
             "c AS (SELECT l.id, l.npa_since, l.own_class, l.restructured_until, COALESCE(a.dpd, 0) AS dpd "
             "FROM loan l LEFT JOIN a ON a.loan_id = l.id WHERE l.status = 'ACTIVE'), "
             f"n AS (SELECT c.id, c.dpd, c.own_class, c.restructured_until, {npa} AS npa FROM c), "

@@ -42,6 +42,9 @@ from bankcore.services._lookup import gl_account_id
 log = logging.getLogger(__name__)
 
 CHUNK_LOANS = 5_000
+# PostgreSQL: the collection's transactions run side by side (collection_sql), one per core of
+# the database server this was measured on (2): 80,671 EMIs took 21 s in one stream.
+COLLECTION_STREAMS = 2
 
 # The loans with something due on ``:d`` that day-end collects (ACTIVE, auto-debit, an
 # active repayment account), with what fell due that day and is unpaid (``{penal}``: the
@@ -58,7 +61,7 @@ _CANDIDATES = (
 
 
 def candidates_sql(conn: Any, levy: Levy | None, on: date, loan_ids: list[int] | None = None) -> str:
-    only = "" if loan_ids is None else f" AND i.loan_id IN ({', '.join(str(int(x)) for x in loan_ids)})"
+    only = "" if loan_ids is None else f" AND i.loan_id IN ({', '.join(str(int(x)) for x in loan_ids) or 'NULL'})"
     if levy is None or on >= levy.levied_through:
         # a row due on ``on`` has no charge after the last levied date: the stored figure, no join
         return _CANDIDATES.format(penal="i.penal_minor", join="", only=only)
@@ -108,7 +111,7 @@ async def collect_due_instalments(on: date, *, initiator: str, key: Callable[[ob
         # PostgreSQL: every loan at once, in SQL (collection_sql), the same postings to the paisa
         from bankcore.loans.collection_sql import collect_set_based
 
-        paid, payloads = await collect_set_based(on, initiator=initiator, key_prefix=prefix)
+        paid, payloads = await collect_set_based(on, initiator=initiator, key_prefix=prefix, streams=COLLECTION_STREAMS)
         publish_payloads("loan_repayment", paid, payloads)
         return paid
     ids = [int(r["id"]) for r in await rows(conn, candidates_sql(conn, await levy_of(conn), on) + " ORDER BY l.id", {"d": on})]

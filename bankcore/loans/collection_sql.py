@@ -34,18 +34,20 @@ entry's currency, balanced entries, no account below its floor; a breach raises
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from datetime import UTC, date, datetime
 from typing import Any
 
+from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from bankcore.calendar.business_date import posting_window
 from bankcore.chart import LOAN_INTEREST_INCOME, PENAL_INTEREST_INCOME
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.events import LEDGER_CHANNEL
-from bankcore.loans.penal_sql import levy_of, materialise, pending_e6_sql, penal_minor_sql
+from bankcore.loans.penal_sql import levy_of, materialise, pending_e6_sql, penal_minor_of_pending_sql
 from bankcore.loans.sqlkit import bind
 from bankcore.models import LedgerKind, Loan
 from bankcore.services._lookup import gl_account_id
@@ -56,16 +58,45 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _DEBIT_NORMAL = ", ".join(f"'{k.value}'" for k in LedgerKind if k.debit_normal)
 
 
-async def collect_set_based(on: date, *, initiator: str, key_prefix: str,
-                            loan_ids: list[int] | None = None) -> tuple[int, list[str]]:
+async def collect_set_based(on: date, *, initiator: str, key_prefix: str, loan_ids: list[int] | None = None,
+                            streams: int = 1) -> tuple[int, list[str]]:
     """Collect on ``on`` what every ACTIVE auto-debit loan has due that day (PostgreSQL only; see the module docstring).
 
     ``key_prefix + str(loan id)`` is each payment's idempotency key (at most 100
     characters): a re-run collects nothing twice. ``loan_ids`` limits the run to those
-    loans (tests). Returns (payments made, their NOTIFY payloads in entry order) after the
-    commit. Raises ``DomainError`` with ``write_entries``' codes on a breach (a bug: the
-    payments are sized to pass); nothing is written then.
+    loans (tests). ``streams`` > 1 splits the loans by repayment account into that many
+    transactions run side by side on their own connections (the statements are CPU-bound
+    and each runs on one core of the database server): loans sharing a repayment account
+    stay in one stream, so no two streams lock the same row. Returns (payments made, their
+    NOTIFY payloads in entry order) after the commits. Raises ``DomainError`` with
+    ``write_entries``' codes on a breach (a bug: the payments are sized to pass); that
+    stream writes nothing then (another may have committed: a re-run completes the day).
     """
+    if streams <= 1:
+        return await _collect_stream(on, initiator=initiator, key_prefix=key_prefix, loan_ids=loan_ids)
+    # the loans with something due today, once (each stream would otherwise aggregate the whole
+    # day's instalments), dealt to the streams by repayment account
+    conn = get_connection("default")
+    text, values = bind(conn, (
+        "SELECT DISTINCT l.id, l.repayment_account_id FROM loan_instalment i JOIN loan l ON l.id = i.loan_id "
+        "WHERE i.due_date = :d AND i.paid_on IS NULL AND l.status = 'ACTIVE' AND l.auto_debit"), {"d": on})
+    wanted = None if loan_ids is None else set(loan_ids)
+    dealt: list[list[int]] = [[] for _ in range(streams)]
+    for row in await conn.execute_query_dict(text, values):
+        if wanted is None or int(row["id"]) in wanted:
+            dealt[int(row["repayment_account_id"]) % streams].append(int(row["id"]))
+    results = await asyncio.gather(*(
+        _collect_stream(on, initiator=initiator, key_prefix=key_prefix, loan_ids=ids) for ids in dealt if ids),
+        return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    payloads = sorted((p for _, found in results for p in found), key=lambda p: int(p[5:p.index(",")]))  # '{"e":<id>,'
+    return sum(paid for paid, _ in results), payloads
+
+
+async def _collect_stream(on: date, *, initiator: str, key_prefix: str, loan_ids: list[int] | None) -> tuple[int, list[str]]:
+    """One transaction of ``collect_set_based``: every loan, or those of ``loan_ids``."""
     from bankcore.loans.collection import candidates_sql
 
     now = datetime.now(UTC)
@@ -79,7 +110,8 @@ async def collect_set_based(on: date, *, initiator: str, key_prefix: str,
         if closed_through is not None and on <= closed_through:
             raise DomainError(ErrorCode.PERIOD_CLOSED, f"the books are closed through {closed_through.isoformat()}")
         levy = await levy_of(conn)
-        only = "" if loan_ids is None else f" AND l.id IN ({', '.join(str(int(i)) for i in loan_ids) or 'NULL'})"
+        only = "" if loan_ids is None else " AND l.id = ANY(CAST(:ids AS BIGINT[]))"
+        ids = [int(i) for i in loan_ids or ()]
 
         async def run(sql: str, **params: Any) -> str:
             text, values = bind(conn, sql, params)
@@ -88,10 +120,10 @@ async def collect_set_based(on: date, *, initiator: str, key_prefix: str,
         # the loans first (repay_loan's order), then what they owe, read under the lock
         await run("SELECT 1 FROM loan l WHERE l.status = 'ACTIVE' AND l.auto_debit AND EXISTS (SELECT 1 FROM "
                   "loan_instalment i WHERE i.loan_id = l.id AND i.due_date = :d AND i.paid_on IS NULL)"
-                  f"{only} ORDER BY l.id FOR UPDATE", d=on)
+                  f"{only} ORDER BY l.id FOR UPDATE", d=on, ids=ids)
         await run("CREATE TEMP TABLE coll_loan ON COMMIT DROP AS SELECT c.*, CAST(:k AS TEXT) || CAST(c.id AS TEXT) AS key "
-                  f"FROM ({candidates_sql(conn, levy, on)}{only}) c WHERE NOT EXISTS (SELECT 1 FROM journal_entry je "
-                  "WHERE je.idempotency_key = CAST(:k AS TEXT) || CAST(c.id AS TEXT))", d=on, k=key_prefix)
+                  f"FROM ({candidates_sql(conn, levy, on, loan_ids)}{only}) c WHERE NOT EXISTS (SELECT 1 FROM journal_entry je "
+                  "WHERE je.idempotency_key = CAST(:k AS TEXT) || CAST(c.id AS TEXT))", d=on, k=key_prefix, ids=ids)
         for row in await raw.fetch("SELECT loan_number, loan_status FROM coll_loan WHERE loan_status IN ('pending', 'closed')"):
             log.warning("instalment of loan %s not collected: its account is %s", row["loan_number"], row["loan_status"])
         await raw.execute(
@@ -118,22 +150,26 @@ async def collect_set_based(on: date, *, initiator: str, key_prefix: str,
         # are brought up to date first, as the Python path does (penal_sql)
         tolerant = [int(r["id"]) for r in await raw.fetch("SELECT id FROM coll_pay WHERE arrears_tolerance_minor > 0")]
         await materialise(conn, loan_ids=tolerant, levy=levy)
+        # the row's pending penal charges computed once (the expression is most of the statement's
+        # CPU), the loan's totals by kind by one aggregate (a whole-partition window cost more)
         await run(
-            "CREATE TEMP TABLE coll_alloc ON COMMIT DROP AS WITH d AS (SELECT i.id, i.loan_id, i.due_date, i.number, "
+            "CREATE TEMP TABLE coll_alloc ON COMMIT DROP AS WITH d0 AS (SELECT i.id, i.loan_id, i.due_date, i.number, "
             "i.principal_minor AS pr, i.interest_minor AS it, i.paid_principal_minor AS pp, i.paid_interest_minor AS pi, "
-            f"i.paid_penal_minor AS pn, i.penal_e6 + {pending_e6_sql(conn, levy)} AS e6, {penal_minor_sql(conn, levy)} AS pm, "
-            "p.amount FROM coll_pay p JOIN loan_instalment i ON i.loan_id = p.id JOIN loan l ON l.id = i.loan_id "
+            f"i.paid_penal_minor AS pn, i.penal_e6, i.penal_minor, {pending_e6_sql(conn, levy)} AS pend, p.amount "
+            "FROM coll_pay p JOIN loan_instalment i ON i.loan_id = p.id JOIN loan l ON l.id = i.loan_id "
             "WHERE i.due_date <= :d AND i.paid_on IS NULL), "
+            f"d AS (SELECT d0.*, d0.penal_e6 + d0.pend AS e6, {penal_minor_of_pending_sql('d0', 'd0.pend')} AS pm FROM d0), "
             "o AS (SELECT d.*, GREATEST(d.pm - d.pn, 0) AS owe_n, GREATEST(d.it - d.pi, 0) AS owe_i, "
             "GREATEST(d.pr - d.pp, 0) AS owe_p FROM d), "
+            "t AS (SELECT loan_id AS of_loan, SUM(owe_n) AS all_n, SUM(owe_i) AS all_i FROM o GROUP BY loan_id), "
             "w AS (SELECT o.*, SUM(owe_n) OVER run - owe_n AS before_n, SUM(owe_i) OVER run - owe_i AS before_i, "
-            "SUM(owe_p) OVER run - owe_p AS before_p, SUM(owe_n) OVER whole AS all_n, SUM(owe_i) OVER whole AS all_i "
-            "FROM o WINDOW run AS (PARTITION BY loan_id ORDER BY due_date, number ROWS UNBOUNDED PRECEDING), "
-            "whole AS (PARTITION BY loan_id)) "
+            "SUM(owe_p) OVER run - owe_p AS before_p "
+            "FROM o WINDOW run AS (PARTITION BY loan_id ORDER BY due_date, number ROWS UNBOUNDED PRECEDING)) "
             "SELECT id, loan_id, pr, it, pp, pi, pn, e6, pm, "
             "LEAST(owe_n, GREATEST(amount - before_n, 0))::bigint AS sn, "
             "LEAST(owe_i, GREATEST(amount - all_n - before_i, 0))::bigint AS si, "
-            "LEAST(owe_p, GREATEST(amount - all_n - all_i - before_p, 0))::bigint AS sp FROM w", d=on)
+            "LEAST(owe_p, GREATEST(amount - all_n - all_i - before_p, 0))::bigint AS sp "
+            "FROM w JOIN t ON t.of_loan = w.loan_id", d=on)
         await raw.execute("ANALYZE coll_alloc")  # the planner's row counts for the UPDATE's join
         await run(
             "CREATE TEMP TABLE coll_entry ON COMMIT DROP AS SELECT p.*, s.sp, s.si, s.sn, g.interest_gl, g.penal_gl "

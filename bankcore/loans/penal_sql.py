@@ -90,6 +90,12 @@ def penal_e6_sql(conn: BaseDBAsyncClient, levy: Levy | None, i: str = "i", l: st
     return f"({i}.penal_e6 + {pending_e6_sql(conn, levy, i, l)})"
 
 
+def penal_minor_of_pending_sql(i: str, pending: str) -> str:
+    """SQL for the penal charges in minor units (half up) of row ``i`` when ``pending`` (a column or
+    expression, evaluated twice) holds ``pending_e6_sql``: for statements that compute it once."""
+    return f"(CASE WHEN {pending} > 0 THEN ({i}.penal_e6 + {pending} + 500000) / 1000000 ELSE {i}.penal_minor END)"
+
+
 def penal_minor_sql(conn: BaseDBAsyncClient, levy: Levy | None, i: str = "i", l: str = "l") -> str:
     """SQL for instalment ``i``'s penal charges in minor units (half up) through ``levy``; ``l`` is its loan.
 
@@ -97,8 +103,7 @@ def penal_minor_sql(conn: BaseDBAsyncClient, levy: Levy | None, i: str = "i", l:
     """
     if levy is None:
         return f"{i}.penal_minor"
-    pending = pending_e6_sql(conn, levy, i, l)
-    return f"(CASE WHEN {pending} > 0 THEN ({i}.penal_e6 + {pending} + 500000) / 1000000 ELSE {i}.penal_minor END)"
+    return penal_minor_of_pending_sql(i, pending_e6_sql(conn, levy, i, l))
 
 
 async def materialise(conn: BaseDBAsyncClient, *, loan_ids: list[int] | None = None, levy: Levy | None = None) -> int:

@@ -70,7 +70,8 @@ async def _event(loan_id: int) -> tuple:
     return (data["t"], data["d"], sorted(roles[i] for i in data["a"]), sorted((roles[i], b, c) for i, b, c in data["b"]))
 
 
-async def test_set_based_collection_posts_what_the_python_path_posts(db: str) -> None:
+@pytest.mark.parametrize("streams", [1, 2])
+async def test_set_based_collection_posts_what_the_python_path_posts(db: str, streams: int) -> None:
     # given twin pairs: paid in full; short of the EMI; overdue with penal charges; with an
     # arrears tolerance; three loans on one account (the third gets nothing); closed by its last EMI
     await loan_bank(penal_bps=2400, tolerance_minor=0)
@@ -110,7 +111,8 @@ async def test_set_based_collection_posts_what_the_python_path_posts(db: str) ->
     pairs = [full, short, late, tolerant, last]
     one = [p[0] for p in pairs] + shared[0][1]
     two = [p[1] for p in pairs] + shared[1][1]
-    paid, payloads = await collect_set_based(SECOND_DUE, initiator="day-end", key_prefix=PREFIX, loan_ids=one)
+    paid, payloads = await collect_set_based(SECOND_DUE, initiator="day-end", key_prefix=PREFIX, loan_ids=one,
+                                            streams=streams)
     posted = await _collect_chunk(two, SECOND_DUE, initiator="day-end", key=lambda loan_id: f"{PREFIX}{loan_id}")
     # then both made the same payments, to the paisa, with the same legs, rows, fingerprints and events
     assert paid == len(posted) == 7 and len(payloads) == paid
@@ -136,7 +138,8 @@ async def test_set_based_collection_posts_what_the_python_path_posts(db: str) ->
     ids = [json.loads(p)["e"] for p in payloads]
     assert ids == sorted(ids) and set(ids) == {(await _entry(a)).id for a in one if a != shared[0][1][2]}
     # and a second run collects nothing (the keys are used)
-    assert await collect_set_based(SECOND_DUE, initiator="day-end", key_prefix=PREFIX, loan_ids=one) == (0, [])
+    assert await collect_set_based(SECOND_DUE, initiator="day-end", key_prefix=PREFIX, loan_ids=one,
+                                   streams=streams) == (0, [])
     for savings, _ in shared:
         ledger = await LedgerAccount.get(id=(await Account.get(number=savings)).ledger_account_id)
         assert ledger.balance_minor == ledger.floor_minor
