@@ -4,9 +4,11 @@ Stages, each skipping rows whose key already exists (so a second run adds nothin
 crashed run resumes): chart of accounts and two products; districts -> branches;
 clients -> members; accounts -> sub-ledger + account; dispositions -> holders; loans ->
 loan sub-ledger + account + contract + disbursal entry; standing orders; cards
-(``reference``); then the transactions as journal entries through the batch ledger path
-(``bankcore.ledger.bulk``), in the resolved same-day order (``ordering``), and finally a
-reconciliation of every account against the data set's own balances (``journal``).
+(``reference``); the transactions as journal entries through the batch ledger path
+(``bankcore.ledger.bulk``), in the resolved same-day order (``ordering``), as soon as the
+ledger accounts exist (on PostgreSQL beside the members, accounts, holders, loans, orders
+and cards); then the loans' schedules and a reconciliation of every account against the
+data set's own balances (``journal``).
 
 The data's dates are kept, or moved by whole years (``shift_years``, see ``shift``), so that a
 demo runs in today's years; the bank's business date then follows the data's last day.
