@@ -11,16 +11,16 @@ grant date (``bankcore.loans``).
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from tortoise.connection import get_connection
 
-from bankcore.berka.mapping import Leg, classify, narration
+from bankcore.berka.mapping import EntryShape, Leg, classify, narration
 from bankcore.berka.ordering import AccountOrder, resolve_all
-from bankcore.berka.parse import BerkaData
+from bankcore.berka.parse import BerkaData, BerkaLoan, Transaction
 from bankcore.berka.progress import StageResult, Stages
 from bankcore.berka.reconcile import AccountBalance, Reconciliation, reconcile
 from bankcore.berka.reference import Keys, need
@@ -67,35 +67,48 @@ async def write_history(data: BerkaData, stages: Stages, keys: Keys, orders: dic
 
     def transfers() -> Iterator[Transfer]:
         # Disbursals go first on their day, then the day's transactions by account id
-        # and resolved order: entry ids then follow the history. Each row goes out as the
-        # plain tuple the batch path encodes for COPY (no draft objects: a million of them
-        # were a third of the import's Python time).
-        keyed: list[tuple[tuple[date, int, int, int], Any]] = [
-            ((loan.granted_on, 0, loan.account_id, 0), loan) for loan in disbursed
-        ]
-        for order in orders.values():
-            keyed.extend(((o.row.on, 1, order.account_id, i), o.row) for i, o in enumerate(order.rows))
-        keyed.sort(key=lambda item: item[0])
-        for _, item in keyed:
-            if not hasattr(item, "trans_id"):
-                loan = item
+        # and resolved order: entry ids then follow the history. Rows are bucketed by day
+        # (accounts taken in id order, each in its resolved order, so a day's bucket is
+        # already in order: no sort of a million keys), each with its account's ledger
+        # account and loan looked up once per account. Each row goes out as the plain tuple
+        # the batch path encodes for COPY (no draft objects: a million of them were a third
+        # of the import's Python time).
+        disbursals: dict[date, list[BerkaLoan]] = defaultdict(list)
+        for loan in sorted(disbursed, key=lambda loan: (loan.granted_on, loan.account_id)):
+            disbursals[loan.granted_on].append(loan)
+        days: dict[date, list[tuple[Transaction, int, BerkaLoan | None]]] = defaultdict(list)
+        for account_id in sorted(orders):
+            account = account_ledger.get(account_id) or need(account_ledger, account_id, "account")
+            loan = loans_by_account.get(account_id)
+            for o in orders[account_id].rows:
+                days[o.row.on].append((o.row, account, loan))
+        # A row's shape depends only on its type, operation, purpose and whether it repays
+        # the account's loan: classified once per combination (a handful), ledger ids with it.
+        shapes: dict[tuple[str, str | None, str | None, bool], tuple[EntryShape, int | None, int | None]] = {}
+        for day in sorted(days.keys() | disbursals.keys()):
+            for loan in disbursals.get(day, ()):
                 yield (EntryType.LOAN_DISBURSAL, loan.granted_on,
                        f"Berka loan {loan.loan_id} disbursed through clearing (the data never credits "
                        "the principal to the account)",
                        f"berka-loan-disbursal:{loan.loan_id}", loan_ledger[loan.loan_id], clearing, loan.amount_minor)
-                continue
-            row = item
-            loan = loans_by_account.get(row.account_id)
-            shape = classify(row, loan.granted_on if loan else None)
-            account = account_ledger.get(row.account_id) or need(account_ledger, row.account_id, "account")
-            if shape.credit is Leg.LOAN:
-                credit_id = loan_ledger[loan.loan_id]  # type: ignore[union-attr]
-                loan_expected[loan.loan_id] -= row.amount_minor  # type: ignore[union-attr]
-            else:
-                credit_id = account if shape.credit is Leg.ACCOUNT else gl_ids[shape.credit]
-            debit_id = account if shape.debit is Leg.ACCOUNT else gl_ids[shape.debit]
-            yield (shape.entry_type, row.on, narration(row, shape), f"berka-trans:{row.trans_id}", debit_id, credit_id,
-                   row.amount_minor)
+            for row, account, loan in days.get(day, ()):
+                repays = loan is not None and row.on >= loan.granted_on
+                key = (row.type, row.operation, row.k_symbol, repays)
+                if (known := shapes.get(key)) is None:
+                    shape = classify(row, loan.granted_on if loan else None)
+                    known = shapes[key] = (
+                        shape,
+                        None if shape.debit is Leg.ACCOUNT else gl_ids[shape.debit],
+                        None if shape.credit in (Leg.ACCOUNT, Leg.LOAN) else gl_ids[shape.credit],
+                    )
+                shape, debit_id, credit_id = known
+                if shape.credit is Leg.LOAN:
+                    credit_id = loan_ledger[loan.loan_id]  # type: ignore[union-attr]
+                    loan_expected[loan.loan_id] -= row.amount_minor  # type: ignore[union-attr]
+                elif credit_id is None:
+                    credit_id = account
+                yield (shape.entry_type, row.on, narration(row, shape), f"berka-trans:{row.trans_id}",
+                       account if debit_id is None else debit_id, credit_id, row.amount_minor)
 
     total = len(data.transactions) + len(disbursed)
     entries_started = time.perf_counter()

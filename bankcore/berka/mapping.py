@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from bankcore import chart
 from bankcore.berka.parse import Transaction
@@ -80,9 +81,15 @@ def classify(row: Transaction, loan_granted_on: date | None = None) -> EntryShap
 
 def narration(row: Transaction, shape: EntryShape) -> str:
     """A short human text: what happened, its purpose and counterparty when known."""
-    parts = [f"Berka {row.trans_id}: {shape.label}"]
-    if row.k_symbol and row.k_symbol not in ("UROK", "SLUZBY", "SANKC. UROK"):
-        parts.append(row.k_symbol)
-    if row.bank or (row.account and row.account != "0"):
-        parts.append(f"{row.bank or '?'}/{row.account or '?'}")
+    return f"Berka {row.trans_id}: {_narration_rest(shape.label, row.k_symbol, row.bank, row.account)}"
+
+
+@lru_cache(maxsize=1 << 16)  # bounded: the import may run inside a long-lived process
+def _narration_rest(label: str, k_symbol: str | None, bank: str | None, account: str | None) -> str:
+    # The same few thousand combinations recur across a million rows: each text built once.
+    parts = [label]
+    if k_symbol and k_symbol not in ("UROK", "SLUZBY", "SANKC. UROK"):
+        parts.append(k_symbol)
+    if bank or (account and account != "0"):
+        parts.append(f"{bank or '?'}/{account or '?'}")
     return " ".join(parts)
