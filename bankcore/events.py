@@ -184,9 +184,11 @@ class EventBroker:
                     if not subscribers:
                         del self._subscribers[topic]
 
-    def has_audience(self) -> bool:
-        """True when any queue or listener would receive an event (a batch of 80,000 need not be decoded for nobody)."""
-        return bool(self._subscribers or self._listeners)
+    def has_audience(self, *prefixes: str) -> bool:
+        """True when a queue or listener is on a topic starting with one of ``prefixes`` (any topic
+        when none is given): a batch of 80,000 entries need not be decoded for nobody."""
+        topics = (*self._subscribers, *self._listeners)
+        return any(t.startswith(prefixes) for t in topics) if prefixes else bool(topics)
 
     def subscriber_count(self, topic: str) -> int:
         return len(self._subscribers.get(topic, ()))

@@ -198,7 +198,7 @@ def publish_payloads(entry_type: str, posted: int, payloads: Sequence[str]) -> N
     if not posted:
         return
     ENTRIES_POSTED.labels(entry_type).inc(posted)
-    if relay_active() or not broker.has_audience():
+    if relay_active() or not broker.has_audience("ledger", "account:"):  # the topics of ledger events
         return
     for payload in payloads:
         for event in decode_ledger_events(payload):
