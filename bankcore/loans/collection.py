@@ -60,8 +60,13 @@ _CANDIDATES = (
 )
 
 
-def candidates_sql(conn: Any, levy: Levy | None, on: date, loan_ids: list[int] | None = None) -> str:
+def candidates_sql(conn: Any, levy: Levy | None, on: date, loan_ids: list[int] | None = None, *,
+                   loan_filter: str | None = None) -> str:
+    """The candidates' SELECT (``:d`` the date); ``loan_ids`` or an SQL condition on ``i.loan_id``
+    (``loan_filter``, e.g. ``= ANY(:ids)``: a long id list as one parameter) limits the instalments read."""
     only = "" if loan_ids is None else f" AND i.loan_id IN ({', '.join(str(int(x)) for x in loan_ids) or 'NULL'})"
+    if loan_filter is not None:
+        only += f" AND i.loan_id {loan_filter}"
     if levy is None or on >= levy.levied_through:
         # a row due on ``on`` has no charge after the last levied date: the stored figure, no join
         return _CANDIDATES.format(penal="i.penal_minor", join="", only=only)

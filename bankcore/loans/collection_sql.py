@@ -102,7 +102,9 @@ async def _collect_stream(on: date, *, initiator: str, key_prefix: str, loan_ids
     now = datetime.now(UTC)
     async with in_transaction() as conn:
         raw = conn._connection  # type: ignore[attr-defined]  # this transaction's asyncpg connection
-        await raw.execute("SET LOCAL jit = off; SET LOCAL work_mem = '128MB'")
+        # no parallel workers: the streams already take the cores, and each worker of a
+        # parallel plan rebuilt the same hash of the day's dues
+        await raw.execute("SET LOCAL jit = off; SET LOCAL work_mem = '128MB'; SET LOCAL max_parallel_workers_per_gather = 0")
         today, closed_through = await posting_window(conn)
         if on > today:
             raise DomainError(ErrorCode.VALUE_DATE_IN_FUTURE,
@@ -122,7 +124,8 @@ async def _collect_stream(on: date, *, initiator: str, key_prefix: str, loan_ids
                   "loan_instalment i WHERE i.loan_id = l.id AND i.due_date = :d AND i.paid_on IS NULL)"
                   f"{only} ORDER BY l.id FOR UPDATE", d=on, ids=ids)
         await run("CREATE TEMP TABLE coll_loan ON COMMIT DROP AS SELECT c.*, CAST(:k AS TEXT) || CAST(c.id AS TEXT) AS key "
-                  f"FROM ({candidates_sql(conn, levy, on, loan_ids)}{only}) c WHERE NOT EXISTS (SELECT 1 FROM journal_entry je "
+                  f"FROM ({candidates_sql(conn, levy, on, loan_filter=None if loan_ids is None else '= ANY(CAST(:ids AS BIGINT[]))')}"
+                  f"{only}) c WHERE NOT EXISTS (SELECT 1 FROM journal_entry je "
                   "WHERE je.idempotency_key = CAST(:k AS TEXT) || CAST(c.id AS TEXT))", d=on, k=key_prefix, ids=ids)
         for row in await raw.fetch("SELECT loan_number, loan_status FROM coll_loan WHERE loan_status IN ('pending', 'closed')"):
             log.warning("instalment of loan %s not collected: its account is %s", row["loan_number"], row["loan_status"])
