@@ -164,15 +164,18 @@ async def _collect_stream(on: date, *, initiator: str, key_prefix: str, loan_ids
             f"d AS (SELECT d0.*, d0.penal_e6 + d0.pend AS e6, {penal_minor_of_pending_sql('d0', 'd0.pend')} AS pm FROM d0), "
             "o AS (SELECT d.*, GREATEST(d.pm - d.pn, 0) AS owe_n, GREATEST(d.it - d.pi, 0) AS owe_i, "
             "GREATEST(d.pr - d.pp, 0) AS owe_p FROM d), "
-            "t AS (SELECT loan_id AS of_loan, SUM(owe_n) AS all_n, SUM(owe_i) AS all_i FROM o GROUP BY loan_id), "
-            "w AS (SELECT o.*, SUM(owe_n) OVER run - owe_n AS before_n, SUM(owe_i) OVER run - owe_i AS before_i, "
-            "SUM(owe_p) OVER run - owe_p AS before_p "
+            # (sums of bigint are numeric: cast back, so the allocation below is integer arithmetic)
+            "t AS (SELECT loan_id AS of_loan, SUM(owe_n)::bigint AS all_n, SUM(owe_i)::bigint AS all_i FROM o "
+            "GROUP BY loan_id), "
+            "w AS (SELECT o.*, (SUM(owe_n) OVER run)::bigint - owe_n AS before_n, "
+            "(SUM(owe_i) OVER run)::bigint - owe_i AS before_i, (SUM(owe_p) OVER run)::bigint - owe_p AS before_p "
             "FROM o WINDOW run AS (PARTITION BY loan_id ORDER BY due_date, number ROWS UNBOUNDED PRECEDING)) "
             "SELECT * FROM (SELECT id, loan_id, pr, it, pp, pi, pn, e6, pm, "
             "LEAST(owe_n, GREATEST(amount - before_n, 0))::bigint AS sn, "
             "LEAST(owe_i, GREATEST(amount - all_n - before_i, 0))::bigint AS si, "
             "LEAST(owe_p, GREATEST(amount - all_n - all_i - before_p, 0))::bigint AS sp "
-            "FROM w JOIN t ON t.of_loan = w.loan_id) x WHERE sn + si + sp > 0", d=on)  # only the rows paid on
+            # (OFFSET 0: the amounts computed once, not again in the filter)
+            "FROM w JOIN t ON t.of_loan = w.loan_id OFFSET 0) x WHERE sn + si + sp > 0", d=on)  # only the rows paid on
         await raw.execute("ANALYZE coll_alloc")  # the planner's row counts for the UPDATE's join
         await run(
             "CREATE TEMP TABLE coll_entry ON COMMIT DROP AS SELECT p.*, s.sp, s.si, s.sn, g.interest_gl, g.penal_gl "
