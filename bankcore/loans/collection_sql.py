@@ -40,7 +40,6 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
-from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from bankcore.calendar.business_date import posting_window
@@ -72,22 +71,10 @@ async def collect_set_based(on: date, *, initiator: str, key_prefix: str, loan_i
     ``write_entries``' codes on a breach (a bug: the payments are sized to pass); that
     stream writes nothing then (another may have committed: a re-run completes the day).
     """
-    if streams <= 1:
-        return await _collect_stream(on, initiator=initiator, key_prefix=key_prefix, loan_ids=loan_ids)
-    # the loans with something due today, once (each stream would otherwise aggregate the whole
-    # day's instalments), dealt to the streams by repayment account
-    conn = get_connection("default")
-    text, values = bind(conn, (
-        "SELECT DISTINCT l.id, l.repayment_account_id FROM loan_instalment i JOIN loan l ON l.id = i.loan_id "
-        "WHERE i.due_date = :d AND i.paid_on IS NULL AND l.status = 'ACTIVE' AND l.auto_debit"), {"d": on})
-    wanted = None if loan_ids is None else set(loan_ids)
-    dealt: list[list[int]] = [[] for _ in range(streams)]
-    for row in await conn.execute_query_dict(text, values):
-        if wanted is None or int(row["id"]) in wanted:
-            dealt[int(row["repayment_account_id"]) % streams].append(int(row["id"]))
     results = await asyncio.gather(*(
-        _collect_stream(on, initiator=initiator, key_prefix=key_prefix, loan_ids=ids) for ids in dealt if ids),
-        return_exceptions=True)
+        _collect_stream(on, initiator=initiator, key_prefix=key_prefix, loan_ids=loan_ids,
+                        part=(k, streams) if streams > 1 else None)
+        for k in range(max(streams, 1))), return_exceptions=True)
     for result in results:
         if isinstance(result, BaseException):
             raise result
@@ -95,8 +82,10 @@ async def collect_set_based(on: date, *, initiator: str, key_prefix: str, loan_i
     return sum(paid for paid, _ in results), payloads
 
 
-async def _collect_stream(on: date, *, initiator: str, key_prefix: str, loan_ids: list[int] | None) -> tuple[int, list[str]]:
-    """One transaction of ``collect_set_based``: every loan, or those of ``loan_ids``."""
+async def _collect_stream(on: date, *, initiator: str, key_prefix: str, loan_ids: list[int] | None,
+                          part: tuple[int, int] | None) -> tuple[int, list[str]]:
+    """One transaction of ``collect_set_based``: every loan (or those of ``loan_ids``) whose
+    repayment account id is ``k`` modulo ``n`` for ``part = (k, n)``."""
     from bankcore.loans.collection import candidates_sql
 
     now = datetime.now(UTC)
@@ -113,18 +102,24 @@ async def _collect_stream(on: date, *, initiator: str, key_prefix: str, loan_ids
             raise DomainError(ErrorCode.PERIOD_CLOSED, f"the books are closed through {closed_through.isoformat()}")
         levy = await levy_of(conn)
         only = "" if loan_ids is None else " AND l.id = ANY(CAST(:ids AS BIGINT[]))"
+        if part is not None:
+            only += f" AND l.repayment_account_id % {int(part[1])} = {int(part[0])}"
         ids = [int(i) for i in loan_ids or ()]
 
         async def run(sql: str, **params: Any) -> str:
             text, values = bind(conn, sql, params)
             return await raw.execute(text, *values)
 
-        # the loans first (repay_loan's order), then what they owe, read under the lock
-        await run("SELECT 1 FROM loan l WHERE l.status = 'ACTIVE' AND l.auto_debit AND EXISTS (SELECT 1 FROM "
-                  "loan_instalment i WHERE i.loan_id = l.id AND i.due_date = :d AND i.paid_on IS NULL)"
-                  f"{only} ORDER BY l.id FOR UPDATE", d=on, ids=ids)
+        # the loans first (repay_loan's order), then what they owe, read under the lock; the
+        # locked ids limit the instalments the candidates read (one array parameter)
+        text, values = bind(conn, (
+            "SELECT l.id FROM loan l WHERE l.status = 'ACTIVE' AND l.auto_debit AND EXISTS (SELECT 1 FROM "
+            "loan_instalment i WHERE i.loan_id = l.id AND i.due_date = :d AND i.paid_on IS NULL)"
+            f"{only} ORDER BY l.id FOR UPDATE"), {"d": on, "ids": ids})
+        ids = [int(r["id"]) for r in await raw.fetch(text, *values)]
+        only = " AND l.id = ANY(CAST(:ids AS BIGINT[]))"
         await run("CREATE TEMP TABLE coll_loan ON COMMIT DROP AS SELECT c.*, CAST(:k AS TEXT) || CAST(c.id AS TEXT) AS key "
-                  f"FROM ({candidates_sql(conn, levy, on, loan_filter=None if loan_ids is None else '= ANY(CAST(:ids AS BIGINT[]))')}"
+                  f"FROM ({candidates_sql(conn, levy, on, loan_filter='= ANY(CAST(:ids AS BIGINT[]))')}"
                   f"{only}) c WHERE NOT EXISTS (SELECT 1 FROM journal_entry je "
                   "WHERE je.idempotency_key = CAST(:k AS TEXT) || CAST(c.id AS TEXT))", d=on, k=key_prefix, ids=ids)
         for row in await raw.fetch("SELECT loan_number, loan_status FROM coll_loan WHERE loan_status IN ('pending', 'closed')"):
@@ -203,11 +198,10 @@ async def _collect_stream(on: date, *, initiator: str, key_prefix: str, loan_ids
                 raise DomainError(ErrorCode.CURRENCY_MISMATCH, f"account {bad['code']} is in {bad['currency']}, "
                                                                f"not {bad['wanted']}")
             raise DomainError(ErrorCode.INVALID_INPUT, f"account {bad['code']} was not locked")
-        await _write(raw, on=on, now=now, initiator=initiator)
+        payloads = await _write(raw, on=on, now=now, initiator=initiator)
         repaid = [int(r["id"]) for r in await raw.fetch(
             "SELECT e.id FROM coll_entry e JOIN ledger_account la ON la.id = e.loan_ledger "
             "WHERE e.sp > 0 AND la.balance_minor <= 0")]
-        payloads = [r["payload"] for r in await raw.fetch("SELECT payload FROM coll_payload ORDER BY entry_id")]
         marked = levy.levied_through if levy else None  # the paid rows keep their charges through it
         # each row paid on found by its primary key: the planner otherwise hashes all of
         # loan_instalment (3.9 million rows, 217 MB in each stream) to update a tenth of it
@@ -228,8 +222,8 @@ async def _collect_stream(on: date, *, initiator: str, key_prefix: str, loan_ids
     return paid, payloads
 
 
-async def _write(raw: Any, *, on: date, now: datetime, initiator: str) -> None:
-    """The entries, postings, cached balances, NOTIFY payloads, outbox events and NOTIFYs of ``coll_entry``."""
+async def _write(raw: Any, *, on: date, now: datetime, initiator: str) -> list[str]:
+    """The entries, postings, balances, outbox events and NOTIFYs of ``coll_entry``; returns the payloads in entry order."""
     await raw.execute(
         "INSERT INTO journal_entry (id, entry_type, value_date, posted_at, narration, initiator, idempotency_key, "
         "request_fingerprint) SELECT e.entry_id, 'loan_repayment', $1::date, $2::timestamptz, "
@@ -252,19 +246,22 @@ async def _write(raw: Any, *, on: date, now: datetime, initiator: str) -> None:
     # encode_ledger_events' payload: the entry, its accounts (sorted ids) and the balances after
     # it of its tracked accounts (the repayment account after this loan and the earlier loans it
     # paid, in loan id order; the loan account when principal was paid)
-    await raw.execute(
-        "CREATE TEMP TABLE coll_payload ON COMMIT DROP AS "
+    # one statement builds the payloads, writes the outbox events and sends the NOTIFYs (by
+    # PostgreSQL at commit only, like post_entry's), in entry order, and returns the payloads
+    found = await raw.fetch(
         "WITH b AS (SELECT e.*, r.balance_minor - SUM(e.amount) OVER (PARTITION BY e.repay_ledger ORDER BY e.id "
         "ROWS UNBOUNDED PRECEDING) AS repay_after, g.balance_minor - e.sp AS loan_after, g.id IS NOT NULL AS loan_tracked "
-        "FROM coll_entry e JOIN coll_acct r ON r.id = e.repay_ledger LEFT JOIN coll_acct g ON g.id = e.loan_ledger) "
-        "SELECT b.entry_id, '{\"e\":' || b.entry_id || ',\"t\":\"loan_repayment\",\"d\":\"' || $1::text || '\",\"a\":[' "
+        "FROM coll_entry e JOIN coll_acct r ON r.id = e.repay_ledger LEFT JOIN coll_acct g ON g.id = e.loan_ledger), "
+        "p AS (SELECT b.entry_id, '{\"e\":' || b.entry_id || ',\"t\":\"loan_repayment\",\"d\":\"' || $1::text || '\",\"a\":[' "
         "|| (SELECT string_agg(x::text, ',' ORDER BY x) FROM unnest(ARRAY[b.repay_ledger, CASE WHEN b.sp > 0 "
         "THEN b.loan_ledger END, CASE WHEN b.si > 0 THEN b.interest_gl END, CASE WHEN b.sn > 0 THEN b.penal_gl END]) x "
         "WHERE x IS NOT NULL) || '],\"b\":[' || (SELECT string_agg('[' || y.id || ',' || y.bal || ',\"' || b.currency "
         "|| '\"]', ',' ORDER BY y.id) FROM (VALUES (b.repay_ledger, b.repay_after), (CASE WHEN b.sp > 0 "
-        "AND b.loan_tracked THEN b.loan_ledger END, b.loan_after)) AS y(id, bal) WHERE y.id IS NOT NULL) || ']}' AS payload FROM b",
-        on.isoformat())
-    await raw.execute("INSERT INTO outbox_event (topic, ref_id, payload, created_at) "
-                      "SELECT 'entry.posted', entry_id, payload, $1::timestamptz FROM coll_payload ORDER BY entry_id", now)
-    # sent by PostgreSQL at commit only, like post_entry's
-    await raw.execute("SELECT pg_notify($1, payload) FROM coll_payload ORDER BY entry_id", LEDGER_CHANNEL)
+        "AND b.loan_tracked THEN b.loan_ledger END, b.loan_after)) AS y(id, bal) WHERE y.id IS NOT NULL) || ']}' "
+        "AS payload FROM b), "
+        "o AS (INSERT INTO outbox_event (topic, ref_id, payload, created_at) "
+        "SELECT 'entry.posted', entry_id, payload, $2::timestamptz FROM p ORDER BY entry_id RETURNING ref_id, payload) "
+        # (sorted in a subquery first: the NOTIFYs go out in entry order)
+        "SELECT s.payload, pg_notify($3, s.payload) FROM (SELECT ref_id, payload FROM o ORDER BY ref_id) s",
+        on.isoformat(), now, LEDGER_CHANNEL)
+    return [r["payload"] for r in found]

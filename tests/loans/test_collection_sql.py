@@ -10,12 +10,14 @@ sharing one repayment account, and a loan closed by its last instalment.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date
 
+import asyncpg
 import pytest
 
-from bankcore.events import decode_ledger_events
+from bankcore.events import LEDGER_CHANNEL, decode_ledger_events
 from bankcore.loans.classify import classify_loans, levy_penal_charges
 from bankcore.loans.collection import _collect_chunk, collection_fingerprint
 from bankcore.loans.collection_sql import collect_set_based
@@ -111,6 +113,9 @@ async def test_set_based_collection_posts_what_the_python_path_posts(db: str, st
     pairs = [full, short, late, tolerant, last]
     one = [p[0] for p in pairs] + shared[0][1]
     two = [p[1] for p in pairs] + shared[1][1]
+    listener = await asyncpg.connect(db)
+    heard: list[str] = []
+    await listener.add_listener(LEDGER_CHANNEL, lambda *args: heard.append(args[3]))
     paid, payloads = await collect_set_based(SECOND_DUE, initiator="day-end", key_prefix=PREFIX, loan_ids=one,
                                             streams=streams)
     posted = await _collect_chunk(two, SECOND_DUE, initiator="day-end", key=lambda loan_id: f"{PREFIX}{loan_id}")
@@ -137,6 +142,16 @@ async def test_set_based_collection_posts_what_the_python_path_posts(db: str, st
     # the returned payloads are the NOTIFYs, in entry order
     ids = [json.loads(p)["e"] for p in payloads]
     assert ids == sorted(ids) and set(ids) == {(await _entry(a)).id for a in one if a != shared[0][1][2]}
+    # and each stream sent them as NOTIFYs at its commit, in entry order (the other instances' relays)
+    for _ in range(50):
+        if len(heard) >= 2 * paid:  # (the Python path's twins are heard too)
+            break
+        await asyncio.sleep(0.05)
+    await listener.close()
+    ours = [p for p in heard if p in set(payloads)]
+    assert sorted(ours) == sorted(payloads)
+    if streams == 1:
+        assert ours == payloads
     # and a second run collects nothing (the keys are used)
     assert await collect_set_based(SECOND_DUE, initiator="day-end", key_prefix=PREFIX, loan_ids=one,
                                    streams=streams) == (0, [])
