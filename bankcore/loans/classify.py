@@ -162,8 +162,10 @@ async def classify_loans(on: date) -> int:
         rank = "CASE l2.own_class " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in NPA_RANK.items()) + " ELSE 0 END"
         worst = "CASE w.worst " + " ".join(f"WHEN {v} THEN '{k}'" for k, v in NPA_RANK.items()) + " ELSE loan.own_class END"
         await execute(conn, (
+            # only borrowers with more than one loan, or whose one loan's class is not its own, can
+            # need a change: most borrowers have one loan, and joining all of them back cost 0.14 s
             f"WITH w AS (SELECT l2.member_id, MAX({rank}) AS worst FROM loan l2 WHERE l2.status = 'ACTIVE' "
-            "GROUP BY l2.member_id) "
+            "GROUP BY l2.member_id HAVING COUNT(*) > 1 OR MAX(CASE WHEN l2.asset_class <> l2.own_class THEN 1 ELSE 0 END) = 1) "
             f"UPDATE loan SET asset_class = {worst} FROM w WHERE loan.status = 'ACTIVE' AND w.member_id = loan.member_id "
             f"AND asset_class <> {worst}"
         ), params)
