@@ -213,11 +213,21 @@ async def _collect_stream(on: date, *, initiator: str, key_prefix: str, loan_ids
             "penal_through = COALESCE(CAST(:marked AS DATE), i.penal_through) "
             "FROM coll_alloc a WHERE i.id = a.id", d=on, marked=marked)
         await raw.execute("RESET enable_hashjoin; RESET enable_mergejoin")
-        # repaid in full by this instalment (its last): closed, as repay_loan does (rare, one by one)
+        # repaid in full by this instalment (its last): closed as close_if_repaid closes a loan
+        # (nothing outstanding, no unpaid row; no arrears, so standard again), all in one
+        # statement: a month's last instalments are a few thousand loans on a large book
         if repaid:
+            closed = {int(r["id"]) for r in await raw.fetch(
+                "UPDATE loan l SET status = 'CLOSED', closed_on = $1::date, own_class = 'STANDARD', "
+                "asset_class = 'STANDARD', npa_since = NULL FROM account a JOIN ledger_account la "
+                "ON la.id = a.ledger_account_id WHERE l.id = ANY($2::bigint[]) AND a.id = l.account_id "
+                "AND l.status = 'ACTIVE' AND la.balance_minor <= 0 AND NOT (COALESCE(l.collateral_kind, '') = "
+                "'DEPOSIT_LIEN' AND l.collateral_ref IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM loan_instalment i "
+                "WHERE i.loan_id = l.id AND i.paid_on IS NULL) RETURNING l.id", on, repaid)}
+            # a loan against a deposit also releases its lien: one by one, as repay_loan does
             from bankcore.loans.repayment import close_if_repaid
 
-            for loan in await Loan.filter(id__in=repaid).using_db(conn):
+            for loan in await Loan.filter(id__in=[i for i in repaid if i not in closed]).using_db(conn):
                 await close_if_repaid(loan, on)
     return paid, payloads
 

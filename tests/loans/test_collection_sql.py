@@ -165,3 +165,43 @@ async def _twins(deposit: str, amount: str = "100000.00", tenure: int = 12) -> t
     a, b = await borrower(deposit=deposit, name="Twin A"), await borrower(deposit=deposit, name="Twin B")
     one, two = await active_loan(a, amount=amount, tenure=tenure), await active_loan(b, amount=amount, tenure=tenure)
     return (await find_loan(one)).id, (await find_loan(two)).id, a.savings, b.savings
+
+
+async def test_the_last_emi_collected_closes_a_loan_against_a_deposit_and_releases_its_lien(db: str) -> None:
+    # given a 3-month loan against a fixed deposit whose first two instalments are paid, the
+    # third falling due today (the set-based path closes the other loans in one statement;
+    # this one goes through close_if_repaid, which also releases the lien)
+    from bankcore.deposits.lien import lien_capacity
+    from bankcore.loans.lifecycle import disburse_loan, sanction_loan_against_lien
+    from bankcore.loans.products import LoanProductSpec, create_loan_product
+    from tests.deposits.factory import deposit_bank, saver
+    from tests.deposits.test_fixed import _open_fd
+    from tests.ledger.factory import inr
+
+    await deposit_bank()
+    member, savings = await saver(balance="200000.00")
+    fd = await _open_fd(savings, "100000.00", 12)
+    await create_loan_product(spec=LoanProductSpec(
+        code="LAD", name="Loan against deposit", currency="INR", annual_rate_bps=900, min_amount_minor=1_000_00,
+        max_amount_minor=10_00_000_00, min_tenure_months=3, max_tenure_months=24, collateral_kinds=("DEPOSIT_LIEN",)))
+    loan = await sanction_loan_against_lien(member_number=member.member_number, product_code="LAD", amount=inr("30000.00"),
+                                            tenure_months=3, deposit_account_number=fd.number, lien_minor=40_000_00,
+                                            staff=("staff:1", "staff:2", "staff:3"))
+    await disburse_loan(loan_number=(await loan.account).number, initiator="staff:3")
+    rows = await LoanInstalment.filter(loan_id=loan.id).order_by("number")
+    await move_to(rows[0].due_date)
+    await LoanInstalment.filter(loan_id=loan.id, number=2).update(due_date=rows[0].due_date)
+    await _pay(loan.id, 1, "one")
+    await _pay(loan.id, 2, "two")
+    last = rows[0].due_date.replace(day=rows[0].due_date.day + 1)
+    await LoanInstalment.filter(loan_id=loan.id, number=3).update(due_date=last)
+    await move_to(last)
+    assert await lien_capacity(deposit_number=fd.number) == 100_000_00 - 40_000_00
+    # when day-end collects the last instalment
+    prefix = f"eod:{last.isoformat()}:loans.collect_dues:"
+    assert (await collect_set_based(last, initiator="day-end", key_prefix=prefix, streams=2))[0] == 1
+    # then the loan is closed, standard, and its deposit free of the lien
+    closed = await Loan.get(id=loan.id)
+    assert (closed.status, closed.closed_on, closed.asset_class) == ("CLOSED", last, "STANDARD")
+    assert await lien_capacity(deposit_number=fd.number) == 90_000_00  # 90 % of the deposit, no lien left
+    assert (await verify_ledger()).ok
