@@ -139,33 +139,23 @@ async def insert_reference_rows(
         )
         return {d.district_id: ids[f"berka-district:{d.district_id}"] for d in data.districts}
 
-    async def savings_ledgers() -> dict[int, int]:
-        # accounts -> sub-ledger accounts
+    async def sub_ledgers(stage: str, codes: dict[int, str], label: str, kind: LedgerKind, control: str,
+                          floor: int | None) -> dict[int, int]:
+        """One sub-ledger account per Berka id (``codes``: id -> ledger code) under GL ``control``."""
         ids = await stages.insert(
-            "savings ledger accounts", "ledger_account", LEDGER_COLUMNS,
-            [
-                (numbers[a.account_id], f"Berka account {a.account_id}", LedgerKind.LIABILITY, currency,
-                 gl[chart.SAVINGS_DEPOSITS].id, False, True, savings_floor, 0, now)
-                for a in data.accounts
-            ],
+            stage, "ledger_account", LEDGER_COLUMNS,
+            [(code, f"Berka {label} {key}", kind, currency, gl[control].id, False, True, floor, 0, now)
+             for key, code in codes.items()],
             "code",
         )
-        return {a.account_id: ids[numbers[a.account_id]] for a in data.accounts}
+        return {key: ids[code] for key, code in codes.items()}
 
-    async def loan_ledgers() -> dict[int, int]:
-        # loans -> loan sub-ledger accounts
-        ids = await stages.insert(
-            "loan ledger accounts", "ledger_account", LEDGER_COLUMNS,
-            [
-                (loan_numbers[loan.loan_id], f"Berka loan {loan.loan_id}", LedgerKind.ASSET, currency,
-                 gl[chart.LOANS].id, False, True, None, 0, now)
-                for loan in data.loans
-            ],
-            "code",
-        )
-        return {loan.loan_id: ids[loan_numbers[loan.loan_id]] for loan in data.loans}
+    savings_ledgers = sub_ledgers("savings ledger accounts", {a.account_id: numbers[a.account_id] for a in data.accounts},
+                                  "account", LedgerKind.LIABILITY, chart.SAVINGS_DEPOSITS, savings_floor)
+    loan_ledgers = sub_ledgers("loan ledger accounts", {loan.loan_id: loan_numbers[loan.loan_id] for loan in data.loans},
+                               "loan", LedgerKind.ASSET, chart.LOANS, None)
 
-    branch_of_district, ledger_of_account, loan_ledger = await together(branches(), savings_ledgers(), loan_ledgers())
+    branch_of_district, ledger_of_account, loan_ledger = await together(branches(), savings_ledgers, loan_ledgers)
     keys = Keys(ledger_of_account=ledger_of_account, loan_ledger=loan_ledger, gl=gl)
 
     def member_rows() -> list[tuple]:

@@ -35,7 +35,7 @@ from bankcore.errors import DomainError, ErrorCode
 from bankcore.events import LEDGER_CHANNEL, broker, decode_ledger_events, encode_ledger_events
 from bankcore.events_relay import relay_active
 from bankcore.ledger.account_facts import account_facts, balance_deltas
-from bankcore.ledger.posting_checks import CLOSED_TO_ALL, CLOSED_TO_OUTFLOW, check_postable
+from bankcore.ledger.posting_checks import CLOSED_TO_ALL, CLOSED_TO_OUTFLOW, check_postable, value_date_refusal
 from bankcore.ledger.entry import EntryDraft, validate_entry
 from bankcore.ledger.posting import (
     PostedEntry,
@@ -87,11 +87,10 @@ async def write_entries(conn: BaseDBAsyncClient, drafts: Sequence[EntryDraft], l
     if not drafts:
         return []
     today, closed_through = await posting_window(conn)
-    if value_date > today:
-        raise DomainError(ErrorCode.VALUE_DATE_IN_FUTURE,
-                          f"value date {value_date.isoformat()} is after the business date {today.isoformat()}")
-    if closed_through is not None and value_date <= closed_through:
-        raise DomainError(ErrorCode.PERIOD_CLOSED, f"the books are closed through {closed_through.isoformat()}")
+    for entry_type in {EntryType(d.entry_type) for d in drafts}:
+        refusal = value_date_refusal(value_date, today, closed_through, entry_type)
+        if refusal is not None:
+            raise refusal
     keys = []
     for draft in drafts:
         validate_entry(draft)

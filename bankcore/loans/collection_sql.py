@@ -46,9 +46,10 @@ from bankcore.calendar.business_date import posting_window
 from bankcore.chart import LOAN_INTEREST_INCOME, PENAL_INTEREST_INCOME
 from bankcore.errors import DomainError, ErrorCode
 from bankcore.events import LEDGER_CHANNEL
+from bankcore.ledger.posting_checks import value_date_refusal
 from bankcore.loans.penal_sql import levy_of, materialise, pending_e6_sql, penal_minor_of_pending_sql
 from bankcore.loans.sqlkit import bind
-from bankcore.models import LedgerKind, Loan
+from bankcore.models import EntryType, LedgerKind, Loan
 from bankcore.services._lookup import gl_account_id
 
 log = logging.getLogger(__name__)
@@ -94,12 +95,9 @@ async def _collect_stream(on: date, *, initiator: str, key_prefix: str, loan_ids
         # no parallel workers: the streams already take the cores, and each worker of a
         # parallel plan rebuilt the same hash of the day's dues
         await raw.execute("SET LOCAL jit = off; SET LOCAL work_mem = '128MB'; SET LOCAL max_parallel_workers_per_gather = 0")
-        today, closed_through = await posting_window(conn)
-        if on > today:
-            raise DomainError(ErrorCode.VALUE_DATE_IN_FUTURE,
-                              f"value date {on.isoformat()} is after the business date {today.isoformat()}")
-        if closed_through is not None and on <= closed_through:
-            raise DomainError(ErrorCode.PERIOD_CLOSED, f"the books are closed through {closed_through.isoformat()}")
+        refusal = value_date_refusal(on, *await posting_window(conn), EntryType.LOAN_REPAYMENT)
+        if refusal is not None:
+            raise refusal
         levy = await levy_of(conn)
         only = "" if loan_ids is None else " AND l.id = ANY(CAST(:ids AS BIGINT[]))"
         if part is not None:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import asyncpg
 import pytest
 
+from bankcore.errors import DomainError, ErrorCode
 from bankcore.events import LEDGER_CHANNEL, decode_ledger_events
 from bankcore.loans.classify import classify_loans, levy_penal_charges
 from bankcore.loans.collection import _collect_chunk, collection_fingerprint
@@ -173,17 +174,10 @@ async def test_the_last_emi_collected_closes_a_loan_against_a_deposit_and_releas
     # this one goes through close_if_repaid, which also releases the lien)
     from bankcore.deposits.lien import lien_capacity
     from bankcore.loans.lifecycle import disburse_loan, sanction_loan_against_lien
-    from bankcore.loans.products import LoanProductSpec, create_loan_product
-    from tests.deposits.factory import deposit_bank, saver
-    from tests.deposits.test_fixed import _open_fd
     from tests.ledger.factory import inr
+    from tests.loans.test_lien import depositor_and_lad_product
 
-    await deposit_bank()
-    member, savings = await saver(balance="200000.00")
-    fd = await _open_fd(savings, "100000.00", 12)
-    await create_loan_product(spec=LoanProductSpec(
-        code="LAD", name="Loan against deposit", currency="INR", annual_rate_bps=900, min_amount_minor=1_000_00,
-        max_amount_minor=10_00_000_00, min_tenure_months=3, max_tenure_months=24, collateral_kinds=("DEPOSIT_LIEN",)))
+    member, _, fd = await depositor_and_lad_product()
     loan = await sanction_loan_against_lien(member_number=member.member_number, product_code="LAD", amount=inr("30000.00"),
                                             tenure_months=3, deposit_account_number=fd.number, lien_minor=40_000_00,
                                             staff=("staff:1", "staff:2", "staff:3"))
@@ -197,8 +191,12 @@ async def test_the_last_emi_collected_closes_a_loan_against_a_deposit_and_releas
     await LoanInstalment.filter(loan_id=loan.id, number=3).update(due_date=last)
     await move_to(last)
     assert await lien_capacity(deposit_number=fd.number) == 100_000_00 - 40_000_00
-    # when day-end collects the last instalment
+    # a collection valued after the business date is refused before anything is locked or written
     prefix = f"eod:{last.isoformat()}:loans.collect_dues:"
+    with pytest.raises(DomainError) as future:
+        await collect_set_based(last + timedelta(days=1), initiator="day-end", key_prefix=prefix)
+    assert future.value.code == ErrorCode.VALUE_DATE_IN_FUTURE
+    # when day-end collects the last instalment
     assert (await collect_set_based(last, initiator="day-end", key_prefix=prefix, streams=2))[0] == 1
     # then the loan is closed, standard, and its deposit free of the lien
     closed = await Loan.get(id=loan.id)

@@ -11,7 +11,7 @@ from bankcore.errors import DomainError, ErrorCode
 from bankcore.loans.lifecycle import disburse_loan, sanction_loan_against_lien
 from bankcore.loans.products import LoanProductSpec, create_loan_product
 from bankcore.loans.foreclosure import close_loan
-from bankcore.models import DepositStatus, LoanStatus, TermDeposit
+from bankcore.models import DepositStatus, LoanStatus, Member, TermDeposit
 from bankcore.verify import verify_ledger
 from tests.deposits.factory import deposit_bank, saver
 from tests.deposits.test_fixed import _open_fd
@@ -20,14 +20,20 @@ from tests.ledger.factory import inr
 STAFF = ("staff:1", "staff:2", "staff:3")
 
 
-async def test_a_loan_against_a_deposit_up_to_90_percent_which_cannot_close_while_liened(db: str) -> None:
-    # given: a member with a 1-lakh fixed deposit and a loan-against-deposit product
+async def depositor_and_lad_product() -> tuple[Member, str, TermDeposit]:
+    """A member with 2 lakh in savings, a 1-lakh 12-month fixed deposit, and a loan-against-deposit product LAD."""
     await deposit_bank()
     member, savings = await saver(balance="200000.00")
     fd = await _open_fd(savings, "100000.00", 12)
     await create_loan_product(spec=LoanProductSpec(
         code="LAD", name="Loan against deposit", currency="INR", annual_rate_bps=900, min_amount_minor=1_000_00,
         max_amount_minor=10_00_000_00, min_tenure_months=3, max_tenure_months=24, collateral_kinds=("DEPOSIT_LIEN",)))
+    return member, savings, fd
+
+
+async def test_a_loan_against_a_deposit_up_to_90_percent_which_cannot_close_while_liened(db: str) -> None:
+    # given: a member with a 1-lakh fixed deposit and a loan-against-deposit product
+    member, savings, fd = await depositor_and_lad_product()
     # when: more than 90 % of the deposit is asked for, it is refused before anything is written
     with pytest.raises(DomainError) as too_much:
         await sanction_loan_against_lien(member_number=member.member_number, product_code="LAD", amount=inr("90000.01"),
