@@ -76,6 +76,11 @@ def money(amount: str | Decimal | None, currency: str, *, sign: bool = False) ->
     return f"+{body}" if sign and quantised > 0 else body
 
 
+def is_nonzero(m: dict | None) -> bool:
+    """Whether a GraphQL ``Money`` (``{amount: Decimal string, currency}``) is present and not zero ("0", "0.00", ...)."""
+    return m is not None and Decimal(m["amount"]) != 0
+
+
 def money_of(m: dict | None, *, sign: bool = False) -> str:
     """A GraphQL ``Money`` object (``{"amount": "...", "currency": "INR"}``) as text."""
     if not m:

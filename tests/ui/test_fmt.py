@@ -82,3 +82,11 @@ def test_parse_day_reads_dd_mm_yyyy_only() -> None:
     assert fmt.parse_day("31-02-2026") is None
     assert fmt.parse_day("2026-11-21") is None
     assert fmt.parse_day("") is None
+
+
+def test_is_nonzero_reads_the_amount_as_a_decimal_not_as_text() -> None:
+    # "0.000" (a three-decimal currency) and "-0.00" are zero too; a string match missed them
+    assert not any(fmt.is_nonzero(m) for m in (None, {"amount": "0", "currency": "INR"},
+                                              {"amount": "0.00", "currency": "INR"}, {"amount": "0.000", "currency": "KWD"},
+                                              {"amount": "-0.00", "currency": "INR"}))
+    assert fmt.is_nonzero({"amount": "0.01", "currency": "INR"}) and fmt.is_nonzero({"amount": "-5", "currency": "INR"})

@@ -199,14 +199,14 @@ class DepositsPage:
                 ):
                     ui.label(label).classes("text-slate-500")
                     ui.label(value).mark(f"field {label}")
-                if d["tdsRefunded"]["amount"] not in ("0", "0.00"):  # closed early within the year
+                if fmt.is_nonzero(d["tdsRefunded"]):  # closed early within the year
                     ui.label(_("TDS refunded")).classes("text-slate-500")
                     ui.label(fmt.money_of(d["tdsRefunded"])).mark("field TDS refunded")
                 if d["kind"] == "RECURRING":
                     ui.label(_("Instalments")).classes("text-slate-500")
                     ui.label(f"{d['instalmentsPaid']} / {d['tenureMonths']}" +
                              (f" · {d['missedInstalments']} " + _("missed") if d["missedInstalments"] else ""))
-            if d["lien"]["amount"] not in ("0", "0.00"):
+            if fmt.is_nonzero(d["lien"]):
                 ui.label(_("Under lien for a loan: {amount}").format(amount=fmt.money_of(d["lien"]))).classes(
                     "text-sm text-amber-800")
             with ui.row().classes("w-full gap-1"):
@@ -247,7 +247,7 @@ class DepositsPage:
                 ui.label(_("Rate for the period run, less the penalty: {rate} %").format(rate=quote["ratePercent"])).classes("text-sm")
                 ui.label(_("You receive about {amount} in savings (before any TDS).").format(
                     amount=fmt.money_of(quote["payout"]))).classes("text-sm").mark("quote")
-                if quote["tdsRefund"]["amount"] not in ("0", "0.00"):
+                if fmt.is_nonzero(quote["tdsRefund"]):
                     ui.label(_("Interest credited this year is reduced, so {amount} of TDS is refunded to savings too.")
                              .format(amount=fmt.money_of(quote["tdsRefund"]))).classes("text-sm").mark("quote-refund")
             with ui.row().classes("w-full justify-end"):

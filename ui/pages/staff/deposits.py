@@ -244,7 +244,7 @@ class DepositDesk:
         rows = [{"number": n["number"], "member": n["memberNumber"], "product": n["productName"],
                  "date": fmt.day(n["maturityDate"]), "value": fmt.money_of(n["maturityValue"]),
                  "instruction": _(INSTRUCTION_TEXT.get(n["maturityInstruction"], n["maturityInstruction"])),
-                 "lien": fmt.money_of(n["lien"]) if n["lien"]["amount"] not in ("0", "0.00") else ""}
+                 "lien": fmt.money_of(n["lien"]) if fmt.is_nonzero(n["lien"]) else ""}
                 for n in (e["node"] for e in data["deposits"]["edges"])]
         with self.maturing:
             if not rows:
