@@ -54,24 +54,28 @@ _CANDIDATES = (
     "ra.ledger_account_id AS repay_ledger, l.currency, l.arrears_tolerance_minor, due.total "
     "FROM loan l JOIN account a ON a.id = l.account_id JOIN account ra ON ra.id = l.repayment_account_id "
     "JOIN (SELECT i.loan_id, SUM(i.principal_minor + i.interest_minor + {penal} - i.paid_principal_minor "
-    "- i.paid_interest_minor - i.paid_penal_minor) AS total FROM loan_instalment i{join} "
+    "- i.paid_interest_minor - i.paid_penal_minor) AS total FROM {source} i{join} "
     "WHERE i.due_date = :d AND i.paid_on IS NULL{only} GROUP BY i.loan_id) due ON due.loan_id = l.id "
     "WHERE l.status = 'ACTIVE' AND l.auto_debit AND ra.status = 'active'"
 )
 
 
 def candidates_sql(conn: Any, levy: Levy | None, on: date, loan_ids: list[int] | None = None, *,
-                   loan_filter: str | None = None) -> str:
-    """The candidates' SELECT (``:d`` the date); ``loan_ids`` or an SQL condition on ``i.loan_id``
-    (``loan_filter``, e.g. ``= ANY(:ids)``: a long id list as one parameter) limits the instalments read."""
+                   rows_table: str | None = None) -> str:
+    """The candidates' SELECT (``:d`` the date); ``loan_ids`` limits the instalments read.
+
+    ``rows_table``: read the unpaid rows from that table instead (``collection_sql``'s copy of
+    the loans' rows: ``loan_instalment``'s columns, with ``pm`` the row's penal charges through
+    the levy, as ``penal_minor_sql`` gives them).
+    """
     only = "" if loan_ids is None else f" AND i.loan_id IN ({', '.join(str(int(x)) for x in loan_ids) or 'NULL'})"
-    if loan_filter is not None:
-        only += f" AND i.loan_id {loan_filter}"
+    if rows_table is not None:
+        return _CANDIDATES.format(source=rows_table, penal="i.pm", join="", only=only)
     if levy is None or on >= levy.levied_through:
         # a row due on ``on`` has no charge after the last levied date: the stored figure, no join
-        return _CANDIDATES.format(penal="i.penal_minor", join="", only=only)
-    return _CANDIDATES.format(penal=penal_minor_sql(conn, levy, "i", "l2"), join=" JOIN loan l2 ON l2.id = i.loan_id",
-                              only=only)
+        return _CANDIDATES.format(source="loan_instalment", penal="i.penal_minor", join="", only=only)
+    return _CANDIDATES.format(source="loan_instalment", penal=penal_minor_sql(conn, levy, "i", "l2"),
+                              join=" JOIN loan l2 ON l2.id = i.loan_id", only=only)
 
 
 class _Row:

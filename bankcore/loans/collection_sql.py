@@ -108,18 +108,26 @@ async def _collect_stream(on: date, *, initiator: str, key_prefix: str, loan_ids
             text, values = bind(conn, sql, params)
             return await raw.execute(text, *values)
 
-        # the loans first (repay_loan's order), then what they owe, read under the lock; the
-        # locked ids limit the instalments the candidates read (one array parameter)
+        # the loans first (repay_loan's order), then what they owe, read under the lock. The
+        # day's due loans come from the unpaid rows' index alone (a loan-by-loan probe of the
+        # instalments visited a heap page per loan: 0.5 s a stream at 100,000 loans)
         text, values = bind(conn, (
-            "SELECT l.id FROM loan l WHERE l.status = 'ACTIVE' AND l.auto_debit AND EXISTS (SELECT 1 FROM "
-            "loan_instalment i WHERE i.loan_id = l.id AND i.due_date = :d AND i.paid_on IS NULL)"
-            f"{only} ORDER BY l.id FOR UPDATE"), {"d": on, "ids": ids})
+            "WITH due AS MATERIALIZED (SELECT DISTINCT i.loan_id FROM loan_instalment i WHERE i.due_date = :d "
+            "AND i.paid_on IS NULL) SELECT l.id FROM loan l JOIN due ON due.loan_id = l.id "
+            f"WHERE l.status = 'ACTIVE' AND l.auto_debit{only} ORDER BY l.id FOR UPDATE OF l"), {"d": on, "ids": ids})
         ids = [int(r["id"]) for r in await raw.fetch(text, *values)]
-        only = " AND l.id = ANY(CAST(:ids AS BIGINT[]))"
+        # each locked loan's unpaid rows due on or before the day, read once (by the loan's index)
+        # with their penal charges through the levy: what fell due today and the allocation
+        # below both read this copy
+        await run(
+            "CREATE TEMP TABLE coll_row ON COMMIT DROP AS SELECT r.*, r.penal_e6 + r.pend AS e6, "
+            f"{penal_minor_of_pending_sql('r', 'r.pend')} AS pm FROM (SELECT i.*, {pending_e6_sql(conn, levy)} AS pend "
+            "FROM loan l CROSS JOIN LATERAL (SELECT * FROM loan_instalment i WHERE i.loan_id = l.id AND i.due_date <= :d "
+            "AND i.paid_on IS NULL OFFSET 0) i WHERE l.id = ANY(CAST(:ids AS BIGINT[]))) r", d=on, ids=ids)
         await run("CREATE TEMP TABLE coll_loan ON COMMIT DROP AS SELECT c.*, CAST(:k AS TEXT) || CAST(c.id AS TEXT) AS key "
-                  f"FROM ({candidates_sql(conn, levy, on, loan_filter='= ANY(CAST(:ids AS BIGINT[]))')}"
-                  f"{only}) c WHERE NOT EXISTS (SELECT 1 FROM journal_entry je "
-                  "WHERE je.idempotency_key = CAST(:k AS TEXT) || CAST(c.id AS TEXT))", d=on, k=key_prefix, ids=ids)
+                  f"FROM ({candidates_sql(conn, levy, on, rows_table='coll_row')}) c WHERE NOT EXISTS (SELECT 1 "
+                  "FROM journal_entry je WHERE je.idempotency_key = CAST(:k AS TEXT) || CAST(c.id AS TEXT))",
+                  d=on, k=key_prefix)
         for row in await raw.fetch("SELECT loan_number, loan_status FROM coll_loan WHERE loan_status IN ('pending', 'closed')"):
             log.warning("instalment of loan %s not collected: its account is %s", row["loan_number"], row["loan_status"])
         await raw.execute(
@@ -146,15 +154,12 @@ async def _collect_stream(on: date, *, initiator: str, key_prefix: str, loan_ids
         # are brought up to date first, as the Python path does (penal_sql)
         tolerant = [int(r["id"]) for r in await raw.fetch("SELECT id FROM coll_pay WHERE arrears_tolerance_minor > 0")]
         await materialise(conn, loan_ids=tolerant, levy=levy)
-        # the row's pending penal charges computed once (the expression is most of the statement's
-        # CPU), the loan's totals by kind by one aggregate (a whole-partition window cost more)
+        # (coll_row's rows are read before that: its figures are what it writes, e6 = penal_e6 + pending)
+        # the loan's totals by kind by one aggregate (a whole-partition window cost more)
         await run(
-            "CREATE TEMP TABLE coll_alloc ON COMMIT DROP AS WITH d0 AS (SELECT i.id, i.loan_id, i.due_date, i.number, "
-            "i.principal_minor AS pr, i.interest_minor AS it, i.paid_principal_minor AS pp, i.paid_interest_minor AS pi, "
-            f"i.paid_penal_minor AS pn, i.penal_e6, i.penal_minor, {pending_e6_sql(conn, levy)} AS pend, p.amount "
-            "FROM coll_pay p JOIN loan_instalment i ON i.loan_id = p.id JOIN loan l ON l.id = i.loan_id "
-            "WHERE i.due_date <= :d AND i.paid_on IS NULL), "
-            f"d AS (SELECT d0.*, d0.penal_e6 + d0.pend AS e6, {penal_minor_of_pending_sql('d0', 'd0.pend')} AS pm FROM d0), "
+            "CREATE TEMP TABLE coll_alloc ON COMMIT DROP AS WITH d AS (SELECT r.id, r.loan_id, r.due_date, r.number, "
+            "r.principal_minor AS pr, r.interest_minor AS it, r.paid_principal_minor AS pp, r.paid_interest_minor AS pi, "
+            "r.paid_penal_minor AS pn, r.e6, r.pm, p.amount FROM coll_pay p JOIN coll_row r ON r.loan_id = p.id), "
             "o AS (SELECT d.*, GREATEST(d.pm - d.pn, 0) AS owe_n, GREATEST(d.it - d.pi, 0) AS owe_i, "
             "GREATEST(d.pr - d.pp, 0) AS owe_p FROM d), "
             # (sums of bigint are numeric: cast back, so the allocation below is integer arithmetic)
