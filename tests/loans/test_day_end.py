@@ -111,6 +111,13 @@ async def test_classification_is_borrower_wise(db: str) -> None:
     await classify_loans(date(2025, 5, 6))  # the bad loan is 91 days past due
     assert ((await find_loan(bad)).asset_class, (await find_loan(good)).asset_class) == ("SUBSTANDARD", "SUBSTANDARD")
     assert (await find_loan(good)).own_class != "SUBSTANDARD"
+    # arrears cleared on both: the borrower's loans are back to their own class, each written once
+    await move_to(date(2025, 5, 7))
+    await _pay_all_due(bad, b.savings, date(2025, 5, 7), "bad-all")
+    await _pay_all_due(good, b.savings, date(2025, 5, 7), "good-all")
+    assert await classify_loans(date(2025, 5, 7)) == 2
+    assert [(x.own_class, x.asset_class, x.npa_since) for x in (await find_loan(bad), await find_loan(good))] == [
+        ("STANDARD", "STANDARD", None)] * 2
 
 
 async def test_arrears_within_the_tolerance_do_not_count(db: str) -> None:
