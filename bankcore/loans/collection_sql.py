@@ -7,8 +7,10 @@ Python and allocates each payment with ``allocate_payment`` (0.3 ms of Python an
 25 s on the 100,000-loan benchmark's due date), here PostgreSQL does it all, in one
 transaction, with a fixed number of statements over temporary tables:
 
-``coll_loan``   the loans with something due today (locked first, in id order, as
-                ``repay_loan`` locks them), not yet collected (idempotency key unused);
+``coll_row``    the unpaid rows due on or before today of the loans with something due
+                today (locked first, in id order, as ``repay_loan`` locks them), read once
+                with their penal charges through the levy;
+``coll_loan``   those loans with what fell due today, not yet collected (idempotency key unused);
 ``coll_acct``   their repayment and loan accounts, locked in id order (``post_entry``'s
                 order, so neither path deadlocks with the other);
 ``coll_pay``    each payment: what fell due today, as far as the account's available
