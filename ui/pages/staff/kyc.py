@@ -121,6 +121,7 @@ class UploadForm:
                                     on_upload=self.uploaded, on_rejected=self.too_big).props(
                 'accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" flat bordered').classes(
                 "w-full").mark("doc-upload")
+            frame.upload_header(self.upload, _("Choose the scan"), _("PDF, JPEG or PNG"))
             self.message = ui.label().classes("text-sm").mark("doc-message")
 
     def _say(self, text: str, ok: bool) -> None:

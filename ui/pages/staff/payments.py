@@ -27,7 +27,7 @@ mutation ReconcileSettlement($input: ReconcileSettlementInput!) {
                                        userErrors { field code message } }
 }"""
 
-MAX_UPLOAD_BYTES = 5_000_000
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # whole MB, as the upload card says
 
 
 def _columns(*spec: tuple[str, str, str]) -> list[dict]:
@@ -57,8 +57,11 @@ class GatewayBooks:
                 .classes("text-sm text-slate-600")
             # the bank's business date, not the wall clock (a demo or an imported bank lives in another year)
             self.day = frame.date_input(_("Settlement date"), today).mark("settlement-date")
-            ui.upload(label=_("Settlement CSV"), auto_upload=True, max_file_size=MAX_UPLOAD_BYTES,
-                      on_upload=self._uploaded).props("accept=.csv flat bordered").classes("w-full").mark("settlement-file")
+            upload = ui.upload(label=_("Settlement CSV"), auto_upload=True, max_file_size=MAX_UPLOAD_BYTES,
+                               on_upload=self._uploaded).props("accept=.csv flat bordered").classes("w-full").mark(
+                "settlement-file")
+            frame.upload_header(upload, _("Settlement CSV"),
+                                _("A CSV file, up to {0} MB").format(MAX_UPLOAD_BYTES // (1024 * 1024)))
             with ui.row().classes("gap-2"):
                 ui.button(_("Reconcile"), icon="rule", on_click=self.reconcile).mark("reconcile")
             self.result = ui.label().classes("text-sm").mark("reconcile-result")
