@@ -109,6 +109,13 @@ def moment(value: str | datetime | None) -> str:
     return f"{local.strftime('%d-%m-%Y %H:%M')} {local.tzname()}"
 
 
+def megabytes(size: int) -> str:
+    """A size limit in MB (of 1024 x 1024 bytes), rounded down to a tenth: a file of the size shown
+    always fits (``5242880`` -> ``5``, ``2500000`` -> ``2.3``)."""
+    tenths = size * 10 // (1024 * 1024)
+    return str(tenths // 10) if tenths % 10 == 0 else f"{tenths // 10}.{tenths % 10}"
+
+
 def parse_amount(text: str | None, places: int = 2) -> Decimal | None:
     """A positive amount typed by a person (``1,500.5`` -> ``1500.50``), or None if it is not one."""
     cleaned = (text or "").replace(",", "").replace("₹", "").strip()

@@ -11,10 +11,12 @@ from graphql_api.context import Role
 
 A = Role
 KYC_DOCUMENT_VIEWERS = frozenset({A.ADMIN, A.MANAGER, A.CLERK, A.AUDITOR})
+KYC_UPLOADERS = frozenset({A.ADMIN, A.MANAGER, A.CLERK})
 
 MEMBERS_POLICY: dict[str, frozenset[Role]] = {
     "kycDocumentFile": KYC_DOCUMENT_VIEWERS,
-    "uploadKycDocument": frozenset({A.ADMIN, A.MANAGER, A.CLERK}),
+    "kycDocumentMaxBytes": KYC_UPLOADERS,
+    "uploadKycDocument": KYC_UPLOADERS,
     "rejectKyc": frozenset({A.ADMIN, A.MANAGER}),
     # the checkers who set the risk category when approving KYC (approveKyc) re-assess it
     "setMemberRiskCategory": frozenset({A.ADMIN, A.MANAGER}),

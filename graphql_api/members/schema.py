@@ -8,7 +8,7 @@ import strawberry
 
 from bankcore.documents.content import EXTENSIONS
 from bankcore.errors import DomainError
-from bankcore.members.kyc import read_kyc_document
+from bankcore.members.kyc import document_size_limit, read_kyc_document
 from graphql_api.context import Context
 from graphql_api.members.mutations.reject_kyc import reject_kyc
 from graphql_api.members.mutations.set_member_risk_category import set_member_risk_category
@@ -39,6 +39,12 @@ class MembersQuery:
             file_name=f"{document.doc_type}-{document.member.member_number}-{document.id}.{extension}",
             size_bytes=len(data), content_base64=base64.b64encode(data).decode(),
         )
+
+    @strawberry.field(description="The largest KYC scan uploadKycDocument accepts now, in bytes (setting "
+                                  "kyc.document_max_bytes), for the staff who upload them (admin, manager, clerk): "
+                                  "the upload card says it before a clerk picks a file.", permission_classes=GUARD)
+    async def kyc_document_max_bytes(self) -> int:
+        return await document_size_limit()
 
 
 @strawberry.type

@@ -99,8 +99,12 @@ async def test_uploads_are_refused_with_typed_codes(db: str, document_folder: Pa
     assert await code(b64(image("PNG")[:60])) == ["INVALID_DOCUMENT"]
     assert await code(b64(PDF), staff("cashier")) == ["FORBIDDEN"]
     assert await code(b64(PDF), member(1)) == ["FORBIDDEN"]
+    limit = "query { kycDocumentMaxBytes }"
+    assert (await gql(staff("clerk", id=5), limit)).data == {"kycDocumentMaxBytes": 5 * 1024 * 1024}
     await set_setting("kyc.document_max_bytes", 100, effective_from=await business_date(), set_by="test")
     assert await code(b64(PDF)) == ["DOCUMENT_TOO_LARGE"]
+    assert (await gql(staff("clerk", id=5), limit)).data == {"kycDocumentMaxBytes": 100}
+    assert codes(await gql(staff("cashier"), limit)) == ["FORBIDDEN"]
     review = await gql(staff("manager", id=6), REVIEW, n=number)
     assert review.data["member"]["kycDocuments"] == []
 

@@ -80,6 +80,7 @@ EXPECTED: dict[str, set[str]] = {
     "approveKyc": {"admin", "manager"},
     # KYC (issue 9 items 6 and 7): scans only for the staff who do KYC and the auditor
     "kycDocumentFile": {"admin", "manager", "clerk", "auditor"},
+    "kycDocumentMaxBytes": {"admin", "manager", "clerk"},
     "uploadKycDocument": {"admin", "manager", "clerk"},
     "rejectKyc": {"admin", "manager"},
     "setMemberRiskCategory": {"admin", "manager"},

@@ -52,7 +52,7 @@ async def test_the_upload_cards_say_what_they_accept_and_a_chosen_scan_is_upload
                 driver.get(f"{base}/staff/clerk")
                 click_tab(driver, "KYC documents")
                 header = _header(driver, "Choose the scan")
-                _assert_says_what_is_accepted(header, "PDF, JPEG or PNG")
+                _assert_says_what_is_accepted(header, "PDF, JPEG or PNG, up to 5 MB")
                 assert "Choose the scan" in header
                 if size == "phone":  # the page's own file input (inside the header's add button) still uploads
                     field(driver, "Member number").send_keys(member.member_number)
@@ -60,7 +60,7 @@ async def test_the_upload_cards_say_what_they_accept_and_a_chosen_scan_is_upload
                     driver.find_element(By.XPATH, UPLOADER.format("Choose the scan") + "//input[@type='file']")\
                         .send_keys(str(scan))
                     wait_text(driver, "Uploaded PAN card XXXXXX234F")
-                    _assert_says_what_is_accepted(_header(driver, "Choose the scan"), "PDF, JPEG or PNG")
+                    _assert_says_what_is_accepted(_header(driver, "Choose the scan"), "PDF, JPEG or PNG, up to 5 MB")
                 if SHOTS:
                     Path(SHOTS).mkdir(parents=True, exist_ok=True)
                     time.sleep(1)  # the tab panel's slide-in has ended

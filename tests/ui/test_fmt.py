@@ -90,3 +90,8 @@ def test_is_nonzero_reads_the_amount_as_a_decimal_not_as_text() -> None:
                                               {"amount": "0.00", "currency": "INR"}, {"amount": "0.000", "currency": "KWD"},
                                               {"amount": "-0.00", "currency": "INR"}))
     assert fmt.is_nonzero({"amount": "0.01", "currency": "INR"}) and fmt.is_nonzero({"amount": "-5", "currency": "INR"})
+
+
+def test_megabytes_round_down_so_a_file_of_the_size_shown_fits() -> None:
+    assert [fmt.megabytes(n) for n in (5 * 1024 * 1024, 20 * 1024 * 1024, 2_500_000, 5_000_000, 100)] == [
+        "5", "20", "2.3", "4.7", "0"]

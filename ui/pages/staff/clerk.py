@@ -89,7 +89,7 @@ async def clerk_page(request: Request) -> RedirectResponse | None:
                     await my_registrations(api, mine)
 
                 if api.may("uploadKycDocument"):
-                    UploadForm(api, on_done=refresh).draw()
+                    await UploadForm(api, on_done=refresh).draw()
                 if api.may("setMemberRiskCategory"):
                     risk_category_form(api)
                 ui.label(_("Members you registered")).classes("font-medium")

@@ -27,6 +27,9 @@ mutation UploadKycDocument($input: UploadKycDocumentInput!) {
   }
 }"""
 
+KYC_DOCUMENT_MAX_BYTES = """
+query KycDocumentMaxBytes { kycDocumentMaxBytes }"""
+
 MY_REGISTRATIONS = """
 query MyKycRegistrations {
   pending: members(registeredByMe: true, kycStatus: PENDING, first: 20) {
@@ -49,8 +52,9 @@ RISKS = {"LOW": N_("Low risk (re-KYC in 10 years)"), "MEDIUM": N_("Medium risk (
 
 DOC_TYPES = {"PAN": N_("PAN card"), "AADHAAR": N_("Aadhaar"), "PASSPORT": N_("Passport"), "VOTER_ID": N_("Voter ID"),
              "DRIVING_LICENCE": N_("Driving licence"), "UTILITY_BILL": N_("Utility bill"), "PHOTO": N_("Photograph")}
-# The browser refuses bigger files before sending them; the API applies the bank's own
-# (smaller) limit, the setting kyc.document_max_bytes, and says DOCUMENT_TOO_LARGE.
+# The browser refuses files over the bank's limit (the setting kyc.document_max_bytes, asked of the
+# API) before sending them; this ceiling stands in when the API could not say. The API checks the
+# limit again and says DOCUMENT_TOO_LARGE.
 UPLOAD_CEILING_BYTES = 20 * 1024 * 1024
 
 
@@ -106,7 +110,10 @@ class UploadForm:
     member_number: str | None = None
     on_done: Callable[[], Awaitable[None]] | None = None
 
-    def draw(self) -> None:
+    async def draw(self) -> None:
+        data = await frame.call(self.api, KYC_DOCUMENT_MAX_BYTES)  # before drawing: no half-drawn card
+        self.limit = data["kycDocumentMaxBytes"] if data else UPLOAD_CEILING_BYTES
+        accepts = _("PDF, JPEG or PNG, up to {0} MB").format(fmt.megabytes(self.limit)) if data else _("PDF, JPEG or PNG")
         with ui.card().classes("w-full max-w-xl"):
             ui.label(_("Upload a KYC document (PDF, JPEG or PNG)")).classes("font-medium")
             self.member = ui.input(_("Member number"), value=self.member_number or "").props(
@@ -117,11 +124,11 @@ class UploadForm:
             with ui.row().classes("gap-2"):
                 self.issued = frame.date_input(_("Issued on"))
                 self.expires = frame.date_input(_("Expires on")).mark("doc-expires")
-            self.upload = ui.upload(label=_("Choose the scan"), auto_upload=True, max_file_size=UPLOAD_CEILING_BYTES,
+            self.upload = ui.upload(label=_("Choose the scan"), auto_upload=True, max_file_size=self.limit,
                                     on_upload=self.uploaded, on_rejected=self.too_big).props(
                 'accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" flat bordered').classes(
                 "w-full").mark("doc-upload")
-            frame.upload_header(self.upload, _("Choose the scan"), _("PDF, JPEG or PNG"))
+            frame.upload_header(self.upload, _("Choose the scan"), accepts)
             self.message = ui.label().classes("text-sm").mark("doc-message")
 
     def _say(self, text: str, ok: bool) -> None:
@@ -137,7 +144,7 @@ class UploadForm:
         if not number or not reference:
             self._say(_("Give the member number and the document number first."), ok=False)
             return
-        if event.file.size() > UPLOAD_CEILING_BYTES:
+        if event.file.size() > self.limit:
             self.too_big()
             return
         issued, expires = fmt.parse_day(self.issued.value), fmt.parse_day(self.expires.value)

@@ -27,7 +27,7 @@ mutation ReconcileSettlement($input: ReconcileSettlementInput!) {
                                        userErrors { field code message } }
 }"""
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # whole MB, as the upload card says
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 def _columns(*spec: tuple[str, str, str]) -> list[dict]:
@@ -61,7 +61,7 @@ class GatewayBooks:
                                on_upload=self._uploaded).props("accept=.csv flat bordered").classes("w-full").mark(
                 "settlement-file")
             frame.upload_header(upload, _("Settlement CSV"),
-                                _("A CSV file, up to {0} MB").format(MAX_UPLOAD_BYTES // (1024 * 1024)))
+                                _("A CSV file, up to {0} MB").format(fmt.megabytes(MAX_UPLOAD_BYTES)))
             with ui.row().classes("gap-2"):
                 ui.button(_("Reconcile"), icon="rule", on_click=self.reconcile).mark("reconcile")
             self.result = ui.label().classes("text-sm").mark("reconcile-result")
