@@ -134,7 +134,7 @@ async def _collect_stream(on: date, *, initiator: str, key_prefix: str, loan_ids
             log.warning("instalment of loan %s not collected: its account is %s", row["loan_number"], row["loan_status"])
         await raw.execute(
             "CREATE TEMP TABLE coll_acct ON COMMIT DROP AS SELECT la.id, la.balance_minor, la.held_minor, la.floor_minor, "
-            "a.status, la.kind FROM ledger_account la LEFT JOIN account a ON a.ledger_account_id = la.id "
+            "a.status, la.kind, la.code, la.is_control, la.currency FROM ledger_account la LEFT JOIN account a ON a.ledger_account_id = la.id "
             "WHERE la.tracks_balance AND la.id IN (SELECT repay_ledger FROM coll_loan UNION SELECT loan_ledger FROM coll_loan) "
             "ORDER BY la.id FOR UPDATE OF la")
         await raw.execute(
@@ -192,10 +192,16 @@ async def _collect_stream(on: date, *, initiator: str, key_prefix: str, loan_ids
             "CREATE TEMP TABLE coll_leg ON COMMIT DROP AS SELECT e.entry_id, x.n, x.lid, x.side, x.amt, e.currency "
             "FROM coll_entry e CROSS JOIN LATERAL (VALUES (1, e.repay_ledger, 'D', e.amount), (2, e.loan_ledger, 'C', e.sp), "
             "(3, e.interest_gl, 'C', e.si), (4, e.penal_gl, 'C', e.sn)) AS x(n, lid, side, amt) WHERE x.amt > 0")
+        # every leg's account postable in the entry's currency; the income accounts' legs (n > 2)
+        # untracked (a tracked one would have been locked). The locked accounts were read with
+        # their lock (coll_acct); only the others, a few, are read again
         bad = await raw.fetchrow(
-            "SELECT la.code, la.is_control, la.currency, g.currency AS wanted, la.tracks_balance FROM coll_leg g "
-            "JOIN ledger_account la ON la.id = g.lid WHERE la.is_control OR la.currency <> g.currency "
-            "OR (la.tracks_balance AND g.n > 2) LIMIT 1")
+            "SELECT c.code, c.is_control, c.currency, g.currency AS wanted, false AS tracks_balance FROM coll_leg g "
+            "JOIN coll_acct c ON c.id = g.lid WHERE g.n <= 2 AND (c.is_control OR c.currency <> g.currency) UNION ALL "
+            "SELECT la.code, la.is_control, la.currency, g.currency AS wanted, la.tracks_balance FROM (SELECT DISTINCT "
+            "g.lid, g.currency, g.n > 2 AS income FROM coll_leg g WHERE g.n > 2 OR NOT EXISTS (SELECT 1 FROM coll_acct c "
+            "WHERE c.id = g.lid)) g JOIN ledger_account la ON la.id = g.lid WHERE la.is_control "
+            "OR la.currency <> g.currency OR (la.tracks_balance AND g.income) LIMIT 1")
         if bad is not None:
             if bad["is_control"]:
                 raise DomainError(ErrorCode.NOT_POSTABLE, f"{bad['code']} is a control account and takes no postings")

@@ -226,3 +226,28 @@ async def test_the_payload_lists_its_accounts_in_ascending_order_whatever_is_abs
     found = await get_connection("default").execute_query_dict(
         f"SELECT {_ascending_ids_sql('w', 'x', 'y', 'z')} AS ids FROM (VALUES {values}) AS t(w, x, y, z)")
     assert [r["ids"] for r in found] == [",".join(str(v) for v in sorted(v for v in c if v is not None)) for c in cases]
+
+
+async def test_a_leg_to_a_control_account_or_in_another_currency_is_refused_and_nothing_is_written(db: str) -> None:
+    # given a loan whose first instalment falls due today
+    await loan_bank(penal_bps=0, tolerance_minor=0)
+    loan_id = (await find_loan(await active_loan(await borrower(deposit="150000.00")))).id
+    await move_to(FIRST_DUE)
+    loan = await Loan.get(id=loan_id)
+    loan_ledger = (await Account.get(id=loan.account_id)).ledger_account_id
+    repay_ledger = (await Account.get(id=loan.repayment_account_id)).ledger_account_id
+    prefix = f"eod:{FIRST_DUE.isoformat()}:loans.collect_dues:"
+    for ledger, change, code in ((loan_ledger, {"is_control": True}, ErrorCode.NOT_POSTABLE),
+                                 (repay_ledger, {"currency": "USD"}, ErrorCode.CURRENCY_MISMATCH)):
+        # when one of its accounts cannot take the entry's leg
+        before = await LedgerAccount.get(id=ledger)
+        await LedgerAccount.filter(id=ledger).update(**change)
+        # then the collection is refused with the ledger's code, and writes nothing
+        with pytest.raises(DomainError) as refused:
+            await collect_set_based(FIRST_DUE, initiator="day-end", key_prefix=prefix, streams=2)
+        assert refused.value.code == code
+        assert not await JournalEntry.filter(idempotency_key__startswith=prefix).exists()
+        await LedgerAccount.filter(id=ledger).update(is_control=before.is_control, currency=before.currency)
+    # and with the accounts as they were, the instalment is collected
+    assert (await collect_set_based(FIRST_DUE, initiator="day-end", key_prefix=prefix))[0] == 1
+    assert (await verify_ledger()).ok
