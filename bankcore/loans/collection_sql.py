@@ -237,6 +237,21 @@ async def _collect_stream(on: date, *, initiator: str, key_prefix: str, loan_ids
     return paid, payloads
 
 
+_NONE = "9223372036854775807"  # (bigint's largest: stands for an absent id, sorted last)
+
+
+def _ascending_ids_sql(*ids: str) -> str:
+    """SQL: the non-NULL values of four bigint expressions, ascending, comma-separated.
+
+    A sorting network of LEAST / GREATEST (a string_agg over unnest was a subquery a row:
+    0.16 s a stream at 40,000 payments)."""
+    a, b, c, d = (f"COALESCE({x}, {_NONE})" for x in ids)
+    lo1, hi1, lo2, hi2 = f"LEAST({a}, {b})", f"GREATEST({a}, {b})", f"LEAST({c}, {d})", f"GREATEST({c}, {d})"
+    m1, m2 = f"GREATEST({lo1}, {lo2})", f"LEAST({hi1}, {hi2})"
+    ordered = (f"LEAST({lo1}, {lo2})", f"LEAST({m1}, {m2})", f"GREATEST({m1}, {m2})", f"GREATEST({hi1}, {hi2})")
+    return "concat_ws(',', " + ", ".join(f"NULLIF({x}, {_NONE})" for x in ordered) + ")"
+
+
 async def _write(raw: Any, *, on: date, now: datetime, initiator: str) -> list[str]:
     """The entries, postings, balances, outbox events and NOTIFYs of ``coll_entry``; returns the payloads in entry order."""
     await raw.execute(
@@ -268,12 +283,13 @@ async def _write(raw: Any, *, on: date, now: datetime, initiator: str) -> list[s
         "ROWS UNBOUNDED PRECEDING) AS repay_after, g.balance_minor - e.sp AS loan_after, g.id IS NOT NULL AS loan_tracked "
         "FROM coll_entry e JOIN coll_acct r ON r.id = e.repay_ledger LEFT JOIN coll_acct g ON g.id = e.loan_ledger), "
         "p AS (SELECT b.entry_id, '{\"e\":' || b.entry_id || ',\"t\":\"loan_repayment\",\"d\":\"' || $1::text || '\",\"a\":[' "
-        "|| (SELECT string_agg(x::text, ',' ORDER BY x) FROM unnest(ARRAY[b.repay_ledger, CASE WHEN b.sp > 0 "
-        "THEN b.loan_ledger END, CASE WHEN b.si > 0 THEN b.interest_gl END, CASE WHEN b.sn > 0 THEN b.penal_gl END]) x "
-        "WHERE x IS NOT NULL) || '],\"b\":[' || (SELECT string_agg('[' || y.id || ',' || y.bal || ',\"' || b.currency "
-        "|| '\"]', ',' ORDER BY y.id) FROM (VALUES (b.repay_ledger, b.repay_after), (CASE WHEN b.sp > 0 "
-        "AND b.loan_tracked THEN b.loan_ledger END, b.loan_after)) AS y(id, bal) WHERE y.id IS NOT NULL) || ']}' "
-        "AS payload FROM b), "
+        f"|| {_ascending_ids_sql('b.repay_ledger', 'CASE WHEN b.sp > 0 THEN b.loan_ledger END', 'CASE WHEN b.si > 0 THEN b.interest_gl END', 'CASE WHEN b.sn > 0 THEN b.penal_gl END')} "
+        # the tracked balances in account id order: the repayment account's, and the loan account's
+        # when principal was paid
+        "|| '],\"b\":[' || CASE WHEN b.sp > 0 AND b.loan_tracked THEN CASE WHEN b.loan_ledger < b.repay_ledger "
+        "THEN b.loan_bal || ',' || b.repay_bal ELSE b.repay_bal || ',' || b.loan_bal END ELSE b.repay_bal END || ']}' "
+        "AS payload FROM (SELECT b.*, '[' || b.repay_ledger || ',' || b.repay_after || ',\"' || b.currency || '\"]' AS repay_bal, "
+        "'[' || b.loan_ledger || ',' || b.loan_after || ',\"' || b.currency || '\"]' AS loan_bal FROM b) b), "
         "o AS (INSERT INTO outbox_event (topic, ref_id, payload, created_at) "
         "SELECT 'entry.posted', entry_id, payload, $2::timestamptz FROM p ORDER BY entry_id RETURNING ref_id, payload) "
         # (sorted in a subquery first: the NOTIFYs go out in entry order)

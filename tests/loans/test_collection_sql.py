@@ -70,6 +70,8 @@ async def _event(loan_id: int) -> tuple:
     events = decode_ledger_events(outbox.payload)
     assert events[0].entry_id == entry.id
     data = json.loads(outbox.payload)
+    # (encode_ledger_events' order: accounts and balances by ledger id)
+    assert data["a"] == sorted(data["a"]) and [b[0] for b in data["b"]] == sorted(b[0] for b in data["b"])
     return (data["t"], data["d"], sorted(roles[i] for i in data["a"]), sorted((roles[i], b, c) for i, b, c in data["b"]))
 
 
@@ -83,6 +85,10 @@ async def test_set_based_collection_posts_what_the_python_path_posts(db: str, st
     late = await _twins("150000.00", amount="60000.00")
     tolerant = await _twins("150000.00", amount="60000.00")
     last = await _twins("150000.00", tenure=3)
+    moved = await _twins("150000.00")  # repaid from an account opened after the loan: its id is the larger
+    for loan_id, name in zip(moved[:2], ("Payer A", "Payer B"), strict=True):
+        payer = await borrower(deposit="150000.00", name=name)
+        await Loan.filter(id=loan_id).update(repayment_account_id=(await Account.get(number=payer.savings)).id)
     shared = []
     for name in ("Shared A", "Shared B"):
         b = await borrower(deposit="400000.00", name=name)
@@ -92,7 +98,7 @@ async def test_set_based_collection_posts_what_the_python_path_posts(db: str, st
     for loan_id in tolerant[:2]:
         await Loan.filter(id=loan_id).update(arrears_tolerance_minor=500_00)
     await move_to(FIRST_DUE)
-    for loan_id in (*full[:2], *short[:2], *last[:2], *shared[0][1], *shared[1][1]):
+    for loan_id in (*full[:2], *short[:2], *last[:2], *moved[:2], *shared[0][1], *shared[1][1]):
         await _pay_first(loan_id)
     for loan_id in last[:2]:  # the second instalment moved to today and paid too: the third is the last
         await LoanInstalment.filter(loan_id=loan_id, number=2).update(due_date=FIRST_DUE)
@@ -111,7 +117,7 @@ async def test_set_based_collection_posts_what_the_python_path_posts(db: str, st
     for savings, _ in shared:  # the first loan paid in full, the second in part, the third nothing
         await _cap_available(savings, emi.principal_minor + emi.interest_minor + 1_234_56)
     # when the set-based path collects the first twin of each pair and the Python path the second
-    pairs = [full, short, late, tolerant, last]
+    pairs = [full, short, late, tolerant, last, moved]
     one = [p[0] for p in pairs] + shared[0][1]
     two = [p[1] for p in pairs] + shared[1][1]
     listener = await asyncpg.connect(db)
@@ -121,7 +127,7 @@ async def test_set_based_collection_posts_what_the_python_path_posts(db: str, st
                                             streams=streams)
     posted = await _collect_chunk(two, SECOND_DUE, initiator="day-end", key=lambda loan_id: f"{PREFIX}{loan_id}")
     # then both made the same payments, to the paisa, with the same legs, rows, fingerprints and events
-    assert paid == len(posted) == 7 and len(payloads) == paid
+    assert paid == len(posted) == 8 and len(payloads) == paid
     for a, b in zip(one, two, strict=True):
         if a == shared[0][1][2]:
             assert not await JournalEntry.filter(idempotency_key=f"{PREFIX}{a}").exists()
@@ -203,3 +209,20 @@ async def test_the_last_emi_collected_closes_a_loan_against_a_deposit_and_releas
     assert (closed.status, closed.closed_on, closed.asset_class) == ("CLOSED", last, "STANDARD")
     assert await lien_capacity(deposit_number=fd.number) == 90_000_00  # 90 % of the deposit, no lien left
     assert (await verify_ledger()).ok
+
+
+async def test_the_payload_lists_its_accounts_in_ascending_order_whatever_is_absent(db: str) -> None:
+    """The payload's account list (a sorting network in SQL) against Python's ``sorted``, for
+    every order of four ids and every choice of absent ones (a leg of 0 is no posting)."""
+    from itertools import permutations, product
+
+    from tortoise.connection import get_connection
+
+    from bankcore.loans.collection_sql import _ascending_ids_sql
+
+    cases = [tuple(None if gone else v for v, gone in zip(order, absent, strict=True))
+             for order in permutations((7, 30, 2_000_001, 45)) for absent in product((False, True), repeat=4)]
+    values = ", ".join("(" + ", ".join("NULL::bigint" if v is None else f"{v}::bigint" for v in c) + ")" for c in cases)
+    found = await get_connection("default").execute_query_dict(
+        f"SELECT {_ascending_ids_sql('w', 'x', 'y', 'z')} AS ids FROM (VALUES {values}) AS t(w, x, y, z)")
+    assert [r["ids"] for r in found] == [",".join(str(v) for v in sorted(v for v in c if v is not None)) for c in cases]
