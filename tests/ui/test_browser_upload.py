@@ -76,5 +76,27 @@ async def test_the_upload_cards_say_what_they_accept_and_a_chosen_scan_is_upload
                 _assert_says_what_is_accepted(_header(driver, "Settlement CSV"), "CSV file, up to 5 MB")
             finally:
                 driver.quit()
+        # the header in Hindi and Marathi, on a 360 px phone: translated, and nothing wider than the screen
+        for language, tab, title, accepted in (
+                ("हिन्दी", "केवाईसी दस्तावेज़", "स्कैन चुनें", "PDF, JPEG या PNG, अधिकतम 5 MB"),
+                ("मराठी", "केवायसी दस्तऐवज", "स्कॅन निवडा", "PDF, JPEG किंवा PNG, कमाल 5 MB")):
+            driver = chrome(360, 780)
+            try:
+                driver.get(f"{base}/healthz")
+                driver.add_cookie({"name": TOKEN_COOKIE, "value": clerk, "path": "/"})
+                driver.get(f"{base}/staff/clerk")
+                driver.find_element(By.XPATH, "//button[.//i[normalize-space()='translate']]").click()
+                _find(driver, f"//*[contains(@class,'q-item') and contains(., '{language}')]").click()
+                click_tab(driver, tab)
+                _assert_says_what_is_accepted(_header(driver, title), accepted)
+                assert driver.execute_script("return document.documentElement.scrollWidth") <= 360
+                if SHOTS:
+                    time.sleep(1)
+                    driver.execute_script("window.scrollTo(0, arguments[0].getBoundingClientRect().top + window.scrollY - 200)",
+                                          _find(driver, UPLOADER.format(title)))
+                    time.sleep(0.5)
+                    driver.save_screenshot(str(Path(SHOTS) / f"upload-kyc-{language}-phone.png"))
+            finally:
+                driver.quit()
     document = await KycDocument.get(member__member_number=member.member_number)
     assert document.content_type == "image/png"
