@@ -114,6 +114,8 @@ async def test_a_manager_changes_a_members_risk_category_on_the_members_page(use
     await user.open("/staff/clerk")
     await user.should_see(marker="tab-kyc", retries=20)
     user.find(marker="tab-kyc").click()
+    # (the tab's cards are drawn after the upload card has asked the API for the size limit)
+    await user.should_see(marker="risk-member", retries=20)
     # when the manager raises it to high risk with a reason
     user.find(marker="risk-member").type(number)
     user.find(marker="risk-category").elements.pop().value = "HIGH"
