@@ -82,6 +82,9 @@ class Demo:
             self.proc.kill()
 
 
+_USED_CODES: dict[str, str] = {}  # staff user -> the last one-time code this script signed in with
+
+
 def sign_in(driver, demo: Demo, *, staff: str | None = None, member: str | None = None) -> None:  # noqa: ANN001
     driver.get(f"{demo.base}/signin")
     wait_text(driver, "Member number or mobile")
@@ -96,7 +99,15 @@ def sign_in(driver, demo: Demo, *, staff: str | None = None, member: str | None 
     button(driver, "Continue").click()
     wait_text(driver, "authenticator app" if staff else "We sent a code")
     time.sleep(0.3)
-    code = pyotp.TOTP(demo.totp(staff)).now() if staff else demo.last_code()
+    if staff:
+        totp = pyotp.TOTP(demo.totp(staff))
+        # the bank refuses a one-time code used before (replay): a second sign-in of the same
+        # user within one 30-second window waits for the next code
+        while totp.now() == _USED_CODES.get(staff):
+            time.sleep(1)
+        code = _USED_CODES[staff] = totp.now()
+    else:
+        code = demo.last_code()
     field(driver, "6-digit code").send_keys(code)
     button(driver, "Sign in").click()
     time.sleep(1.0)
