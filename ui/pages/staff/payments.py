@@ -105,7 +105,7 @@ class GatewayBooks:
                                       ("credits", N_("Held by the gateway"), "right"), ("debits", N_("Booked, not settled"), "right")),
                      rows=[{"label": _(b["label"]), "count": b["count"], "credits": fmt.money_of(b["credits"]),
                             "debits": fmt.money_of(b["debits"])} for b in data["suspenseAgeing"]],
-                     row_key="label").classes("w-full").props("flat dense").mark("ageing")
+                     row_key="label").classes("w-full").props("flat dense wrap-cells").mark("ageing")
             ui.label(_("Open suspense items")).classes("text-lg font-medium")
             if data["suspenseItems"]:
                 ui.table(columns=_columns(("reference", N_("Reference"), "left"), ("amount", N_("Amount"), "right"),
@@ -122,7 +122,7 @@ class GatewayBooks:
                                           ("charges", N_("Charges"), "right")),
                          rows=[{"date": fmt.day(r["settlementDate"]), "rows": r["rows"], "matched": r["matched"],
                                 "unmatched": r["unmatched"], "charges": fmt.money_of(r["charges"])} for r in data["settlementRuns"]],
-                         row_key="date").classes("w-full").props("flat dense").mark("runs")
+                         row_key="date").classes("w-full").props("flat dense wrap-cells").mark("runs")
             else:
                 frame.empty(_("No settlement report reconciled yet."))
             if data["gatewayEvents"]:
