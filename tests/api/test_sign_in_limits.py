@@ -102,3 +102,24 @@ async def test_limits_kept_in_redis_when_configured(db: str, monkeypatch: pytest
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+async def test_forgetting_the_counters_does_not_pull_keys_from_under_the_expiry_task(db: str) -> None:
+    """The in-memory storage's expiry task walks its keys with awaits between them; clearing
+    the storage meanwhile made it fail with a KeyError (a CI run's UI test saw the error log)."""
+    if ratelimit._storage_kind() != "memory":
+        pytest.skip("the in-memory storage is SQLite's (PostgreSQL keeps the counters in the database)")
+    await reset_rate_limits()
+    storage = ratelimit.limiter().storage
+    for login in ("asha", "ravi", "meena"):
+        await ratelimit.count_login_failure(kind="member", login=login)
+    # when the counters are forgotten while the expiry task is between two keys
+    expiry = asyncio.ensure_future(storage._MemoryStorage__expire_events())
+    await asyncio.sleep(0)  # (the task is now inside its first await)
+    await reset_rate_limits()
+    # then the task ends without an error, and every login starts again from nothing
+    await expiry
+    assert expiry.exception() is None
+    assert await ratelimit.login_locked_until(kind="member", login="asha") is None
+    assert (await ratelimit.limiter().get_window_stats(ratelimit.LOGIN_FAILURES, "sign-in-failures", "member", "asha")
+            ).remaining == ratelimit.LOGIN_FAILURES.amount
