@@ -157,7 +157,8 @@ async def classify_loans(on: date) -> int:
         rank = "CASE m.cls " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in NPA_RANK.items()) + " ELSE 0 END"
         worst = "CASE w.worst " + " ".join(f"WHEN {v} THEN '{k}'" for k, v in NPA_RANK.items()) + " ELSE m.cls END"
         changed = f"(m.own_class <> m.cls OR {is_distinct(conn, 'm.npa_since', 'm.npa')})"
-        await execute(conn, "DROP TABLE IF EXISTS classify_new", {})  # (called twice in one transaction)
+        # (called twice in one transaction; the schema named: never a table of the bank's own)
+        await execute(conn, f"DROP TABLE IF EXISTS {'pg_temp' if is_postgres(conn) else 'temp'}.classify_new", {})
         await execute(conn, (
             f"CREATE TEMP TABLE classify_new{' ON COMMIT DROP' if is_postgres(conn) else ''} AS WITH a AS ({dpd}), "
             "c AS (SELECT l.id, l.member_id, l.npa_since, l.own_class, l.asset_class, l.restructured_until, "
@@ -176,7 +177,7 @@ async def classify_loans(on: date) -> int:
         await execute(conn, "UPDATE loan SET npa_since = x.npa, own_class = x.cls, asset_class = x.asset "
                             "FROM classify_new x WHERE x.id = loan.id", {})
         if not is_postgres(conn):
-            await execute(conn, "DROP TABLE classify_new", {})
+            await execute(conn, "DROP TABLE temp.classify_new", {})
         if not await execute(conn, "UPDATE loan_classification SET classified_on = :d WHERE id = 1", params):
             await execute(conn, "INSERT INTO loan_classification (id, classified_on) VALUES (1, :d)", params)
     return count

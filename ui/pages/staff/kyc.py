@@ -13,6 +13,7 @@ from nicegui import events, ui
 from ui import fmt, frame
 from ui.api import Api, user_errors
 from ui.i18n import N_, _
+from ui.upload_header import upload_header
 
 KYC_DOCUMENT_FILE = """
 query KycDocumentFile($documentId: ID!) {
@@ -128,7 +129,7 @@ class UploadForm:
                                     on_upload=self.uploaded, on_rejected=self.too_big).props(
                 'accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" flat bordered').classes(
                 "w-full").mark("doc-upload")
-            frame.upload_header(self.upload, _("Choose the scan"), accepts)
+            upload_header(self.upload, _("Choose the scan"), accepts)
             self.message = ui.label().classes("text-sm").mark("doc-message")
 
     def _say(self, text: str, ok: bool) -> None:

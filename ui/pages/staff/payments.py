@@ -3,7 +3,6 @@ the open suspense items, and the gateway events the bank refused (to look into).
 
 from __future__ import annotations
 
-
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import events, ui
@@ -12,6 +11,7 @@ from ui import fmt, frame
 from ui.api import Api
 from ui.i18n import N_, _
 from ui.pages.staff.common import open_staff_page
+from ui.upload_header import upload_header
 
 GATEWAY_BOOKS = """
 query GatewayBooks {
@@ -60,7 +60,7 @@ class GatewayBooks:
             upload = ui.upload(label=_("Settlement CSV"), auto_upload=True, max_file_size=MAX_UPLOAD_BYTES,
                                on_upload=self._uploaded).props("accept=.csv flat bordered").classes("w-full").mark(
                 "settlement-file")
-            frame.upload_header(upload, _("Settlement CSV"),
+            upload_header(upload, _("Settlement CSV"),
                                 _("A CSV file, up to {0} MB").format(fmt.megabytes(MAX_UPLOAD_BYTES)))
             with ui.row().classes("gap-2"):
                 ui.button(_("Reconcile"), icon="rule", on_click=self.reconcile).mark("reconcile")
